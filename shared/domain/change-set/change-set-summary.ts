@@ -1,0 +1,35 @@
+/** Risk of a change set, highest wins. `safe` may be auto-approved when policy allows. */
+export const ChangeRisk = {
+  SAFE: 'safe',
+  /** Replacements that CloudFormation marks Conditional, or modifications of sensitive types. */
+  REVIEW: 'review',
+  /** Removals, certain replacements, IAM / security changes, Delete / Replace policy actions. */
+  DANGEROUS: 'dangerous',
+} as const;
+export type ChangeRisk = (typeof ChangeRisk)[keyof typeof ChangeRisk];
+
+/** One resource change, reduced to what a reviewer needs. */
+export interface ResourceChangeSummary {
+  readonly logicalId: string;
+  readonly resourceType: string;
+  readonly action: 'Add' | 'Modify' | 'Remove' | 'Import' | 'Dynamic' | 'SyncWithActual';
+  readonly replacement: 'True' | 'False' | 'Conditional' | 'Never';
+  readonly physicalId?: string;
+  /** Property paths that change, e.g. `Properties.VisibilityTimeout`. */
+  readonly properties: readonly string[];
+  /** Why this change raised the risk, e.g. `removal`, `replacement`, `iam`. */
+  readonly flags: readonly string[];
+}
+
+/** Counts and risk of a change set: what Slack, GitHub and the approval policy see. */
+export interface ChangeSetSummary {
+  readonly add: number;
+  readonly modify: number;
+  readonly remove: number;
+  readonly replace: number;
+  readonly conditionalReplace: number;
+  /** Changes touching IAM or other security-sensitive resource types. */
+  readonly security: number;
+  readonly risk: ChangeRisk;
+  readonly changes: readonly ResourceChangeSummary[];
+}

@@ -1,0 +1,74 @@
+import type { ApprovalRequirement } from '../approval/approval.ts';
+import type { ChangeSetSummary } from '../change-set/change-set-summary.ts';
+import type { DeploymentStatus } from './deployment-status.ts';
+
+/** What a deployment does: roll a revision out, preview a pull request, or revert drift. */
+export const DeploymentKind = {
+  DEPLOY: 'deploy',
+  PREVIEW: 'preview',
+  REVERT_DRIFT: 'revert-drift',
+} as const;
+export type DeploymentKind = (typeof DeploymentKind)[keyof typeof DeploymentKind];
+
+/**
+ * Where a stack lives. `key` is the stable identity used for locks, ordering and
+ * FIFO message groups: `<account or "default">/<region>/<stackName>`.
+ */
+export interface StackRef {
+  readonly stackName: string;
+  readonly region: string;
+  /** Role CloudFormation or Converge assumes for this stack (cross-account targets). */
+  readonly roleArn?: string;
+}
+
+/** Why a deployment ended the way it did: a named code plus a message a person can act on. */
+export interface Reason {
+  readonly code: string;
+  readonly message: string;
+  /** Failing resources and their status reasons, when CloudFormation reported any. */
+  readonly details?: readonly { logicalId: string; status: string; reason: string }[];
+}
+
+/** The change set a deployment created, with what it would change. */
+export interface ChangeSetRef {
+  readonly id: string;
+  readonly name: string;
+  readonly summary?: ChangeSetSummary;
+}
+
+/**
+ * One attempt to bring one stack to one revision. Only the transition table in
+ * `transitions.ts` changes `status`; the store writes it conditionally on the current one.
+ */
+export interface Deployment {
+  readonly id: string;
+  readonly kind: DeploymentKind;
+  readonly stack: StackRef;
+  /** `stackKey(stack)`: identity for locks, ordering and queues. */
+  readonly stackKey: string;
+  /** `owner/name` of the infrastructure repository. */
+  readonly repository: string;
+  /** The commit SHA being deployed. */
+  readonly revision: string;
+  /** Who wrote the change (github login or commit author), who may not approve it. */
+  readonly author?: string;
+  /** When the revision was committed (ISO 8601), for lead-time metrics. */
+  readonly committedAt?: string;
+  readonly pullRequest?: number;
+  readonly status: DeploymentStatus;
+  readonly reason?: Reason;
+  readonly changeSet?: ChangeSetRef;
+  /** The approval rule that gates this deployment, taken from trusted configuration. */
+  readonly approval?: ApprovalRequirement;
+  /** After this instant (ISO 8601) an unapproved deployment is EXPIRED. */
+  readonly expiresAt?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Monotonic per-write counter, for optimistic concurrency on non-status updates. */
+  readonly version: number;
+}
+
+/** The stable identity of a stack across the system. */
+export function stackKey(stack: Pick<StackRef, 'stackName' | 'region'> & { account?: string }): string {
+  return `${stack.account ?? 'default'}/${stack.region}/${stack.stackName}`;
+}

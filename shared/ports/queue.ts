@@ -1,0 +1,25 @@
+/** Jobs that move deployments forward. Each goes to a FIFO queue grouped by stack. */
+export type Job =
+  | {
+      readonly type: 'plan';
+      readonly kind: 'deploy' | 'preview' | 'revert-drift';
+      readonly repository: string;
+      readonly revision: string;
+      readonly stackName: string;
+      readonly stackKey: string;
+      readonly pullRequest?: number;
+      readonly deliveryId?: string;
+      readonly author?: string;
+    }
+  | { readonly type: 'execute'; readonly deploymentId: string; readonly stackKey: string }
+  | {
+      readonly type: 'cleanup-preview';
+      readonly repository: string;
+      readonly pullRequest: number;
+      readonly stackKey: string;
+    };
+
+/** The FIFO queue: `group` keeps one stack's jobs in order; `dedupeId` drops repeats. */
+export interface Queue {
+  send(job: Job, options: { group: string; dedupeId: string }): Promise<void>;
+}

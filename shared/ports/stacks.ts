@@ -1,0 +1,97 @@
+import type { CfnChange } from '../domain/change-set/change.ts';
+import type { StackRef } from '../domain/deployment/deployment.ts';
+
+/**
+ * CloudFormation, as the use cases need it. The AWS adapter maps these onto the SDK; the
+ * same adapter runs against AWS and against the local cloud (only the endpoint differs).
+ */
+export interface Stacks {
+  /** The live stack, or `undefined` when it does not exist (or only REVIEW_IN_PROGRESS). */
+  describeStack(stack: StackRef): Promise<LiveStack | undefined>;
+  createChangeSet(request: CreateChangeSetRequest): Promise<{ changeSetId: string; stackId: string }>;
+  describeChangeSet(stack: StackRef, changeSetId: string): Promise<ChangeSetState>;
+  deleteChangeSet(stack: StackRef, changeSetId: string): Promise<void>;
+  executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void>;
+  /** Resource failures reported since `since` (ISO 8601), newest first. */
+  failedResourceEvents(stack: StackRef, since: string): Promise<readonly ResourceFailure[]>;
+  detectDrift(stack: StackRef): Promise<string>;
+  driftDetectionStatus(stack: StackRef, detectionId: string): Promise<DriftDetectionState>;
+  resourceDrifts(stack: StackRef): Promise<readonly ResourceDrift[]>;
+}
+
+export interface LiveStack {
+  readonly stackId: string;
+  readonly stackName: string;
+  /** e.g. CREATE_COMPLETE, UPDATE_IN_PROGRESS, UPDATE_ROLLBACK_COMPLETE. */
+  readonly status: string;
+  readonly statusReason?: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly lastUpdatedAt?: string;
+  readonly driftStatus?: string;
+}
+
+export interface CreateChangeSetRequest {
+  readonly stack: StackRef;
+  readonly changeSetName: string;
+  readonly changeSetType: 'CREATE' | 'UPDATE';
+  /** Exactly one of templateBody and templateUrl. */
+  readonly templateBody?: string;
+  readonly templateUrl?: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly capabilities: readonly string[];
+  /** CloudFormation service role that creates the resources. */
+  readonly roleArn?: string;
+  readonly description?: string;
+  readonly clientToken?: string;
+  readonly deploymentMode?: 'REVERT_DRIFT';
+  /** Use the stack's current template (drift revert without a new template). */
+  readonly usePreviousTemplate?: boolean;
+}
+
+export interface ChangeSetState {
+  readonly changeSetId: string;
+  /** CREATE_PENDING | CREATE_IN_PROGRESS | CREATE_COMPLETE | DELETE_* | FAILED */
+  readonly status: string;
+  readonly statusReason?: string;
+  /** UNAVAILABLE | AVAILABLE | EXECUTE_IN_PROGRESS | EXECUTE_COMPLETE | EXECUTE_FAILED | OBSOLETE */
+  readonly executionStatus?: string;
+  readonly changes: readonly CfnChange[];
+}
+
+export interface ResourceFailure {
+  readonly logicalId: string;
+  readonly resourceType?: string;
+  readonly status: string;
+  readonly reason: string;
+  readonly at: string;
+}
+
+export interface DriftDetectionState {
+  /** DETECTION_IN_PROGRESS | DETECTION_COMPLETE | DETECTION_FAILED */
+  readonly detectionStatus: string;
+  /** DRIFTED | IN_SYNC | UNKNOWN | NOT_CHECKED */
+  readonly stackDriftStatus?: string;
+  readonly reason?: string;
+  readonly driftedResources?: number;
+}
+
+export interface ResourceDrift {
+  readonly logicalId: string;
+  readonly physicalId?: string;
+  readonly resourceType: string;
+  /** IN_SYNC | MODIFIED | DELETED | NOT_CHECKED | UNKNOWN */
+  readonly status: string;
+  readonly differences: readonly PropertyDifference[];
+  readonly expected?: string;
+  readonly actual?: string;
+}
+
+export interface PropertyDifference {
+  /** JSON pointer-like path, as CloudFormation reports it: `/VisibilityTimeout`. */
+  readonly path: string;
+  readonly expected: string;
+  readonly actual: string;
+  /** ADD | REMOVE | NOT_EQUAL */
+  readonly type: string;
+}
