@@ -74,7 +74,20 @@ export function schemaIssues(
       issues.push(document.issue(path, zodIssue.message));
     }
   }
-  return issues;
+  return withoutMissingKeysExplainedByTypos(issues);
+}
+
+/** `stack:` where `stacks:` is required is one problem (a typo), not two. */
+function withoutMissingKeysExplainedByTypos(issues: ConfigurationIssue[]): ConfigurationIssue[] {
+  const typoFor = new Set(
+    issues.flatMap((issue) => {
+      const hint = /did you mean "([^"]+)"\?$/.exec(issue.message)?.[1];
+      return hint === undefined ? [] : [JSON.stringify([...issue.path.slice(0, -1), hint])];
+    }),
+  );
+  return issues.filter(
+    (issue) => !(issue.message.startsWith('missing required key') && typoFor.has(JSON.stringify(issue.path))),
+  );
 }
 
 function knownKeysAt(path: DocumentPath): readonly string[] {
@@ -136,7 +149,10 @@ function crossStackIssues(doc: ConfigurationDocument, document: SourceDocument):
     }
   }
   const cycle = findDependencyCycle(
-    doc.stacks.map((s) => ({ name: s.name as string, dependsOn: s.dependsOn ?? [] })),
+    doc.stacks.map((s) => ({
+      name: s.name as string,
+      dependsOn: (s.dependsOn ?? []).filter((dep) => dep !== s.name),
+    })),
   );
   if (cycle) {
     const index = firstIndex.get(cycle[0]!)!;
