@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these are CloudFormation ${} substitutions, not JavaScript templates
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseTemplate } from '../../../../shared/domain/template/parse-template.ts';
@@ -10,7 +11,7 @@ import {
 const FILE = 'stacks/t.yaml';
 const withValue = (value: string) =>
   `Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      V: ${value}\n`;
-const valueOf = (value: string) =>
+const propertyV = (value: string) =>
   (
     parseTemplate(withValue(value), { file: FILE }).body.Resources as Record<
       string,
@@ -59,7 +60,7 @@ describe('parseTemplate', () => {
     ['!Length [a, b]', { 'Fn::Length': ['a', 'b'] }],
     ['!ToJsonString { a: 1 }', { 'Fn::ToJsonString': { a: 1 } }],
   ])('turns %s into its long form', (short, long) => {
-    expect(valueOf(short)).toEqual(long);
+    expect(propertyV(short)).toEqual(long);
   });
 
   it('reads a JSON template and reports its format and size', () => {
