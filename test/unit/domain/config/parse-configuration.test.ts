@@ -345,6 +345,12 @@ stacks:
     );
   });
 
+  it('rejects a file over 1 MiB before parsing it', () => {
+    const [issue] = issuesOf(`version: 1\nstacks: []\n#${'x'.repeat(1_048_576)}\n`);
+    expect(issue?.message).toContain('more than the 1048576-byte limit');
+    expect([issue?.line, issue?.column]).toEqual([1, 1]);
+  });
+
   it('rejects a YAML alias bomb without expanding it', () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 8; i++)
