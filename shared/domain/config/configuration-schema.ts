@@ -9,7 +9,7 @@ import { Capability } from './stack-config.ts';
  */
 
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const APPROVER = /^(slack:[UW][A-Z0-9]{2,}|github:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})|cli:[\w.@-]{1,64})$/;
 const PARAMETER_KEY = /^[A-Za-z0-9]{1,255}$/;
