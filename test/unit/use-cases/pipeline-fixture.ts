@@ -1,0 +1,88 @@
+import { ManualClock } from '../../../shared/adapters/memory/manual-clock.ts';
+import { MemoryArtifacts } from '../../../shared/adapters/memory/memory-artifacts.ts';
+import { MemoryNotifier } from '../../../shared/adapters/memory/memory-notifier.ts';
+import { MemoryQueue } from '../../../shared/adapters/memory/memory-queue.ts';
+import { MemoryStacks } from '../../../shared/adapters/memory/memory-stacks.ts';
+import type { ApprovalRequirement } from '../../../shared/domain/approval/approval.ts';
+import { stackKey } from '../../../shared/domain/deployment/deployment.ts';
+import type { PlanJob } from '../../../shared/use-cases/plan-stack.ts';
+import { InterimMemorySource } from '../../support/interim-memory-source.ts';
+import { InterimMemoryStore } from '../../support/interim-memory-store.ts';
+
+export const REPOSITORY = 'acme/infrastructure';
+export const STACK = 'network-prod';
+export const KEY = stackKey({ stackName: STACK, region: 'eu-west-1' });
+export const REV1 = 'a1'.repeat(20);
+export const REV2 = 'b2'.repeat(20);
+export const REV3 = 'c3'.repeat(20);
+
+export const TEMPLATE = 'Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n';
+
+/** converge.yaml with one stack whose approval rule is `approval` (YAML flow map). */
+export function convergeYaml(approval = '{ required: 1, autoApprove: never }'): string {
+  return [
+    'version: 1',
+    'defaults:',
+    '  region: eu-west-1',
+    '  branch: main',
+    'stacks:',
+    `  - name: ${STACK}`,
+    '    template: stacks/network.yaml',
+    '    parameters: stacks/network.prod.json',
+    '    capabilities: [CAPABILITY_IAM]',
+    '    roleArn: arn:aws:iam::123456789012:role/cfn-deployer',
+    `    approval: ${approval}`,
+    '',
+  ].join('\n');
+}
+
+export const DEFAULT_APPROVAL: ApprovalRequirement = {
+  required: 1,
+  approvers: [],
+  allowSelfApproval: false,
+  autoApprove: 'never',
+  ttlSeconds: 3600,
+};
+
+/** Every in-memory adapter the pipeline's use cases need, wired together. */
+export function pipeline() {
+  const source = new InterimMemorySource();
+  const store = new InterimMemoryStore();
+  const queue = new MemoryQueue();
+  const clock = new ManualClock(Date.parse('2026-03-01T09:00:00.000Z'));
+  const stacks = new MemoryStacks();
+  const artifacts = new MemoryArtifacts();
+  const notifier = new MemoryNotifier();
+  const deps = {
+    source,
+    store,
+    queue,
+    clock,
+    stacks,
+    artifacts,
+    notifier,
+    settings: { defaultApproval: DEFAULT_APPROVAL, lockLeaseMs: 3_600_000 },
+  };
+  /** Commits a revision with converge.yaml, the template and parameters. */
+  const commit = (revision: string, files: Record<string, string> = {}) =>
+    source.commitFiles(REPOSITORY, revision, {
+      'converge.yaml': convergeYaml(),
+      'stacks/network.yaml': TEMPLATE,
+      'stacks/network.prod.json': '{ "VpcCidr": "10.0.0.0/16" }',
+      ...files,
+    });
+  /** A plan job for a revision, requested `offsetMs` after the fixture's start. */
+  const planJob = (revision: string, overrides: Partial<PlanJob> = {}): PlanJob => ({
+    type: 'plan',
+    kind: 'deploy',
+    repository: REPOSITORY,
+    revision,
+    stackName: STACK,
+    stackKey: KEY,
+    requestedAt: clock.now(),
+    deliveryId: `delivery-${revision.slice(0, 4)}`,
+    author: 'alice',
+    ...overrides,
+  });
+  return { deps, source, store, queue, clock, stacks, artifacts, notifier, commit, planJob };
+}
