@@ -87,7 +87,7 @@ export class InterimMemoryStore implements Store {
   async getStackState(stackKey: string): Promise<StackState | undefined> {
     return this.states.get(stackKey);
   }
-  async recordAttempt(stackKey: string, revision: string, deploymentId: string): Promise<void> {
+  async recordAttempt(stackKey: string, revision: string, deploymentId: string, _at?: string): Promise<void> {
     const state = this.states.get(stackKey) ?? { stackKey };
     if (state.lastAttemptedDeploymentId && state.lastAttemptedDeploymentId > deploymentId) return;
     this.states.set(stackKey, {

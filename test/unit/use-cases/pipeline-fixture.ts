@@ -5,7 +5,9 @@ import { MemoryQueue } from '../../../shared/adapters/memory/memory-queue.ts';
 import { MemoryStacks } from '../../../shared/adapters/memory/memory-stacks.ts';
 import type { ApprovalRequirement } from '../../../shared/domain/approval/approval.ts';
 import { stackKey } from '../../../shared/domain/deployment/deployment.ts';
-import type { PlanJob } from '../../../shared/use-cases/plan-stack.ts';
+import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
+import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
+import { type PlanJob, planStack } from '../../../shared/use-cases/plan-stack.ts';
 import { InterimMemorySource } from '../../support/interim-memory-source.ts';
 import { InterimMemoryStore } from '../../support/interim-memory-store.ts';
 
@@ -85,4 +87,36 @@ export function pipeline() {
     ...overrides,
   });
   return { deps, source, store, queue, clock, stacks, artifacts, notifier, commit, planJob };
+}
+
+/** A deployment of REV1 awaiting approval under `approval` (the control-plane rule). */
+export async function awaitingApproval(
+  p: ReturnType<typeof pipeline>,
+  approval: Partial<ApprovalRequirement> = {},
+  revision = REV1,
+) {
+  p.commit(revision);
+  p.deps.settings.defaultApproval = { ...DEFAULT_APPROVAL, ...approval };
+  const deployment = await planStack(p.deps, p.planJob(revision));
+  if (deployment.status !== 'AWAITING_APPROVAL') throw new Error(`fixture: ${deployment.status}`);
+  return deployment;
+}
+
+/** A deployment of `revision` approved by a person, with its execute job queued. */
+export async function approved(p: ReturnType<typeof pipeline>, revision = REV1) {
+  const deployment = await awaitingApproval(p, {}, revision);
+  await decideApproval(p.deps, {
+    deploymentId: deployment.id,
+    approver: 'slack:U0BOB',
+    decision: 'approve',
+    via: 'slack',
+  });
+  return (await p.store.getDeployment(deployment.id))!;
+}
+
+/** A deployment of `revision` executing on the fake CloudFormation. */
+export async function executing(p: ReturnType<typeof pipeline>, revision = REV1) {
+  const deployment = await approved(p, revision);
+  await executeDeployment(p.deps, { deploymentId: deployment.id });
+  return (await p.store.getDeployment(deployment.id))!;
 }
