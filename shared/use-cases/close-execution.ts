@@ -1,13 +1,11 @@
-import type { Deployment } from '../domain/deployment/deployment.ts';
-import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
+import type { Deployment, Reason } from '../domain/deployment/deployment.ts';
+import { ReasonCode } from '../domain/deployment/reason-code.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { Stacks } from '../ports/stacks.ts';
 import type { Store } from '../ports/store.ts';
-import { nextStatus } from './interim/transitions.ts';
+import { iso, moveDeployment } from './move-deployment.ts';
 import { notify } from './notify.ts';
-import { ReasonCode } from './reason-code.ts';
-import { iso } from './supersede.ts';
 
 export interface CloseDeps {
   readonly store: Store;
@@ -16,64 +14,59 @@ export interface CloseDeps {
   readonly notifier: Notifier;
 }
 
+/** How the stack operation ended; `stackStatus` undefined means the stack no longer exists. */
+export interface ExecutionOutcome {
+  readonly succeeded: boolean;
+  readonly stackStatus: string | undefined;
+  readonly statusReason?: string;
+}
+
 /**
  * Ends an EXECUTING deployment the way its stack operation ended: SUCCEEDED (and the revision
- * recorded as applied) or FAILED with the failing resources. Releases the stack lock either way.
- * Returns `undefined` when another event or the reconciler closed it first.
+ * recorded as applied, so its converge.yaml becomes trusted) or FAILED with the failing
+ * resources. Releases the stack lock either way. Returns `undefined` when another event or the
+ * reconciler closed it first.
  */
 export async function closeExecution(
   deps: CloseDeps,
   deployment: Deployment,
-  outcome: { readonly succeeded: boolean; readonly stackStatus: string; readonly statusReason?: string },
+  outcome: ExecutionOutcome,
   actor: string,
 ): Promise<Deployment | undefined> {
   const { store, stacks, clock } = deps;
-  const audit = (action: string, reason?: string) => ({
-    subject: `deployment#${deployment.id}`,
-    action,
-    actor,
-    reason,
-    at: iso(clock),
-  });
-  let closed: Deployment;
-  try {
-    if (outcome.succeeded) {
-      // Success: SUCCEEDED, and this revision becomes the stack's trusted configuration.
-      closed = await store.transition(
-        deployment.id,
-        DeploymentStatus.EXECUTING,
-        nextStatus(deployment, DeploymentStatus.SUCCEEDED, {}, clock.now()),
-        audit('succeeded', outcome.stackStatus),
-      );
+  let closed: Deployment | undefined;
+  if (outcome.succeeded) {
+    // Success: SUCCEEDED, and this revision becomes the stack's last applied one.
+    closed = await moveDeployment(
+      deps,
+      deployment,
+      { type: 'EXECUTION_SUCCEEDED' },
+      { action: 'succeeded', actor, reason: outcome.stackStatus },
+    );
+    if (closed)
       await store.recordApplied(deployment.stackKey, deployment.revision, deployment.id, iso(clock));
-    } else {
-      // Failure: FAILED with what CloudFormation said about each failing resource.
-      const failures = await stacks
-        .failedResourceEvents(deployment.stack, deployment.updatedAt)
-        .catch(() => []);
-      const reason = {
-        code:
-          outcome.stackStatus === 'STACK_DISAPPEARED' ? ReasonCode.STACK_DISAPPEARED : ReasonCode.ROLLED_BACK,
-        message: `${deployment.stack.stackName} ended ${outcome.stackStatus}${outcome.statusReason ? `: ${outcome.statusReason}` : ''}`,
-        details: failures.map((f) => ({ logicalId: f.logicalId, status: f.status, reason: f.reason })),
-      };
-      closed = await store.transition(
-        deployment.id,
-        DeploymentStatus.EXECUTING,
-        nextStatus(deployment, DeploymentStatus.FAILED, { reason }, clock.now()),
-        audit('failed', reason.message),
-      );
-    }
-  } catch (error) {
-    const current = await store.getDeployment(deployment.id);
-    if (current && current.status !== DeploymentStatus.EXECUTING) return undefined;
-    throw error;
+  } else {
+    // Failure: FAILED with what CloudFormation said about each failing resource.
+    const failures = await stacks
+      .failedResourceEvents(deployment.stack, deployment.updatedAt)
+      .catch(() => []);
+    const reason: Reason = {
+      code: outcome.stackStatus ? ReasonCode.ROLLED_BACK : ReasonCode.STACK_DISAPPEARED,
+      message: `${deployment.stack.stackName} ended ${outcome.stackStatus ?? 'deleted'}${outcome.statusReason ? `: ${outcome.statusReason}` : ''}`,
+      details: failures.map((f) => ({ logicalId: f.logicalId, status: f.status, reason: f.reason })),
+    };
+    closed = await moveDeployment(
+      deps,
+      deployment,
+      { type: 'EXECUTION_FAILED', reason },
+      { action: 'failed', actor, reason: reason.message },
+    );
   }
+  if (!closed) return undefined;
+
   // Release the stack for the next execution, then tell people.
   await store.releaseLock(deployment.stackKey, deployment.id);
-  await notify(deps, closed, {
-    event: `${closed.status.toLowerCase()}: ${outcome.stackStatus}`,
-    awaitingApproval: false,
+  return notify(deps, closed, {
+    event: `${closed.status.toLowerCase()}: ${outcome.stackStatus ?? 'stack deleted'}`,
   });
-  return closed;
 }

@@ -1,17 +1,17 @@
 import type { Approval, ApproverIdentity } from '../domain/approval/approval.ts';
 import type { Deployment } from '../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
+import { ReasonCode } from '../domain/deployment/reason-code.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { Queue } from '../ports/queue.ts';
 import type { Stacks } from '../ports/stacks.ts';
 import type { Store } from '../ports/store.ts';
+import { deleteChangeSetOf } from './delete-change-set-of.ts';
 import { dedupeId } from './deployment-names.ts';
 import { evaluateVote } from './interim/change-set-rules.ts';
-import { nextStatus } from './interim/transitions.ts';
+import { iso, patchFor } from './move-deployment.ts';
 import { notify } from './notify.ts';
-import { ReasonCode } from './reason-code.ts';
-import { iso } from './supersede.ts';
 
 export interface DecideApprovalDeps {
   readonly store: Store;
@@ -85,43 +85,43 @@ export async function decideApproval(
   });
   const from = DeploymentStatus.AWAITING_APPROVAL;
 
+  // Bundle the status change (if any) with the vote, so both are written or neither.
+  const now = clock.now();
+  const event =
+    verdict.outcome === 'rejected'
+      ? ({
+          type: 'REJECTED',
+          reason: { code: ReasonCode.REJECTED, message: `Rejected by ${input.approver}.` },
+        } as const)
+      : verdict.quorum
+        ? ({ type: 'QUORUM_REACHED' } as const)
+        : undefined;
+  const next = event && patchFor(deployment, event, now);
+  if (event && !next) return refuse('CHANGED', 'The deployment can no longer be decided; look at it again.');
   try {
-    if (verdict.outcome === 'rejected') {
-      // One reject ends it: REJECTED in the same write as the vote, then delete the change set.
-      const reason = { code: ReasonCode.REJECTED, message: `Rejected by ${input.approver}.` };
-      await store.recordApproval(
-        vote,
-        { from, next: nextStatus(deployment, DeploymentStatus.REJECTED, { reason }, clock.now()) },
-        audit('rejected'),
-      );
-      if (deployment.changeSet) await stacks.deleteChangeSet(deployment.stack, deployment.changeSet.id);
-    } else if (verdict.quorum) {
-      // The quorum vote approves in the same write, then queues the execution.
-      const reason = { code: ReasonCode.APPROVAL_REQUIRED, message: `Approved by ${input.approver}.` };
-      await store.recordApproval(
-        vote,
-        { from, next: nextStatus(deployment, DeploymentStatus.APPROVED, { reason }, clock.now()) },
-        audit('approved'),
-      );
-      await queue.send(
-        { type: 'execute', deploymentId: deployment.id, stackKey: deployment.stackKey },
-        { group: deployment.stackKey, dedupeId: dedupeId('execute', deployment.id) },
-      );
-    } else {
-      // Short of the quorum: record the vote only.
-      await store.recordApproval(vote, undefined, audit('vote-counted'));
-    }
+    await store.recordApproval(
+      vote,
+      next && { from, next },
+      audit(event ? event.type.toLowerCase() : 'vote-counted'),
+    );
   } catch {
     // Another vote or an expiry changed the deployment meanwhile; nothing was written.
     return refuse('CHANGED', 'The deployment changed while you voted; look at it again.');
   }
 
+  // Reject: delete the change set. Quorum: queue the execution.
+  if (verdict.outcome === 'rejected') await deleteChangeSetOf(stacks, deployment);
+  if (event?.type === 'QUORUM_REACHED') {
+    await queue.send(
+      { type: 'execute', deploymentId: deployment.id, stackKey: deployment.stackKey },
+      { group: deployment.stackKey, dedupeId: dedupeId('execute', deployment.id) },
+    );
+  }
+
   // Tell people what the vote did.
-  const updated = (await store.getDeployment(deployment.id))!;
   const outcome = verdict.outcome === 'rejected' ? 'rejected' : verdict.quorum ? 'approved' : 'counted';
-  await notify(deps, updated, {
+  const updated = await notify(deps, (await store.getDeployment(deployment.id))!, {
     event: `${input.decision === 'approve' ? 'approval' : 'rejection'} by ${input.approver}`,
-    awaitingApproval: updated.status === DeploymentStatus.AWAITING_APPROVAL,
   });
   return { outcome, deployment: updated };
 }

@@ -1,6 +1,5 @@
 import type { Approval } from '../domain/approval/approval.ts';
-import type { ChangeSetRef, Deployment } from '../domain/deployment/deployment.ts';
-import { DeploymentKind } from '../domain/deployment/deployment.ts';
+import { type ChangeSetRef, type Deployment, DeploymentKind } from '../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/notifier.ts';
@@ -9,10 +8,12 @@ import type { Stacks } from '../ports/stacks.ts';
 import type { Store } from '../ports/store.ts';
 import { dedupeId } from './deployment-names.ts';
 import { autoApprovalDecision } from './interim/change-set-rules.ts';
-import { nextStatus } from './interim/transitions.ts';
+import { iso, moveDeployment, patchFor, subjectOf } from './move-deployment.ts';
 import { notify } from './notify.ts';
-import { ReasonCode } from './reason-code.ts';
-import { iso, supersede } from './supersede.ts';
+import { supersede } from './supersede.ts';
+
+/** The policy's own identity on the approval record it writes when it auto-approves. */
+export const AUTO_APPROVER = 'policy:auto-approve';
 
 /**
  * The end of planning, once the change set has changes: supersede what this deployment replaces,
@@ -25,13 +26,7 @@ export async function decidePlannedDeployment(
 ): Promise<Deployment> {
   const { store, queue, clock } = deps;
   const actor = 'system:plan';
-  const audit = (action: string, reason?: string) => ({
-    subject: `deployment#${deployment.id}`,
-    action,
-    actor,
-    reason,
-    at: iso(clock),
-  });
+  const by = { deploymentId: deployment.id, revision: deployment.revision };
 
   // Supersede older pending deployments of the stack (previews: older previews of the same pull request).
   const isPreview = deployment.kind === DeploymentKind.PREVIEW;
@@ -39,72 +34,68 @@ export async function decidePlannedDeployment(
     const sameLine = isPreview
       ? older.kind === DeploymentKind.PREVIEW && older.pullRequest === deployment.pullRequest
       : older.kind !== DeploymentKind.PREVIEW;
-    if (sameLine && older.id < deployment.id) await supersede(deps, older, deployment, actor);
+    if (sameLine && older.id < deployment.id) await supersede(deps, older, by, actor);
   }
 
-  // Previews are never executed: keep the summary on the deployment and report it on the pull request.
+  // Previews are never executed: report the change set on the pull request; the preview stays
+  // PLANNING until a newer push or the pull request closing supersedes it.
   if (isPreview) {
-    const previewed = await store.transition(
-      deployment.id,
-      DeploymentStatus.PLANNING,
-      nextStatus(deployment, DeploymentStatus.PLANNING, { changeSet }, clock.now()),
-      audit('previewed'),
+    const notified = await notify(
+      deps,
+      { ...deployment, changeSet },
+      { event: 'preview ready', awaitingApproval: false },
     );
-    await notify(deps, previewed, { event: 'preview ready', awaitingApproval: false });
-    return previewed;
+    return { ...notified, changeSet };
   }
 
-  // Apply the trusted approval rule: auto-approve (with an approval record naming this change set) ...
-  const requirement = deployment.approval!;
-  const decision = summaryDecision(requirement, changeSet);
-  if (decision.approve) {
+  // Apply the trusted approval rule: auto-approve, with an approval record naming this change set ...
+  const decision = changeSet.summary
+    ? autoApprovalDecision(deployment.approval!, changeSet.summary)
+    : { approve: false, reason: 'the change set has no summary' };
+  const approvedPatch = decision.approve
+    ? patchFor(deployment, { type: 'AUTO_APPROVED', changeSet }, clock.now())
+    : undefined;
+  if (approvedPatch) {
     const approval: Approval = {
       deploymentId: deployment.id,
       changeSetId: changeSet.id,
-      approver: 'policy:auto-approve',
+      approver: AUTO_APPROVER,
       decision: 'approve',
       at: iso(clock),
       via: 'policy',
       comment: decision.reason,
     };
-    const next = nextStatus(
-      deployment,
-      DeploymentStatus.APPROVED,
-      { changeSet, reason: { code: ReasonCode.AUTO_APPROVED, message: decision.reason } },
-      clock.now(),
-    );
     await store.recordApproval(
       approval,
-      { from: DeploymentStatus.PLANNING, next },
-      audit('approved', decision.reason),
+      { from: DeploymentStatus.PLANNING, next: approvedPatch },
+      {
+        subject: subjectOf(deployment.id),
+        action: 'auto-approved',
+        actor,
+        reason: decision.reason,
+        at: iso(clock),
+      },
     );
     await queue.send(
       { type: 'execute', deploymentId: deployment.id, stackKey: deployment.stackKey },
       { group: deployment.stackKey, dedupeId: dedupeId('execute', deployment.id) },
     );
     const approved = (await store.getDeployment(deployment.id))!;
-    await notify(deps, approved, { event: `auto-approved: ${decision.reason}`, awaitingApproval: false });
-    return approved;
+    return notify(deps, approved, { event: `auto-approved: ${decision.reason}` });
   }
 
   // ... or ask people, until expiresAt.
-  const expiresAt = new Date(clock.now() + requirement.ttlSeconds * 1000).toISOString();
-  const waiting = await store.transition(
-    deployment.id,
-    DeploymentStatus.PLANNING,
-    nextStatus(
-      deployment,
-      DeploymentStatus.AWAITING_APPROVAL,
-      { changeSet, expiresAt, reason: { code: ReasonCode.APPROVAL_REQUIRED, message: decision.reason } },
-      clock.now(),
-    ),
-    audit('awaiting-approval', decision.reason),
+  const expiresAt = new Date(clock.now() + deployment.approval!.ttlSeconds * 1000).toISOString();
+  const waiting = await moveDeployment(
+    deps,
+    deployment,
+    { type: 'APPROVAL_REQUIRED', changeSet, expiresAt },
+    {
+      action: 'awaiting-approval',
+      actor,
+      reason: decision.reason,
+    },
   );
-  await notify(deps, waiting, { event: `approval needed: ${decision.reason}`, awaitingApproval: true });
-  return waiting;
-}
-
-function summaryDecision(requirement: NonNullable<Deployment['approval']>, changeSet: ChangeSetRef) {
-  if (!changeSet.summary) return { approve: false, reason: 'the change set has no summary' };
-  return autoApprovalDecision(requirement, changeSet.summary);
+  if (!waiting) return (await store.getDeployment(deployment.id)) ?? deployment;
+  return notify(deps, waiting, { event: `approval needed: ${decision.reason}`, awaitingApproval: true });
 }

@@ -1,10 +1,9 @@
 import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import { type CloseDeps, closeExecution } from './close-execution.ts';
-import { nextStatus } from './interim/transitions.ts';
+import { deleteChangeSetOf } from './delete-change-set-of.ts';
+import { moveDeployment } from './move-deployment.ts';
 import { notify } from './notify.ts';
-import { ReasonCode } from './reason-code.ts';
 import { operationOutcome } from './stack-status.ts';
-import { iso } from './supersede.ts';
 
 export interface ReconcileResult {
   /** EXECUTING deployments closed from the stack's live status (their event never came). */
@@ -30,13 +29,12 @@ export async function reconcileDeployments(
   // Close EXECUTING deployments whose stack operation already ended (or whose stack is gone).
   for (const deployment of await store.listDeploymentsByStatus(DeploymentStatus.EXECUTING, options)) {
     const live = await stacks.describeStack(deployment.stack);
-    const stackStatus = live?.status ?? 'STACK_DISAPPEARED';
     const outcome = live ? operationOutcome(live.status) : 'failed';
     if (!outcome) continue;
     const done = await closeExecution(
       deps,
       deployment,
-      { succeeded: outcome === 'succeeded', stackStatus, statusReason: live?.statusReason },
+      { succeeded: outcome === 'succeeded', stackStatus: live?.status, statusReason: live?.statusReason },
       actor,
     );
     if (done) closed += 1;
@@ -45,27 +43,15 @@ export async function reconcileDeployments(
   // Expire approval requests past expiresAt and delete their change sets.
   for (const deployment of await store.listDeploymentsByStatus(DeploymentStatus.AWAITING_APPROVAL, options)) {
     if (!deployment.expiresAt || Date.parse(deployment.expiresAt) > clock.now()) continue;
-    const reason = {
-      code: ReasonCode.EXPIRED,
-      message: `Nobody approved it before ${deployment.expiresAt}.`,
-    };
-    const ended = await store
-      .transition(
-        deployment.id,
-        DeploymentStatus.AWAITING_APPROVAL,
-        nextStatus(deployment, DeploymentStatus.EXPIRED, { reason }, clock.now()),
-        {
-          subject: `deployment#${deployment.id}`,
-          action: 'expired',
-          actor,
-          reason: reason.message,
-          at: iso(clock),
-        },
-      )
-      .catch(() => undefined);
+    const ended = await moveDeployment(
+      deps,
+      deployment,
+      { type: 'EXPIRED' },
+      { action: 'expired', actor, reason: `expired at ${deployment.expiresAt}` },
+    );
     if (!ended) continue;
-    if (deployment.changeSet) await stacks.deleteChangeSet(deployment.stack, deployment.changeSet.id);
-    await notify(deps, ended, { event: 'approval request expired', awaitingApproval: false });
+    await deleteChangeSetOf(stacks, deployment);
+    await notify(deps, ended, { event: 'approval request expired' });
     expired += 1;
   }
   return { closed, expired };

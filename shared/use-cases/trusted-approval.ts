@@ -1,7 +1,7 @@
 import type { ApprovalRequirement } from '../domain/approval/approval.ts';
 import type { Source } from '../ports/source.ts';
 import type { StackState } from '../ports/store.ts';
-import { loadConfiguration } from './interim/configuration.ts';
+import { loadConfiguration } from './load-configuration.ts';
 
 /**
  * The approval rule that gates a deployment, from configuration already trusted: the stack's
@@ -19,16 +19,13 @@ export async function trustedApproval(
   },
 ): Promise<{ readonly approval: ApprovalRequirement; readonly from: string }> {
   const trusted = input.state?.lastAppliedRevision;
-  if (!trusted) return { approval: input.fallback, from: 'control-plane default' };
-  try {
+  if (trusted) {
     const configuration = await loadConfiguration(
       { source },
       { repository: input.repository, revision: trusted },
-    );
-    const stack = configuration.stacks.find((candidate) => candidate.name === input.stackName);
-    if (stack) return { approval: stack.approval, from: `converge.yaml at ${trusted.slice(0, 7)}` };
-  } catch {
-    // An unreadable trusted revision falls back to the control-plane default below.
+    ).catch(() => undefined);
+    const stack = configuration?.stacks.find((candidate) => candidate.name === input.stackName);
+    if (stack) return { approval: stack.approval, from: `converge.yaml at ${trusted.slice(0, 12)}` };
   }
   return { approval: input.fallback, from: 'control-plane default' };
 }

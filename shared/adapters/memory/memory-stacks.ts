@@ -158,9 +158,13 @@ export class MemoryStacks implements Stacks {
     return { changeSetId, status: 'CREATE_COMPLETE', executionStatus: changeSet.executionStatus, changes };
   }
 
-  async deleteChangeSet(stack: StackRef, changeSetId: string): Promise<void> {
+  /** Deletes by id or by name, as CloudFormation does; records the id. */
+  async deleteChangeSet(stack: StackRef, changeSetIdOrName: string): Promise<void> {
     const live = this.stacks.get(stack.stackName);
-    if (live?.changeSets.delete(changeSetId)) this.deleted.push(changeSetId);
+    const found = [...(live?.changeSets.values() ?? [])].find(
+      (cs) => cs.id === changeSetIdOrName || cs.name === changeSetIdOrName,
+    );
+    if (found && live?.changeSets.delete(found.id)) this.deleted.push(found.id);
   }
 
   async deleteStackInReview(stack: StackRef): Promise<boolean> {

@@ -1,46 +1,7 @@
 import type { Approval, ApprovalRequirement } from '../../domain/approval/approval.ts';
-import type { CfnChange } from '../../domain/change-set/change.ts';
-import {
-  ChangeRisk,
-  type ChangeSetSummary,
-  type ResourceChangeSummary,
-} from '../../domain/change-set/change-set-summary.ts';
+import { ChangeRisk, type ChangeSetSummary } from '../../domain/change-set/change-set-summary.ts';
 import type { Deployment } from '../../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
-
-/** Counts and risk of a change set. */
-export function summarizeChangeSet(changes: readonly CfnChange[]): ChangeSetSummary {
-  const summaries: ResourceChangeSummary[] = changes.flatMap((change) => {
-    const rc = change.ResourceChange;
-    if (!rc) return [];
-    const flags: string[] = [];
-    if (rc.Action === 'Remove') flags.push('removal');
-    if (rc.Replacement === 'True') flags.push('replacement');
-    if (rc.ResourceType?.startsWith('AWS::IAM::')) flags.push('iam');
-    return [
-      {
-        logicalId: rc.LogicalResourceId ?? '',
-        resourceType: rc.ResourceType ?? '',
-        action: (rc.Action ?? 'Modify') as ResourceChangeSummary['action'],
-        replacement: (rc.Replacement ?? 'Never') as ResourceChangeSummary['replacement'],
-        properties: [],
-        flags,
-      },
-    ];
-  });
-  const count = (p: (c: ResourceChangeSummary) => boolean) => summaries.filter(p).length;
-  const dangerous = summaries.some((c) => c.flags.length > 0);
-  return {
-    add: count((c) => c.action === 'Add'),
-    modify: count((c) => c.action === 'Modify'),
-    remove: count((c) => c.action === 'Remove'),
-    replace: count((c) => c.replacement === 'True'),
-    conditionalReplace: count((c) => c.replacement === 'Conditional'),
-    security: count((c) => c.flags.includes('iam')),
-    risk: dangerous ? ChangeRisk.DANGEROUS : ChangeRisk.SAFE,
-    changes: summaries,
-  };
-}
 
 /** Whether policy lets this change set through without a person. */
 export function autoApprovalDecision(

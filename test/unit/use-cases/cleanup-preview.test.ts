@@ -13,6 +13,9 @@ describe('cleanupPreview', () => {
     const preview = await planStack(p.deps, p.planJob(REV1, { kind: 'preview', pullRequest: 7 }));
     expect(await cleanupPreview(p.deps, job)).toBe(1);
     expect(p.stacks.deleted).toEqual([preview.changeSet?.id]);
+    expect(p.notifier.closedPullRequests).toEqual([
+      { repository: REPOSITORY, pullRequest: 7, stackKey: KEY },
+    ]);
     expect(p.stacks.stacks.has(STACK)).toBe(false);
     expect(p.notifier.statuses(preview.id).at(-1)).toBe(DeploymentStatus.SUPERSEDED);
   });

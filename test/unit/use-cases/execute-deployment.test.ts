@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
+import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
 import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
 import { planStack } from '../../../shared/use-cases/plan-stack.ts';
 import { StackBusyError } from '../../../shared/use-cases/stack-busy-error.ts';
@@ -30,7 +31,10 @@ describe('executeDeployment', () => {
       { subject: 'x', action: 'forged', actor: 'test', at: p.clock.iso() },
     );
     const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
-    expect(result).toMatchObject({ outcome: 'failed', deployment: { reason: { code: 'APPROVAL_MISSING' } } });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      deployment: { reason: { code: ReasonCode.APPROVAL_MISSING } },
+    });
     expect(p.stacks.executed).toEqual([]);
     expect((await p.store.getStackState(KEY))?.lock).toBeUndefined();
   });
@@ -114,7 +118,7 @@ describe('executeDeployment', () => {
     const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
     expect(result).toMatchObject({
       outcome: 'failed',
-      deployment: { reason: { code: 'CHANGE_SET_NOT_AVAILABLE' } },
+      deployment: { reason: { code: ReasonCode.CHANGE_SET_OBSOLETE } },
     });
     expect((await p.store.getStackState(KEY))?.lock).toBeUndefined();
   });
@@ -137,7 +141,7 @@ describe('executeDeployment', () => {
     const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
     expect(result).toMatchObject({
       outcome: 'failed',
-      deployment: { reason: { code: 'STACK_NOT_UPDATABLE' } },
+      deployment: { reason: { code: ReasonCode.STACK_NOT_UPDATABLE } },
     });
   });
 

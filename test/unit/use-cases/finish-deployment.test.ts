@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
+import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
 import { finishDeployment } from '../../../shared/use-cases/finish-deployment.ts';
 import { executing, KEY, pipeline, REV1, STACK } from './pipeline-fixture.ts';
 
@@ -39,7 +40,7 @@ describe('finishDeployment', () => {
       deployment: {
         status: DeploymentStatus.FAILED,
         reason: {
-          code: 'ROLLED_BACK',
+          code: ReasonCode.ROLLED_BACK,
           details: [{ logicalId: 'Queue', status: 'CREATE_FAILED', reason: failure.reason }],
         },
       },

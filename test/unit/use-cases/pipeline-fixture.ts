@@ -8,8 +8,8 @@ import { stackKey } from '../../../shared/domain/deployment/deployment.ts';
 import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
 import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
 import { type PlanJob, planStack } from '../../../shared/use-cases/plan-stack.ts';
-import { InterimMemorySource } from '../../support/interim-memory-source.ts';
 import { InterimMemoryStore } from '../../support/interim-memory-store.ts';
+import { type MemoryRevisions, MemorySource } from '../../support/memory-source.ts';
 
 export const REPOSITORY = 'acme/infrastructure';
 export const STACK = 'network-prod';
@@ -48,7 +48,8 @@ export const DEFAULT_APPROVAL: ApprovalRequirement = {
 
 /** Every in-memory adapter the pipeline's use cases need, wired together. */
 export function pipeline() {
-  const source = new InterimMemorySource();
+  const revisions: MemoryRevisions = {};
+  const source = new MemorySource(revisions);
   const store = new InterimMemoryStore();
   const queue = new MemoryQueue();
   const clock = new ManualClock(Date.parse('2026-03-01T09:00:00.000Z'));
@@ -66,13 +67,14 @@ export function pipeline() {
     settings: { defaultApproval: DEFAULT_APPROVAL, lockLeaseMs: 3_600_000 },
   };
   /** Commits a revision with converge.yaml, the template and parameters. */
-  const commit = (revision: string, files: Record<string, string> = {}) =>
-    source.commitFiles(REPOSITORY, revision, {
+  const commit = (revision: string, files: Record<string, string> = {}) => {
+    revisions[revision] = {
       'converge.yaml': convergeYaml(),
       'stacks/network.yaml': TEMPLATE,
       'stacks/network.prod.json': '{ "VpcCidr": "10.0.0.0/16" }',
       ...files,
-    });
+    };
+  };
   /** A plan job for a revision, requested `offsetMs` after the fixture's start. */
   const planJob = (revision: string, overrides: Partial<PlanJob> = {}): PlanJob => ({
     type: 'plan',
@@ -86,7 +88,7 @@ export function pipeline() {
     author: 'alice',
     ...overrides,
   });
-  return { deps, source, store, queue, clock, stacks, artifacts, notifier, commit, planJob };
+  return { deps, source, revisions, store, queue, clock, stacks, artifacts, notifier, commit, planJob };
 }
 
 /** A deployment of REV1 awaiting approval under `approval` (the control-plane rule). */

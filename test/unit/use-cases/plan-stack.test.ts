@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
+import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
 import { planStack } from '../../../shared/use-cases/plan-stack.ts';
 import { convergeYaml, KEY, pipeline, REV1, REV2, STACK } from './pipeline-fixture.ts';
 
@@ -95,14 +96,14 @@ describe('planStack', () => {
     expect(p.stacks.deleted).toEqual([deployment.changeSet?.id]);
   });
 
-  it('ends PLAN_FAILED with CloudFormation’s reason when the change set fails', async () => {
+  it('ends PLAN_FAILED with CloudFormation’s words and a named reason when the change set fails', async () => {
     const p = pipeline();
     p.commit(REV1);
     p.stacks.script(STACK, { kind: 'failed', reason: 'Template format error: unsupported structure.' });
     const deployment = await planStack(p.deps, p.planJob(REV1));
     expect(deployment.status).toBe(DeploymentStatus.PLAN_FAILED);
     expect(deployment.reason).toEqual({
-      code: 'CHANGE_SET_FAILED',
+      code: ReasonCode.TEMPLATE_INVALID,
       message: 'Template format error: unsupported structure.',
     });
   });
@@ -112,7 +113,7 @@ describe('planStack', () => {
     p.commit(REV1);
     p.stacks.script(STACK, { kind: 'rejected', message: 'Requires capabilities : [CAPABILITY_NAMED_IAM]' });
     const deployment = await planStack(p.deps, p.planJob(REV1));
-    expect(deployment.reason?.code).toBe('CHANGE_SET_REJECTED');
+    expect(deployment.reason?.code).toBe(ReasonCode.INSUFFICIENT_CAPABILITIES);
     expect(deployment.reason?.message).toContain('CAPABILITY_NAMED_IAM');
   });
 
@@ -129,15 +130,15 @@ describe('planStack', () => {
     p.commit(REV1);
     p.stacks.script(STACK, { kind: 'never-ready' });
     const deployment = await planStack(p.deps, p.planJob(REV1));
-    expect(deployment.reason?.code).toBe('CHANGE_SET_TIMEOUT');
+    expect(deployment.reason?.code).toBe(ReasonCode.CHANGE_SET_TIMEOUT);
     expect(p.clock.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(300_000);
   });
 
   it('ends PLAN_FAILED when the template is missing at the revision', async () => {
     const p = pipeline();
-    p.source.commitFiles('acme/infrastructure', REV1, { 'converge.yaml': convergeYaml() });
+    p.revisions[REV1] = { 'converge.yaml': convergeYaml() };
     const deployment = await planStack(p.deps, p.planJob(REV1));
-    expect(deployment.reason?.code).toBe('TEMPLATE_NOT_FOUND');
+    expect(deployment.reason?.code).toBe(ReasonCode.TEMPLATE_NOT_FOUND);
     expect(p.stacks.created).toEqual([]);
   });
 
@@ -148,7 +149,7 @@ describe('planStack', () => {
       p.deps,
       p.planJob(REV1, { stackName: 'gone', stackKey: 'default/eu-west-1/gone' }),
     );
-    expect(deployment.reason?.code).toBe('STACK_NOT_CONFIGURED');
+    expect(deployment.reason?.code).toBe(ReasonCode.STACK_NOT_CONFIGURED);
   });
 
   it('keeps the control-plane rule for a first deployment whose converge.yaml auto-approves everything', async () => {
@@ -189,7 +190,7 @@ describe('planStack', () => {
     await planStack(p.deps, p.planJob(REV2));
     const older = await planStack(p.deps, olderJob);
     expect(older.status).toBe(DeploymentStatus.SUPERSEDED);
-    expect(older.reason?.code).toBe('NEWER_REVISION');
+    expect(older.reason?.code).toBe(ReasonCode.NEWER_REVISION);
     expect(p.stacks.created).toHaveLength(1);
   });
 
