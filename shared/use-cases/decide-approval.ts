@@ -1,7 +1,7 @@
 import type { Approval, ApproverIdentity } from '../domain/approval/approval.ts';
+import type { ApproverAliases } from '../domain/approval/approver-aliases.ts';
+import { evaluateVote } from '../domain/approval/evaluate-vote.ts';
 import type { Deployment } from '../domain/deployment/deployment.ts';
-import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
-import { ReasonCode } from '../domain/deployment/reason-code.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { Queue } from '../ports/queue.ts';
@@ -9,8 +9,7 @@ import type { Stacks } from '../ports/stacks.ts';
 import type { Store } from '../ports/store.ts';
 import { deleteChangeSetOf } from './delete-change-set-of.ts';
 import { dedupeId } from './deployment-names.ts';
-import { evaluateVote } from './interim/change-set-rules.ts';
-import { iso, patchFor } from './move-deployment.ts';
+import { iso, patchFor, subjectOf } from './move-deployment.ts';
 import { notify } from './notify.ts';
 
 export interface DecideApprovalDeps {
@@ -19,6 +18,8 @@ export interface DecideApprovalDeps {
   readonly queue: Queue;
   readonly clock: Clock;
   readonly notifier: Notifier;
+  /** Identities that are one person (`slack:U0123` and `github:alice`), so a person counts once. */
+  readonly aliases?: ApproverAliases;
 }
 
 /** One person's decision on one deployment, from Slack, a GitHub review or the CLI. */
@@ -35,18 +36,22 @@ export interface ApprovalDecisionInput {
 export type ApprovalDecisionResult =
   /** The vote does not count; `message` is shown to the person and written to the audit trail. */
   | { readonly outcome: 'refused'; readonly code: string; readonly message: string }
-  | { readonly outcome: 'counted' | 'approved' | 'rejected'; readonly deployment: Deployment };
+  | { readonly outcome: 'pending' | 'approved' | 'rejected'; readonly deployment: Deployment };
 
 /**
  * Counts one vote. The quorum vote moves the deployment to APPROVED in the same write as the
  * vote and queues its execution; one reject ends it REJECTED and deletes its change set.
+ *
+ * @example
+ * const result = await decideApproval(deps, { deploymentId, changeSetId, approver: 'slack:U0123', decision: 'approve', via: 'slack' });
+ * if (result.outcome === 'refused') reply(result.message);
  */
 export async function decideApproval(
   deps: DecideApprovalDeps,
   input: ApprovalDecisionInput,
 ): Promise<ApprovalDecisionResult> {
   const { store, stacks, queue, clock } = deps;
-  const subject = `deployment#${input.deploymentId}`;
+  const subject = subjectOf(input.deploymentId);
   const refuse = async (code: string, message: string): Promise<ApprovalDecisionResult> => {
     await store.appendAudit({
       subject,
@@ -60,58 +65,52 @@ export async function decideApproval(
 
   // Find the deployment the vote is for.
   const deployment = await store.getDeployment(input.deploymentId);
-  if (!deployment) return refuse('NOT_FOUND', `Deployment ${input.deploymentId} does not exist.`);
+  if (!deployment)
+    return refuse('NotFound', `Deployment ${input.deploymentId} does not exist; check the link or the id.`);
+  if (!deployment.approval)
+    return refuse('NoPolicy', 'This deployment has no approval rule, so no vote can count.');
 
-  // Bind the vote to the change set the person saw.
-  const vote: Approval = {
-    deploymentId: deployment.id,
-    changeSetId: input.changeSetId ?? deployment.changeSet?.id ?? '',
-    approver: input.approver,
-    decision: input.decision,
-    at: iso(clock),
-    via: input.via,
-    comment: input.comment,
-  };
-
-  // Judge it by the deployment's trusted rule: refuse with a reason, or count it.
-  const verdict = evaluateVote(deployment, await store.listApprovals(deployment.id), vote, clock.now());
-  if (verdict.outcome === 'refused') return refuse(verdict.code, verdict.message);
-  const audit = (action: string) => ({
-    subject,
-    action,
-    actor: input.approver,
-    reason: input.comment,
-    at: iso(clock),
-  });
-  const from = DeploymentStatus.AWAITING_APPROVAL;
-
-  // Bundle the status change (if any) with the vote, so both are written or neither.
+  // Judge the vote, bound to the change set the person saw, by the deployment's trusted rule.
   const now = clock.now();
-  const event =
-    verdict.outcome === 'rejected'
-      ? ({
-          type: 'REJECTED',
-          reason: { code: ReasonCode.REJECTED, message: `Rejected by ${input.approver}.` },
-        } as const)
-      : verdict.quorum
-        ? ({ type: 'QUORUM_REACHED' } as const)
-        : undefined;
-  const next = event && patchFor(deployment, event, now);
-  if (event && !next) return refuse('CHANGED', 'The deployment can no longer be decided; look at it again.');
+  const result = evaluateVote({
+    deployment,
+    requirement: deployment.approval,
+    approvals: await store.listApprovals(deployment.id),
+    vote: {
+      deploymentId: deployment.id,
+      changeSetId: input.changeSetId ?? deployment.changeSet?.id ?? '',
+      approver: input.approver,
+      decision: input.decision,
+      at: iso(clock),
+      via: input.via,
+      comment: input.comment,
+    },
+    now,
+    aliases: deps.aliases,
+  });
+  if (!result.accepted) return refuse(result.code, result.message);
+
+  // Record the vote and, when it decides the deployment, the status change in the same write.
+  const next = result.event && patchFor(deployment, result.event, now);
+  if (result.event && !next)
+    return refuse('Changed', 'The deployment can no longer be decided; look at it again.');
   try {
-    await store.recordApproval(
-      vote,
-      next && { from, next },
-      audit(event ? event.type.toLowerCase() : 'vote-counted'),
-    );
+    await store.recordApproval(result.vote, next && { from: deployment.status, next }, {
+      subject,
+      action: result.outcome === 'pending' ? 'vote-counted' : result.outcome,
+      actor: result.vote.approver,
+      reason: input.comment,
+      at: iso(clock),
+      data: { approvals: result.approvals, required: result.required },
+    });
   } catch {
     // Another vote or an expiry changed the deployment meanwhile; nothing was written.
-    return refuse('CHANGED', 'The deployment changed while you voted; look at it again.');
+    return refuse('Changed', 'The deployment changed while you voted; look at it again.');
   }
 
   // Reject: delete the change set. Quorum: queue the execution.
-  if (verdict.outcome === 'rejected') await deleteChangeSetOf(stacks, deployment);
-  if (event?.type === 'QUORUM_REACHED') {
+  if (result.outcome === 'rejected') await deleteChangeSetOf(stacks, deployment);
+  if (result.outcome === 'approved') {
     await queue.send(
       { type: 'execute', deploymentId: deployment.id, stackKey: deployment.stackKey },
       { group: deployment.stackKey, dedupeId: dedupeId('execute', deployment.id) },
@@ -119,9 +118,8 @@ export async function decideApproval(
   }
 
   // Tell people what the vote did.
-  const outcome = verdict.outcome === 'rejected' ? 'rejected' : verdict.quorum ? 'approved' : 'counted';
   const updated = await notify(deps, (await store.getDeployment(deployment.id))!, {
-    event: `${input.decision === 'approve' ? 'approval' : 'rejection'} by ${input.approver}`,
+    event: `${input.decision === 'approve' ? 'approval' : 'rejection'} by ${result.vote.approver} (${result.approvals} of ${result.required})`,
   });
-  return { outcome, deployment: updated };
+  return { outcome: result.outcome, deployment: updated };
 }

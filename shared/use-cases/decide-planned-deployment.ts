@@ -1,19 +1,18 @@
 import type { Approval } from '../domain/approval/approval.ts';
+import { autoApprovalDecision } from '../domain/approval/auto-approval-decision.ts';
 import { type ChangeSetRef, type Deployment, DeploymentKind } from '../domain/deployment/deployment.ts';
-import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { Queue } from '../ports/queue.ts';
 import type { Stacks } from '../ports/stacks.ts';
 import type { Store } from '../ports/store.ts';
 import { dedupeId } from './deployment-names.ts';
-import { autoApprovalDecision } from './interim/change-set-rules.ts';
-import { iso, moveDeployment, patchFor, subjectOf } from './move-deployment.ts';
+import { iso, moveDeployment, subjectOf } from './move-deployment.ts';
 import { notify } from './notify.ts';
 import { supersede } from './supersede.ts';
 
 /** The policy's own identity on the approval record it writes when it auto-approves. */
-export const AUTO_APPROVER = 'policy:auto-approve';
+export const AUTO_APPROVER = 'policy:auto-approve' as const;
 
 /**
  * The end of planning, once the change set has changes: supersede what this deployment replaces,
@@ -51,11 +50,18 @@ export async function decidePlannedDeployment(
   // Apply the trusted approval rule: auto-approve, with an approval record naming this change set ...
   const decision = changeSet.summary
     ? autoApprovalDecision(deployment.approval!, changeSet.summary)
-    : { approve: false, reason: 'the change set has no summary' };
-  const approvedPatch = decision.approve
-    ? patchFor(deployment, { type: 'AUTO_APPROVED', changeSet }, clock.now())
-    : undefined;
-  if (approvedPatch) {
+    : { autoApprove: false, why: 'The change set has no summary.' };
+  if (decision.autoApprove) {
+    // The status and the policy's approval record are two writes: approval first would name a
+    // change set the stored deployment does not have yet. If the second write is lost, execution
+    // finds no approval and refuses (APPROVAL_MISSING): the invariant holds either way.
+    const approved = await moveDeployment(
+      deps,
+      deployment,
+      { type: 'AUTO_APPROVED', changeSet },
+      { action: 'auto-approved', actor, reason: decision.why },
+    );
+    if (!approved) return (await store.getDeployment(deployment.id)) ?? deployment;
     const approval: Approval = {
       deploymentId: deployment.id,
       changeSetId: changeSet.id,
@@ -63,25 +69,20 @@ export async function decidePlannedDeployment(
       decision: 'approve',
       at: iso(clock),
       via: 'policy',
-      comment: decision.reason,
+      comment: decision.why,
     };
-    await store.recordApproval(
-      approval,
-      { from: DeploymentStatus.PLANNING, next: approvedPatch },
-      {
-        subject: subjectOf(deployment.id),
-        action: 'auto-approved',
-        actor,
-        reason: decision.reason,
-        at: iso(clock),
-      },
-    );
+    await store.recordApproval(approval, undefined, {
+      subject: subjectOf(deployment.id),
+      action: 'approval-recorded',
+      actor,
+      reason: decision.why,
+      at: iso(clock),
+    });
     await queue.send(
       { type: 'execute', deploymentId: deployment.id, stackKey: deployment.stackKey },
       { group: deployment.stackKey, dedupeId: dedupeId('execute', deployment.id) },
     );
-    const approved = (await store.getDeployment(deployment.id))!;
-    return notify(deps, approved, { event: `auto-approved: ${decision.reason}` });
+    return notify(deps, approved, { event: `auto-approved: ${decision.why}` });
   }
 
   // ... or ask people, until expiresAt.
@@ -93,9 +94,9 @@ export async function decidePlannedDeployment(
     {
       action: 'awaiting-approval',
       actor,
-      reason: decision.reason,
+      reason: decision.why,
     },
   );
   if (!waiting) return (await store.getDeployment(deployment.id)) ?? deployment;
-  return notify(deps, waiting, { event: `approval needed: ${decision.reason}`, awaitingApproval: true });
+  return notify(deps, waiting, { event: `approval needed: ${decision.why}`, awaitingApproval: true });
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SORTABLE_ID_RANDOM_BYTES, sortableId } from '../domain/ids.ts';
 
 const CHANGE_SET_NAME = /^[a-zA-Z][-a-zA-Z0-9]{0,127}$/;
 
@@ -8,18 +9,19 @@ function digest(seed: string, length: number): string {
 
 /**
  * A deployment id that sorts by the time its plan was requested (so the newest request of a
- * stack has the greatest id) and is the same on every retry of the same job. It starts with a
- * letter so it is also a valid CloudFormation ClientRequestToken.
+ * stack has the greatest id) and is the same on every retry of the same job: a sortable id whose
+ * "random" part is a digest of `seed`. It is also a valid CloudFormation ClientRequestToken.
  *
- * @example deploymentId(1767225600000, 'delivery-1/default/eu-west-1/network') // 'd1767225600000-3f2a…'
+ * @example deploymentId(1767225600000, 'deploy|delivery-1|<sha>|default/eu-west-1/network') // '01KDX…'
  */
 export function deploymentId(requestedAt: number, seed: string): string {
-  return `d${String(requestedAt).padStart(13, '0')}-${digest(seed, 12)}`;
+  const random = createHash('sha256').update(seed).digest().subarray(0, SORTABLE_ID_RANDOM_BYTES);
+  return sortableId(requestedAt, random);
 }
 
-/** The part of a deployment id that makes it unique within one millisecond. */
+/** The part of a deployment id that makes it unique within one millisecond, lower case. */
 export function deploymentSuffix(id: string): string {
-  return id.slice(id.lastIndexOf('-') + 1);
+  return id.slice(10).toLowerCase();
 }
 
 /**

@@ -77,14 +77,17 @@ export async function planStack(deps: PlanDeps, job: PlanJob): Promise<Deploymen
   const deployment = existing ?? (await createDeployment(deps, job, id, stack, trusted));
   const fail = (reason: Reason) => finish(deps, deployment, { type: 'PLAN_FAILED', reason }, reason);
 
-  // Refuse to move backwards: a newer plan of this stack was already requested.
-  if (job.kind !== DeploymentKind.PREVIEW) {
-    const newer = state?.lastAttemptedDeploymentId;
-    if (newer && newer > id) {
-      const by = { deploymentId: newer, revision: state?.lastAttemptedRevision ?? 'unknown' };
-      return finish(deps, deployment, { type: 'SUPERSEDED', by });
-    }
-    await store.recordAttempt(job.stackKey, job.revision, id, iso(deps.clock));
+  // Refuse to move backwards: record this attempt unless a newer plan of the stack was requested.
+  if (
+    job.kind !== DeploymentKind.PREVIEW &&
+    !(await store.recordAttempt(job.stackKey, job.revision, id, iso(deps.clock)))
+  ) {
+    const newer = await store.getStackState(job.stackKey);
+    const by = {
+      deploymentId: newer?.lastAttemptedDeploymentId ?? 'unknown',
+      revision: newer?.lastAttemptedRevision ?? 'unknown',
+    };
+    return finish(deps, deployment, { type: 'SUPERSEDED', by });
   }
 
   // The stack must be configured at this revision (its template and parameters read there).

@@ -21,11 +21,14 @@ export type ApproverAliasesResult =
  * if (built.ok) personOf('github:Alice', built.aliases); // 'person:alice'
  * ```
  */
-export function buildApproverAliases(people: Readonly<Record<string, readonly string[]>>): ApproverAliasesResult {
+export function buildApproverAliases(
+  people: Readonly<Record<string, readonly string[]>>,
+): ApproverAliasesResult {
   const aliases = new Map<ApproverIdentity, string>();
   const problems: string[] = [];
   for (const [name, identities] of Object.entries(people)) {
-    if (name.trim() === '') problems.push('A person in approver aliases has an empty name; give each person a name.');
+    if (name.trim() === '')
+      problems.push('A person in approver aliases has an empty name; give each person a name.');
     for (const text of identities) {
       const parsed = parseApproverIdentity(text);
       if (!parsed.ok) {
@@ -34,7 +37,9 @@ export function buildApproverAliases(people: Readonly<Record<string, readonly st
       }
       const owner = aliases.get(parsed.identity);
       if (owner !== undefined && owner !== name) {
-        problems.push(`${parsed.identity} is listed for both ${owner} and ${name}; an identity belongs to one person.`);
+        problems.push(
+          `${parsed.identity} is listed for both ${owner} and ${name}; an identity belongs to one person.`,
+        );
         continue;
       }
       aliases.set(parsed.identity, name);

@@ -30,7 +30,10 @@ export function autoApprovalDecision(
       return { autoApprove: false, why: 'The policy asks a person to approve every change set.' };
     default:
       return summary.risk === 'safe'
-        ? { autoApprove: true, why: 'The change set is safe: nothing is removed, replaced or security-sensitive.' }
+        ? {
+            autoApprove: true,
+            why: 'The change set is safe: nothing is removed, replaced or security-sensitive.',
+          }
         : { autoApprove: false, why: `The change set is rated ${summary.risk} (${flagsOf(summary)}).` };
   }
 }

@@ -79,7 +79,8 @@ export function evaluateVote(input: VoteInput): AcceptedVote | RefusedVote {
   const normalised: Approval = { ...vote, approver: voter };
   const required = Math.max(1, requirement.required);
   const approving = [...counted, normalised].filter(
-    (a) => a.decision === 'approve' && !refuseByVoter(deployment, requirement, 'approve', a.approver, aliases),
+    (a) =>
+      a.decision === 'approve' && !refuseByVoter(deployment, requirement, 'approve', a.approver, aliases),
   );
   const people = new Map(approving.map((a) => [personOf(a.approver, aliases), a.approver]));
   const approvers = [...people.values()];
@@ -98,11 +99,17 @@ function refuseByStatus(deployment: Deployment): RefusedVote | undefined {
   const { status } = deployment;
   if (status === DeploymentStatus.AWAITING_APPROVAL) return undefined;
   if (status === DeploymentStatus.SUPERSEDED) {
-    return refuse(VoteRefusal.SUPERSEDED, 'A newer revision of this stack replaced this deployment; vote on the newer one.');
+    return refuse(
+      VoteRefusal.SUPERSEDED,
+      'A newer revision of this stack replaced this deployment; vote on the newer one.',
+    );
   }
   if (status === DeploymentStatus.EXPIRED) return expired(deployment);
   if (isTerminal(status)) {
-    return refuse(VoteRefusal.FINISHED, `This deployment already ended (${status}); votes no longer change it.`);
+    return refuse(
+      VoteRefusal.FINISHED,
+      `This deployment already ended (${status}); votes no longer change it.`,
+    );
   }
   return refuse(VoteRefusal.NOT_AWAITING_APPROVAL, `This deployment is ${status}, not waiting for approval.`);
 }
@@ -115,7 +122,10 @@ function refuseByExpiry(deployment: Deployment, now: number): RefusedVote | unde
 
 function refuseByBinding(deployment: Deployment, vote: Approval): RefusedVote | undefined {
   if (vote.deploymentId !== deployment.id) {
-    return refuse(VoteRefusal.DEPLOYMENT_MISMATCH, `This vote is for deployment ${vote.deploymentId}, not ${deployment.id}.`);
+    return refuse(
+      VoteRefusal.DEPLOYMENT_MISMATCH,
+      `This vote is for deployment ${vote.deploymentId}, not ${deployment.id}.`,
+    );
   }
   const current = deployment.changeSet?.id;
   if (current === undefined || vote.changeSetId !== current) {
@@ -143,7 +153,12 @@ function refuseByVoter(
     );
   }
   const author = authorIdentity(deployment.author);
-  if (decision === 'approve' && !requirement.allowSelfApproval && author && personOf(author, aliases) === person) {
+  if (
+    decision === 'approve' &&
+    !requirement.allowSelfApproval &&
+    author &&
+    personOf(author, aliases) === person
+  ) {
     return refuse(
       VoteRefusal.SELF_APPROVAL,
       `${voter} wrote this change and may not approve it; ask another approver (approval.allowSelfApproval permits self-approval).`,

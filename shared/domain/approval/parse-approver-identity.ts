@@ -24,7 +24,9 @@ export function parseApproverIdentity(text: string): ApproverIdentityResult {
   const trimmed = text.trim();
   const colon = trimmed.indexOf(':');
   if (colon < 0) {
-    return fail(`An approver identity names its provider: slack:U0123, github:alice or cli:alice; got "${trimmed}".`);
+    return fail(
+      `An approver identity names its provider: slack:U0123, github:alice or cli:alice; got "${trimmed}".`,
+    );
   }
   const provider = trimmed.slice(0, colon).toLowerCase();
   const id = trimmed.slice(colon + 1).trim();
@@ -33,13 +35,17 @@ export function parseApproverIdentity(text: string): ApproverIdentityResult {
       const user = id.toUpperCase();
       return SLACK_USER.test(user)
         ? { ok: true, identity: `slack:${user}` }
-        : fail(`"${id}" is not a Slack user id; use the member id from the user's profile, like slack:U0123ABCD.`);
+        : fail(
+            `"${id}" is not a Slack user id; use the member id from the user's profile, like slack:U0123ABCD.`,
+          );
     }
     case 'github': {
       const login = id.replace(/^@/, '').toLowerCase();
       return GITHUB_LOGIN.test(login)
         ? { ok: true, identity: `github:${login}` }
-        : fail(`"${id}" is not a GitHub login (letters, digits and single hyphens, at most 39), e.g. github:alice.`);
+        : fail(
+            `"${id}" is not a GitHub login (letters, digits and single hyphens, at most 39), e.g. github:alice.`,
+          );
     }
     case 'cli': {
       const user = id.toLowerCase();

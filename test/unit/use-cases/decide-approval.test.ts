@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { VoteRefusal } from '../../../shared/domain/approval/vote-refusal.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
 import { awaitingApproval, KEY, pipeline } from './pipeline-fixture.ts';
@@ -30,7 +31,7 @@ describe('decideApproval', () => {
       via: 'github',
     });
     expect(result).toMatchObject({
-      outcome: 'counted',
+      outcome: 'pending',
       deployment: { status: DeploymentStatus.AWAITING_APPROVAL },
     });
     expect(p.queue.sent).toEqual([]);
@@ -50,14 +51,14 @@ describe('decideApproval', () => {
   });
 
   it.each([
-    ['the author', { approver: 'github:alice' as const }, {}, 'SELF_APPROVAL'],
+    ['the author', { approver: 'github:alice' as const }, {}, VoteRefusal.SELF_APPROVAL],
     [
       'someone not on the approver list',
       { approver: 'slack:U0EVE' as const },
       { approvers: ['slack:U0BOB' as const] },
-      'UNKNOWN_APPROVER',
+      VoteRefusal.UNKNOWN_APPROVER,
     ],
-    ['a vote for another change set', { changeSetId: 'arn:other' }, {}, 'WRONG_CHANGE_SET'],
+    ['a vote for another change set', { changeSetId: 'arn:other' }, {}, VoteRefusal.CHANGE_SET_MISMATCH],
   ])('refuses %s, tells the person why and audits it', async (_case, vote, approval, code) => {
     const p = pipeline();
     const deployment = await awaitingApproval(p, approval);
@@ -70,7 +71,7 @@ describe('decideApproval', () => {
     });
     expect(result).toMatchObject({ outcome: 'refused', code });
     expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.AWAITING_APPROVAL);
-    expect(p.store.audit.at(-1)).toMatchObject({
+    expect((await p.store.listAudit(`deployment#${deployment.id}`)).at(-1)).toMatchObject({
       action: 'vote-refused',
       reason: expect.stringContaining(code),
     });
@@ -86,7 +87,10 @@ describe('decideApproval', () => {
       via: 'github' as const,
     };
     await decideApproval(p.deps, vote);
-    expect(await decideApproval(p.deps, vote)).toMatchObject({ outcome: 'refused', code: 'ALREADY_VOTED' });
+    expect(await decideApproval(p.deps, vote)).toMatchObject({
+      outcome: 'refused',
+      code: VoteRefusal.DUPLICATE_VOTE,
+    });
   });
 
   it('refuses a vote after expiresAt', async () => {
@@ -99,7 +103,7 @@ describe('decideApproval', () => {
       decision: 'approve',
       via: 'github',
     });
-    expect(result).toMatchObject({ outcome: 'refused', code: 'EXPIRED' });
+    expect(result).toMatchObject({ outcome: 'refused', code: VoteRefusal.EXPIRED });
   });
 
   it('refuses a vote on a finished deployment', async () => {
@@ -124,11 +128,11 @@ describe('decideApproval', () => {
   it('refuses a vote for a deployment that does not exist', async () => {
     const p = pipeline();
     const result = await decideApproval(p.deps, {
-      deploymentId: 'd-missing',
+      deploymentId: '01KDXMISSING0000000000000',
       approver: 'github:bob',
       decision: 'approve',
       via: 'github',
     });
-    expect(result).toMatchObject({ outcome: 'refused', code: 'NOT_FOUND' });
+    expect(result).toMatchObject({ outcome: 'refused', code: 'NotFound' });
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
+import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
+import { deploymentId } from '../../../shared/use-cases/deployment-names.ts';
 import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
 import { planStack } from '../../../shared/use-cases/plan-stack.ts';
 import { StackBusyError } from '../../../shared/use-cases/stack-busy-error.ts';
@@ -39,23 +41,26 @@ describe('executeDeployment', () => {
     expect((await p.store.getStackState(KEY))?.lock).toBeUndefined();
   });
 
-  it('never executes when the only approval names another change set', async () => {
+  it('never executes when fewer people approved than the rule requires', async () => {
     const p = pipeline();
-    const deployment = await awaitingApproval(p);
-    await p.store.recordApproval(
-      {
-        deploymentId: deployment.id,
-        changeSetId: 'arn:old-change-set',
-        approver: 'slack:U0BOB',
-        decision: 'approve',
-        at: p.clock.iso(),
-        via: 'slack',
-      },
-      { from: 'AWAITING_APPROVAL', next: { status: 'APPROVED', updatedAt: p.clock.iso() } },
-      { subject: 'x', action: 'approved', actor: 'test', at: p.clock.iso() },
+    const deployment = await awaitingApproval(p, { required: 2 });
+    await decideApproval(p.deps, {
+      deploymentId: deployment.id,
+      approver: 'slack:U0BOB',
+      decision: 'approve',
+      via: 'slack',
+    });
+    await p.store.transition(
+      deployment.id,
+      'AWAITING_APPROVAL',
+      { status: 'APPROVED', updatedAt: p.clock.iso() },
+      { subject: 'x', action: 'forged', actor: 'test', at: p.clock.iso() },
     );
     const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
-    expect(result.outcome).toBe('failed');
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      deployment: { reason: { code: ReasonCode.APPROVAL_MISSING } },
+    });
     expect(p.stacks.executed).toEqual([]);
   });
 
@@ -101,7 +106,7 @@ describe('executeDeployment', () => {
   it('supersedes instead of executing when a newer plan started but has not superseded it yet', async () => {
     const p = pipeline();
     const older = await approved(p, REV1);
-    await p.store.recordAttempt(KEY, REV2, 'd9999999999999-ffffffffffff', p.clock.iso());
+    await p.store.recordAttempt(KEY, REV2, deploymentId(p.clock.now() + 1_000, 'newer'), p.clock.iso());
     const result = await executeDeployment(p.deps, { deploymentId: older.id });
     expect(result).toMatchObject({
       outcome: 'superseded',

@@ -3,12 +3,13 @@ import { MemoryArtifacts } from '../../../shared/adapters/memory/memory-artifact
 import { MemoryNotifier } from '../../../shared/adapters/memory/memory-notifier.ts';
 import { MemoryQueue } from '../../../shared/adapters/memory/memory-queue.ts';
 import { MemoryStacks } from '../../../shared/adapters/memory/memory-stacks.ts';
+import { MemoryStore } from '../../../shared/adapters/memory/memory-store.ts';
 import type { ApprovalRequirement } from '../../../shared/domain/approval/approval.ts';
 import { stackKey } from '../../../shared/domain/deployment/deployment.ts';
 import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
 import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
 import { type PlanJob, planStack } from '../../../shared/use-cases/plan-stack.ts';
-import { InterimMemoryStore } from '../../support/interim-memory-store.ts';
+
 import { type MemoryRevisions, MemorySource } from '../../support/memory-source.ts';
 
 export const REPOSITORY = 'acme/infrastructure';
@@ -50,7 +51,7 @@ export const DEFAULT_APPROVAL: ApprovalRequirement = {
 export function pipeline() {
   const revisions: MemoryRevisions = {};
   const source = new MemorySource(revisions);
-  const store = new InterimMemoryStore();
+  const store = new MemoryStore();
   const queue = new MemoryQueue();
   const clock = new ManualClock(Date.parse('2026-03-01T09:00:00.000Z'));
   const stacks = new MemoryStacks();

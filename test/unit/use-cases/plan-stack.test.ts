@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
+import { deploymentId, deploymentSuffix } from '../../../shared/use-cases/deployment-names.ts';
 import { planStack } from '../../../shared/use-cases/plan-stack.ts';
 import { convergeYaml, KEY, pipeline, REV1, REV2, STACK } from './pipeline-fixture.ts';
 
@@ -23,7 +24,7 @@ describe('planStack', () => {
     const [request] = p.stacks.created;
     expect(request).toMatchObject({
       changeSetType: 'UPDATE',
-      changeSetName: `converge-${REV1.slice(0, 7)}-${deployment.id.split('-')[1]}`,
+      changeSetName: `converge-${REV1.slice(0, 7)}-${deploymentSuffix(deployment.id)}`,
       parameters: { VpcCidr: '10.0.0.0/16' },
       capabilities: ['CAPABILITY_IAM'],
       roleArn: 'arn:aws:iam::123456789012:role/cfn-deployer',
@@ -164,7 +165,7 @@ describe('planStack', () => {
     const p = pipeline();
     p.commit(REV1, { 'converge.yaml': convergeYaml('{ required: 2, autoApprove: never }') });
     p.commit(REV2, { 'converge.yaml': convergeYaml('{ required: 0, autoApprove: always }') });
-    await p.store.recordApplied(KEY, REV1, 'd0', p.clock.iso());
+    await p.store.recordApplied(KEY, REV1, deploymentId(p.clock.now() - 60_000, 'applied'), p.clock.iso());
     const deployment = await planStack(p.deps, p.planJob(REV2));
     expect(deployment.status).toBe(DeploymentStatus.AWAITING_APPROVAL);
     expect(deployment.approval?.required).toBe(2);
