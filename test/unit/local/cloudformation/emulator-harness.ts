@@ -61,7 +61,7 @@ export function emulatorHarness(options: CloudFormationEmulatorOptions = {}) {
 
   let counter = 0;
   /** Creates a change set, waits for it, executes it and waits for the stack to settle. */
-  async function deploy(name: string, template: unknown, extra: ServiceInput = {}): Promise<ServiceOutput> {
+  async function deploy(name: string, template: unknown, extra: ServiceInput = {}) {
     counter += 1;
     const existing = (await cfn('ListStacks', {})).StackSummaries.some(
       (summary: { StackName: string; StackStatus: string }) =>
