@@ -38,6 +38,7 @@ export function registerCloudCommand(program: Command): Command {
         eventTargets: options.eventTarget,
       });
       console.log(`Local cloud listening on ${cloud.endpoint}`);
+      if (cloud.dynamodb) console.log(`DynamoDB Local behind it (pid ${cloud.dynamodb.pid})`);
       console.log('Point AWS SDKs and the AWS CLI at it with:');
       console.log(`  export AWS_ENDPOINT_URL=${cloud.endpoint}`);
       console.log('  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local');

@@ -21,7 +21,9 @@ export function encodeQueryResponse(
   output: ServiceOutput,
   requestId: string,
 ): EncodedResponse {
-  const result = element(`${action}Result`, output) || `<${action}Result/>`;
+  const empty = Object.values(output).every((value) => value === undefined || value === null);
+  // Operations without output (DeleteStack) answer with no Result element, as AWS does.
+  const result = empty ? '' : element(`${action}Result`, output);
   const body =
     `${XML_DECLARATION}<${action}Response xmlns="${escapeXml(xmlNamespace)}">${result}` +
     `<ResponseMetadata>${element('RequestId', requestId)}</ResponseMetadata></${action}Response>\n`;

@@ -1,14 +1,15 @@
-import { connect } from 'node:net';
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
   DynamoDBClient,
   GetItemCommand,
+  ProvisionedThroughputExceededException,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../../local/start-local-cloud.ts';
 import { clientConfig } from './fake-services.ts';
+import { canConnect } from './net-probe.ts';
 
 describe('DynamoDB behind the local cloud endpoint', () => {
   let cloud: LocalCloud;
@@ -55,6 +56,26 @@ describe('DynamoDB behind the local cloud endpoint', () => {
     expect(failure.$metadata.httpStatusCode).toBe(400);
   });
 
+  it('throttles data-plane calls with ProvisionedThroughputExceededException, which the SDK retries', async () => {
+    cloud.faults.set({ rules: [{ service: 'dynamodb', operation: 'GetItem', throttle: { everyNth: 2 } }] });
+    cloud.faults.resetCounters();
+    try {
+      const key = { pk: { S: 'd-1' } };
+      await dynamodb.send(new GetItemCommand({ TableName: 'deployments', Key: key }));
+      const retried = await dynamodb.send(new GetItemCommand({ TableName: 'deployments', Key: key }));
+      expect(retried.$metadata.attempts).toBe(2);
+      expect(cloud.faults.counters().throttled).toEqual({ 'dynamodb.GetItem': 1 });
+      expect(cloud.faults.counters().requests['dynamodb.GetItem']).toBe(3);
+      const once = new DynamoDBClient({ ...clientConfig(cloud.endpoint), maxAttempts: 1 });
+      const failure = await once
+        .send(new GetItemCommand({ TableName: 'deployments', Key: key }))
+        .catch((e) => e);
+      expect(failure).toBeInstanceOf(ProvisionedThroughputExceededException);
+    } finally {
+      cloud.faults.clear();
+    }
+  });
+
   it('leaves nothing listening and DynamoDB Local stopped after stop', async () => {
     const other = await startLocalCloud();
     const pid = other.dynamodb?.pid ?? -1;
@@ -64,14 +85,3 @@ describe('DynamoDB behind the local cloud endpoint', () => {
     await expect(canConnect(other.port)).resolves.toBe(false);
   });
 });
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
