@@ -244,6 +244,7 @@ describe('CreateChangeSet / DescribeChangeSet', () => {
       '  Queue:',
       '    Type: AWS::SQS::Queue',
       '    Properties:',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
       '      QueueName: !Sub "${AWS::StackName}-${Env}"',
       'Outputs:',
       '  Arn: { Value: !GetAtt Queue.Arn }',
@@ -380,7 +381,7 @@ describe('CreateChangeSet errors', () => {
 
   it.each([
     ['not a mapping', '[1, 2]', 'Template format error'],
-    ['no resources', body({ Resources: {} }), 'At least one Resources member must be defined.'],
+    ['no resources', body({ Resources: {} }), 'Template format error: Resources'],
     [
       'an unknown intrinsic',
       body({ Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { X: { 'Fn::Nope': 1 } } } } }),

@@ -15,6 +15,7 @@ const pipeline = {
   Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] } },
   Resources: {
     Topic: { Type: 'AWS::SNS::Topic' },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
     Queue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { 'Fn::Sub': '${AWS::StackName}-jobs' } } },
     Alarm: { Type: 'AWS::SNS::Topic', Condition: 'IsProd' },
     Parameter: {
