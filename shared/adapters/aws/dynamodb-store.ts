@@ -6,6 +6,7 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -268,6 +269,31 @@ export class DynamoDbStore implements Store {
       new GetCommand({ TableName: this.#table, Key: ItemKey.stack(stackKey), ConsistentRead: true }),
     );
     return item ? fromStackItem(item) : undefined;
+  }
+
+  /**
+   * Scans for stack items (`STACK#…` / `STATE`): the table has no index of stacks, and the drift
+   * sweep that calls this runs a few times a day, so reading the table once is cheaper than an
+   * index written on every state change.
+   */
+  async listStackStates(): Promise<readonly StackState[]> {
+    const states: StackState[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#client.send(
+        new ScanCommand({
+          TableName: this.#table,
+          FilterExpression: 'sk = :state AND begins_with(pk, :stack)',
+          ExpressionAttributeValues: { ':state': 'STATE', ':stack': 'STACK#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+          ...(this.#pageSize ? { Limit: this.#pageSize } : {}),
+        }),
+      );
+      states.push(...(page.Items ?? []).map(fromStackItem));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return states.sort((a, b) => (a.stackKey < b.stackKey ? -1 : a.stackKey > b.stackKey ? 1 : 0));
   }
 
   async recordAttempt(
