@@ -69,8 +69,8 @@ export interface DriftStore {
   /** The sweep stack a detection belongs to, for "Drift Detection Status Change" events. */
   findDetection(detectionId: string): Promise<{ sweepId: string; stackKey: string } | undefined>;
 
-  /** Saves what a detection found and what was done (one record per detection id; repeats overwrite). */
+  /** Saves what a detection found and what was done (one per sweep and detection; a repeat overwrites it). */
   saveDriftRecord(record: DriftRecord): Promise<void>;
-  /** Drift records of one stack, newest first. */
+  /** Drift records of one stack, newest sweep first. */
   listDriftRecords(stackKey: string, options?: ListOptions): Promise<readonly DriftRecord[]>;
 }

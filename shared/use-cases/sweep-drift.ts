@@ -260,7 +260,12 @@ async function openSweep(
   }
   if (!input.fresh && !input.stackNames?.length) {
     const [latest] = await drift.listSweeps({ limit: 1 });
-    if (latest && !latest.finishedAt) return { sweep: latest, created: false };
+    if (latest && !latest.finishedAt) {
+      // Events may have settled its last stacks: close it then, and start the next sweep.
+      const open = (await drift.listSweepStacks(latest.id)).some((s) => !isSettled(s.state));
+      if (open) return { sweep: latest, created: false };
+      await drift.finishSweep(latest.id, iso(clock));
+    }
   }
   const stacks = await managedStacks(deps, input.stackNames);
   const startedAt = iso(clock);

@@ -146,17 +146,21 @@ export class MemoryDriftStore implements DriftStore {
 
   async saveDriftRecord(record: DriftRecord): Promise<void> {
     requireText('record.stackKey', record.stackKey);
-    this.#records.set(`${record.stackKey}\u0000${record.detectionId}`, copy(record));
+    this.#records.set(`${record.stackKey}\u0000${record.sweepId}\u0000${record.detectionId}`, copy(record));
   }
 
   async listDriftRecords(stackKey: string, options?: ListOptions): Promise<readonly DriftRecord[]> {
     requireText('stackKey', stackKey);
     return [...this.#records.values()]
       .filter((r) => r.stackKey === stackKey)
-      .sort((a, b) => (a.recordedAt < b.recordedAt ? 1 : a.recordedAt > b.recordedAt ? -1 : 0))
+      .sort((a, b) => compare(b.sweepId, a.sweepId) || compare(b.detectionId, a.detectionId))
       .slice(0, requireLimit(options))
       .map(copy);
   }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function key(sweepId: string, stackKey: string): string {
