@@ -71,6 +71,9 @@ export interface DynamoDbStoreOptions {
 }
 
 const defaults = { maxAttempts: 10 } as const;
+/** Every write of the stack item (re)states what it is, since an update may create it. */
+const SET_STACK = 'SET stackKey = :stackKey, #type = :stackType';
+const stackValues = (stackKey: string) => ({ ':stackKey': stackKey, ':stackType': 'stack' });
 const OPTION_NAMES = new Set(['tableName', 'client', 'newId', 'pageSize', 'maxAttempts']);
 
 /**
@@ -251,10 +254,11 @@ export class DynamoDbStore implements Store {
     return this.#table.updateIf(
       {
         Key: ItemKey.stack(stackKey),
-        UpdateExpression: 'SET stackKey = :stackKey, lockOwner = :owner, lockExpiresAt = :expiresAt',
+        UpdateExpression: `${SET_STACK}, lockOwner = :owner, lockExpiresAt = :expiresAt`,
         ConditionExpression: 'attribute_not_exists(lockOwner) OR lockExpiresAt <= :now OR lockOwner = :owner',
+        ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: {
-          ':stackKey': stackKey,
+          ...stackValues(stackKey),
           ':owner': owner,
           ':expiresAt': now + leaseMs,
           ':now': now,
@@ -376,10 +380,11 @@ export class DynamoDbStore implements Store {
     return this.#table.updateIf(
       {
         Key: ItemKey.stack(stackKey),
-        UpdateExpression: `SET stackKey = :stackKey, ${field}Revision = :revision, ${field}DeploymentId = :id, ${field}At = :at`,
+        UpdateExpression: `${SET_STACK}, ${field}Revision = :revision, ${field}DeploymentId = :id, ${field}At = :at`,
         ConditionExpression: `attribute_not_exists(${field}DeploymentId) OR ${field}DeploymentId <= :id`,
+        ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: {
-          ':stackKey': stackKey,
+          ...stackValues(stackKey),
           ':revision': revision,
           ':id': deploymentId,
           ':at': at,
