@@ -9,7 +9,7 @@ import { buildPreviewComment, PREVIEW_MARKER, stackMarker } from './build-previe
 import { checkName, checkRunState, commitStatusState } from './commit-check.ts';
 import type { GithubClient } from './create-octokit.ts';
 import { parseGithubRepository } from './github-repository.ts';
-import { isStatus } from './github-source.ts';
+import { isHttpStatus } from './is-http-status.ts';
 
 /** Pull requests with more than 3,000 comments are not searched further. */
 const MAX_COMMENT_PAGES = 30;
@@ -69,7 +69,7 @@ export class GithubNotifier implements NotificationChannel {
       await this.#octokit.rest.issues
         .deleteComment({ owner, repo, comment_id: comment.id })
         .catch((error: unknown) => {
-          if (!isStatus(error, 404)) throw error;
+          if (!isHttpStatus(error, 404)) throw error;
         });
     }
   }
@@ -81,7 +81,7 @@ export class GithubNotifier implements NotificationChannel {
         return await this.#upsertCheckRun(deployment, context, knownId);
       } catch (error) {
         if (this.#options.commitChecks !== 'auto' && this.#options.commitChecks !== undefined) throw error;
-        if (!isStatus(error, 403)) throw error;
+        if (!isHttpStatus(error, 403)) throw error;
         this.#useStatuses = true;
       }
     }
@@ -115,7 +115,7 @@ export class GithubNotifier implements NotificationChannel {
         await this.#octokit.rest.checks.update({ owner, repo, check_run_id: Number(id), ...fields });
         return id;
       } catch (error) {
-        if (!isStatus(error, 404)) throw error;
+        if (!isHttpStatus(error, 404)) throw error;
       }
     }
     const created = await this.#octokit.rest.checks.create({
@@ -160,7 +160,7 @@ export class GithubNotifier implements NotificationChannel {
         await this.#octokit.rest.issues.updateComment({ owner, repo, comment_id: comment.id, body });
         return String(comment.id);
       } catch (error) {
-        if (!isStatus(error, 404)) throw error;
+        if (!isHttpStatus(error, 404)) throw error;
       }
     }
     const created = await this.#octokit.rest.issues.createComment({

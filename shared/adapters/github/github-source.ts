@@ -8,6 +8,7 @@ import {
 import { isNullRevision, validatePath, validateRevision } from '../git/validate-source-input.ts';
 import type { GithubClient } from './create-octokit.ts';
 import { parseGithubRepository } from './github-repository.ts';
+import { isHttpStatus } from './is-http-status.ts';
 
 export interface GithubSourceOptions {
   /** From `createOctokit`. */
@@ -42,7 +43,7 @@ export class GithubSource implements Source {
     try {
       ({ data } = await this.#octokit.rest.repos.getContent({ owner, repo, path, ref: revision }));
     } catch (error) {
-      if (isStatus(error, 404)) {
+      if (isHttpStatus(error, 404)) {
         if (/no commit found/i.test(error.message))
           throw new SourceRevisionNotFoundError(repository, revision);
         return undefined;
@@ -76,7 +77,8 @@ export class GithubSource implements Source {
       const response = await this.#octokit.rest.repos
         .compareCommitsWithBasehead({ owner, repo, basehead: `${base}...${head}`, per_page: 100, page })
         .catch((error: unknown) => {
-          if (isStatus(error, 404)) throw new SourceRevisionNotFoundError(repository, `${base}...${head}`);
+          if (isHttpStatus(error, 404))
+            throw new SourceRevisionNotFoundError(repository, `${base}...${head}`);
           throw error;
         });
       const files = response.data.files ?? [];
@@ -107,7 +109,7 @@ export class GithubSource implements Source {
     const { data } = await this.#octokit.rest.repos
       .getCommit({ owner, repo, ref: revision })
       .catch((error: unknown) => {
-        if (isStatus(error, 404) || isStatus(error, 422))
+        if (isHttpStatus(error, 404) || isHttpStatus(error, 422))
           throw new SourceRevisionNotFoundError(repository, revision);
         throw error;
       });
@@ -129,7 +131,7 @@ export class GithubSource implements Source {
     const { data } = await this.#octokit.rest.git
       .getTree({ owner, repo, tree_sha: revision, recursive: 'true' })
       .catch((error: unknown) => {
-        if (isStatus(error, 404) || isStatus(error, 422))
+        if (isHttpStatus(error, 404) || isHttpStatus(error, 422))
           throw new SourceRevisionNotFoundError(repository, revision);
         throw error;
       });
@@ -154,13 +156,6 @@ export class GithubTreeTooLargeError extends Error {
     );
     this.name = 'GithubTreeTooLargeError';
   }
-}
-
-/** Octokit's `RequestError` (name `HttpError`) with this HTTP status. */
-export function isStatus(error: unknown, status: number): error is Error & { status: number } {
-  return (
-    error instanceof Error && error.name === 'HttpError' && (error as { status?: unknown }).status === status
-  );
 }
 
 function decodeBase64(content: string): Uint8Array {
