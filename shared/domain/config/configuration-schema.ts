@@ -9,7 +9,7 @@ import { Capability } from './stack-config.ts';
  */
 
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const APPROVER = /^(slack:[UW][A-Z0-9]{2,}|github:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})|cli:[\w.@-]{1,64})$/;
 const PARAMETER_KEY = /^[A-Za-z0-9]{1,255}$/;
@@ -45,14 +45,22 @@ const scalarValue = z.union([z.string(), z.number(), z.boolean()], {
 });
 
 const tags = z
-  .record(
-    z.string().regex(/^(?!aws:)[\s\S]{1,128}$/, {
-      error: 'tag keys are 1 to 128 characters and must not start with "aws:"',
-    }),
-    scalarValue,
-    { error: 'must be a map of tag keys to values' },
-  )
-  .refine((value) => Object.keys(value).length <= 50, { error: 'at most 50 tags per stack' });
+  .record(z.string(), scalarValue, { error: 'must be a map of tag keys to values' })
+  .check((ctx) => {
+    const keys = Object.keys(ctx.value);
+    if (keys.length > 50)
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: 'at most 50 tags per stack' });
+    for (const key of keys) {
+      if (key.length === 0 || key.length > 128 || key.startsWith('aws:')) {
+        ctx.issues.push({
+          code: 'custom',
+          input: key,
+          path: [key],
+          message: `tag key "${key}" must be 1 to 128 characters and must not start with "aws:"`,
+        });
+      }
+    }
+  });
 
 const capabilities = z.array(
   z.enum([Capability.IAM, Capability.NAMED_IAM, Capability.AUTO_EXPAND], {

@@ -54,27 +54,31 @@ export function schemaIssues(
   knownKeys: (path: DocumentPath) => readonly string[] = knownKeysAt,
 ): ConfigurationIssue[] {
   const issues: ConfigurationIssue[] = [];
+  const missing: ConfigurationIssue[] = [];
+  // Keys an unknown key looks like a typo of: `stack:` where `stacks:` is required is one problem, not two.
+  const misspelt = new Set<string>();
   for (const zodIssue of zodIssues) {
     const path = zodIssue.path.filter((s): s is string | number => typeof s !== 'symbol');
     if (zodIssue.code === 'unrecognized_keys') {
       const known = knownKeys(path);
       for (const key of zodIssue.keys) {
         const hint = nearestKey(key, known);
+        if (hint) misspelt.add(JSON.stringify([...path, hint]));
         const advice = hint ? `did you mean "${hint}"?` : `known keys are ${known.join(', ')}`;
         issues.push(document.issue([...path, key], `unknown key "${key}"; ${advice}`, 'key'));
       }
     } else if (
       zodIssue.code === 'invalid_type' &&
-      valueAt(document.value, path) === undefined &&
-      path.length > 0
+      path.length > 0 &&
+      valueAt(document.value, path) === undefined
     ) {
-      const parent = path.slice(0, -1);
-      issues.push({ ...document.issue(parent, ''), path, message: `missing required key "${path.at(-1)}"` });
+      const atParent = document.issue(path.slice(0, -1), '');
+      missing.push({ ...atParent, path, message: `missing required key "${path.at(-1)}"` });
     } else {
       issues.push(document.issue(path, zodIssue.message));
     }
   }
-  return issues;
+  return [...issues, ...missing.filter((issue) => !misspelt.has(JSON.stringify(issue.path)))];
 }
 
 function knownKeysAt(path: DocumentPath): readonly string[] {
@@ -136,7 +140,10 @@ function crossStackIssues(doc: ConfigurationDocument, document: SourceDocument):
     }
   }
   const cycle = findDependencyCycle(
-    doc.stacks.map((s) => ({ name: s.name as string, dependsOn: s.dependsOn ?? [] })),
+    doc.stacks.map((s) => ({
+      name: s.name as string,
+      dependsOn: (s.dependsOn ?? []).filter((dep) => dep !== s.name),
+    })),
   );
   if (cycle) {
     const index = firstIndex.get(cycle[0]!)!;

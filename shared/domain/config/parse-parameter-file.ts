@@ -107,6 +107,7 @@ function readCliList(
       );
       continue;
     }
+    if ('UsePreviousValue' in entry) continue;
     const text = scalarText(entry.ParameterValue);
     if (text === undefined) {
       issues.push(

@@ -121,6 +121,10 @@ export type TransitionResult =
  * ```
  */
 export function nextStatus(deployment: Deployment, event: DeploymentEvent, now: number): TransitionResult {
+  if (!Number.isFinite(now)) {
+    const message = `now must be milliseconds since the epoch (clock.now()), got ${now}.`;
+    return { ok: false, reason: { code: TransitionRefusal.GUARD_FAILED, message } };
+  }
   const candidates = TRANSITIONS.filter((t) => t.event === event.type);
   const transition = candidates.find((t) => t.from === deployment.status);
   if (!transition) return refuseMissing(deployment, event, candidates);

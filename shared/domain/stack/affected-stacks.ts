@@ -8,8 +8,16 @@ export interface AffectedStacksIndex {
 }
 
 interface CompiledGlob {
-  readonly stack: number;
-  readonly matches: (path: string) => boolean;
+  /** Every stack watching this glob (a glob shared by stacks is compiled and tested once). */
+  readonly stacks: number[];
+  readonly glob: string;
+  /** Compiled on first use: a push only ever tests globs under the folders it touched. */
+  matcher: ((path: string) => boolean) | undefined;
+}
+
+function matches(entry: CompiledGlob, path: string): boolean {
+  entry.matcher ??= picomatch(entry.glob, { dot: true });
+  return entry.matcher(path);
 }
 
 /**
@@ -17,9 +25,10 @@ interface CompiledGlob {
  * parameter file or a path matching one of its `watch` globs changed; a change to the
  * configuration file itself affects every stack.
  *
- * Exact paths live in a `Map`. Each glob is compiled once and filed under its static base
- * directory (`stacks/network/**` under `stacks/network`), so a changed path is only tested
- * against globs whose base is one of its parent directories, never against every glob.
+ * Exact paths live in a `Map`. Each distinct glob is filed under its static base directory
+ * (`stacks/network/**` under `stacks/network`) and compiled once, on first use, so a changed
+ * path is only tested against globs whose base is one of its parent directories, never
+ * against every glob (`npm run bench`: 1,000 stacks x 10,000 paths).
  *
  * @example
  * const index = indexAffectedStacks(configuration);
@@ -29,6 +38,7 @@ export function indexAffectedStacks(configuration: Configuration): AffectedStack
   const { stacks } = configuration;
   const exact = new Map<string, number[]>();
   const globsByBase = new Map<string, CompiledGlob[]>();
+  const compiled = new Map<string, CompiledGlob>();
   const addExact = (path: string, stack: number) => {
     const list = exact.get(path);
     if (list) list.push(stack);
@@ -43,9 +53,16 @@ export function indexAffectedStacks(configuration: Configuration): AffectedStack
         addExact(glob, index);
         continue;
       }
+      const known = compiled.get(glob);
+      if (known) {
+        if (known.stacks.at(-1) !== index) known.stacks.push(index);
+        continue;
+      }
+      const entry: CompiledGlob = { stacks: [index], glob, matcher: undefined };
+      compiled.set(glob, entry);
       const base = scan.base.replace(/^\.\//, '').replace(/\/$/, '');
       const list = globsByBase.get(base) ?? [];
-      list.push({ stack: index, matches: picomatch(glob, { dot: true }) });
+      list.push(entry);
       globsByBase.set(base, list);
     }
   }
@@ -68,9 +85,12 @@ export function indexAffectedStacks(configuration: Configuration): AffectedStack
         do {
           const base = end === -1 ? '' : path.slice(0, end);
           for (const glob of globsByBase.get(base) ?? []) {
-            if (hit[glob.stack] === 0 && glob.matches(path)) {
-              hit[glob.stack] = 1;
-              remaining -= 1;
+            if (glob.stacks.every((stack) => hit[stack] === 1) || !matches(glob, path)) continue;
+            for (const stack of glob.stacks) {
+              if (hit[stack] === 0) {
+                hit[stack] = 1;
+                remaining -= 1;
+              }
             }
           }
           end = path.indexOf('/', end + 1);

@@ -78,7 +78,10 @@ export function parseTemplate(text: string, { file }: { file: string }): ParsedT
     throw invalid(node.range?.[0] ?? 0, 'unsupported YAML node');
   };
   const convertTagged = (node: Node, tag: string): unknown => {
-    const offset = node.range?.[0] ?? 0;
+    // Point at the tag itself (`!Reff`), which sits just before the node's value.
+    const valueAt = node.range?.[0] ?? 0;
+    const tagAt = text.lastIndexOf(tag, valueAt);
+    const offset = tagAt >= 0 && text.slice(tagAt + tag.length, valueAt).trim() === '' ? tagAt : valueAt;
     const intrinsic = INTRINSIC_TAGS.get(tag);
     if (!intrinsic)
       throw invalid(

@@ -194,6 +194,12 @@ describe('nextStatus guards', () => {
     expect(result.ok ? '' : result.reason.message).not.toBe('');
   });
 
+  it.each([Number.NaN, Number.POSITIVE_INFINITY])('refuses a now of %s instead of throwing', (now) => {
+    const result = nextStatus(deployment('APPROVED'), events.EXECUTION_STARTED, now);
+
+    expect(result).toMatchObject({ ok: false, reason: { code: TransitionRefusal.GUARD_FAILED } });
+  });
+
   it('expires exactly at expiresAt', () => {
     const result = nextStatus(
       deployment('AWAITING_APPROVAL', { expiresAt: new Date(NOW).toISOString() }),
