@@ -98,3 +98,17 @@ export class SourceRepositoryInvalidError extends Error {
     this.name = 'SourceRepositoryInvalidError';
   }
 }
+
+/** The file is larger than the source is configured to read. */
+export class SourceFileTooLargeError extends Error {
+  constructor(
+    readonly path: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(
+      `"${path}" is ${bytes} bytes, over the ${limit}-byte limit for files Converge reads; templates must stay under 1 MB`,
+    );
+    this.name = 'SourceFileTooLargeError';
+  }
+}

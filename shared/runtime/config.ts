@@ -119,7 +119,8 @@ const SETTINGS = {
 export type SettingName = keyof typeof SETTINGS;
 export const SETTING_NAMES = Object.keys(SETTINGS) as readonly SettingName[];
 
-const SECRET_SETTINGS: Record<SecretName, { arn: SettingName; value: SettingName }> = {
+/** For each secret, the setting carrying its ARN (AWS) and the one carrying a plain value (local). */
+export const SECRET_SETTINGS: Readonly<Record<SecretName, { arn: SettingName; value: SettingName }>> = {
   githubWebhookSecret: { arn: 'CONVERGE_GITHUB_WEBHOOK_SECRET_ARN', value: 'CONVERGE_GITHUB_WEBHOOK_SECRET' },
   githubToken: { arn: 'CONVERGE_GITHUB_TOKEN_SECRET_ARN', value: 'CONVERGE_GITHUB_TOKEN' },
   githubPrivateKey: { arn: 'CONVERGE_GITHUB_PRIVATE_KEY_SECRET_ARN', value: 'CONVERGE_GITHUB_PRIVATE_KEY' },

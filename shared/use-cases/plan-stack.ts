@@ -36,6 +36,8 @@ export interface PlanDeps {
   readonly settings: {
     /** The control-plane approval rule, for stacks without a trusted (applied) configuration. */
     readonly defaultApproval: ApprovalRequirement;
+    /** CloudFormation service role for stacks whose configuration names none. */
+    readonly defaultRoleArn?: string;
     readonly changeSetWait?: ChangeSetWait;
   };
 }
@@ -65,8 +67,9 @@ export async function planStack(deps: PlanDeps, job: PlanJob): Promise<Deploymen
   const configuration = await loadConfiguration(deps, job).catch((error: unknown) => error as Error);
   const stackConfig =
     configuration instanceof Error ? undefined : configuration.stacks.find((s) => s.name === job.stackName);
+  const roleArn = stackConfig?.roleArn ?? deps.settings.defaultRoleArn;
   const stack: StackRef = stackConfig
-    ? { stackName: stackConfig.name, region: stackConfig.region, roleArn: stackConfig.roleArn }
+    ? { stackName: stackConfig.name, region: stackConfig.region, roleArn }
     : stackRefFromKey(job.stackKey, job.stackName);
 
   // Take the approval rule from trusted configuration, never from this revision.
@@ -118,7 +121,7 @@ export async function planStack(deps: PlanDeps, job: PlanJob): Promise<Deploymen
       parameters: stackConfig.parameters,
       tags: { ...stackConfig.tags, 'converge:revision': job.revision, 'converge:deployment': id },
       capabilities: stackConfig.capabilities,
-      roleArn: stackConfig.roleArn,
+      roleArn,
       description: `Converge ${job.kind} of ${job.repository}@${job.revision.slice(0, 12)}`,
       clientToken: id,
     }));

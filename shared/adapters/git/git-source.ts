@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,12 +5,14 @@ import { isAbsolute, join } from 'node:path';
 import {
   type CommitInfo,
   type Source,
+  SourceFileTooLargeError,
   SourceNotAFileError,
   SourceRepositoryInvalidError,
   SourceRevisionInvalidError,
   SourceRevisionNotFoundError,
   SourceSymlinkError,
 } from '../../ports/source.ts';
+import { redact, runGit, splitZ } from './run-git.ts';
 import { isFullSha, isNullRevision, validatePath, validateRevision } from './validate-source-input.ts';
 
 export interface GitSourceOptions {
@@ -75,7 +76,7 @@ export class GitSource implements Source {
     // Look up the tree entries of the path and of every directory above it.
     const segments = path.split('/');
     const prefixes = segments.map((_, index) => segments.slice(0, index + 1).join('/'));
-    const listing = await this.#git(location, ['ls-tree', '-z', '--full-tree', sha, '--', ...prefixes]);
+    const listing = await this.#run(location, ['ls-tree', '-z', '--full-tree', sha, '--', ...prefixes]);
     const entries = parseTreeEntries(listing.toString('utf8'));
     const link = entries.find((entry) => entry.mode === SYMLINK_MODE && prefixes.includes(entry.path));
     if (link) throw new SourceSymlinkError(link.path);
@@ -85,7 +86,10 @@ export class GitSource implements Source {
       throw new SourceNotAFileError(path, entry.type === 'tree' ? 'directory' : 'submodule');
 
     // Read the blob by its object id, never by a path git could resolve differently.
-    const bytes = await this.#git(location, ['cat-file', 'blob', entry.oid], this.#options.maxFileBytes);
+    const size = Number((await this.#run(location, ['cat-file', '-s', entry.oid])).toString('utf8').trim());
+    if (size > this.#options.maxFileBytes)
+      throw new SourceFileTooLargeError(path, size, this.#options.maxFileBytes);
+    const bytes = await this.#run(location, ['cat-file', 'blob', entry.oid], size + 1);
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
@@ -93,11 +97,11 @@ export class GitSource implements Source {
     const location = await this.#locate(repository);
     const headSha = await this.#resolve(location, repository, head);
     if (base === undefined || isNullRevision(base)) {
-      const all = await this.#git(location, ['ls-tree', '-r', '-z', '--name-only', '--full-tree', headSha]);
+      const all = await this.#run(location, ['ls-tree', '-r', '-z', '--name-only', '--full-tree', headSha]);
       return splitZ(all.toString('utf8'));
     }
     const baseSha = await this.#resolve(location, repository, base);
-    const diff = await this.#git(location, [
+    const diff = await this.#run(location, [
       'diff',
       '--name-only',
       '-z',
@@ -114,7 +118,7 @@ export class GitSource implements Source {
   async commit(repository: string, revision: string): Promise<CommitInfo> {
     const location = await this.#locate(repository);
     const sha = await this.#resolve(location, repository, revision);
-    const out = await this.#git(location, [
+    const out = await this.#run(location, [
       'log',
       '-1',
       '--no-show-signature',
@@ -151,7 +155,7 @@ export class GitSource implements Source {
     );
     if (!this.#initialised.has(gitDir)) {
       await mkdir(gitDir, { recursive: true });
-      await this.#git({ gitDir }, ['init', '--quiet', '--bare']);
+      await this.#run({ gitDir }, ['init', '--quiet', '--bare']);
       this.#initialised.add(gitDir);
     }
     return { gitDir, remoteUrl: where };
@@ -174,7 +178,7 @@ export class GitSource implements Source {
         ? revision
         : `+${revision}:refs/converge/fetched/${createHash('sha256').update(revision).digest('hex').slice(0, 24)}`;
       try {
-        await this.#git(location, [
+        await this.#run(location, [
           'fetch',
           '--quiet',
           '--no-tags',
@@ -194,9 +198,18 @@ export class GitSource implements Source {
     throw new SourceRevisionNotFoundError(redact(repository), revision);
   }
 
+  #run(location: Pick<Location, 'gitDir'>, args: readonly string[], maxBuffer?: number): Promise<Buffer> {
+    return runGit(args, {
+      cwd: location.gitDir,
+      gitBinary: this.#options.gitBinary,
+      timeoutMs: this.#options.timeoutMs,
+      ...(maxBuffer ? { maxBuffer } : {}),
+    });
+  }
+
   async #revParse(location: Location, revision: string): Promise<string | undefined> {
     try {
-      const out = await this.#git(location, [
+      const out = await this.#run(location, [
         'rev-parse',
         '--verify',
         '--quiet',
@@ -207,56 +220,6 @@ export class GitSource implements Source {
     } catch {
       return undefined;
     }
-  }
-
-  /** Runs one git command in `location` without a shell, with settings that keep it from reaching further. */
-  #git(
-    location: Pick<Location, 'gitDir'>,
-    args: readonly string[],
-    maxBuffer = 64 * 1024 * 1024,
-  ): Promise<Buffer> {
-    const settings = [
-      '--literal-pathspecs',
-      '-c',
-      'core.fsmonitor=false',
-      '-c',
-      'core.hooksPath=/dev/null',
-      '-c',
-      'gc.auto=0',
-      '-c',
-      'protocol.ext.allow=never',
-      '-c',
-      'protocol.file.allow=always',
-    ];
-    return new Promise((resolve, reject) => {
-      execFile(
-        this.#options.gitBinary,
-        [...settings, ...args],
-        {
-          cwd: location.gitDir,
-          encoding: 'buffer',
-          maxBuffer,
-          timeout: this.#options.timeoutMs,
-          env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', LC_ALL: 'C' },
-        },
-        (error, stdout, stderr) => {
-          if (!error) return resolve(stdout);
-          const detail = redact(stderr.toString('utf8').trim().split('\n').slice(-1)[0] ?? '');
-          reject(new GitCommandError(args[0] ?? 'git', detail || error.message));
-        },
-      );
-    });
-  }
-}
-
-/** A git command failed; the message is git's last line of error output, with credentials removed. */
-export class GitCommandError extends Error {
-  constructor(
-    readonly command: string,
-    detail: string,
-  ) {
-    super(`git ${command} failed: ${detail}`);
-    this.name = 'GitCommandError';
   }
 }
 
@@ -273,13 +236,4 @@ function parseTreeEntries(output: string): TreeEntry[] {
     const [mode = '', type = '', oid = ''] = line.slice(0, tab).split(' ');
     return { mode, type, oid, path: line.slice(tab + 1) };
   });
-}
-
-function splitZ(output: string): string[] {
-  return output.split('\0').filter((part) => part.length > 0);
-}
-
-/** Removes credentials from URLs (`https://user:token@host` → `https://***@host`). */
-function redact(text: string): string {
-  return text.replace(/\/\/[^/@\s]+@/g, '//***@');
 }

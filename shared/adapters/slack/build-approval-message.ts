@@ -124,7 +124,8 @@ export function buildApprovalMessage(
     const value = encodeButtonValue({ deploymentId: deployment.id, changeSetId: deployment.changeSet.id });
     blocks.push({
       type: 'actions',
-      block_id: 'converge-vote',
+      // Slack asks for a new block_id on every iteration of a message; the version changes on every write.
+      block_id: truncate(`vote:${deployment.id}:${deployment.version}`, 255),
       elements: [
         { type: 'button', action_id: SlackActionId.APPROVE, style: 'primary', value, text: plain('Approve') },
         { type: 'button', action_id: SlackActionId.REJECT, style: 'danger', value, text: plain('Reject') },

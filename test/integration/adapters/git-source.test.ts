@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitSource } from '../../../shared/adapters/git/git-source.ts';
 import {
+  SourceFileTooLargeError,
   SourceNotAFileError,
   SourcePathInvalidError,
   SourceRepositoryInvalidError,
@@ -83,6 +84,13 @@ describe('GitSource on a local repository', () => {
     ['a file under a linked directory', 'linked-dir/network.yaml'],
   ])('refuses %s', async (_case, path) => {
     await expect(source().readFile('acme/infra', first, path)).rejects.toBeInstanceOf(SourceSymlinkError);
+  });
+
+  it('refuses a file over the size limit', async () => {
+    const small = new GitSource({ locations: { 'acme/infra': repo.dir }, maxFileBytes: 10 });
+    await expect(small.readFile('acme/infra', first, 'stacks/queue.yaml')).rejects.toBeInstanceOf(
+      SourceFileTooLargeError,
+    );
   });
 
   it('refuses a directory', async () => {

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb/start-dynamodb-local.ts';
 import { DynamoDbStore } from '../../../shared/adapters/aws/dynamodb-store.ts';
@@ -178,5 +178,26 @@ describe('DynamoDbStore conditional writes', () => {
       actual: 'arn:aws:cloudformation:cs/new',
     });
     expect(await other.listApprovals(deployment.id)).toEqual([]);
+  });
+});
+
+describe('DynamoDbStore deliveries', () => {
+  it('accepts an expired delivery again while its item is still in the table (TTL deletion is lazy)', async () => {
+    const tableName = await newTable();
+    const store = new DynamoDbStore({ tableName, client });
+    const now = Date.parse('2026-01-01T00:00:00.000Z');
+    await store.recordDelivery('delivery-1', now, 1_000);
+
+    const key = { pk: { S: 'DELIVERY#delivery-1' }, sk: { S: 'DELIVERY' } };
+    const stored = await client.send(
+      new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+    );
+    expect(stored.Item?.ttl).toEqual({ N: String((now + 1_000) / 1000) });
+
+    expect(await store.recordDelivery('delivery-1', now + 1_000, 1_000)).toBe(true);
+    const again = await client.send(
+      new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+    );
+    expect(again.Item?.expiresAt).toEqual({ N: String(now + 2_000) });
   });
 });

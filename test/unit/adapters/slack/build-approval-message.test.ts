@@ -70,6 +70,15 @@ describe('buildApprovalMessage', () => {
     },
   );
 
+  it('gives the buttons a block id that changes with each version of the deployment', () => {
+    const blockId = (version: number) => {
+      const block = actions(buildApprovalMessage(deploymentFixture({ version }), { event: 'x' }).blocks);
+      return block?.type === 'actions' ? block.block_id : undefined;
+    };
+    expect(blockId(2)).toBe('vote:dep-01HZX:2');
+    expect(blockId(3)).not.toBe(blockId(2));
+  });
+
   it('shows no buttons when the caller says nobody can act', () => {
     const { blocks } = buildApprovalMessage(deploymentFixture(), { event: 'x', awaitingApproval: false });
     expect(actions(blocks)).toBeUndefined();
