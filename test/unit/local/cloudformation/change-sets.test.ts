@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: templates use CloudFormation Fn::Sub syntax
 import { describe, expect, it } from 'vitest';
 import { emulatorHarness, failure, queueTemplate } from './emulator-harness.ts';
 
@@ -244,7 +245,6 @@ describe('CreateChangeSet / DescribeChangeSet', () => {
       '  Queue:',
       '    Type: AWS::SQS::Queue',
       '    Properties:',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
       '      QueueName: !Sub "${AWS::StackName}-${Env}"',
       'Outputs:',
       '  Arn: { Value: !GetAtt Queue.Arn }',

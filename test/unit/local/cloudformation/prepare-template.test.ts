@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: templates use CloudFormation Fn::Sub syntax
 import { describe, expect, it } from 'vitest';
 import {
   prepareTemplate,
@@ -58,13 +59,11 @@ describe('template evaluation', () => {
     ['AWS::URLSuffix', { Ref: 'AWS::URLSuffix' }, 'amazonaws.com'],
     ['Fn::GetAtt list form', { 'Fn::GetAtt': ['Other', 'Arn'] }, 'Other-Arn'],
     ['Fn::GetAtt string form', { 'Fn::GetAtt': 'Other.Arn' }, 'Other-Arn'],
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
     [
       'Fn::Sub string form',
       { 'Fn::Sub': '${AWS::StackName}-${Env}-${Other}-${Other.Arn}-${!Literal}' },
       'app-dev-Other-physical-Other-Arn-${Literal}',
     ],
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
     [
       'Fn::Sub list form',
       { 'Fn::Sub': ['${Name}.${AWS::Region}', { Name: { Ref: 'Env' } }] },
