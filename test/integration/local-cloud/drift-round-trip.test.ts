@@ -21,7 +21,6 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudEvent } from '../../../local/cloud/service.ts';
-import { createCloudFormationEmulator } from '../../../local/cloudformation/create-cloudformation-emulator.ts';
 import { type LocalCloud, startLocalCloud } from '../../../local/start-local-cloud.ts';
 import { clientConfig } from './fake-services.ts';
 
@@ -73,14 +72,7 @@ describe('CloudFormation and Cloud Control through the real SDK clients', () => 
   beforeAll(async () => {
     cloud = await startLocalCloud({
       dynamodb: false,
-      services: ({ publish, fetchTemplate }) => {
-        const emulator = createCloudFormationEmulator({
-          publish,
-          fetchTemplate,
-          delays: { changeSet: 20, resource: 10, stackPhase: 10, drift: 20, cloudControl: 10 },
-        });
-        return [emulator.cloudFormation, emulator.cloudControl];
-      },
+      delays: { changeSet: 20, resource: 10, stackPhase: 10, drift: 20, cloudControl: 10 },
     });
     cloud.events.subscribe((event) => {
       events.push(event);
