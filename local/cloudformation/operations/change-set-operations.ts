@@ -104,7 +104,13 @@ export async function createChangeSet(
   }
   if (revertDrift && type !== 'UPDATE')
     throw validation('DeploymentMode REVERT_DRIFT needs ChangeSetType UPDATE.');
-  const existing = stackName.startsWith('arn:') ? state.stacks.get(stackName) : state.liveStack(stackName);
+  const byArn = stackName.startsWith('arn:') ? state.stacks.get(stackName) : undefined;
+  const existing = stackName.startsWith('arn:')
+    ? byArn?.status === 'DELETE_COMPLETE'
+      ? undefined
+      : byArn
+    : state.liveStack(stackName);
+  if (stackName.startsWith('arn:') && !existing) throw validation(`Stack [${stackName}] does not exist`);
 
   // Idempotency: the same ClientToken and name answer with the change set already made.
   const clientToken = typeof input.ClientToken === 'string' ? input.ClientToken : undefined;
