@@ -322,10 +322,16 @@ export function executeChangeSet(state: EmulatorState, input: ServiceInput): Ser
   if (isStackBusy(stack.status)) {
     throw validation(`Stack:${stack.id} is in ${stack.status} state and can not be updated.`);
   }
+  if (changeSet.status !== 'CREATE_COMPLETE') {
+    throw new AwsServiceError(
+      'InvalidChangeSetStatus',
+      `ChangeSet [${changeSet.id}] cannot be executed in its current status of [${changeSet.status}]`,
+    );
+  }
   if (changeSet.executionStatus !== 'AVAILABLE') {
     throw new AwsServiceError(
       'InvalidChangeSetStatus',
-      `ChangeSet [${changeSet.id}] cannot be executed in its current status of [${changeSet.executionStatus}]`,
+      `ChangeSet [${changeSet.id}] cannot be executed in its current execution status of [${changeSet.executionStatus}]`,
     );
   }
   const template = prepareTemplate(
