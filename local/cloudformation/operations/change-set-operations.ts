@@ -87,6 +87,11 @@ export async function createChangeSet(
 ): Promise<ServiceOutput> {
   const stackName = requiredString(input.StackName, 'StackName');
   const name = requiredString(input.ChangeSetName, 'ChangeSetName');
+  if (!stackName.startsWith('arn:') && !/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(stackName)) {
+    throw validation(
+      `1 validation error detected: Value '${stackName}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
+    );
+  }
   if (!/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(name)) {
     throw validation(`ChangeSetName ${name} must match [a-zA-Z][-a-zA-Z0-9]* and be at most 128 characters.`);
   }

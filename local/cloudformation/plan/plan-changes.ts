@@ -76,6 +76,8 @@ export function planChanges(
     if (change.Replacement !== 'False') pending.add(declaration.logicalId);
     changes.push(resourceChange(change));
   }
+  // Outputs are checked now (an unknown attribute fails here), evaluated after execution.
+  template.evaluateOutputs(lookup);
   const wanted = new Set(template.resources.map((resource) => resource.logicalId));
   for (const current of stack.resources.values()) {
     if (wanted.has(current.logicalId)) continue;

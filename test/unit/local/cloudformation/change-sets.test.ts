@@ -439,6 +439,40 @@ describe('CreateChangeSet errors', () => {
     expect((await h.cfn('ListStacks', {})).StackSummaries).toEqual([]);
   });
 
+  it('rejects an output with an unknown GetAtt attribute before anything is created', async () => {
+    const h = emulatorHarness();
+    const template = {
+      Resources: { Q: { Type: 'AWS::SQS::Queue' } },
+      Outputs: { X: { Value: { 'Fn::GetAtt': ['Q', 'Nope'] } } },
+    };
+
+    const error = await failure(
+      h.cfn('CreateChangeSet', {
+        StackName: 'app',
+        ChangeSetName: 'c',
+        ChangeSetType: 'CREATE',
+        TemplateBody: body(template),
+      }),
+    );
+
+    expect(error.message).toContain('resource Q does not support attribute type Nope in Fn::GetAtt');
+  });
+
+  it('rejects a stack name CloudFormation would not accept', async () => {
+    const h = emulatorHarness();
+
+    const error = await failure(
+      h.cfn('CreateChangeSet', {
+        StackName: '1-app',
+        ChangeSetName: 'c',
+        ChangeSetType: 'CREATE',
+        TemplateBody: body(queueTemplate()),
+      }),
+    );
+
+    expect(error.message).toContain("Value '1-app' at 'stackName' failed to satisfy constraint");
+  });
+
   it('refuses an UPDATE change set for a stack that does not exist', async () => {
     const h = emulatorHarness();
 
