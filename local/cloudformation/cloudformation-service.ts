@@ -7,18 +7,16 @@ import {
   type ServiceOutput,
 } from '../cloud/service.ts';
 import type { EmulatorState } from './emulator-state.ts';
-import {
-  createChangeSet,
-  deleteChangeSet,
-  describeChangeSet,
-  executeChangeSet,
-  listChangeSets,
-} from './operations/change-set-operations.ts';
+import { createChangeSet } from './operations/create-change-set.ts';
+import { deleteChangeSet } from './operations/delete-change-set.ts';
+import { describeChangeSet } from './operations/describe-change-set.ts';
 import {
   describeStackDriftDetectionStatus,
   describeStackResourceDrifts,
   detectStackDriftOperation,
 } from './operations/drift-operations.ts';
+import { executeChangeSet } from './operations/execute-change-set.ts';
+import { listChangeSets } from './operations/list-change-sets.ts';
 import {
   deleteStack,
   describeStackEvents,
