@@ -1,18 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import { createCloudRequestHandler } from './cloud/create-cloud-request-handler.ts';
 import { createEventBus, type EventSubscriber } from './cloud/event-bus.ts';
-import {
-  createFaultInjector,
-  type FaultConfig,
-  type FaultInjector,
-  type FaultRule,
-} from './cloud/fault-injector.ts';
+import { createFaultInjector, type FaultConfig, type FaultInjector } from './cloud/fault-injector.ts';
 import type {
   JsonProtocolService,
   LocalService,
   PublishEvent,
   QueryProtocolService,
 } from './cloud/service.ts';
+import {
+  type CloudFormationEmulator,
+  createCloudFormationEmulator,
+} from './cloudformation/create-cloudformation-emulator.ts';
+import type { EmulatorDelays } from './cloudformation/emulator-state.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb/start-dynamodb-local.ts';
 import { createFetchTemplate, type FetchTemplate } from './s3/fetch-template.ts';
 import { createS3Store, type S3Store } from './s3/s3-store.ts';
@@ -28,13 +28,19 @@ export interface LocalCloudOptions {
   readonly port?: number;
   /** Fault rules in force from the start; change them later with `cloud.faults.set`. */
   readonly faults?: FaultConfig;
-  /** Latency added per service or operation, in ms: `{ dynamodb: 20, 'cloudformation.CreateStack': 200 }`. */
-  readonly delays?: Readonly<Record<string, number>>;
+  /**
+   * How long the emulated CloudFormation and Cloud Control take per asynchronous phase, in ms
+   * (`{ changeSet: 0, resource: 0 }` for fast tests). Latency on the wire is a fault rule (`latencyMs`).
+   */
+  readonly delays?: Partial<EmulatorDelays>;
   /** Start DynamoDB Local behind the endpoint; defaults to true (needs Java 17). */
   readonly dynamodb?: boolean;
   /** URLs that receive every published event as a JSON POST. */
   readonly eventTargets?: readonly string[];
-  /** Emulated services to serve, created with the cloud's publish and fetchTemplate. */
+  /**
+   * More emulated services, created with the cloud's publish and fetchTemplate. One with the
+   * signing name or target prefix of a built-in service (CloudFormation, Cloud Control) replaces it.
+   */
   readonly services?: (deps: LocalServiceDeps) => readonly LocalService[];
   /** Where the cloud reports problems (failed deliveries, unexpected errors); defaults to stderr. */
   readonly log?: (message: string) => void;
@@ -49,6 +55,8 @@ export interface LocalCloud {
   readonly faults: FaultInjector;
   readonly s3: S3Store;
   readonly fetchTemplate: FetchTemplate;
+  /** The emulated CloudFormation and Cloud Control: resource failures to inject, resources, `idle()`. */
+  readonly cloudFormation: CloudFormationEmulator;
   /** DynamoDB Local's own endpoint and pid, when it runs. */
   readonly dynamodb: { readonly endpoint: string; readonly pid: number } | undefined;
   /** Stops the server (closing open connections), flushes event deliveries, stops DynamoDB Local. */
@@ -82,16 +90,22 @@ const KNOWN_OPTIONS = new Set(['port', 'faults', 'delays', 'dynamodb', 'eventTar
  * await cloud.stop();
  */
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
-  const delayRules = validateOptions(options);
+  validateOptions(options);
   const log = options.log ?? ((message: string) => console.error(message));
-  const faults = createFaultInjector({
-    ...options.faults,
-    rules: [...delayRules, ...(options.faults?.rules ?? [])],
-  });
+  const faults = createFaultInjector(options.faults);
   const bus = createEventBus({ targets: options.eventTargets ?? [], log });
   const s3 = createS3Store();
   const fetchTemplate = createFetchTemplate(s3);
-  const services = options.services?.({ publish: bus.publish, fetchTemplate }) ?? [];
+  const cloudFormation = createCloudFormationEmulator({
+    publish: bus.publish,
+    fetchTemplate,
+    ...(options.delays ? { delays: options.delays } : {}),
+  });
+  const services = [
+    cloudFormation.cloudFormation,
+    cloudFormation.cloudControl,
+    ...(options.services?.({ publish: bus.publish, fetchTemplate }) ?? []),
+  ];
   const dynamodb = options.dynamodb === false ? undefined : await startDynamoDbLocal();
   const handler = createCloudRequestHandler({
     directory: directoryOf(services),
@@ -117,6 +131,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     faults,
     s3,
     fetchTemplate,
+    cloudFormation,
     dynamodb: dynamodb ? { endpoint: dynamodb.endpoint, pid: dynamodb.pid } : undefined,
     stop() {
       stopping ??= stopAll(server, bus.flush, dynamodb);
@@ -125,7 +140,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   };
 }
 
-function validateOptions(options: LocalCloudOptions): FaultRule[] {
+function validateOptions(options: LocalCloudOptions): void {
   const unknown = Object.keys(options).filter((key) => !KNOWN_OPTIONS.has(key));
   if (unknown.length > 0) {
     throw new LocalCloudOptionsInvalidError(
@@ -145,15 +160,6 @@ function validateOptions(options: LocalCloudOptions): FaultRule[] {
       throw new LocalCloudOptionsInvalidError(`eventTargets must be http(s) URLs, got '${target}'.`);
     }
   }
-  return Object.entries(options.delays ?? {}).map(([name, latencyMs]) => {
-    if (!(latencyMs >= 0)) {
-      throw new LocalCloudOptionsInvalidError(
-        `delays.${name} must be 0 or more milliseconds, got ${latencyMs}.`,
-      );
-    }
-    const [service, operation] = name.split('.', 2);
-    return { service, ...(operation ? { operation } : {}), latencyMs };
-  });
 }
 
 function directoryOf(services: readonly LocalService[]) {

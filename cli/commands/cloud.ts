@@ -42,7 +42,7 @@ export function registerCloudCommand(program: Command): Command {
       console.log('Point AWS SDKs and the AWS CLI at it with:');
       console.log(`  export AWS_ENDPOINT_URL=${cloud.endpoint}`);
       console.log('  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local');
-      console.log('  export AWS_REGION=us-east-1');
+      console.log('  export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1');
       console.log(
         '(S3 clients need path-style addressing: forcePathStyle: true, or `addressing_style = path`.)',
       );

@@ -43,10 +43,14 @@ export function createCloudRequestHandler(deps: CloudRequestHandlerDeps) {
     return decision.fault ? faultError(decision.fault, protocol, operation) : undefined;
   }
 
-  async function serveQuery(route: Extract<Route, { kind: 'query' }>, body: Buffer, context: RequestContext) {
+  async function serveQuery(
+    route: Extract<Route, { kind: 'query' }>,
+    parameters: string,
+    context: RequestContext,
+  ) {
     const { service } = route;
     try {
-      const { action, input } = decodeQueryRequest(body.toString('utf8'), service.inputTypes);
+      const { action, input } = decodeQueryRequest(parameters, service.inputTypes);
       const fault = await injectFault(service.signingName, action, 'query');
       if (fault) return encodeQueryError(fault, service.xmlNamespace, context.requestId);
       const output = await service.handle(action, input, context);
@@ -126,7 +130,7 @@ export function createCloudRequestHandler(deps: CloudRequestHandlerDeps) {
       let answer: EncodedResponseLike | undefined;
       switch (route.kind) {
         case 'query':
-          answer = await serveQuery(route, await readBody(incoming, limit), context);
+          answer = await serveQuery(route, await queryParameters(incoming, limit), context);
           break;
         case 'json':
           answer = await serveJson(route, await readBody(incoming, limit), context);
@@ -148,6 +152,14 @@ export function createCloudRequestHandler(deps: CloudRequestHandlerDeps) {
       send(outgoing, encodeQueryError(failure, undefined, requestId));
     }
   };
+}
+
+/** Query parameters come in a form-encoded `POST` body, or in the URL of a `GET`. */
+async function queryParameters(incoming: IncomingMessage, limit: number): Promise<string> {
+  const body = (await readBody(incoming, limit)).toString('utf8');
+  if (body !== '' || incoming.method !== 'GET') return body;
+  const url = incoming.url ?? '/';
+  return url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
 }
 
 /** What the handler writes back; S3 bodies may be bytes. */

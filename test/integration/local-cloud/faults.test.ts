@@ -9,7 +9,6 @@ describe('faults on demand', () => {
   let cloud: LocalCloud;
   const calls: Recorded[] = [];
   let cloudFormation: CloudFormationClient;
-  let cloudControl: CloudControlClient;
 
   beforeAll(async () => {
     cloud = await startLocalCloud({
@@ -18,7 +17,6 @@ describe('faults on demand', () => {
       services: () => [fakeCloudFormation(calls), fakeCloudControl(calls)],
     });
     cloudFormation = new CloudFormationClient(clientConfig(cloud.endpoint));
-    cloudControl = new CloudControlClient(clientConfig(cloud.endpoint));
   });
   afterEach(() => {
     cloud.faults.resetCounters();

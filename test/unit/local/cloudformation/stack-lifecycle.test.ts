@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: templates use CloudFormation Fn::Sub syntax
 import { describe, expect, it } from 'vitest';
 import { emulatorHarness, failure, queueTemplate } from './emulator-harness.ts';
 
@@ -15,7 +16,6 @@ const pipeline = {
   Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] } },
   Resources: {
     Topic: { Type: 'AWS::SNS::Topic' },
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax
     Queue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { 'Fn::Sub': '${AWS::StackName}-jobs' } } },
     Alarm: { Type: 'AWS::SNS::Topic', Condition: 'IsProd' },
     Parameter: {

@@ -7,8 +7,6 @@ import {
   type ServiceOutput,
 } from '../../cloud/service.ts';
 import { type EmulatorState, flag, list, requiredString } from '../emulator-state.ts';
-import { executeStackChange } from '../execute/execute-stack-change.ts';
-import type { Change } from '../plan/change-model.ts';
 import { planChanges } from '../plan/plan-changes.ts';
 import { sameValue } from '../plan/same-value.ts';
 import { requiredCapability } from '../resource-types.ts';
@@ -87,6 +85,11 @@ export async function createChangeSet(
 ): Promise<ServiceOutput> {
   const stackName = requiredString(input.StackName, 'StackName');
   const name = requiredString(input.ChangeSetName, 'ChangeSetName');
+  if (!stackName.startsWith('arn:') && !/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(stackName)) {
+    throw validation(
+      `1 validation error detected: Value '${stackName}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
+    );
+  }
   if (!/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(name)) {
     throw validation(`ChangeSetName ${name} must match [a-zA-Z][-a-zA-Z0-9]* and be at most 128 characters.`);
   }
@@ -104,7 +107,13 @@ export async function createChangeSet(
   }
   if (revertDrift && type !== 'UPDATE')
     throw validation('DeploymentMode REVERT_DRIFT needs ChangeSetType UPDATE.');
-  const existing = stackName.startsWith('arn:') ? state.stacks.get(stackName) : state.liveStack(stackName);
+  const byArn = stackName.startsWith('arn:') ? state.stacks.get(stackName) : undefined;
+  const existing = stackName.startsWith('arn:')
+    ? byArn?.status === 'DELETE_COMPLETE'
+      ? undefined
+      : byArn
+    : state.liveStack(stackName);
+  if (stackName.startsWith('arn:') && !existing) throw validation(`Stack [${stackName}] does not exist`);
 
   // Idempotency: the same ClientToken and name answer with the change set already made.
   const clientToken = typeof input.ClientToken === 'string' ? input.ClientToken : undefined;
@@ -225,131 +234,4 @@ function nothingElseChanged(stack: Stack, changeSet: ChangeSet, document: Templa
     sameValue(values(changeSet.parameters), values(stack.parameters)) &&
     sameValue(changeSet.tags, stack.tags)
   );
-}
-
-/** DescribeChangeSet. Property values and contexts are included as `IncludePropertyValues` asks. */
-export function describeChangeSet(state: EmulatorState, input: ServiceInput): ServiceOutput {
-  const changeSet = state.changeSet(input.ChangeSetName, input.StackName);
-  const stack = state.stacks.get(changeSet.stackId)!;
-  const withValues = flag(input.IncludePropertyValues) || changeSet.deploymentMode === 'REVERT_DRIFT';
-  return {
-    ChangeSetName: changeSet.name,
-    ChangeSetId: changeSet.id,
-    StackId: stack.id,
-    StackName: stack.name,
-    ...(changeSet.description ? { Description: changeSet.description } : {}),
-    Parameters: Object.entries(changeSet.parameters).map(([key, parameter]) => ({
-      ParameterKey: key,
-      ParameterValue: parameter.noEcho ? '****' : parameter.value,
-    })),
-    CreationTime: changeSet.createdAt,
-    ExecutionStatus: changeSet.executionStatus,
-    Status: changeSet.status,
-    ...(changeSet.statusReason ? { StatusReason: changeSet.statusReason } : {}),
-    ...(changeSet.stackDriftStatus ? { StackDriftStatus: changeSet.stackDriftStatus } : {}),
-    NotificationARNs: [],
-    RollbackConfiguration: {},
-    Capabilities: changeSet.capabilities,
-    Tags: changeSet.tags,
-    Changes: changeSet.changes.map((change) => (withValues ? change : withoutValues(change))),
-    IncludeNestedStacks: false,
-    ...(changeSet.deploymentMode ? { DeploymentMode: changeSet.deploymentMode } : {}),
-  };
-}
-
-function withoutValues(change: Change): Change {
-  const { BeforeContext, AfterContext, PreviousDeploymentContext, ...resource } = change.ResourceChange;
-  return {
-    ...change,
-    ResourceChange: {
-      ...resource,
-      Details: resource.Details.map((detail) => {
-        const { Path, BeforeValue, AfterValue, AttributeChangeType, ...target } = detail.Target;
-        return { ...detail, Target: target };
-      }),
-    },
-  };
-}
-
-/** ListChangeSets: the stack's change sets, oldest first. */
-export function listChangeSets(state: EmulatorState, input: ServiceInput): ServiceOutput {
-  const stack = state.stack(input.StackName);
-  const summaries = [...state.changeSets.values()]
-    .filter((changeSet) => changeSet.stackId === stack.id)
-    .map((changeSet) => ({
-      StackId: stack.id,
-      StackName: stack.name,
-      ChangeSetId: changeSet.id,
-      ChangeSetName: changeSet.name,
-      ExecutionStatus: changeSet.executionStatus,
-      Status: changeSet.status,
-      ...(changeSet.statusReason ? { StatusReason: changeSet.statusReason } : {}),
-      CreationTime: changeSet.createdAt,
-      ...(changeSet.description ? { Description: changeSet.description } : {}),
-      IncludeNestedStacks: false,
-    }));
-  return { Summaries: summaries };
-}
-
-/** DeleteChangeSet: refused while the change set executes. */
-export function deleteChangeSet(state: EmulatorState, input: ServiceInput): ServiceOutput {
-  const changeSet = state.changeSet(input.ChangeSetName, input.StackName);
-  if (changeSet.executionStatus === 'EXECUTE_IN_PROGRESS') {
-    throw new AwsServiceError(
-      'InvalidChangeSetStatus',
-      `ChangeSet [${changeSet.id}] cannot be deleted in its current status of [${changeSet.executionStatus}]`,
-    );
-  }
-  state.changeSets.delete(changeSet.id);
-  return {};
-}
-
-/**
- * ExecuteChangeSet: starts the stack operation and answers at once; the stack moves through
- * its statuses in the background. Other change sets of the stack become OBSOLETE.
- */
-export function executeChangeSet(state: EmulatorState, input: ServiceInput): ServiceOutput {
-  const changeSet = state.changeSet(input.ChangeSetName, input.StackName);
-  const token = typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : undefined;
-  if (token !== undefined && changeSet.executionToken === token) return {};
-  const stack = state.stacks.get(changeSet.stackId)!;
-  if (isStackBusy(stack.status)) {
-    throw validation(`Stack:${stack.id} is in ${stack.status} state and can not be updated.`);
-  }
-  if (changeSet.executionStatus !== 'AVAILABLE') {
-    throw new AwsServiceError(
-      'InvalidChangeSetStatus',
-      `ChangeSet [${changeSet.id}] cannot be executed in its current status of [${changeSet.executionStatus}]`,
-    );
-  }
-  const template = prepareTemplate(
-    changeSet.templateBody,
-    Object.entries(changeSet.parameters).map(([key, parameter]) => ({
-      ParameterKey: key,
-      ParameterValue: parameter.value,
-    })),
-    undefined,
-    { stackName: stack.name, stackId: stack.id, region: stack.region, account: state.account },
-  );
-  changeSet.executionStatus = 'EXECUTE_IN_PROGRESS';
-  changeSet.executionToken = token ?? `Converge-ExecuteChangeSet-${randomUUID()}`;
-  for (const other of state.changeSets.values()) {
-    if (other.stackId === stack.id && other.id !== changeSet.id) other.executionStatus = 'OBSOLETE';
-  }
-  const run = executeStackChange(state.actionDeps(), stack, template, changeSet, changeSet.executionToken);
-  state.background(async () => {
-    try {
-      changeSet.executionStatus = (await run) ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED';
-    } catch (error) {
-      changeSet.executionStatus = 'EXECUTE_FAILED';
-      const reason = error instanceof Error ? error.message : String(error);
-      state.events.stackStatus(
-        stack,
-        stack.status.startsWith('CREATE') ? 'CREATE_FAILED' : 'UPDATE_ROLLBACK_FAILED',
-        reason,
-        changeSet.executionToken,
-      );
-    }
-  });
-  return {};
 }
