@@ -1,5 +1,6 @@
 import {
   AwsServiceError,
+  type QueryInputType,
   type QueryProtocolService,
   type RequestContext,
   type ServiceInput,
@@ -63,6 +64,23 @@ export class CloudFormationService implements QueryProtocolService {
   readonly signingName = 'cloudformation';
   readonly version = '2010-05-15';
   readonly xmlNamespace = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
+  readonly inputTypes: Readonly<Record<string, QueryInputType>> = {
+    Capabilities: 'list',
+    Parameters: 'list',
+    Tags: 'list',
+    NotificationARNs: 'list',
+    ResourceTypes: 'list',
+    RetainResources: 'list',
+    StackStatusFilter: 'list',
+    StackResourceDriftStatusFilters: 'list',
+    UsePreviousTemplate: 'boolean',
+    UsePreviousValue: 'boolean',
+    IncludePropertyValues: 'boolean',
+    IncludeNestedStacks: 'boolean',
+    ImportExistingResources: 'boolean',
+    DisableRollback: 'boolean',
+    MaxResults: 'number',
+  };
 
   constructor(private readonly state: EmulatorState) {}
 

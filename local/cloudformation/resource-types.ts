@@ -17,12 +17,30 @@ export interface ResourceTypeModel {
   readonly createOnly: readonly string[];
   /** The Cloud Control primary identifier property, when the physical id is stored as one. */
   readonly identifierProperty?: string;
+  /** Top-level properties the resource schema types as integers or booleans (parameters arrive as strings). */
+  readonly typedProperties?: Readonly<Record<string, 'integer' | 'boolean'>>;
   /** Attributes for `Fn::GetAtt` and the read-only properties Cloud Control returns. */
   attributes(name: string, physicalId: string, where: ResourceLocation): Record<string, unknown>;
   /** The physical id (the `Ref` value) of a resource with this name. */
   physicalId(name: string, where: ResourceLocation): string;
   /** Generates the name CloudFormation gives an unnamed resource. */
   generateName(where: ResourceLocation, properties: Record<string, unknown>): string;
+}
+
+/**
+ * Properties as the resource's service stores them: values the schema types as integers or
+ * booleans become numbers and booleans (a `Ref` to a parameter gives a string).
+ */
+export function typedProperties(type: string, properties: Record<string, unknown>): Record<string, unknown> {
+  const types = resourceTypeModel(type).typedProperties ?? {};
+  const result = { ...properties };
+  for (const [name, kind] of Object.entries(types)) {
+    const value = result[name];
+    if (typeof value !== 'string') continue;
+    if (kind === 'integer' && /^-?\d+$/.test(value)) result[name] = Number(value);
+    if (kind === 'boolean' && (value === 'true' || value === 'false')) result[name] = value === 'true';
+  }
+  return result;
 }
 
 /** A 13-character suffix like the one CloudFormation appends to generated names. */
@@ -62,6 +80,17 @@ const MODELS: Record<string, ResourceTypeModel> = {
     nameProperty: 'QueueName',
     createOnly: ['QueueName', 'FifoQueue'],
     identifierProperty: 'QueueUrl',
+    typedProperties: {
+      DelaySeconds: 'integer',
+      MaximumMessageSize: 'integer',
+      MessageRetentionPeriod: 'integer',
+      ReceiveMessageWaitTimeSeconds: 'integer',
+      VisibilityTimeout: 'integer',
+      KmsDataKeyReusePeriodSeconds: 'integer',
+      FifoQueue: 'boolean',
+      ContentBasedDeduplication: 'boolean',
+      SqsManagedSseEnabled: 'boolean',
+    },
     physicalId: (name, where) => `https://sqs.${where.region}.amazonaws.com/${where.account}/${name}`,
     generateName: (where, properties) => {
       const fifo = properties.FifoQueue === true || properties.FifoQueue === 'true';
@@ -92,6 +121,7 @@ const MODELS: Record<string, ResourceTypeModel> = {
     nameProperty: 'RoleName',
     createOnly: ['RoleName', 'Path'],
     identifierProperty: 'RoleName',
+    typedProperties: { MaxSessionDuration: 'integer' },
     physicalId: byName,
     generateName: (where) => stackStyleName(where, 64),
     attributes: (name, _id, where) => ({
@@ -119,6 +149,7 @@ const MODELS: Record<string, ResourceTypeModel> = {
     nameProperty: 'LogGroupName',
     createOnly: ['LogGroupName'],
     identifierProperty: 'LogGroupName',
+    typedProperties: { RetentionInDays: 'integer' },
     physicalId: byName,
     generateName: (where) => stackStyleName(where, 512),
     attributes: (name, _id, where) => ({ Arn: arn('logs', where, `log-group:${name}:*`) }),
@@ -127,6 +158,7 @@ const MODELS: Record<string, ResourceTypeModel> = {
     nameProperty: 'FunctionName',
     createOnly: ['FunctionName'],
     identifierProperty: 'FunctionName',
+    typedProperties: { MemorySize: 'integer', Timeout: 'integer', ReservedConcurrentExecutions: 'integer' },
     physicalId: byName,
     generateName: (where) => stackStyleName(where, 64),
     attributes: (name, _id, where) => ({ Arn: arn('lambda', where, `function:${name}`) }),

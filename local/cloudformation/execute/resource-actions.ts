@@ -1,6 +1,6 @@
 import type { ResourceFailures } from '../resource-failures.ts';
 import type { ResourceRegistry } from '../resource-registry.ts';
-import { type ResourceLocation, resourceTypeModel } from '../resource-types.ts';
+import { type ResourceLocation, resourceTypeModel, typedProperties } from '../resource-types.ts';
 import type { StackEvents } from '../stack-events.ts';
 import type { Stack, StackResource } from '../stack-model.ts';
 import type { ResourceDeclaration } from '../template/prepare-template.ts';
@@ -34,7 +34,7 @@ function liveProperties(
 ): Record<string, unknown> {
   const model = resourceTypeModel(declaration.type);
   return {
-    ...structuredClone(properties),
+    ...typedProperties(declaration.type, structuredClone(properties)),
     ...(model.nameProperty ? { [model.nameProperty]: name } : {}),
     ...attributes,
     ...(model.identifierProperty ? { [model.identifierProperty]: physicalId } : {}),

@@ -1,10 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type {
-  CloudEvent,
-  RequestContext,
-  ServiceInput,
-  ServiceOutput,
-} from '../../../../local/cloud/service.ts';
+import type { CloudEvent, RequestContext, ServiceInput } from '../../../../local/cloud/service.ts';
 import {
   type CloudFormationEmulator,
   type CloudFormationEmulatorOptions,
