@@ -60,7 +60,12 @@ export class EmulatorState {
 
   /** Runs work in the background, as AWS does after answering; `idle()` waits for it. */
   background(work: () => Promise<void>): void {
-    const task = work().finally(() => this.running.delete(task));
+    const task = work()
+      .catch((error: unknown) => {
+        // Every operation records its own failure; reaching here is a bug in the emulator.
+        process.emitWarning(`Local CloudFormation background work failed: ${String(error)}`);
+      })
+      .finally(() => this.running.delete(task));
     this.running.add(task);
   }
 

@@ -112,6 +112,11 @@ export async function executeStackChange(
   }
 
   if (failure) {
+    if (creating) {
+      stack.templateBody = template.body;
+      stack.parameters = template.parameters;
+      stack.tags = changeSet.tags;
+    }
     await rollBack(deps, stack, creating, journal, failure, token);
     return false;
   }

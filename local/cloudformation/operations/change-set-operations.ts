@@ -87,6 +87,11 @@ export async function createChangeSet(
 ): Promise<ServiceOutput> {
   const stackName = requiredString(input.StackName, 'StackName');
   const name = requiredString(input.ChangeSetName, 'ChangeSetName');
+  if (!stackName.startsWith('arn:') && !/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(stackName)) {
+    throw validation(
+      `1 validation error detected: Value '${stackName}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
+    );
+  }
   if (!/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(name)) {
     throw validation(`ChangeSetName ${name} must match [a-zA-Z][-a-zA-Z0-9]* and be at most 128 characters.`);
   }
@@ -104,7 +109,13 @@ export async function createChangeSet(
   }
   if (revertDrift && type !== 'UPDATE')
     throw validation('DeploymentMode REVERT_DRIFT needs ChangeSetType UPDATE.');
-  const existing = stackName.startsWith('arn:') ? state.stacks.get(stackName) : state.liveStack(stackName);
+  const byArn = stackName.startsWith('arn:') ? state.stacks.get(stackName) : undefined;
+  const existing = stackName.startsWith('arn:')
+    ? byArn?.status === 'DELETE_COMPLETE'
+      ? undefined
+      : byArn
+    : state.liveStack(stackName);
+  if (stackName.startsWith('arn:') && !existing) throw validation(`Stack [${stackName}] does not exist`);
 
   // Idempotency: the same ClientToken and name answer with the change set already made.
   const clientToken = typeof input.ClientToken === 'string' ? input.ClientToken : undefined;
@@ -316,10 +327,16 @@ export function executeChangeSet(state: EmulatorState, input: ServiceInput): Ser
   if (isStackBusy(stack.status)) {
     throw validation(`Stack:${stack.id} is in ${stack.status} state and can not be updated.`);
   }
+  if (changeSet.status !== 'CREATE_COMPLETE') {
+    throw new AwsServiceError(
+      'InvalidChangeSetStatus',
+      `ChangeSet [${changeSet.id}] cannot be executed in its current status of [${changeSet.status}]`,
+    );
+  }
   if (changeSet.executionStatus !== 'AVAILABLE') {
     throw new AwsServiceError(
       'InvalidChangeSetStatus',
-      `ChangeSet [${changeSet.id}] cannot be executed in its current status of [${changeSet.executionStatus}]`,
+      `ChangeSet [${changeSet.id}] cannot be executed in its current execution status of [${changeSet.executionStatus}]`,
     );
   }
   const template = prepareTemplate(

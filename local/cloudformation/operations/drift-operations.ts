@@ -33,7 +33,14 @@ export function detectStackDriftOperation(state: EmulatorState, input: ServiceIn
   });
   state.background(async () => {
     await sleep(state.delays.drift);
-    const result = detectStackDrift(stack, state.registry, state.now());
+    let result: ReturnType<typeof detectStackDrift>;
+    try {
+      result = detectStackDrift(stack, state.registry, state.now());
+    } catch (error) {
+      detection.status = 'DETECTION_FAILED';
+      detection.reason = error instanceof Error ? error.message : String(error);
+      return;
+    }
     detection.status = 'DETECTION_COMPLETE';
     detection.stackDriftStatus = result.stackDriftStatus;
     detection.driftedCount = result.driftedCount;

@@ -1,3 +1,4 @@
+import { AwsServiceError } from '../../cloud/service.ts';
 import type { ResourceRegistry } from '../resource-registry.ts';
 import { resourceTypeModel, supportsDriftDetection } from '../resource-types.ts';
 import type { Stack, StackResource } from '../stack-model.ts';
@@ -29,6 +30,16 @@ export function planChanges(
   const changes: Change[] = [];
   const pending = new Set<string>();
   const lookup = stackResourceLookup(stack, template.resources, pending);
+  const retyped = template.resources.filter((resource) => {
+    const current = stack.resources.get(resource.logicalId);
+    return current !== undefined && current.type !== resource.type;
+  });
+  if (retyped.length > 0) {
+    throw new AwsServiceError(
+      'ValidationError',
+      `Update of resource type is not permitted. The new template modifies resource type of the following resources: [${retyped.map((resource) => resource.logicalId).join(', ')}]`,
+    );
+  }
   let drifted = false;
   for (const declaration of template.resources) {
     const properties = template.evaluateProperties(declaration, lookup);
@@ -65,6 +76,8 @@ export function planChanges(
     if (change.Replacement !== 'False') pending.add(declaration.logicalId);
     changes.push(resourceChange(change));
   }
+  // Outputs are checked now (an unknown attribute fails here), evaluated after execution.
+  template.evaluateOutputs(lookup);
   const wanted = new Set(template.resources.map((resource) => resource.logicalId));
   for (const current of stack.resources.values()) {
     if (wanted.has(current.logicalId)) continue;

@@ -439,6 +439,40 @@ describe('CreateChangeSet errors', () => {
     expect((await h.cfn('ListStacks', {})).StackSummaries).toEqual([]);
   });
 
+  it('rejects an output with an unknown GetAtt attribute before anything is created', async () => {
+    const h = emulatorHarness();
+    const template = {
+      Resources: { Q: { Type: 'AWS::SQS::Queue' } },
+      Outputs: { X: { Value: { 'Fn::GetAtt': ['Q', 'Nope'] } } },
+    };
+
+    const error = await failure(
+      h.cfn('CreateChangeSet', {
+        StackName: 'app',
+        ChangeSetName: 'c',
+        ChangeSetType: 'CREATE',
+        TemplateBody: body(template),
+      }),
+    );
+
+    expect(error.message).toContain('resource Q does not support attribute type Nope in Fn::GetAtt');
+  });
+
+  it('rejects a stack name CloudFormation would not accept', async () => {
+    const h = emulatorHarness();
+
+    const error = await failure(
+      h.cfn('CreateChangeSet', {
+        StackName: '1-app',
+        ChangeSetName: 'c',
+        ChangeSetType: 'CREATE',
+        TemplateBody: body(queueTemplate()),
+      }),
+    );
+
+    expect(error.message).toContain("Value '1-app' at 'stackName' failed to satisfy constraint");
+  });
+
   it('refuses an UPDATE change set for a stack that does not exist', async () => {
     const h = emulatorHarness();
 
@@ -544,7 +578,40 @@ describe('ExecuteChangeSet', () => {
     const error = await failure(h.cfn('ExecuteChangeSet', { StackName: 'app', ChangeSetName: 'cs-1' }));
 
     expect(error).toMatchObject({ code: 'InvalidChangeSetStatus', statusCode: 400 });
-    expect(error.message).toContain('EXECUTE_COMPLETE');
+    expect(error.message).toMatch(
+      /cannot be executed in its current execution status of \[EXECUTE_COMPLETE\]$/,
+    );
+  });
+
+  it('refuses to execute a change set that is still being created', async () => {
+    const h = emulatorHarness({ delays: { changeSet: 50 } });
+    await h.cfn('CreateChangeSet', {
+      StackName: 'app',
+      ChangeSetName: 'first',
+      ChangeSetType: 'CREATE',
+      TemplateBody: body(queueTemplate()),
+    });
+
+    const error = await failure(h.cfn('ExecuteChangeSet', { StackName: 'app', ChangeSetName: 'first' }));
+
+    expect(error.code).toBe('InvalidChangeSetStatus');
+    expect(error.message).toMatch(/cannot be executed in its current status of \[CREATE_PENDING\]$/);
+  });
+
+  it('refuses to execute an OBSOLETE change set after another one ran', async () => {
+    const h = emulatorHarness();
+    await h.deploy('app', queueTemplate(30));
+    await h.cfn('CreateChangeSet', {
+      StackName: 'app',
+      ChangeSetName: 'late',
+      TemplateBody: body(queueTemplate(90)),
+    });
+    await h.waitForChangeSet('app', 'late');
+    await h.deploy('app', queueTemplate(60));
+
+    const error = await failure(h.cfn('ExecuteChangeSet', { StackName: 'app', ChangeSetName: 'late' }));
+
+    expect(error.message).toMatch(/current execution status of \[OBSOLETE\]$/);
   });
 
   it('treats a retry with the same ClientRequestToken as the same execution', async () => {
