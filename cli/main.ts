@@ -19,4 +19,5 @@ program
     );
   });
 
+(await import('./commands/cloud.ts')).registerCloudCommand(program);
 await program.parseAsync(process.argv);

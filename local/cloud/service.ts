@@ -46,6 +46,13 @@ export interface QueryProtocolService {
   /** API version, e.g. `2010-05-15`; also the XML namespace suffix. */
   readonly version: string;
   readonly xmlNamespace: string;
+  /**
+   * Optional types of input members by member name (`{ TimeoutInMinutes: 'number' }`), so
+   * the Query codec hands the service numbers, booleans, dates and empty lists; members not
+   * named stay strings. Output needs no hints: the codec encodes what it is given, and a
+   * `Map` is encoded as a Query map (`<entry><key/><value/></entry>`).
+   */
+  readonly inputTypes?: Readonly<Record<string, QueryInputType>>;
   handle(action: string, input: ServiceInput, context: RequestContext): Promise<ServiceOutput>;
 }
 
@@ -76,3 +83,10 @@ export interface CloudEvent {
 
 /** Where emulated services publish events; the wire layer fans them out to subscribers. */
 export type PublishEvent = (event: CloudEvent) => void;
+
+/**
+ * How the Query codec should read a member whose wire form is a plain string: the protocol
+ * carries no types, so `DisableRollback=true` stays `'true'` unless the service names it.
+ * `list`/`map` turn the empty-collection form (`Capabilities=`) into `[]`/`{}`.
+ */
+export type QueryInputType = 'boolean' | 'number' | 'timestamp' | 'list' | 'map';

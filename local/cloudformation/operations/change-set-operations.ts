@@ -1,0 +1,372 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  AwsServiceError,
+  type RequestContext,
+  type ServiceInput,
+  type ServiceOutput,
+} from '../../cloud/service.ts';
+import { type EmulatorState, flag, list, requiredString } from '../emulator-state.ts';
+import { executeStackChange } from '../execute/execute-stack-change.ts';
+import type { Change } from '../plan/change-model.ts';
+import { planChanges } from '../plan/plan-changes.ts';
+import { sameValue } from '../plan/same-value.ts';
+import { requiredCapability } from '../resource-types.ts';
+import { type ChangeSet, isStackBusy, type Stack } from '../stack-model.ts';
+import { parseTemplateDocument, type TemplateDocument } from '../template/parse-template-document.ts';
+import { type PreparedTemplate, prepareTemplate } from '../template/prepare-template.ts';
+import type { ParameterInput } from '../template/resolve-parameters.ts';
+
+const NO_CHANGES =
+  "The submitted information didn't contain changes. Submit different information to create a change set.";
+
+function validation(message: string): AwsServiceError {
+  return new AwsServiceError('ValidationError', message);
+}
+
+async function templateBodyOf(
+  state: EmulatorState,
+  input: ServiceInput,
+  stack: Stack | undefined,
+): Promise<string> {
+  const sources = [
+    input.TemplateBody,
+    input.TemplateURL,
+    flag(input.UsePreviousTemplate) || undefined,
+  ].filter((source) => source !== undefined && source !== '');
+  if (sources.length !== 1) {
+    throw validation('Specify exactly one of TemplateBody, TemplateURL or UsePreviousTemplate.');
+  }
+  if (typeof input.TemplateBody === 'string' && input.TemplateBody !== '') return input.TemplateBody;
+  if (flag(input.UsePreviousTemplate)) {
+    if (!stack?.templateBody)
+      throw validation('UsePreviousTemplate needs an existing stack with a template.');
+    return stack.templateBody;
+  }
+  if (!state.fetchTemplate) {
+    throw validation(
+      'TemplateURL cannot be read: this local cloud has no template store; pass TemplateBody.',
+    );
+  }
+  try {
+    return await state.fetchTemplate(String(input.TemplateURL));
+  } catch {
+    throw validation('TemplateURL must reference a valid S3 object to which you have access.');
+  }
+}
+
+function checkCapabilities(template: PreparedTemplate, given: readonly string[]): void {
+  const needed = new Set(
+    template.resources
+      .map((resource) => requiredCapability(resource.type, resource.properties))
+      .filter(Boolean),
+  );
+  if (needed.has('CAPABILITY_NAMED_IAM') && !given.includes('CAPABILITY_NAMED_IAM')) {
+    throw new AwsServiceError(
+      'InsufficientCapabilitiesException',
+      'Requires capabilities : [CAPABILITY_NAMED_IAM]',
+    );
+  }
+  if (
+    needed.has('CAPABILITY_IAM') &&
+    !given.includes('CAPABILITY_IAM') &&
+    !given.includes('CAPABILITY_NAMED_IAM')
+  ) {
+    throw new AwsServiceError(
+      'InsufficientCapabilitiesException',
+      'Requires capabilities : [CAPABILITY_IAM]',
+    );
+  }
+}
+
+/** CreateChangeSet: validates synchronously, then computes the changes in the background. */
+export async function createChangeSet(
+  state: EmulatorState,
+  input: ServiceInput,
+  context: RequestContext,
+): Promise<ServiceOutput> {
+  const stackName = requiredString(input.StackName, 'StackName');
+  const name = requiredString(input.ChangeSetName, 'ChangeSetName');
+  if (!stackName.startsWith('arn:') && !/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(stackName)) {
+    throw validation(
+      `1 validation error detected: Value '${stackName}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
+    );
+  }
+  if (!/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(name)) {
+    throw validation(`ChangeSetName ${name} must match [a-zA-Z][-a-zA-Z0-9]* and be at most 128 characters.`);
+  }
+  const type = (input.ChangeSetType ?? 'UPDATE') as string;
+  if (type !== 'CREATE' && type !== 'UPDATE') {
+    throw validation(
+      `ChangeSetType ${type} is not supported by Converge's local cloud; use CREATE or UPDATE.`,
+    );
+  }
+  const revertDrift = input.DeploymentMode === 'REVERT_DRIFT';
+  if (input.DeploymentMode !== undefined && !revertDrift) {
+    throw validation(
+      `DeploymentMode ${String(input.DeploymentMode)} is not valid; the only value is REVERT_DRIFT.`,
+    );
+  }
+  if (revertDrift && type !== 'UPDATE')
+    throw validation('DeploymentMode REVERT_DRIFT needs ChangeSetType UPDATE.');
+  const byArn = stackName.startsWith('arn:') ? state.stacks.get(stackName) : undefined;
+  const existing = stackName.startsWith('arn:')
+    ? byArn?.status === 'DELETE_COMPLETE'
+      ? undefined
+      : byArn
+    : state.liveStack(stackName);
+  if (stackName.startsWith('arn:') && !existing) throw validation(`Stack [${stackName}] does not exist`);
+
+  // Idempotency: the same ClientToken and name answer with the change set already made.
+  const clientToken = typeof input.ClientToken === 'string' ? input.ClientToken : undefined;
+  if (existing && clientToken) {
+    const same = [...state.changeSets.values()].find(
+      (candidate) =>
+        candidate.stackId === existing.id && candidate.clientToken === clientToken && candidate.name === name,
+    );
+    if (same) return { Id: same.id, StackId: same.stackId };
+  }
+
+  // The stack must be in a state the change set type allows.
+  if (type === 'CREATE' && existing && existing.status !== 'REVIEW_IN_PROGRESS') {
+    throw validation(
+      `Stack [${stackName}] already exists and cannot be created again with the changeSet [${name}].`,
+    );
+  }
+  if (type === 'UPDATE') {
+    if (!existing) throw validation(`Stack [${stackName}] does not exist`);
+    if (
+      existing.status === 'REVIEW_IN_PROGRESS' ||
+      existing.status === 'ROLLBACK_COMPLETE' ||
+      isStackBusy(existing.status)
+    ) {
+      throw validation(`Stack:${existing.id} is in ${existing.status} state and can not be updated.`);
+    }
+  }
+  if (
+    existing &&
+    [...state.changeSets.values()].some(
+      (candidate) => candidate.stackId === existing.id && candidate.name === name,
+    )
+  ) {
+    throw new AwsServiceError('AlreadyExistsException', `ChangeSet [${name}] already exists`);
+  }
+
+  // Read and evaluate the template, then check capabilities and compute the plan.
+  const stackId =
+    existing?.id ??
+    `arn:aws:cloudformation:${context.region}:${state.account}:stack/${stackName}/${randomUUID()}`;
+  const body = await templateBodyOf(state, input, existing);
+  const identity = { stackName, stackId, region: existing?.region ?? context.region, account: state.account };
+  const template = prepareTemplate(
+    body,
+    list<ParameterInput>(input.Parameters),
+    existing?.parameters,
+    identity,
+  );
+  const capabilities = list<string>(input.Capabilities);
+  checkCapabilities(template, capabilities);
+  const stack: Stack = existing ?? {
+    id: stackId,
+    name: stackName,
+    region: context.region,
+    createdAt: state.now(),
+    status: 'REVIEW_IN_PROGRESS',
+    parameters: {},
+    tags: [],
+    capabilities: [],
+    outputs: [],
+    resources: new Map(),
+    events: [],
+    drift: { status: 'NOT_CHECKED' },
+  };
+  const plan = planChanges(template, stack, state.registry, revertDrift);
+  const tags = list<{ Key: string; Value: string }>(input.Tags);
+  if (!existing) {
+    state.stacks.set(stack.id, stack);
+    state.events.stackStatus(stack, 'REVIEW_IN_PROGRESS', 'User Initiated', undefined);
+  }
+  const changeSet: ChangeSet = {
+    id: `arn:aws:cloudformation:${stack.region}:${state.account}:changeSet/${name}/${randomUUID()}`,
+    name,
+    stackId: stack.id,
+    type,
+    createdAt: state.now(),
+    templateBody: body,
+    parameters: template.parameters,
+    tags: tags.length > 0 || !existing ? tags : existing.tags,
+    capabilities,
+    roleArn: typeof input.RoleARN === 'string' ? input.RoleARN : undefined,
+    description: typeof input.Description === 'string' ? input.Description : undefined,
+    clientToken,
+    deploymentMode: revertDrift ? 'REVERT_DRIFT' : undefined,
+    status: 'CREATE_PENDING',
+    executionStatus: 'UNAVAILABLE',
+    changes: [],
+    stackDriftStatus: plan.stackDriftStatus,
+  };
+  state.changeSets.set(changeSet.id, changeSet);
+  const empty =
+    plan.changes.length === 0 &&
+    existing !== undefined &&
+    nothingElseChanged(existing, changeSet, template.document);
+  state.background(async () => {
+    await sleep(state.delays.changeSet);
+    changeSet.status = 'CREATE_IN_PROGRESS';
+    await sleep(state.delays.changeSet);
+    if (empty) {
+      changeSet.status = 'FAILED';
+      changeSet.statusReason = NO_CHANGES;
+      return;
+    }
+    changeSet.changes = plan.changes;
+    changeSet.status = 'CREATE_COMPLETE';
+    changeSet.executionStatus = 'AVAILABLE';
+  });
+  return { Id: changeSet.id, StackId: stack.id };
+}
+
+function nothingElseChanged(stack: Stack, changeSet: ChangeSet, document: TemplateDocument): boolean {
+  if (changeSet.deploymentMode === 'REVERT_DRIFT') return true;
+  const values = (parameters: Stack['parameters']) =>
+    Object.fromEntries(Object.entries(parameters).map(([key, parameter]) => [key, parameter.value]));
+  const previous = stack.templateBody ? parseTemplateDocument(stack.templateBody) : {};
+  return (
+    JSON.stringify(document) === JSON.stringify(previous) &&
+    sameValue(values(changeSet.parameters), values(stack.parameters)) &&
+    sameValue(changeSet.tags, stack.tags)
+  );
+}
+
+/** DescribeChangeSet. Property values and contexts are included as `IncludePropertyValues` asks. */
+export function describeChangeSet(state: EmulatorState, input: ServiceInput): ServiceOutput {
+  const changeSet = state.changeSet(input.ChangeSetName, input.StackName);
+  const stack = state.stacks.get(changeSet.stackId)!;
+  const withValues = flag(input.IncludePropertyValues) || changeSet.deploymentMode === 'REVERT_DRIFT';
+  return {
+    ChangeSetName: changeSet.name,
+    ChangeSetId: changeSet.id,
+    StackId: stack.id,
+    StackName: stack.name,
+    ...(changeSet.description ? { Description: changeSet.description } : {}),
+    Parameters: Object.entries(changeSet.parameters).map(([key, parameter]) => ({
+      ParameterKey: key,
+      ParameterValue: parameter.noEcho ? '****' : parameter.value,
+    })),
+    CreationTime: changeSet.createdAt,
+    ExecutionStatus: changeSet.executionStatus,
+    Status: changeSet.status,
+    ...(changeSet.statusReason ? { StatusReason: changeSet.statusReason } : {}),
+    ...(changeSet.stackDriftStatus ? { StackDriftStatus: changeSet.stackDriftStatus } : {}),
+    NotificationARNs: [],
+    RollbackConfiguration: {},
+    Capabilities: changeSet.capabilities,
+    Tags: changeSet.tags,
+    Changes: changeSet.changes.map((change) => (withValues ? change : withoutValues(change))),
+    IncludeNestedStacks: false,
+    ...(changeSet.deploymentMode ? { DeploymentMode: changeSet.deploymentMode } : {}),
+  };
+}
+
+function withoutValues(change: Change): Change {
+  const { BeforeContext, AfterContext, PreviousDeploymentContext, ...resource } = change.ResourceChange;
+  return {
+    ...change,
+    ResourceChange: {
+      ...resource,
+      Details: resource.Details.map((detail) => {
+        const { Path, BeforeValue, AfterValue, AttributeChangeType, ...target } = detail.Target;
+        return { ...detail, Target: target };
+      }),
+    },
+  };
+}
+
+/** ListChangeSets: the stack's change sets, oldest first. */
+export function listChangeSets(state: EmulatorState, input: ServiceInput): ServiceOutput {
+  const stack = state.stack(input.StackName);
+  const summaries = [...state.changeSets.values()]
+    .filter((changeSet) => changeSet.stackId === stack.id)
+    .map((changeSet) => ({
+      StackId: stack.id,
+      StackName: stack.name,
+      ChangeSetId: changeSet.id,
+      ChangeSetName: changeSet.name,
+      ExecutionStatus: changeSet.executionStatus,
+      Status: changeSet.status,
+      ...(changeSet.statusReason ? { StatusReason: changeSet.statusReason } : {}),
+      CreationTime: changeSet.createdAt,
+      ...(changeSet.description ? { Description: changeSet.description } : {}),
+      IncludeNestedStacks: false,
+    }));
+  return { Summaries: summaries };
+}
+
+/** DeleteChangeSet: refused while the change set executes. */
+export function deleteChangeSet(state: EmulatorState, input: ServiceInput): ServiceOutput {
+  const changeSet = state.changeSet(input.ChangeSetName, input.StackName);
+  if (changeSet.executionStatus === 'EXECUTE_IN_PROGRESS') {
+    throw new AwsServiceError(
+      'InvalidChangeSetStatus',
+      `ChangeSet [${changeSet.id}] cannot be deleted in its current status of [${changeSet.executionStatus}]`,
+    );
+  }
+  state.changeSets.delete(changeSet.id);
+  return {};
+}
+
+/**
+ * ExecuteChangeSet: starts the stack operation and answers at once; the stack moves through
+ * its statuses in the background. Other change sets of the stack become OBSOLETE.
+ */
+export function executeChangeSet(state: EmulatorState, input: ServiceInput): ServiceOutput {
+  const changeSet = state.changeSet(input.ChangeSetName, input.StackName);
+  const token = typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : undefined;
+  if (token !== undefined && changeSet.executionToken === token) return {};
+  const stack = state.stacks.get(changeSet.stackId)!;
+  if (isStackBusy(stack.status)) {
+    throw validation(`Stack:${stack.id} is in ${stack.status} state and can not be updated.`);
+  }
+  if (changeSet.status !== 'CREATE_COMPLETE') {
+    throw new AwsServiceError(
+      'InvalidChangeSetStatus',
+      `ChangeSet [${changeSet.id}] cannot be executed in its current status of [${changeSet.status}]`,
+    );
+  }
+  if (changeSet.executionStatus !== 'AVAILABLE') {
+    throw new AwsServiceError(
+      'InvalidChangeSetStatus',
+      `ChangeSet [${changeSet.id}] cannot be executed in its current execution status of [${changeSet.executionStatus}]`,
+    );
+  }
+  const template = prepareTemplate(
+    changeSet.templateBody,
+    Object.entries(changeSet.parameters).map(([key, parameter]) => ({
+      ParameterKey: key,
+      ParameterValue: parameter.value,
+    })),
+    undefined,
+    { stackName: stack.name, stackId: stack.id, region: stack.region, account: state.account },
+  );
+  changeSet.executionStatus = 'EXECUTE_IN_PROGRESS';
+  changeSet.executionToken = token ?? `Converge-ExecuteChangeSet-${randomUUID()}`;
+  for (const other of state.changeSets.values()) {
+    if (other.stackId === stack.id && other.id !== changeSet.id) other.executionStatus = 'OBSOLETE';
+  }
+  const run = executeStackChange(state.actionDeps(), stack, template, changeSet, changeSet.executionToken);
+  state.background(async () => {
+    try {
+      changeSet.executionStatus = (await run) ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED';
+    } catch (error) {
+      changeSet.executionStatus = 'EXECUTE_FAILED';
+      const reason = error instanceof Error ? error.message : String(error);
+      state.events.stackStatus(
+        stack,
+        stack.status.startsWith('CREATE') ? 'CREATE_FAILED' : 'UPDATE_ROLLBACK_FAILED',
+        reason,
+        changeSet.executionToken,
+      );
+    }
+  });
+  return {};
+}
