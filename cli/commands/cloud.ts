@@ -36,7 +36,7 @@ export function registerCloudCommand(program: Command): Command {
         ...(port !== undefined ? { port } : {}),
         dynamodb: options.dynamodb,
         eventTargets: options.eventTarget,
-      });
+      }).catch((error: Error) => program.error(`Could not start the local cloud: ${error.message}`));
       console.log(`Local cloud listening on ${cloud.endpoint}`);
       if (cloud.dynamodb) console.log(`DynamoDB Local behind it (pid ${cloud.dynamodb.pid})`);
       console.log('Point AWS SDKs and the AWS CLI at it with:');

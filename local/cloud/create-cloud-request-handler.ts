@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { handleS3Request, s3Error, s3Target } from '../s3/handle-s3-request.ts';
+import { handleS3Request } from '../s3/handle-s3-request.ts';
+import { s3Error } from '../s3/s3-response.ts';
 import type { S3Store } from '../s3/s3-store.ts';
+import { s3Target } from '../s3/s3-target.ts';
 import { parseCredentialScope } from './credential-scope.ts';
 import { decodeQueryRequest } from './decode-query-request.ts';
 import { type EncodedResponse, encodeQueryError, encodeQueryResponse } from './encode-query-response.ts';
@@ -143,7 +145,7 @@ export function createCloudRequestHandler(deps: CloudRequestHandlerDeps) {
           break;
         case 'unknown':
           await readBody(incoming, limit).catch(() => undefined);
-          answer = unknownService(route, requestId, deps.directory);
+          answer = unknownService(route, requestId, deps.directory, deps.dynamodbEndpoint !== undefined);
           break;
       }
       if (answer) send(outgoing, answer, incoming.method === 'HEAD');
@@ -169,11 +171,12 @@ function unknownService(
   route: Extract<Route, { kind: 'unknown' }>,
   requestId: string,
   directory: ServiceDirectory,
+  dynamodb: boolean,
 ) {
   const served = new Set([
     ...directory.queryBySigningName.keys(),
     ...[...directory.jsonByTargetPrefix.values()].map((service) => service.signingName),
-    'dynamodb',
+    ...(dynamodb ? ['dynamodb'] : []),
     's3',
   ]);
   const error = new AwsServiceError(

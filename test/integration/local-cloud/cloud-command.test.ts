@@ -61,3 +61,22 @@ describe('converge cloud', () => {
     expect(() => process.kill(dynamodbPid, 0)).toThrow();
   });
 });
+
+describe('converge cloud with bad input', () => {
+  it.each([
+    [['--port', 'abc'], /--port must be a whole number from 1 to 65535, got 'abc'/],
+    [['--event-target', 'ftp://x', '--no-dynamodb'], /eventTargets must be http\(s\) URLs/],
+  ])('refuses %j with a message that says what to fix', async (args, message) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'cloud', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let errors = '';
+    child.stderr?.on('data', (chunk) => {
+      errors += chunk;
+    });
+    child.stdout?.resume();
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(errors).toMatch(message);
+  });
+});

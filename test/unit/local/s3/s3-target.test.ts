@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { s3Target } from '../../../../local/s3/handle-s3-request.ts';
+import { s3Target } from '../../../../local/s3/s3-target.ts';
 
 describe('s3Target', () => {
   it.each([
