@@ -2,26 +2,41 @@ import type { Approval } from '../domain/approval/approval.ts';
 import type { Deployment } from '../domain/deployment/deployment.ts';
 import type { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 
+export {
+  DeploymentNotFoundError,
+  StoreConflict,
+  StoreConflictError,
+  StoreInputError,
+} from './store-errors.ts';
+
 /**
- * Durable state (DynamoDB in AWS and locally; an in-memory adapter for unit tests).
- * Every status change is conditional on the current status; a lost race throws
- * `StoreConflictError` and writes nothing.
+ * Durable state (DynamoDB in AWS and locally; an in-memory adapter for unit tests). The
+ * table design is in docs/dynamodb-table.md.
+ *
+ * Rules every adapter keeps (test/support/store-contract.ts proves them):
+ * - Every status change is conditional on the current status; a lost race throws
+ *   `StoreConflictError` and writes nothing.
+ * - The audit record passed with a state change is written in the same transaction.
+ * - Bad input (empty ids, unknown statuses, malformed instants) throws `StoreInputError`
+ *   and writes nothing.
+ * - Instants are ISO 8601 strings (`Date.prototype.toISOString()`); lists order on them.
+ * - Lists read every page; `limit` caps how many items come back.
  */
 export interface Store {
-  /** Creates a deployment; fails with StoreConflictError when the id exists. */
+  /** Creates a deployment; fails with StoreConflictError (ALREADY_EXISTS) when the id exists. */
   createDeployment(deployment: Deployment, audit: AuditInput): Promise<void>;
+  /** The deployment as last written (a strongly consistent read), or undefined. */
   getDeployment(id: string): Promise<Deployment | undefined>;
-  /** Deployments of one stack, newest first. */
-  listDeployments(stackKey: string, options?: { limit?: number }): Promise<readonly Deployment[]>;
-  /** Deployments in a status across all stacks (e.g. EXECUTING, for reconcile). */
-  listDeploymentsByStatus(
-    status: DeploymentStatus,
-    options?: { limit?: number },
-  ): Promise<readonly Deployment[]>;
+  /** Deployments of one stack, newest first (by `createdAt`, then id). */
+  listDeployments(stackKey: string, options?: ListOptions): Promise<readonly Deployment[]>;
+  /** Deployments in a status across all stacks, newest first (e.g. EXECUTING, for reconcile). */
+  listDeploymentsByStatus(status: DeploymentStatus, options?: ListOptions): Promise<readonly Deployment[]>;
 
   /**
    * Moves `id` from `from` to `next.status` and applies `next`'s other fields, only if its
-   * status is still `from`. Returns the updated deployment.
+   * status is still `from`; increments `version`. Returns the updated deployment.
+   * Throws StoreConflictError (STATUS_CHANGED) when the status is not `from`, and
+   * DeploymentNotFoundError when there is no such deployment.
    */
   transition(
     id: string,
@@ -32,29 +47,51 @@ export interface Store {
 
   /**
    * Records one vote (one per approver per deployment) and, when `transition` is given,
-   * changes the deployment's status in the same transaction.
+   * changes the deployment's status in the same transaction: either both are written or
+   * neither. The vote counts only for the deployment's current change set.
+   * Throws StoreConflictError: DUPLICATE_VOTE, CHANGE_SET_CHANGED or STATUS_CHANGED.
    */
   recordApproval(
     approval: Approval,
     transition: { from: DeploymentStatus; next: DeploymentPatch } | undefined,
     audit: AuditInput,
   ): Promise<void>;
+  /** The votes on a deployment, in the order they were cast. */
   listApprovals(deploymentId: string): Promise<readonly Approval[]>;
 
   getStackState(stackKey: string): Promise<StackState | undefined>;
-  /** Records the newest revision planned for a stack; never moves backwards. */
-  recordAttempt(stackKey: string, revision: string, deploymentId: string, at: string): Promise<void>;
-  recordApplied(stackKey: string, revision: string, deploymentId: string, at: string): Promise<void>;
-  /** Takes the stack lock if free or its lease expired. Returns whether this owner holds it now. */
+  /**
+   * Records the newest deployment planned for a stack; never moves backwards. Deployments
+   * are ordered by id, so `deploymentId` must be a sortable id (`sortableId` in
+   * shared/domain/ids.ts) made when the deployment was created. Returns false, writing
+   * nothing, when a later deployment is already recorded; true otherwise (also on a repeat).
+   */
+  recordAttempt(stackKey: string, revision: string, deploymentId: string, at: string): Promise<boolean>;
+  /** Records the deployment that last converged the stack; never moves backwards (as recordAttempt). */
+  recordApplied(stackKey: string, revision: string, deploymentId: string, at: string): Promise<boolean>;
+  /**
+   * Takes the stack lock for `leaseMs` from `now` if nobody holds it, its lease expired
+   * (`expiresAt <= now`), or `owner` already holds it (which extends the lease).
+   * Returns whether this owner holds it now.
+   */
   acquireLock(stackKey: string, owner: string, now: number, leaseMs: number): Promise<boolean>;
-  /** Releases the lock only if `owner` holds it. */
-  releaseLock(stackKey: string, owner: string): Promise<void>;
+  /** Releases the lock only if `owner` holds it. Returns whether it released it. */
+  releaseLock(stackKey: string, owner: string): Promise<boolean>;
 
-  /** Records a webhook delivery; `false` if it was seen and has not expired yet. */
+  /**
+   * Records a webhook delivery until `now + ttlMs`; `false` if it was seen and has not expired
+   * yet. Expiry is checked in the write's condition, never left to TTL deletion.
+   */
   recordDelivery(deliveryId: string, now: number, ttlMs: number): Promise<boolean>;
 
   appendAudit(audit: AuditInput): Promise<void>;
-  listAudit(subject: string, options?: { limit?: number }): Promise<readonly AuditRecord[]>;
+  /** The audit trail of one subject, oldest first (by `at`, then by the order written). */
+  listAudit(subject: string, options?: ListOptions): Promise<readonly AuditRecord[]>;
+}
+
+export interface ListOptions {
+  /** At most this many items (a positive whole number); all of them when omitted. */
+  readonly limit?: number;
 }
 
 export type DeploymentPatch = Partial<
@@ -68,9 +105,11 @@ export interface StackState {
   readonly stackKey: string;
   readonly lastAttemptedRevision?: string;
   readonly lastAttemptedDeploymentId?: string;
+  readonly lastAttemptedAt?: string;
   readonly lastAppliedRevision?: string;
   readonly lastAppliedDeploymentId?: string;
   readonly lastAppliedAt?: string;
+  /** The lock as stored; it is free when `expiresAt <= now`, even while still present. */
   readonly lock?: { readonly owner: string; readonly expiresAt: number };
 }
 
@@ -87,5 +126,6 @@ export interface AuditInput {
 }
 
 export interface AuditRecord extends AuditInput {
+  /** A sortable id, unique per record. */
   readonly id: string;
 }

@@ -28,6 +28,10 @@ export interface ChangeSetSummary {
   readonly remove: number;
   readonly replace: number;
   readonly conditionalReplace: number;
+  /** Existing resources brought under the stack (`Import`). Absent in summaries written before it was counted. */
+  readonly import?: number;
+  /** Changes CloudFormation can only decide at execution (`Dynamic`). Absent in older summaries. */
+  readonly dynamic?: number;
   /** Changes touching IAM or other security-sensitive resource types. */
   readonly security: number;
   readonly risk: ChangeRisk;

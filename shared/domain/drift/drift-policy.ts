@@ -16,6 +16,9 @@ export interface DriftPolicy {
    * Differences to ignore: `<LogicalId>/Properties/<PropertyPath>` (e.g.
    * `Queue/Properties/VisibilityTimeout`), `*` matches one segment, a trailing `/**` matches
    * everything below. A rule of just `<LogicalId>` ignores that resource entirely.
+   * Paths follow CloudFormation's `PropertyDifference.PropertyPath` (`/Tags/0/Value` is
+   * `Queue/Properties/Tags/0/Value`); `Tags/**` also matches `/Tags` itself; `*` may stand for
+   * the logical id. `parseIgnoreRule` reads and validates one rule.
    */
   readonly ignore: readonly string[];
 }

@@ -1,0 +1,410 @@
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Approval } from '../../domain/approval/approval.ts';
+import type { Deployment } from '../../domain/deployment/deployment.ts';
+import type { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
+import { sortableIds } from '../../domain/ids.ts';
+import type {
+  AuditInput,
+  AuditRecord,
+  DeploymentPatch,
+  ListOptions,
+  StackState,
+  Store,
+} from '../../ports/store.ts';
+import {
+  changeSetChanged,
+  DeploymentNotFoundError,
+  duplicateVote,
+  StoreConflict,
+  StoreConflictError,
+  StoreInputError,
+  statusChanged,
+} from '../../ports/store-errors.ts';
+import {
+  applyPatch,
+  checkApproval,
+  checkAudit,
+  checkDeployment,
+  checkPatch,
+  requireDuration,
+  requireEpochMs,
+  requireInstant,
+  requireLimit,
+  requireSortableId,
+  requireStatus,
+  requireText,
+} from '../../ports/store-input.ts';
+import {
+  APPROVAL_PREFIX,
+  auditPartition,
+  fromApprovalItem,
+  fromAuditItem,
+  fromDeploymentItem,
+  fromStackItem,
+  ItemKey,
+  stackPartition,
+  statusPartition,
+  toApprovalItem,
+  toAuditItem,
+  toDeploymentItem,
+} from './dynamodb-items.ts';
+import { DynamoDbTable, type TransactItem } from './dynamodb-table.ts';
+import { TableIndex } from './table-schema.ts';
+
+/** Options of {@link DynamoDbStore}. Unknown keys are refused, so a typo fails at start-up. */
+export interface DynamoDbStoreOptions {
+  /** The table built from `TableSchema` (table-schema.ts). */
+  readonly tableName: string;
+  /**
+   * The client: a DocumentClient, or a DynamoDBClient to wrap in one. Defaults to a client
+   * configured from the environment (region, credentials, `AWS_ENDPOINT_URL_DYNAMODB`).
+   */
+  readonly client?: DynamoDBDocumentClient | DynamoDBClient;
+  /** Makes audit record ids; a monotonic sortable id generator by default. */
+  readonly newId?: (timeMs: number) => string;
+  /** Items per Query page; DynamoDB's own 1 MB pages when omitted (tests set it small). */
+  readonly pageSize?: number;
+  /** Attempts of a write that keeps meeting concurrent transactions (default 10). */
+  readonly maxAttempts?: number;
+}
+
+const defaults = { maxAttempts: 10 } as const;
+/** Every write of the stack item (re)states what it is, since an update may create it. */
+const SET_STACK = 'SET stackKey = :stackKey, #type = :stackType';
+const stackValues = (stackKey: string) => ({ ':stackKey': stackKey, ':stackType': 'stack' });
+const OPTION_NAMES = new Set(['tableName', 'client', 'newId', 'pageSize', 'maxAttempts']);
+
+/**
+ * The {@link Store} on one DynamoDB table (docs/dynamodb-table.md). Status changes are
+ * transactions conditional on the status and version read, with their audit record; a lost
+ * race throws StoreConflictError and writes nothing.
+ *
+ * @example
+ * const store = new DynamoDbStore({ tableName: config.tableName });
+ * const local = new DynamoDbStore({ tableName: 'converge', client: new DynamoDBClient({ endpoint }) });
+ */
+export class DynamoDbStore implements Store {
+  readonly #table: DynamoDbTable;
+  readonly #newId: (timeMs: number) => string;
+
+  constructor(options: DynamoDbStoreOptions) {
+    const unknown = Object.keys(options ?? {}).filter((name) => !OPTION_NAMES.has(name));
+    if (unknown.length > 0) {
+      throw new StoreInputError(
+        `DynamoDbStore does not know the option(s) ${unknown.join(', ')}; use ${[...OPTION_NAMES].join(', ')}.`,
+      );
+    }
+    this.#table = new DynamoDbTable({
+      tableName: requireText('tableName', options.tableName),
+      client: documentClient(options.client ?? new DynamoDBClient({})),
+      pageSize: options.pageSize === undefined ? undefined : requireCount('pageSize', options.pageSize),
+      maxAttempts: requireCount('maxAttempts', options.maxAttempts ?? defaults.maxAttempts),
+    });
+    this.#newId = options.newId ?? sortableIds((size) => randomBytes(size));
+  }
+
+  async createDeployment(deployment: Deployment, audit: AuditInput): Promise<void> {
+    checkDeployment(deployment);
+    const subject = `deployment#${deployment.id}`;
+    const created: TransactItem = {
+      Put: {
+        TableName: this.#table.name,
+        Item: toDeploymentItem(deployment),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+    await this.#table.transact([created, { Put: this.#auditPut(audit, checkAudit(audit)) }], subject, () => {
+      throw new StoreConflictError({
+        conflict: StoreConflict.ALREADY_EXISTS,
+        subject,
+        message: `Deployment ${deployment.id} already exists; make a new id for a new deployment.`,
+      });
+    });
+  }
+
+  async getDeployment(id: string): Promise<Deployment | undefined> {
+    requireText('id', id);
+    return this.#readDeployment(id);
+  }
+
+  async listDeployments(stackKey: string, options?: ListOptions): Promise<readonly Deployment[]> {
+    requireText('stackKey', stackKey);
+    return this.#newestFirst(TableIndex.BY_STACK, 'gsi1pk', stackPartition(stackKey), requireLimit(options));
+  }
+
+  async listDeploymentsByStatus(
+    status: DeploymentStatus,
+    options?: ListOptions,
+  ): Promise<readonly Deployment[]> {
+    requireStatus('status', status);
+    return this.#newestFirst(TableIndex.BY_STATUS, 'gsi2pk', statusPartition(status), requireLimit(options));
+  }
+
+  async transition(
+    id: string,
+    from: DeploymentStatus,
+    next: DeploymentPatch,
+    audit: AuditInput,
+  ): Promise<Deployment> {
+    requireText('id', id);
+    requireStatus('from', from);
+    checkPatch(next);
+    const auditAt = checkAudit(audit);
+    // Read, check, then write conditionally on the status and version read. A write that
+    // lost reads again, so the conflict reports what the winning writer did.
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.#readDeployment(id);
+      if (!current) throw new DeploymentNotFoundError(id);
+      if (current.status !== from) throw statusChanged(id, from, current.status);
+      const updated = applyPatch(current, next);
+      const items = [this.#putIfUnchanged(current, updated), { Put: this.#auditPut(audit, auditAt) }];
+      if (await this.#table.transactOnce(items, attempt, `deployment#${id}`)) return updated;
+    }
+  }
+
+  async recordApproval(
+    approval: Approval,
+    transition: { from: DeploymentStatus; next: DeploymentPatch } | undefined,
+    audit: AuditInput,
+  ): Promise<void> {
+    checkApproval(approval);
+    if (transition) {
+      requireStatus('transition.from', transition.from);
+      checkPatch(transition.next);
+    }
+    const auditAt = checkAudit(audit);
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.#readDeployment(approval.deploymentId);
+      if (!current) throw new DeploymentNotFoundError(approval.deploymentId);
+      if (current.changeSet?.id !== approval.changeSetId)
+        throw changeSetChanged(approval, current.changeSet?.id);
+      if (transition && current.status !== transition.from) {
+        throw statusChanged(current.id, transition.from, current.status);
+      }
+      // One transaction: the deployment (changed, or checked to still carry the change set
+      // voted on), the vote (one per approver) and the audit record.
+      const deploymentItem: TransactItem = transition
+        ? this.#putIfUnchanged(current, applyPatch(current, transition.next))
+        : {
+            ConditionCheck: {
+              TableName: this.#table.name,
+              Key: ItemKey.deployment(current.id),
+              ConditionExpression: 'changeSet.#id = :changeSetId',
+              ExpressionAttributeNames: { '#id': 'id' },
+              ExpressionAttributeValues: { ':changeSetId': approval.changeSetId },
+            },
+          };
+      const voteItem: TransactItem = {
+        Put: {
+          TableName: this.#table.name,
+          Item: toApprovalItem(approval),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
+      const items = [deploymentItem, voteItem, { Put: this.#auditPut(audit, auditAt) }];
+      const written = await this.#table.transactOnce(items, attempt, `deployment#${current.id}`, (failed) => {
+        if (!failed.includes(0) && failed.includes(1)) throw duplicateVote(approval);
+      });
+      if (written) return;
+    }
+  }
+
+  async listApprovals(deploymentId: string): Promise<readonly Approval[]> {
+    requireText('deploymentId', deploymentId);
+    const items = await this.#table.query({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': ItemKey.deployment(deploymentId).pk, ':prefix': APPROVAL_PREFIX },
+      ConsistentRead: true,
+    });
+    const votes = items.map(fromApprovalItem);
+    return votes.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || (a.approver < b.approver ? -1 : 1));
+  }
+
+  async getStackState(stackKey: string): Promise<StackState | undefined> {
+    requireText('stackKey', stackKey);
+    const item = await this.#table.get(ItemKey.stack(stackKey));
+    return item ? fromStackItem(item) : undefined;
+  }
+
+  async recordAttempt(
+    stackKey: string,
+    revision: string,
+    deploymentId: string,
+    at: string,
+  ): Promise<boolean> {
+    return this.#recordOrdered('lastAttempted', stackKey, revision, deploymentId, at);
+  }
+
+  async recordApplied(
+    stackKey: string,
+    revision: string,
+    deploymentId: string,
+    at: string,
+  ): Promise<boolean> {
+    return this.#recordOrdered('lastApplied', stackKey, revision, deploymentId, at);
+  }
+
+  async acquireLock(stackKey: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+    requireText('stackKey', stackKey);
+    requireText('owner', owner);
+    requireEpochMs('now', now);
+    requireDuration('leaseMs', leaseMs);
+    return this.#table.updateIf(
+      {
+        Key: ItemKey.stack(stackKey),
+        UpdateExpression: `${SET_STACK}, lockOwner = :owner, lockExpiresAt = :expiresAt`,
+        ConditionExpression: 'attribute_not_exists(lockOwner) OR lockExpiresAt <= :now OR lockOwner = :owner',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ...stackValues(stackKey),
+          ':owner': owner,
+          ':expiresAt': now + leaseMs,
+          ':now': now,
+        },
+      },
+      `stack#${stackKey}`,
+    );
+  }
+
+  async releaseLock(stackKey: string, owner: string): Promise<boolean> {
+    requireText('stackKey', stackKey);
+    requireText('owner', owner);
+    return this.#table.updateIf(
+      {
+        Key: ItemKey.stack(stackKey),
+        UpdateExpression: 'REMOVE lockOwner, lockExpiresAt',
+        ConditionExpression: 'lockOwner = :owner',
+        ExpressionAttributeValues: { ':owner': owner },
+      },
+      `stack#${stackKey}`,
+    );
+  }
+
+  async recordDelivery(deliveryId: string, now: number, ttlMs: number): Promise<boolean> {
+    requireText('deliveryId', deliveryId);
+    requireEpochMs('now', now);
+    requireDuration('ttlMs', ttlMs);
+    const expiresAt = now + ttlMs;
+    const item = { ...ItemKey.delivery(deliveryId), type: 'delivery', deliveryId, expiresAt };
+    return this.#table.putIf(
+      {
+        Item: { ...item, ttl: Math.ceil(expiresAt / 1000) },
+        // An entry still stored but past its expiry counts as absent: TTL deletion is lazy.
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+        ExpressionAttributeValues: { ':now': now },
+      },
+      `delivery#${deliveryId}`,
+    );
+  }
+
+  async appendAudit(audit: AuditInput): Promise<void> {
+    const put = this.#auditPut(audit, checkAudit(audit));
+    if (!(await this.#table.putIf(put, audit.subject))) {
+      throw new StoreConflictError({
+        conflict: StoreConflict.ALREADY_EXISTS,
+        subject: audit.subject,
+        message: `An audit record of ${audit.subject} with the same id exists; append it again (a new id is made).`,
+      });
+    }
+  }
+
+  async listAudit(subject: string, options?: ListOptions): Promise<readonly AuditRecord[]> {
+    requireText('subject', subject);
+    const items = await this.#table.query(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': auditPartition(subject) },
+        ConsistentRead: true,
+      },
+      requireLimit(options),
+    );
+    return items.map(fromAuditItem);
+  }
+
+  async #readDeployment(id: string): Promise<Deployment | undefined> {
+    const item = await this.#table.get(ItemKey.deployment(id));
+    return item ? fromDeploymentItem(item) : undefined;
+  }
+
+  async #newestFirst(index: string, keyName: string, key: string, limit?: number): Promise<Deployment[]> {
+    const items = await this.#table.query(
+      {
+        IndexName: index,
+        KeyConditionExpression: `${keyName} = :key`,
+        ExpressionAttributeValues: { ':key': key },
+        ScanIndexForward: false,
+      },
+      limit,
+    );
+    return items.map(fromDeploymentItem);
+  }
+
+  /** Replaces a deployment only while it still has the status and version that were read. */
+  #putIfUnchanged(current: Deployment, updated: Deployment): TransactItem {
+    return {
+      Put: {
+        TableName: this.#table.name,
+        Item: toDeploymentItem(updated),
+        ConditionExpression: '#status = :status AND #version = :version',
+        ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+        ExpressionAttributeValues: { ':status': current.status, ':version': current.version },
+      },
+    };
+  }
+
+  /** An audit record sorts by its instant, then by its id (the write order within one process). */
+  #auditPut(audit: AuditInput, canonicalAt: string): PutCommandInput {
+    const id = this.#newId(Date.parse(canonicalAt));
+    const record: AuditRecord = { ...audit, id };
+    return {
+      TableName: this.#table.name,
+      Item: toAuditItem(record, `${canonicalAt}#${id}`),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    };
+  }
+
+  /** Sets `<field>Revision`, `<field>DeploymentId` and `<field>At` unless a later deployment is recorded. */
+  async #recordOrdered(
+    field: 'lastAttempted' | 'lastApplied',
+    stackKey: string,
+    revision: string,
+    deploymentId: string,
+    at: string,
+  ): Promise<boolean> {
+    requireText('stackKey', stackKey);
+    requireText('revision', revision);
+    requireSortableId('deploymentId', deploymentId);
+    requireInstant('at', at);
+    return this.#table.updateIf(
+      {
+        Key: ItemKey.stack(stackKey),
+        UpdateExpression: `${SET_STACK}, ${field}Revision = :revision, ${field}DeploymentId = :id, ${field}At = :at`,
+        ConditionExpression: `attribute_not_exists(${field}DeploymentId) OR ${field}DeploymentId <= :id`,
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ...stackValues(stackKey),
+          ':revision': revision,
+          ':id': deploymentId,
+          ':at': at,
+        },
+      },
+      `stack#${stackKey}`,
+    );
+  }
+}
+
+function documentClient(client: DynamoDBDocumentClient | DynamoDBClient): DynamoDBDocumentClient {
+  if (client instanceof DynamoDBDocumentClient) return client;
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+function requireCount(field: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new StoreInputError(
+      `DynamoDbStore option ${field} must be a positive whole number, got ${String(value)}.`,
+    );
+  }
+  return value;
+}

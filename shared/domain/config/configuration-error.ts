@@ -1,0 +1,65 @@
+/** A path inside a configuration document: keys and sequence indexes, e.g. `['stacks', 2, 'template']`. */
+export type DocumentPath = readonly (string | number)[];
+
+/** One problem in one configuration or parameter file, located for the person who has to fix it. */
+export interface ConfigurationIssue {
+  /** Repository-relative file the problem is in. */
+  readonly file: string;
+  /** 1-based line. */
+  readonly line: number;
+  /** 1-based column. */
+  readonly column: number;
+  /** Where in the document: `['stacks', 2, 'template']`. Empty for the document itself. */
+  readonly path: DocumentPath;
+  /** What is wrong and how to fix it. */
+  readonly message: string;
+}
+
+/**
+ * Everything wrong with a configuration, collected rather than stopping at the first problem,
+ * sorted by file and position.
+ *
+ * @example
+ * try { parseConfiguration(text, { file: 'converge.yaml' }); }
+ * catch (error) { if (error instanceof ConfigurationError) console.error(error.message); }
+ * // converge.yaml:12:7 stacks[2].template: file not found in repository at 3f2c...
+ */
+export class ConfigurationError extends Error {
+  readonly issues: readonly ConfigurationIssue[];
+
+  constructor(issues: readonly ConfigurationIssue[]) {
+    const sorted = [...issues].sort(byPosition);
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+    super(`configuration has ${count}:\n${sorted.map(formatConfigurationIssue).join('\n')}`);
+    this.name = 'ConfigurationError';
+    this.issues = sorted;
+  }
+}
+
+function byPosition(a: ConfigurationIssue, b: ConfigurationIssue): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+}
+
+/**
+ * One issue as one line: `file:line:column path: message`.
+ *
+ * @example
+ * formatConfigurationIssue(issue); // 'converge.yaml:12:7 stacks[2].template: file not found ...'
+ */
+export function formatConfigurationIssue(issue: ConfigurationIssue): string {
+  return `${issue.file}:${issue.line}:${issue.column} ${formatDocumentPath(issue.path)}: ${issue.message}`;
+}
+
+/**
+ * A document path as users write it: `stacks[2].approval.required`; `(document)` for the root.
+ */
+export function formatDocumentPath(path: DocumentPath): string {
+  if (path.length === 0) return '(document)';
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z_][\w-]*$/.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}

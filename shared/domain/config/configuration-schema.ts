@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import { repositoryPathProblem } from '../paths/repository-path.ts';
+import { parseDuration } from './parse-duration.ts';
+import { Capability } from './stack-config.ts';
+
+/**
+ * The zod schema of `converge.yaml`, as written (before defaults are merged).
+ * Every object is strict: an unknown key is an error, so a typo never silently does nothing.
+ */
+
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const APPROVER = /^(slack:[UW][A-Z0-9]{2,}|github:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})|cli:[\w.@-]{1,64})$/;
+const PARAMETER_KEY = /^[A-Za-z0-9]{1,255}$/;
+const MAX_TTL_SECONDS = 30 * 86_400;
+
+/** Text describing stack name rules, shared with other validators. */
+export const STACK_NAME_RULE = 'use letters, digits and hyphens, start with a letter, at most 128 characters';
+
+/** Whether `name` is a valid CloudFormation stack name. */
+export function isStackName(name: string): boolean {
+  return STACK_NAME.test(name);
+}
+
+const repositoryPath = z.string({ error: 'must be a repository-relative path (a string)' }).check((ctx) => {
+  const problem = repositoryPathProblem(ctx.value);
+  if (problem !== undefined) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
+});
+
+const glob = z.string({ error: 'must be a glob (a string)' }).check((ctx) => {
+  const value = ctx.value;
+  if (value === '' || value.startsWith('/') || value.includes('\\') || value.split('/').includes('..')) {
+    ctx.issues.push({
+      code: 'custom',
+      input: value,
+      message: `glob "${value}" must be relative to the repository root, with "/" separators and no ".."`,
+    });
+  }
+});
+
+/** Parameter and tag values may be written as YAML numbers or booleans; CloudFormation wants strings. */
+const scalarValue = z.union([z.string(), z.number(), z.boolean()], {
+  error: 'must be a string, number or boolean',
+});
+
+const tags = z
+  .record(z.string(), scalarValue, { error: 'must be a map of tag keys to values' })
+  .check((ctx) => {
+    const keys = Object.keys(ctx.value);
+    if (keys.length > 50)
+      ctx.issues.push({ code: 'custom', input: ctx.value, message: 'at most 50 tags per stack' });
+    for (const key of keys) {
+      if (key.length === 0 || key.length > 128 || key.startsWith('aws:')) {
+        ctx.issues.push({
+          code: 'custom',
+          input: key,
+          path: [key],
+          message: `tag key "${key}" must be 1 to 128 characters and must not start with "aws:"`,
+        });
+      }
+    }
+  });
+
+const capabilities = z.array(
+  z.enum([Capability.IAM, Capability.NAMED_IAM, Capability.AUTO_EXPAND], {
+    error: `must be one of ${Object.values(Capability).join(', ')}`,
+  }),
+  { error: 'must be a list of capabilities' },
+);
+
+const region = z.string().regex(REGION, { error: 'must be an AWS Region code such as "eu-west-1"' });
+
+const roleArn = z.string().regex(ROLE_ARN, {
+  error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/converge-deploy"',
+});
+
+const approval = z.strictObject(
+  {
+    required: z
+      .number({ error: 'must be a whole number of approvals (0 for none)' })
+      .int({ error: 'must be a whole number of approvals (0 for none)' })
+      .min(0, { error: 'must be 0 or more' })
+      .max(10, { error: 'must be at most 10' }),
+    approvers: z.array(
+      z.string().regex(APPROVER, {
+        error: 'approvers are "slack:<user id>" (e.g. slack:U0123ABC), "github:<login>" or "cli:<name>"',
+      }),
+      { error: 'must be a list of approvers' },
+    ),
+    allowSelfApproval: z.boolean({ error: 'must be true or false' }),
+    autoApprove: z.enum(['safe', 'never', 'always'], { error: 'must be one of safe, never, always' }),
+    ttl: z.string({ error: 'must be a duration such as "24h"' }).check((ctx) => {
+      const seconds = parseDuration(ctx.value);
+      if (seconds === undefined || seconds <= 0 || seconds > MAX_TTL_SECONDS) {
+        ctx.issues.push({
+          code: 'custom',
+          input: ctx.value,
+          message: `"${ctx.value}" is not a duration between 1s and 30d; write it like "30m", "24h" or "7d"`,
+        });
+      }
+    }),
+  },
+  { error: 'must be a map (required, approvers, allowSelfApproval, autoApprove, ttl)' },
+);
+
+const drift = z.strictObject(
+  {
+    mode: z.enum(['report', 'revert', 'revert-auto'], {
+      error: 'must be one of report, revert, revert-auto',
+    }),
+    ignore: z.array(z.string().min(1, { error: 'must not be empty' }), {
+      error: 'must be a list of "<LogicalId>/Properties/<Path>" rules',
+    }),
+  },
+  { error: 'must be a map (mode, ignore)' },
+);
+
+const defaults = z.strictObject(
+  {
+    region,
+    branch: z.string().min(1, { error: 'must be a branch name' }),
+    approval: approval.partial(),
+    drift: drift.partial(),
+    tags,
+    capabilities,
+    roleArn,
+  },
+  { error: 'must be a map of defaults' },
+);
+
+const parameters = z.union(
+  [
+    repositoryPath,
+    z.record(
+      z.string().regex(PARAMETER_KEY, { error: 'parameter names are letters and digits only' }),
+      scalarValue,
+    ),
+  ],
+  { error: 'must be a path to a parameter file, or a map of parameter names to values' },
+);
+
+const stack = z.strictObject(
+  {
+    name: z.string({ error: 'every stack needs a name' }).regex(STACK_NAME, {
+      error: (issue) => `stack name ${JSON.stringify(issue.input)} is not valid: ${STACK_NAME_RULE}`,
+    }),
+    template: repositoryPath,
+    parameters: parameters.optional(),
+    tags: tags.optional(),
+    capabilities: capabilities.optional(),
+    region: region.optional(),
+    roleArn: roleArn.optional(),
+    watch: z.array(glob, { error: 'must be a list of globs' }).optional(),
+    dependsOn: z.array(z.string(), { error: 'must be a list of stack names' }).optional(),
+    approval: approval.partial().optional(),
+    drift: drift.partial().optional(),
+  },
+  { error: 'each stack must be a map' },
+);
+
+/** `converge.yaml` as written. */
+export const configurationSchema = z.strictObject(
+  {
+    version: z.literal(1, { error: 'must be 1, the configuration format this Converge reads' }),
+    defaults: defaults.partial().optional(),
+    stacks: z.array(stack, {
+      error: 'must be a list of stacks',
+    }),
+  },
+  { error: 'the configuration must be a map with version, defaults and stacks' },
+);
+
+/** `converge.yaml` as written, typed. */
+export type ConfigurationDocument = z.infer<typeof configurationSchema>;
+
+/** Known keys of each kind of map, for "did you mean" hints on unknown keys. */
+export const KNOWN_KEYS = {
+  root: Object.keys(configurationSchema.shape),
+  defaults: Object.keys(defaults.shape),
+  stack: Object.keys(stack.shape),
+  approval: Object.keys(approval.shape),
+  drift: Object.keys(drift.shape),
+} as const;

@@ -1,0 +1,46 @@
+import type { ApprovalRequirement } from '../approval/approval.ts';
+import type { DriftPolicy } from '../drift/drift-policy.ts';
+
+/** The IAM capabilities CloudFormation accepts in `Capabilities`. */
+export const Capability = {
+  IAM: 'CAPABILITY_IAM',
+  NAMED_IAM: 'CAPABILITY_NAMED_IAM',
+  AUTO_EXPAND: 'CAPABILITY_AUTO_EXPAND',
+} as const;
+export type Capability = (typeof Capability)[keyof typeof Capability];
+
+/** One stack with every default merged in: what the plan step needs and nothing left to look up. */
+export interface StackConfig {
+  /** CloudFormation stack name, unique within the configuration. */
+  readonly name: string;
+  /** Repository-relative template path. */
+  readonly template: string;
+  /** Repository-relative parameter file, when the parameters come from one. */
+  readonly parameterFile: string | undefined;
+  /**
+   * Parameter values: the inline map, or (after `loadConfiguration`) the parameter file's
+   * contents. Empty when neither is given.
+   */
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly capabilities: readonly Capability[];
+  readonly region: string;
+  /** Service role CloudFormation assumes for this stack, when set. */
+  readonly roleArn: string | undefined;
+  /** Extra globs whose changes make this stack affected (picomatch syntax). */
+  readonly watch: readonly string[];
+  /** Stacks planned before this one. */
+  readonly dependsOn: readonly string[];
+  readonly approval: ApprovalRequirement;
+  readonly drift: DriftPolicy;
+}
+
+/** A whole `converge.yaml` (or Git sync deployment file), resolved. */
+export interface Configuration {
+  readonly version: 1;
+  /** The repository-relative file it was read from; a change to it affects every stack. */
+  readonly file: string;
+  /** The branch whose pushes deploy. */
+  readonly branch: string;
+  readonly stacks: readonly StackConfig[];
+}

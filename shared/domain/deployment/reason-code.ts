@@ -1,0 +1,45 @@
+/**
+ * Named reasons a deployment ends the way it did (`Reason.code`). One vocabulary for the
+ * store, logs, metrics, Slack and GitHub: alarms and dashboards group by these codes.
+ *
+ * @example
+ * ```ts
+ * const reason: Reason = { code: ReasonCode.TEMPLATE_INVALID, message: 'Template format error: ...' };
+ * ```
+ */
+export const ReasonCode = {
+  /** CloudFormation rejected the template (syntax, unknown resource type, bad reference). */
+  TEMPLATE_INVALID: 'TemplateInvalid',
+  /** The template or parameters file named in converge.yaml is missing at the revision. */
+  TEMPLATE_NOT_FOUND: 'TemplateNotFound',
+  /** Parameters do not match the template (missing, unknown, wrong type). */
+  PARAMETERS_INVALID: 'ParametersInvalid',
+  /** The template needs CAPABILITY_IAM / CAPABILITY_NAMED_IAM / CAPABILITY_AUTO_EXPAND not granted. */
+  INSUFFICIENT_CAPABILITIES: 'InsufficientCapabilities',
+  /** CreateChangeSet failed, or the change set ended FAILED for a reason other than "no changes". */
+  CHANGE_SET_FAILED: 'ChangeSetFailed',
+  /** The stack is in a status that cannot be updated (e.g. UPDATE_ROLLBACK_FAILED). */
+  STACK_NOT_UPDATABLE: 'StackNotUpdatable',
+  /** Converge or CloudFormation was not allowed to do what the deployment needs. */
+  ACCESS_DENIED: 'AccessDenied',
+  /** ExecuteChangeSet was refused or the execution failed before CloudFormation rolled back. */
+  EXECUTION_FAILED: 'ExecutionFailed',
+  /** The update failed and CloudFormation rolled the stack back to its previous state. */
+  ROLLED_BACK: 'RolledBack',
+  /** The change set is no longer executable (OBSOLETE, deleted, or the stack changed since). */
+  CHANGE_SET_OBSOLETE: 'ChangeSetObsolete',
+  /** Nobody approved before `expiresAt`. */
+  APPROVAL_EXPIRED: 'ApprovalExpired',
+  /** An allowed approver rejected the change set. */
+  REJECTED: 'Rejected',
+  /** A newer revision of the same stack was planned; this one will never execute. */
+  NEWER_REVISION: 'NewerRevision',
+  /** Another execution holds the stack lock. */
+  STACK_BUSY: 'StackBusy',
+} as const;
+export type ReasonCode = (typeof ReasonCode)[keyof typeof ReasonCode];
+
+/** Whether `value` is one of the named {@link ReasonCode}s. */
+export function isReasonCode(value: unknown): value is ReasonCode {
+  return typeof value === 'string' && (Object.values(ReasonCode) as string[]).includes(value);
+}

@@ -1,0 +1,682 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Approval, ApproverIdentity } from '../../shared/domain/approval/approval.ts';
+import type { Deployment } from '../../shared/domain/deployment/deployment.ts';
+import { DeploymentStatus } from '../../shared/domain/deployment/deployment-status.ts';
+import { sortableId } from '../../shared/domain/ids.ts';
+import type { AuditInput, Store } from '../../shared/ports/store.ts';
+import {
+  DeploymentNotFoundError,
+  StoreConflict,
+  StoreConflictError,
+  StoreInputError,
+} from '../../shared/ports/store-errors.ts';
+
+const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+const STACK = 'default/eu-west-1/network-prod';
+const OTHER_STACK = 'default/eu-west-1/app-prod';
+const RACERS = 20;
+
+/** The instant `minute` minutes after the start of the test timeline. */
+export function instant(minute: number): string {
+  return new Date(T0 + minute * 60_000).toISOString();
+}
+
+/** A sortable deployment id made at `minute`; `salt` tells apart ids of the same minute. */
+export function deploymentId(minute: number, salt = 0): string {
+  return sortableId(T0 + minute * 60_000, new Uint8Array(10).fill(salt));
+}
+
+/** A deployment of `STACK` created at `minute`, in PLANNING, with a change set. */
+export function aDeployment(minute: number, overrides: Partial<Deployment> = {}): Deployment {
+  const id = overrides.id ?? deploymentId(minute);
+  return {
+    id,
+    kind: 'deploy',
+    stack: { stackName: 'network-prod', region: 'eu-west-1' },
+    stackKey: STACK,
+    repository: 'acme/infra',
+    revision: `rev-${minute}`,
+    author: 'github:carol',
+    status: DeploymentStatus.PLANNING,
+    changeSet: { id: `arn:aws:cloudformation:cs/${id}`, name: `converge-${id}` },
+    createdAt: instant(minute),
+    updatedAt: instant(minute),
+    version: 1,
+    ...overrides,
+  };
+}
+
+export function anAudit(subject: string, minute: number, action = 'test'): AuditInput {
+  return { subject, action, actor: 'system:test', at: instant(minute) };
+}
+
+function aVote(deployment: Deployment, approver: ApproverIdentity, minute: number): Approval {
+  return {
+    deploymentId: deployment.id,
+    changeSetId: deployment.changeSet?.id ?? 'none',
+    approver,
+    decision: 'approve',
+    at: instant(minute),
+    via: 'github',
+  };
+}
+
+function subjectOf(deployment: Deployment): string {
+  return `deployment#${deployment.id}`;
+}
+
+/** Runs `attempt` for every racer at once and sorts the outcomes into wins and conflicts. */
+async function race<T>(attempt: (racer: number) => Promise<T>): Promise<{ wins: T[]; errors: unknown[] }> {
+  const outcomes = await Promise.allSettled(Array.from({ length: RACERS }, (_, racer) => attempt(racer)));
+  return {
+    wins: outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : [])),
+    errors: outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : [])),
+  };
+}
+
+/**
+ * The behaviour every {@link Store} adapter must have. `makeStore` returns a new, empty store
+ * for each test.
+ *
+ * @example
+ * storeContract('MemoryStore', () => new MemoryStore());
+ */
+export function storeContract(name: string, makeStore: () => Store | Promise<Store>): void {
+  describe(`${name} (Store contract)`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+
+    /** Creates a deployment in `status` (through transitions, as production code would). */
+    async function seed(minute: number, overrides: Partial<Deployment> = {}): Promise<Deployment> {
+      const deployment = aDeployment(minute, overrides);
+      await store.createDeployment(deployment, anAudit(subjectOf(deployment), minute, 'created'));
+      return deployment;
+    }
+
+    describe('deployments', () => {
+      it('reads back a created deployment as written', async () => {
+        const deployment = await seed(1, { reason: { code: 'X', message: 'why' }, pullRequest: 7 });
+        expect(await store.getDeployment(deployment.id)).toEqual(deployment);
+      });
+
+      it('answers undefined for an unknown deployment', async () => {
+        expect(await store.getDeployment(deploymentId(99))).toBeUndefined();
+      });
+
+      it('writes the audit record of a creation with it', async () => {
+        const deployment = await seed(1);
+        const trail = await store.listAudit(subjectOf(deployment));
+        expect(trail).toMatchObject([{ subject: subjectOf(deployment), action: 'created', at: instant(1) }]);
+      });
+
+      it('refuses a second deployment with the same id and keeps the first', async () => {
+        const first = await seed(1);
+        const second = aDeployment(2, { id: first.id, revision: 'other' });
+        await expect(store.createDeployment(second, anAudit(subjectOf(first), 2))).rejects.toMatchObject({
+          name: 'StoreConflictError',
+          conflict: StoreConflict.ALREADY_EXISTS,
+        });
+        expect(await store.getDeployment(first.id)).toEqual(first);
+        expect(await store.listAudit(subjectOf(first))).toHaveLength(1);
+      });
+
+      it('lists the deployments of one stack newest first', async () => {
+        const a = await seed(1);
+        const c = await seed(3);
+        const b = await seed(2);
+        await seed(4, { stackKey: OTHER_STACK });
+        const listed = await store.listDeployments(STACK);
+        expect(listed.map((d) => d.id)).toEqual([c.id, b.id, a.id]);
+      });
+
+      it('orders deployments created in the same instant by id', async () => {
+        const low = await seed(1, { id: deploymentId(1, 1) });
+        const high = await seed(1, { id: deploymentId(1, 2) });
+        expect((await store.listDeployments(STACK)).map((d) => d.id)).toEqual([high.id, low.id]);
+      });
+
+      it('lists every deployment when there are more than one page holds', async () => {
+        for (let minute = 1; minute <= 7; minute++) await seed(minute);
+        const listed = await store.listDeployments(STACK);
+        expect(listed.map((d) => d.createdAt)).toEqual([7, 6, 5, 4, 3, 2, 1].map(instant));
+      });
+
+      it('stops a list at its limit, keeping the newest', async () => {
+        for (let minute = 1; minute <= 5; minute++) await seed(minute);
+        const listed = await store.listDeployments(STACK, { limit: 3 });
+        expect(listed.map((d) => d.createdAt)).toEqual([5, 4, 3].map(instant));
+      });
+
+      it('lists deployments by status across stacks, newest first', async () => {
+        const a = await seed(1);
+        const b = await seed(2, { stackKey: OTHER_STACK });
+        const c = await seed(3, { status: DeploymentStatus.AWAITING_APPROVAL });
+        const listed = await store.listDeploymentsByStatus(DeploymentStatus.PLANNING);
+        expect(listed.map((d) => d.id)).toEqual([b.id, a.id]);
+        expect(
+          (await store.listDeploymentsByStatus(DeploymentStatus.AWAITING_APPROVAL)).map((d) => d.id),
+        ).toEqual([c.id]);
+      });
+
+      it('lists a deployment under its new status after a transition', async () => {
+        const deployment = await seed(1);
+        await store.transition(
+          deployment.id,
+          DeploymentStatus.PLANNING,
+          { status: DeploymentStatus.AWAITING_APPROVAL, updatedAt: instant(2) },
+          anAudit(subjectOf(deployment), 2),
+        );
+        expect(await store.listDeploymentsByStatus(DeploymentStatus.PLANNING)).toEqual([]);
+        expect(
+          (await store.listDeploymentsByStatus(DeploymentStatus.AWAITING_APPROVAL)).map((d) => d.id),
+        ).toEqual([deployment.id]);
+      });
+    });
+
+    describe('transition', () => {
+      it('changes the status, applies the patch, bumps the version and returns the result', async () => {
+        const deployment = await seed(1);
+        const reason = { code: 'CHANGES_NEED_APPROVAL', message: 'IAM changes' };
+        const updated = await store.transition(
+          deployment.id,
+          DeploymentStatus.PLANNING,
+          {
+            status: DeploymentStatus.AWAITING_APPROVAL,
+            updatedAt: instant(2),
+            reason,
+            expiresAt: instant(60),
+          },
+          anAudit(subjectOf(deployment), 2, 'awaiting-approval'),
+        );
+        const expected = {
+          ...deployment,
+          status: DeploymentStatus.AWAITING_APPROVAL,
+          updatedAt: instant(2),
+          reason,
+          expiresAt: instant(60),
+          version: 2,
+        };
+        expect(updated).toEqual(expected);
+        expect(await store.getDeployment(deployment.id)).toEqual(expected);
+      });
+
+      it('writes the audit record of the transition with it', async () => {
+        const deployment = await seed(1);
+        await store.transition(
+          deployment.id,
+          DeploymentStatus.PLANNING,
+          { status: DeploymentStatus.NO_CHANGES, updatedAt: instant(2) },
+          anAudit(subjectOf(deployment), 2, 'no-changes'),
+        );
+        const trail = await store.listAudit(subjectOf(deployment));
+        expect(trail.map((r) => r.action)).toEqual(['created', 'no-changes']);
+      });
+
+      it('refuses a transition from a status the deployment is not in, and writes nothing', async () => {
+        const deployment = await seed(1);
+        const attempt = store.transition(
+          deployment.id,
+          DeploymentStatus.APPROVED,
+          { status: DeploymentStatus.EXECUTING, updatedAt: instant(2) },
+          anAudit(subjectOf(deployment), 2, 'executing'),
+        );
+        await expect(attempt).rejects.toMatchObject({
+          name: 'StoreConflictError',
+          conflict: StoreConflict.STATUS_CHANGED,
+          expected: DeploymentStatus.APPROVED,
+          actual: DeploymentStatus.PLANNING,
+        });
+        expect(await store.getDeployment(deployment.id)).toEqual(deployment);
+        expect((await store.listAudit(subjectOf(deployment))).map((r) => r.action)).toEqual(['created']);
+      });
+
+      it('refuses a transition of an unknown deployment', async () => {
+        const attempt = store.transition(
+          deploymentId(9),
+          DeploymentStatus.PLANNING,
+          { status: DeploymentStatus.NO_CHANGES, updatedAt: instant(2) },
+          anAudit('deployment#unknown', 2),
+        );
+        await expect(attempt).rejects.toBeInstanceOf(DeploymentNotFoundError);
+        expect(await store.listAudit('deployment#unknown')).toEqual([]);
+      });
+
+      it(`lets exactly one of ${RACERS} concurrent writers make the same transition`, async () => {
+        const deployment = await seed(1, { status: DeploymentStatus.APPROVED });
+        const { wins, errors } = await race((racer) =>
+          store.transition(
+            deployment.id,
+            DeploymentStatus.APPROVED,
+            {
+              status: DeploymentStatus.EXECUTING,
+              updatedAt: instant(2),
+              reason: { code: 'R', message: `${racer}` },
+            },
+            anAudit(subjectOf(deployment), 2, `executing-${racer}`),
+          ),
+        );
+        expect(wins).toHaveLength(1);
+        expect(errors).toHaveLength(RACERS - 1);
+        for (const error of errors) {
+          expect(error).toBeInstanceOf(StoreConflictError);
+          expect(error).toMatchObject({
+            conflict: StoreConflict.STATUS_CHANGED,
+            actual: DeploymentStatus.EXECUTING,
+          });
+        }
+        const stored = await store.getDeployment(deployment.id);
+        expect(stored).toEqual(wins[0]);
+        expect(stored?.version).toBe(2);
+        const trail = await store.listAudit(subjectOf(deployment));
+        expect(trail.map((r) => r.action)).toEqual(['created', `executing-${stored?.reason?.message}`]);
+      });
+    });
+
+    describe('approvals', () => {
+      async function awaiting(minute: number): Promise<Deployment> {
+        return seed(minute, { status: DeploymentStatus.AWAITING_APPROVAL });
+      }
+      const approve = { status: DeploymentStatus.APPROVED, updatedAt: instant(5) };
+
+      it('records votes and lists them in the order cast', async () => {
+        const deployment = await awaiting(1);
+        await store.recordApproval(
+          aVote(deployment, 'slack:U2', 3),
+          undefined,
+          anAudit(subjectOf(deployment), 3),
+        );
+        await store.recordApproval(
+          aVote(deployment, 'github:bob', 2),
+          undefined,
+          anAudit(subjectOf(deployment), 2),
+        );
+        const votes = await store.listApprovals(deployment.id);
+        expect(votes).toEqual([aVote(deployment, 'github:bob', 2), aVote(deployment, 'slack:U2', 3)]);
+      });
+
+      it('refuses a second vote by the same approver and keeps the first', async () => {
+        const deployment = await awaiting(1);
+        const first = aVote(deployment, 'github:bob', 2);
+        await store.recordApproval(first, undefined, anAudit(subjectOf(deployment), 2, 'vote'));
+        const again = { ...aVote(deployment, 'github:bob', 3), decision: 'reject' as const };
+        await expect(
+          store.recordApproval(again, undefined, anAudit(subjectOf(deployment), 3, 'vote')),
+        ).rejects.toMatchObject({ name: 'StoreConflictError', conflict: StoreConflict.DUPLICATE_VOTE });
+        expect(await store.listApprovals(deployment.id)).toEqual([first]);
+        expect((await store.listAudit(subjectOf(deployment))).map((r) => r.action)).toEqual([
+          'created',
+          'vote',
+        ]);
+      });
+
+      it('records the vote and the status change together', async () => {
+        const deployment = await awaiting(1);
+        const vote = aVote(deployment, 'github:bob', 5);
+        await store.recordApproval(
+          vote,
+          { from: DeploymentStatus.AWAITING_APPROVAL, next: approve },
+          anAudit(subjectOf(deployment), 5, 'approved'),
+        );
+        expect(await store.getDeployment(deployment.id)).toMatchObject({
+          status: DeploymentStatus.APPROVED,
+          version: 2,
+        });
+        expect(await store.listApprovals(deployment.id)).toEqual([vote]);
+        expect((await store.listAudit(subjectOf(deployment))).map((r) => r.action)).toEqual([
+          'created',
+          'approved',
+        ]);
+      });
+
+      it('does not record the vote when the status change is refused', async () => {
+        const deployment = await seed(1, { status: DeploymentStatus.EXPIRED });
+        const attempt = store.recordApproval(
+          aVote(deployment, 'github:bob', 5),
+          { from: DeploymentStatus.AWAITING_APPROVAL, next: approve },
+          anAudit(subjectOf(deployment), 5, 'approved'),
+        );
+        await expect(attempt).rejects.toMatchObject({
+          conflict: StoreConflict.STATUS_CHANGED,
+          expected: DeploymentStatus.AWAITING_APPROVAL,
+          actual: DeploymentStatus.EXPIRED,
+        });
+        expect(await store.listApprovals(deployment.id)).toEqual([]);
+        expect(await store.getDeployment(deployment.id)).toEqual(deployment);
+        expect((await store.listAudit(subjectOf(deployment))).map((r) => r.action)).toEqual(['created']);
+      });
+
+      it('refuses a vote on a change set the deployment no longer has', async () => {
+        const deployment = await awaiting(1);
+        const stale = { ...aVote(deployment, 'github:bob', 2), changeSetId: 'arn:aws:cloudformation:cs/old' };
+        await expect(
+          store.recordApproval(stale, undefined, anAudit(subjectOf(deployment), 2)),
+        ).rejects.toMatchObject({
+          conflict: StoreConflict.CHANGE_SET_CHANGED,
+          expected: 'arn:aws:cloudformation:cs/old',
+          actual: deployment.changeSet?.id,
+        });
+        expect(await store.listApprovals(deployment.id)).toEqual([]);
+      });
+
+      it('refuses a vote on an unknown deployment', async () => {
+        const ghost = aDeployment(1);
+        await expect(
+          store.recordApproval(aVote(ghost, 'github:bob', 2), undefined, anAudit(subjectOf(ghost), 2)),
+        ).rejects.toBeInstanceOf(DeploymentNotFoundError);
+        expect(await store.listApprovals(ghost.id)).toEqual([]);
+        expect(await store.listAudit(subjectOf(ghost))).toEqual([]);
+      });
+
+      it(`lets exactly one of ${RACERS} approvers racing to approve change the status`, async () => {
+        const deployment = await awaiting(1);
+        const { wins, errors } = await race((racer) =>
+          store.recordApproval(
+            aVote(deployment, `github:approver-${racer}`, 5),
+            { from: DeploymentStatus.AWAITING_APPROVAL, next: approve },
+            anAudit(subjectOf(deployment), 5, `approved-by-${racer}`),
+          ),
+        );
+        expect(wins).toHaveLength(1);
+        for (const error of errors) {
+          expect(error).toMatchObject({ name: 'StoreConflictError', conflict: StoreConflict.STATUS_CHANGED });
+        }
+        const votes = await store.listApprovals(deployment.id);
+        expect(votes).toHaveLength(1);
+        const winner = votes[0]?.approver.replace('github:approver-', '');
+        expect((await store.listAudit(subjectOf(deployment))).map((r) => r.action)).toEqual([
+          'created',
+          `approved-by-${winner}`,
+        ]);
+        expect(await store.getDeployment(deployment.id)).toMatchObject({
+          status: DeploymentStatus.APPROVED,
+          version: 2,
+        });
+      });
+
+      it(`keeps one vote when the same approver votes ${RACERS} times at once`, async () => {
+        const deployment = await awaiting(1);
+        const { wins, errors } = await race(() =>
+          store.recordApproval(
+            aVote(deployment, 'slack:U1', 2),
+            undefined,
+            anAudit(subjectOf(deployment), 2),
+          ),
+        );
+        expect(wins).toHaveLength(1);
+        for (const error of errors) expect(error).toMatchObject({ conflict: StoreConflict.DUPLICATE_VOTE });
+        expect(await store.listApprovals(deployment.id)).toHaveLength(1);
+      });
+    });
+
+    describe('stack state', () => {
+      it('has no state for a stack it never saw', async () => {
+        expect(await store.getStackState(STACK)).toBeUndefined();
+      });
+
+      it('records the last attempted deployment of a stack', async () => {
+        expect(await store.recordAttempt(STACK, 'rev-1', deploymentId(1), instant(1))).toBe(true);
+        expect(await store.getStackState(STACK)).toEqual({
+          stackKey: STACK,
+          lastAttemptedRevision: 'rev-1',
+          lastAttemptedDeploymentId: deploymentId(1),
+          lastAttemptedAt: instant(1),
+        });
+      });
+
+      it('never moves the last attempt back to an older deployment', async () => {
+        await store.recordAttempt(STACK, 'rev-2', deploymentId(2), instant(2));
+        expect(await store.recordAttempt(STACK, 'rev-1', deploymentId(1), instant(3))).toBe(false);
+        expect(await store.getStackState(STACK)).toMatchObject({
+          lastAttemptedRevision: 'rev-2',
+          lastAttemptedDeploymentId: deploymentId(2),
+          lastAttemptedAt: instant(2),
+        });
+      });
+
+      it('accepts the same attempt again (a redelivered job)', async () => {
+        await store.recordAttempt(STACK, 'rev-1', deploymentId(1), instant(1));
+        expect(await store.recordAttempt(STACK, 'rev-1', deploymentId(1), instant(1))).toBe(true);
+      });
+
+      it('never moves the last applied deployment backwards, and keeps it apart from the attempt', async () => {
+        await store.recordAttempt(STACK, 'rev-3', deploymentId(3), instant(3));
+        expect(await store.recordApplied(STACK, 'rev-2', deploymentId(2), instant(4))).toBe(true);
+        expect(await store.recordApplied(STACK, 'rev-1', deploymentId(1), instant(5))).toBe(false);
+        expect(await store.getStackState(STACK)).toEqual({
+          stackKey: STACK,
+          lastAttemptedRevision: 'rev-3',
+          lastAttemptedDeploymentId: deploymentId(3),
+          lastAttemptedAt: instant(3),
+          lastAppliedRevision: 'rev-2',
+          lastAppliedDeploymentId: deploymentId(2),
+          lastAppliedAt: instant(4),
+        });
+      });
+
+      it('keeps the lock when an attempt is recorded, and the attempt when the lock is taken', async () => {
+        await store.acquireLock(STACK, 'execute-1', T0, 60_000);
+        await store.recordAttempt(STACK, 'rev-1', deploymentId(1), instant(1));
+        await store.acquireLock(STACK, 'execute-1', T0 + 1, 60_000);
+        expect(await store.getStackState(STACK)).toMatchObject({
+          lastAttemptedDeploymentId: deploymentId(1),
+          lock: { owner: 'execute-1', expiresAt: T0 + 60_001 },
+        });
+      });
+    });
+
+    describe('stack lock', () => {
+      it('is taken when free', async () => {
+        expect(await store.acquireLock(STACK, 'a', T0, 1_000)).toBe(true);
+        expect((await store.getStackState(STACK))?.lock).toEqual({ owner: 'a', expiresAt: T0 + 1_000 });
+      });
+
+      it('is refused to another owner while the lease runs', async () => {
+        await store.acquireLock(STACK, 'a', T0, 1_000);
+        expect(await store.acquireLock(STACK, 'b', T0 + 999, 1_000)).toBe(false);
+        expect((await store.getStackState(STACK))?.lock).toEqual({ owner: 'a', expiresAt: T0 + 1_000 });
+      });
+
+      it('goes to another owner once the lease has expired', async () => {
+        await store.acquireLock(STACK, 'a', T0, 1_000);
+        expect(await store.acquireLock(STACK, 'b', T0 + 1_000, 1_000)).toBe(true);
+        expect((await store.getStackState(STACK))?.lock).toEqual({ owner: 'b', expiresAt: T0 + 2_000 });
+      });
+
+      it('is extended when its owner takes it again', async () => {
+        await store.acquireLock(STACK, 'a', T0, 1_000);
+        expect(await store.acquireLock(STACK, 'a', T0 + 500, 1_000)).toBe(true);
+        expect((await store.getStackState(STACK))?.lock).toEqual({ owner: 'a', expiresAt: T0 + 1_500 });
+      });
+
+      it('is not released by anybody but its owner', async () => {
+        await store.acquireLock(STACK, 'a', T0, 1_000);
+        expect(await store.releaseLock(STACK, 'b')).toBe(false);
+        expect(await store.acquireLock(STACK, 'b', T0 + 1, 1_000)).toBe(false);
+      });
+
+      it('is free again once its owner releases it', async () => {
+        await store.acquireLock(STACK, 'a', T0, 1_000);
+        expect(await store.releaseLock(STACK, 'a')).toBe(true);
+        expect((await store.getStackState(STACK))?.lock).toBeUndefined();
+        expect(await store.acquireLock(STACK, 'b', T0 + 1, 1_000)).toBe(true);
+      });
+
+      it('is held by separate stacks independently', async () => {
+        await store.acquireLock(STACK, 'a', T0, 1_000);
+        expect(await store.acquireLock(OTHER_STACK, 'b', T0, 1_000)).toBe(true);
+      });
+
+      it(`goes to exactly one of ${RACERS} owners racing for it`, async () => {
+        const { wins, errors } = await race((racer) =>
+          store.acquireLock(STACK, `owner-${racer}`, T0, 60_000),
+        );
+        expect(errors).toEqual([]);
+        expect(wins.filter(Boolean)).toHaveLength(1);
+        const winner = wins.indexOf(true);
+        expect((await store.getStackState(STACK))?.lock?.owner).toBe(`owner-${winner}`);
+      });
+    });
+
+    describe('webhook deliveries', () => {
+      it('records a delivery once and refuses it while it has not expired', async () => {
+        expect(await store.recordDelivery('delivery-1', T0, 1_000)).toBe(true);
+        expect(await store.recordDelivery('delivery-1', T0 + 999, 1_000)).toBe(false);
+        expect(await store.recordDelivery('delivery-2', T0 + 999, 1_000)).toBe(true);
+      });
+
+      it('records an expired delivery again, although its entry is still stored', async () => {
+        await store.recordDelivery('delivery-1', T0, 1_000);
+        expect(await store.recordDelivery('delivery-1', T0 + 1_000, 1_000)).toBe(true);
+        expect(await store.recordDelivery('delivery-1', T0 + 1_500, 1_000)).toBe(false);
+      });
+
+      it(`accepts exactly one of ${RACERS} concurrent copies of a delivery`, async () => {
+        const { wins, errors } = await race(() => store.recordDelivery('delivery-1', T0, 60_000));
+        expect(errors).toEqual([]);
+        expect(wins.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe('audit trail', () => {
+      it('lists the trail of a subject in time order, whatever the order written', async () => {
+        await store.appendAudit(anAudit('stack#a', 3, 'third'));
+        await store.appendAudit(anAudit('stack#a', 1, 'first'));
+        await store.appendAudit(anAudit('stack#b', 2, 'other subject'));
+        await store.appendAudit(anAudit('stack#a', 2, 'second'));
+        const trail = await store.listAudit('stack#a');
+        expect(trail.map((r) => r.action)).toEqual(['first', 'second', 'third']);
+      });
+
+      it('keeps records of the same instant in the order written', async () => {
+        for (const action of ['a', 'b', 'c', 'd']) await store.appendAudit(anAudit('stack#a', 1, action));
+        expect((await store.listAudit('stack#a')).map((r) => r.action)).toEqual(['a', 'b', 'c', 'd']);
+      });
+
+      it('keeps every field and gives each record its own id', async () => {
+        const audit = { ...anAudit('stack#a', 1), reason: 'drift', data: { resources: ['Queue'], count: 1 } };
+        await store.appendAudit(audit);
+        await store.appendAudit(audit);
+        const trail = await store.listAudit('stack#a');
+        expect(trail[0]).toEqual({ ...audit, id: expect.any(String) });
+        expect(new Set(trail.map((r) => r.id)).size).toBe(2);
+      });
+
+      it('stops at the limit, keeping the oldest', async () => {
+        for (let minute = 1; minute <= 5; minute++)
+          await store.appendAudit(anAudit('stack#a', minute, `${minute}`));
+        expect((await store.listAudit('stack#a', { limit: 2 })).map((r) => r.action)).toEqual(['1', '2']);
+      });
+    });
+
+    describe('bad input', () => {
+      const audit = anAudit('deployment#bad', 1);
+      const patch = { status: DeploymentStatus.NO_CHANGES, updatedAt: instant(2) };
+      const cases: { what: string; act: (s: Store) => Promise<unknown>; message: RegExp }[] = [
+        {
+          what: 'a deployment with an empty id',
+          act: (s) => s.createDeployment(aDeployment(1, { id: '' }), audit),
+          message: /deployment\.id must be a non-empty string/,
+        },
+        {
+          what: 'a deployment with an unknown status',
+          act: (s) => s.createDeployment(aDeployment(1, { status: 'DONE' as DeploymentStatus }), audit),
+          message: /deployment\.status must be a deployment status/,
+        },
+        {
+          what: 'a deployment with a malformed createdAt',
+          act: (s) => s.createDeployment(aDeployment(1, { createdAt: 'yesterday' }), audit),
+          message: /deployment\.createdAt must be an ISO 8601 instant/,
+        },
+        {
+          what: 'an audit record without an actor',
+          act: (s) => s.createDeployment(aDeployment(1), { ...audit, actor: '' }),
+          message: /audit\.actor must be a non-empty string/,
+        },
+        {
+          what: 'a transition of an empty id',
+          act: (s) => s.transition('', DeploymentStatus.PLANNING, patch, audit),
+          message: /id must be a non-empty string/,
+        },
+        {
+          what: 'a transition to an unknown status',
+          act: (s) =>
+            s.transition(
+              deploymentId(1),
+              DeploymentStatus.PLANNING,
+              { ...patch, status: 'DONE' as DeploymentStatus },
+              audit,
+            ),
+          message: /next\.status must be a deployment status/,
+        },
+        {
+          what: 'a transition that changes an immutable field',
+          act: (s) =>
+            s.transition(
+              deploymentId(1),
+              DeploymentStatus.PLANNING,
+              { ...patch, stackKey: 'x' } as never,
+              audit,
+            ),
+          message: /next\.stackKey cannot change/,
+        },
+        {
+          what: 'a vote with an empty approver',
+          act: (s) =>
+            s.recordApproval(
+              { ...aVote(aDeployment(1), 'github:x', 2), approver: '' as ApproverIdentity },
+              undefined,
+              audit,
+            ),
+          message: /approval\.approver must be a non-empty string/,
+        },
+        {
+          what: 'an attempt with an id that does not sort',
+          act: (s) => s.recordAttempt(STACK, 'rev-1', 'deployment-1', instant(1)),
+          message: /deploymentId must be a sortable id/,
+        },
+        {
+          what: 'a lock with an empty owner',
+          act: (s) => s.acquireLock(STACK, '', T0, 1_000),
+          message: /owner must be a non-empty string/,
+        },
+        {
+          what: 'a lock with a lease of zero',
+          act: (s) => s.acquireLock(STACK, 'a', T0, 0),
+          message: /leaseMs must be a positive whole number/,
+        },
+        {
+          what: 'a delivery with an empty id',
+          act: (s) => s.recordDelivery('', T0, 1_000),
+          message: /deliveryId must be a non-empty string/,
+        },
+        {
+          what: 'an audit record with a malformed instant',
+          act: (s) => s.appendAudit({ ...audit, at: 'now' }),
+          message: /audit\.at must be an ISO 8601 instant/,
+        },
+        {
+          what: 'a list with a limit of zero',
+          act: (s) => s.listDeployments(STACK, { limit: 0 }),
+          message: /limit must be a positive whole number/,
+        },
+      ];
+
+      it.each(cases)('refuses $what with a clear error', async ({ act, message }) => {
+        const attempt = act(store);
+        await expect(attempt).rejects.toBeInstanceOf(StoreInputError);
+        await expect(attempt).rejects.toThrow(message);
+      });
+
+      it('writes nothing for refused input', async () => {
+        for (const { act } of cases) await act(store).catch(() => undefined);
+        expect(await store.listDeployments(STACK)).toEqual([]);
+        expect(await store.listDeploymentsByStatus(DeploymentStatus.PLANNING)).toEqual([]);
+        expect(await store.listAudit('deployment#bad')).toEqual([]);
+        expect(await store.getStackState(STACK)).toBeUndefined();
+        expect(await store.recordDelivery('x', T0, 1_000)).toBe(true);
+      });
+    });
+  });
+}
