@@ -20,4 +20,5 @@ program
   });
 
 (await import('./commands/cloud.ts')).registerCloudCommand(program);
+(await import('./commands/drift.ts')).registerDriftCommand(program);
 await program.parseAsync(process.argv);
