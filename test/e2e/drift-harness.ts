@@ -56,11 +56,20 @@ export async function until<T>(
  */
 export function driftPipeline(
   cloud: LocalCloud,
-  options: { store?: Store; drift?: DriftStore; deliverDriftEvents?: boolean } = {},
+  options: {
+    store?: Store;
+    drift?: DriftStore;
+    deliverDriftEvents?: boolean;
+    /** CloudFormation client attempts; 1 leaves throttling to Converge's own backoff alone. */
+    cloudFormationMaxAttempts?: number;
+  } = {},
 ) {
   const revisions: Record<string, Record<string, string>> = {};
   const source = new MemorySource(revisions);
-  const cfn = new CloudFormationClient(clientConfig(cloud.endpoint));
+  const cfn = new CloudFormationClient({
+    ...clientConfig(cloud.endpoint),
+    ...(options.cloudFormationMaxAttempts ? { maxAttempts: options.cloudFormationMaxAttempts } : {}),
+  });
   const cc = new CloudControlClient(clientConfig(cloud.endpoint));
   const queue = new MemoryQueue();
   const notifier = new MemoryNotifier();
