@@ -260,6 +260,18 @@ describe('stateless stack: triggers', () => {
     for (const url of urls) expect(url.AuthType).toBe('NONE');
   });
 
+  it('lets the public invoke those two functions only through their URLs', () => {
+    const invokes = ofType(stateless, 'AWS::Lambda::Permission')
+      .map(([, p]) => p.Properties)
+      .filter((p) => p.Principal === '*');
+    expect(invokes).toHaveLength(4);
+    for (const permission of invokes) {
+      expect(permission.FunctionUrlAuthType === 'NONE' || permission.InvokedViaFunctionUrl === true).toBe(
+        true,
+      );
+    }
+  });
+
   it('feeds plan and execute from their FIFO queues, reporting batch item failures', () => {
     const mappings = ofType(stateless, 'AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties);
     expect(mappings).toHaveLength(2);
