@@ -169,13 +169,13 @@ describe('stateful stack', () => {
     expect(redriven.map((q) => q.VisibilityTimeout).sort()).toEqual([1800, 360]);
   });
 
-  it('keeps the four credentials in Secrets Manager (the App key, not a token, by default)', () => {
+  it('keeps the four credentials in Secrets Manager (a GitHub token by default)', () => {
     const descriptions = ofType(stateful, 'AWS::SecretsManager::Secret').map(
       ([, s]) => s.Properties.Description as string,
     );
     expect(descriptions).toHaveLength(4);
     expect(descriptions.join('\n')).toMatch(
-      /webhook[\s\S]*App private key[\s\S]*signing secret[\s\S]*bot token/,
+      /webhook[\s\S]*GitHub token[\s\S]*signing secret[\s\S]*bot token/,
     );
   });
 
@@ -226,16 +226,16 @@ describe('stateless stack: functions', () => {
         ).Variables,
       ).filter((key) => key.endsWith('_SECRET_ARN'));
     expect(env('webhook').sort()).toEqual([
-      'CONVERGE_GITHUB_PRIVATE_KEY_SECRET_ARN',
+      'CONVERGE_GITHUB_TOKEN_SECRET_ARN',
       'CONVERGE_GITHUB_WEBHOOK_SECRET_ARN',
     ]);
     expect(env('approve').sort()).toEqual([
-      'CONVERGE_GITHUB_PRIVATE_KEY_SECRET_ARN',
+      'CONVERGE_GITHUB_TOKEN_SECRET_ARN',
       'CONVERGE_SLACK_BOT_TOKEN_SECRET_ARN',
       'CONVERGE_SLACK_SIGNING_SECRET_ARN',
     ]);
     expect(env('plan').sort()).toEqual([
-      'CONVERGE_GITHUB_PRIVATE_KEY_SECRET_ARN',
+      'CONVERGE_GITHUB_TOKEN_SECRET_ARN',
       'CONVERGE_SLACK_BOT_TOKEN_SECRET_ARN',
     ]);
   });
