@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Deployment choices read from CDK context (`cdk.json` or `-c converge:key=value`). Every key
