@@ -228,6 +228,7 @@ describe('stateless stack: functions', () => {
     expect(env('webhook').sort()).toEqual([
       'CONVERGE_GITHUB_TOKEN_SECRET_ARN',
       'CONVERGE_GITHUB_WEBHOOK_SECRET_ARN',
+      'CONVERGE_SLACK_BOT_TOKEN_SECRET_ARN',
     ]);
     expect(env('approve').sort()).toEqual([
       'CONVERGE_GITHUB_TOKEN_SECRET_ARN',
@@ -238,6 +239,7 @@ describe('stateless stack: functions', () => {
       'CONVERGE_GITHUB_TOKEN_SECRET_ARN',
       'CONVERGE_SLACK_BOT_TOKEN_SECRET_ARN',
     ]);
+    expect(env('reconcile')).not.toContain('CONVERGE_SLACK_SIGNING_SECRET_ARN');
   });
 
   it('limits reconcile and drift-sweep to one run at a time', () => {
@@ -341,12 +343,23 @@ describe('least privilege', () => {
   });
 
   it.each([
-    ['webhook', []],
-    ['approve', []],
-    ['plan', ['CreateChangeSet', 'DeleteChangeSet', 'DescribeChangeSet', 'DescribeStacks', 'TagResource']],
+    ['webhook', ['DeleteChangeSet']],
+    ['approve', ['DeleteChangeSet']],
+    [
+      'plan',
+      [
+        'CreateChangeSet',
+        'DeleteChangeSet',
+        'DeleteStack',
+        'DescribeChangeSet',
+        'DescribeStackEvents',
+        'DescribeStacks',
+        'TagResource',
+      ],
+    ],
     ['execute', ['DeleteChangeSet', 'DescribeChangeSet', 'DescribeStacks', 'ExecuteChangeSet']],
     ['stack-events', ['DescribeStackEvents', 'DescribeStacks']],
-    ['reconcile', ['DescribeChangeSet', 'DescribeStackEvents', 'DescribeStacks']],
+    ['reconcile', ['DeleteChangeSet', 'DescribeStackEvents', 'DescribeStacks']],
     [
       'drift-sweep',
       [
@@ -365,7 +378,7 @@ describe('least privilege', () => {
   });
 
   it('denies every function that touches CloudFormation its own stacks', () => {
-    for (const name of ['plan', 'execute', 'stack-events', 'reconcile', 'drift-sweep'] as FunctionName[]) {
+    for (const name of FUNCTION_NAMES) {
       const deny = statementsOf(name).find((s) => s.Sid === 'NotConvergeItself');
       expect(JSON.stringify(deny?.Resource)).toMatch(
         /stack\/ConvergeStateful\/\*[\s\S]*stack\/ConvergeStateless\/\*/,
@@ -374,11 +387,11 @@ describe('least privilege', () => {
   });
 
   it.each([
-    ['webhook', ['Plan']],
+    ['webhook', ['Execute', 'Plan']],
     ['approve', ['Execute']],
     ['plan', ['Execute']],
     ['drift-sweep', ['Plan']],
-    ['execute', []],
+    ['execute', ['Execute']],
     ['stack-events', []],
     ['reconcile', []],
   ] as [FunctionName, string[]][])('lets %s send jobs only to %j', (name, queues) => {
