@@ -86,10 +86,16 @@ const CLOUDFORMATION_ACTIONS: Partial<Record<FunctionSpec['name'], readonly stri
   ],
   'drift-sweep': [
     'cloudformation:DescribeStacks',
+    'cloudformation:ListStackResources',
     'cloudformation:DetectStackDrift',
     // DetectStackDrift is authorized per resource as DetectStackResourceDrift as well.
     'cloudformation:DetectStackResourceDrift',
     'cloudformation:DescribeStackResourceDrifts',
+    // Reverting drift plans a REVERT_DRIFT change set through the same approval gate.
+    'cloudformation:CreateChangeSet',
+    'cloudformation:DescribeChangeSet',
+    'cloudformation:DeleteChangeSet',
+    'cloudformation:TagResource',
   ],
 };
 
@@ -102,9 +108,12 @@ const SENDS_TO: Partial<Record<FunctionSpec['name'], readonly ('plan' | 'execute
   plan: ['execute'],
   // Re-checking a planned deployment may queue it again (decide-planned-deployment).
   execute: ['execute'],
-  // A drift revert is a plan job of kind revert-drift.
-  'drift-sweep': ['plan'],
+  // An auto-approved drift revert goes straight to execution.
+  'drift-sweep': ['execute'],
 };
+
+/** Functions that create change sets: they upload large templates and pass the service role. */
+const CREATES_CHANGE_SETS: ReadonlySet<FunctionSpec['name']> = new Set(['plan', 'drift-sweep']);
 
 /** Functions that may work in other accounts through `converge:targetRoleArns`. */
 const CROSS_ACCOUNT: ReadonlySet<FunctionSpec['name']> = new Set(['plan', 'execute', 'drift-sweep']);
@@ -195,7 +204,7 @@ export function grantFunctionPermissions(role: IRole, spec: FunctionSpec, target
     }
   }
 
-  if (spec.name === 'plan') {
+  if (CREATES_CHANGE_SETS.has(spec.name)) {
     // Large templates go to S3 and CloudFormation fetches them with the caller's credentials.
     add(
       new PolicyStatement({

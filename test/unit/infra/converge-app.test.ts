@@ -309,11 +309,12 @@ describe('stateless stack: triggers', () => {
     );
     expect(schedule?.[1].Properties).toMatchObject({
       ScheduleExpression: expression,
-      Target: {
-        DeadLetterConfig: { Arn: expect.anything() },
-        Input: expect.stringContaining('converge.scheduler'),
-      },
+      Target: { DeadLetterConfig: { Arn: expect.anything() } },
     });
+    // Shaped like an EventBridge scheduled event: the drift-sweep handler tells it from a drift event by detail-type.
+    const input = JSON.stringify(schedule?.[1].Properties.Target);
+    expect(input).toContain('\\"detail-type\\":\\"Scheduled Event\\"');
+    expect(input).toContain('<aws.scheduler.scheduled-time>');
   });
 });
 
@@ -333,13 +334,15 @@ describe('least privilege', () => {
     for (const action of onStar) expect(Object.keys(WILDCARD_RESOURCE_ACTIONS)).toContain(action);
   });
 
-  it('lets only plan pass the CloudFormation service role, and only to CloudFormation', () => {
+  it('lets only the functions that create change sets (plan, drift-sweep) pass the service role, only to CloudFormation', () => {
     for (const name of FUNCTION_NAMES) {
-      expect(actionsOf(name).includes('iam:PassRole')).toBe(name === 'plan');
+      expect(actionsOf(name).includes('iam:PassRole')).toBe(name === 'plan' || name === 'drift-sweep');
     }
-    expect(statementsOf('plan').find((s) => s.Sid === 'PassServiceRole')).toMatchObject({
-      Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
-    });
+    for (const name of ['plan', 'drift-sweep'] as const) {
+      expect(statementsOf(name).find((s) => s.Sid === 'PassServiceRole')).toMatchObject({
+        Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+      });
+    }
   });
 
   it.each([
@@ -363,11 +366,16 @@ describe('least privilege', () => {
     [
       'drift-sweep',
       [
+        'CreateChangeSet',
+        'DeleteChangeSet',
+        'DescribeChangeSet',
         'DescribeStackDriftDetectionStatus',
         'DescribeStackResourceDrifts',
         'DescribeStacks',
         'DetectStackDrift',
         'DetectStackResourceDrift',
+        'ListStackResources',
+        'TagResource',
       ],
     ],
   ] as [FunctionName, string[]][])('gives %s exactly its CloudFormation calls', (name, expected) => {
@@ -390,7 +398,7 @@ describe('least privilege', () => {
     ['webhook', ['Execute', 'Plan']],
     ['approve', ['Execute']],
     ['plan', ['Execute']],
-    ['drift-sweep', ['Plan']],
+    ['drift-sweep', ['Execute']],
     ['execute', ['Execute']],
     ['stack-events', []],
     ['reconcile', []],
@@ -415,10 +423,10 @@ describe('least privilege', () => {
     }
   });
 
-  it('limits template access to the templates/ prefix of the artifact bucket, for plan only', () => {
+  it('limits template access to the templates/ prefix of the artifact bucket, for plan and drift-sweep', () => {
     for (const name of FUNCTION_NAMES) {
       const s3 = statementsOf(name).filter((s) => asList(s.Action).some((a) => a.startsWith('s3:')));
-      expect(s3.length > 0).toBe(name === 'plan');
+      expect(s3.length > 0).toBe(name === 'plan' || name === 'drift-sweep');
     }
     expect(JSON.stringify(statementsOf('plan').find((s) => s.Sid === 'Templates')?.Resource)).toContain(
       '/templates/*',
