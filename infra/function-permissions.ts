@@ -3,10 +3,10 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { TableSchema } from '../shared/adapters/aws/table-schema.ts';
 import type { SecretName } from '../shared/runtime/config.ts';
 import type { FunctionSpec } from './function-catalog.ts';
 import { artifactBucketName } from './stateful-stack.ts';
-import { TABLE_DEFINITION } from './table-definition.ts';
 
 /**
  * The only actions any Converge role may hold on `Resource: "*"`, each because AWS offers
@@ -107,7 +107,9 @@ export function grantFunctionPermissions(role: IRole, spec: FunctionSpec, target
       actions: TABLE_ITEM_ACTIONS,
       resources: [
         targets.table.tableArn,
-        ...TABLE_DEFINITION.indexes.map((index) => `${targets.table.tableArn}/index/${index.name}`),
+        ...TableSchema.globalSecondaryIndexes.map(
+          (index) => `${targets.table.tableArn}/index/${index.indexName}`,
+        ),
       ],
     }),
   );

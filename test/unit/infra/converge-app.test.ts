@@ -103,21 +103,21 @@ describe('stateful stack', () => {
         ],
         GlobalSecondaryIndexes: [
           Match.objectLike({
-            IndexName: 'gsi1',
+            IndexName: 'byStack',
             KeySchema: [
               { AttributeName: 'gsi1pk', KeyType: 'HASH' },
               { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
             ],
           }),
           Match.objectLike({
-            IndexName: 'gsi2',
+            IndexName: 'byStatus',
             KeySchema: [
               { AttributeName: 'gsi2pk', KeyType: 'HASH' },
               { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
             ],
           }),
         ],
-        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         DeletionProtectionEnabled: true,
       },
@@ -169,13 +169,13 @@ describe('stateful stack', () => {
     expect(redriven.map((q) => q.VisibilityTimeout).sort()).toEqual([1800, 360]);
   });
 
-  it('keeps the four credentials in Secrets Manager (the App key, not a token, by default)', () => {
+  it('keeps the four credentials in Secrets Manager (a GitHub token by default)', () => {
     const descriptions = ofType(stateful, 'AWS::SecretsManager::Secret').map(
       ([, s]) => s.Properties.Description as string,
     );
     expect(descriptions).toHaveLength(4);
     expect(descriptions.join('\n')).toMatch(
-      /webhook[\s\S]*App private key[\s\S]*signing secret[\s\S]*bot token/,
+      /webhook[\s\S]*GitHub token[\s\S]*signing secret[\s\S]*bot token/,
     );
   });
 
@@ -226,16 +226,16 @@ describe('stateless stack: functions', () => {
         ).Variables,
       ).filter((key) => key.endsWith('_SECRET_ARN'));
     expect(env('webhook').sort()).toEqual([
-      'CONVERGE_GITHUB_PRIVATE_KEY_SECRET_ARN',
+      'CONVERGE_GITHUB_TOKEN_SECRET_ARN',
       'CONVERGE_GITHUB_WEBHOOK_SECRET_ARN',
     ]);
     expect(env('approve').sort()).toEqual([
-      'CONVERGE_GITHUB_PRIVATE_KEY_SECRET_ARN',
+      'CONVERGE_GITHUB_TOKEN_SECRET_ARN',
       'CONVERGE_SLACK_BOT_TOKEN_SECRET_ARN',
       'CONVERGE_SLACK_SIGNING_SECRET_ARN',
     ]);
     expect(env('plan').sort()).toEqual([
-      'CONVERGE_GITHUB_PRIVATE_KEY_SECRET_ARN',
+      'CONVERGE_GITHUB_TOKEN_SECRET_ARN',
       'CONVERGE_SLACK_BOT_TOKEN_SECRET_ARN',
     ]);
   });
@@ -258,6 +258,18 @@ describe('stateless stack: triggers', () => {
     const targets = urls.map((url) => (url.TargetFunctionArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]);
     expect(targets.map((t) => t!.replace(/Function.*$/, '')).sort()).toEqual(['Approve', 'Webhook']);
     for (const url of urls) expect(url.AuthType).toBe('NONE');
+  });
+
+  it('lets the public invoke those two functions only through their URLs', () => {
+    const invokes = ofType(stateless, 'AWS::Lambda::Permission')
+      .map(([, p]) => p.Properties)
+      .filter((p) => p.Principal === '*');
+    expect(invokes).toHaveLength(4);
+    for (const permission of invokes) {
+      expect(permission.FunctionUrlAuthType === 'NONE' || permission.InvokedViaFunctionUrl === true).toBe(
+        true,
+      );
+    }
   });
 
   it('feeds plan and execute from their FIFO queues, reporting batch item failures', () => {

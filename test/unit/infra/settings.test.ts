@@ -6,7 +6,7 @@ describe('parseInfraSettings', () => {
   it('defaults every setting when the context has none', () => {
     expect(parseInfraSettings({ 'aws:cdk:bundling-stacks': [] })).toMatchObject({
       stackPrefix: 'Converge',
-      githubAuth: 'app',
+      githubAuth: 'token',
       trackedBranches: ['main'],
       driftSweepIntervalMinutes: 360,
       reconcileIntervalMinutes: 5,
