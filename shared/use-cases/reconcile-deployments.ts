@@ -102,6 +102,9 @@ export async function reconcileDeployments(
   // Queue again executions whose job was lost; executing is idempotent and locked, so a repeat is harmless.
   for (const deployment of await store.listDeploymentsByStatus(DeploymentStatus.APPROVED, list)) {
     if (!olderThan(deployment.updatedAt, options.approvedStaleMs ?? defaults.approvedStaleMs)) continue;
+    // While another execution holds the stack, its own retried job is enough; don't pile up more.
+    const lock = (await store.getStackState(deployment.stackKey))?.lock;
+    if (lock && lock.expiresAt > clock.now()) continue;
     await queue.send(
       { type: 'execute', deploymentId: deployment.id, stackKey: deployment.stackKey },
       { group: deployment.stackKey, dedupeId: dedupeId('execute', deployment.id, 'reconcile', clock.now()) },

@@ -4,7 +4,16 @@ import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
 import { deploymentId } from '../../../shared/use-cases/deployment-names.ts';
 import { planStack } from '../../../shared/use-cases/plan-stack.ts';
 import { reconcileDeployments } from '../../../shared/use-cases/reconcile-deployments.ts';
-import { approved, awaitingApproval, executing, KEY, pipeline, REV1, STACK } from './pipeline-fixture.ts';
+import {
+  approved,
+  awaitingApproval,
+  executing,
+  KEY,
+  pipeline,
+  REV1,
+  REV2,
+  STACK,
+} from './pipeline-fixture.ts';
 
 describe('reconcileDeployments', () => {
   it('closes an execution whose stack event never came', async () => {
@@ -73,6 +82,16 @@ describe('reconcileDeployments', () => {
     expect(p.queue.jobs('execute')).toEqual([
       { type: 'execute', deploymentId: deployment.id, stackKey: KEY },
     ]);
+  });
+
+  it('does not queue it again while another execution holds the stack', async () => {
+    const p = pipeline();
+    await executing(p, REV1);
+    p.clock.advance(1_000);
+    await approved(p, REV2);
+    p.queue.drain();
+    p.clock.advance(15 * 60_000);
+    expect(await reconcileDeployments(p.deps)).toMatchObject({ requeued: 0 });
   });
 
   it('keeps an approval request before expiresAt', async () => {
