@@ -228,6 +228,7 @@ describe('stateless stack: functions', () => {
     expect(env('webhook').sort()).toEqual([
       'CONVERGE_GITHUB_TOKEN_SECRET_ARN',
       'CONVERGE_GITHUB_WEBHOOK_SECRET_ARN',
+      'CONVERGE_SLACK_BOT_TOKEN_SECRET_ARN',
     ]);
     expect(env('approve').sort()).toEqual([
       'CONVERGE_GITHUB_TOKEN_SECRET_ARN',
@@ -238,6 +239,7 @@ describe('stateless stack: functions', () => {
       'CONVERGE_GITHUB_TOKEN_SECRET_ARN',
       'CONVERGE_SLACK_BOT_TOKEN_SECRET_ARN',
     ]);
+    expect(env('reconcile')).not.toContain('CONVERGE_SLACK_SIGNING_SECRET_ARN');
   });
 
   it('limits reconcile and drift-sweep to one run at a time', () => {
@@ -307,11 +309,12 @@ describe('stateless stack: triggers', () => {
     );
     expect(schedule?.[1].Properties).toMatchObject({
       ScheduleExpression: expression,
-      Target: {
-        DeadLetterConfig: { Arn: expect.anything() },
-        Input: expect.stringContaining('converge.scheduler'),
-      },
+      Target: { DeadLetterConfig: { Arn: expect.anything() } },
     });
+    // Shaped like an EventBridge scheduled event: the drift-sweep handler tells it from a drift event by detail-type.
+    const input = JSON.stringify(schedule?.[1].Properties.Target);
+    expect(input).toContain('\\"detail-type\\":\\"Scheduled Event\\"');
+    expect(input).toContain('<aws.scheduler.scheduled-time>');
   });
 });
 
@@ -331,30 +334,48 @@ describe('least privilege', () => {
     for (const action of onStar) expect(Object.keys(WILDCARD_RESOURCE_ACTIONS)).toContain(action);
   });
 
-  it('lets only plan pass the CloudFormation service role, and only to CloudFormation', () => {
+  it('lets only the functions that create change sets (plan, drift-sweep) pass the service role, only to CloudFormation', () => {
     for (const name of FUNCTION_NAMES) {
-      expect(actionsOf(name).includes('iam:PassRole')).toBe(name === 'plan');
+      expect(actionsOf(name).includes('iam:PassRole')).toBe(name === 'plan' || name === 'drift-sweep');
     }
-    expect(statementsOf('plan').find((s) => s.Sid === 'PassServiceRole')).toMatchObject({
-      Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
-    });
+    for (const name of ['plan', 'drift-sweep'] as const) {
+      expect(statementsOf(name).find((s) => s.Sid === 'PassServiceRole')).toMatchObject({
+        Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+      });
+    }
   });
 
   it.each([
-    ['webhook', []],
-    ['approve', []],
-    ['plan', ['CreateChangeSet', 'DeleteChangeSet', 'DescribeChangeSet', 'DescribeStacks', 'TagResource']],
+    ['webhook', ['DeleteChangeSet']],
+    ['approve', ['DeleteChangeSet']],
+    [
+      'plan',
+      [
+        'CreateChangeSet',
+        'DeleteChangeSet',
+        'DeleteStack',
+        'DescribeChangeSet',
+        'DescribeStackEvents',
+        'DescribeStacks',
+        'TagResource',
+      ],
+    ],
     ['execute', ['DeleteChangeSet', 'DescribeChangeSet', 'DescribeStacks', 'ExecuteChangeSet']],
     ['stack-events', ['DescribeStackEvents', 'DescribeStacks']],
-    ['reconcile', ['DescribeChangeSet', 'DescribeStackEvents', 'DescribeStacks']],
+    ['reconcile', ['DeleteChangeSet', 'DescribeStackEvents', 'DescribeStacks']],
     [
       'drift-sweep',
       [
+        'CreateChangeSet',
+        'DeleteChangeSet',
+        'DescribeChangeSet',
         'DescribeStackDriftDetectionStatus',
         'DescribeStackResourceDrifts',
         'DescribeStacks',
         'DetectStackDrift',
         'DetectStackResourceDrift',
+        'ListStackResources',
+        'TagResource',
       ],
     ],
   ] as [FunctionName, string[]][])('gives %s exactly its CloudFormation calls', (name, expected) => {
@@ -365,7 +386,7 @@ describe('least privilege', () => {
   });
 
   it('denies every function that touches CloudFormation its own stacks', () => {
-    for (const name of ['plan', 'execute', 'stack-events', 'reconcile', 'drift-sweep'] as FunctionName[]) {
+    for (const name of FUNCTION_NAMES) {
       const deny = statementsOf(name).find((s) => s.Sid === 'NotConvergeItself');
       expect(JSON.stringify(deny?.Resource)).toMatch(
         /stack\/ConvergeStateful\/\*[\s\S]*stack\/ConvergeStateless\/\*/,
@@ -374,11 +395,11 @@ describe('least privilege', () => {
   });
 
   it.each([
-    ['webhook', ['Plan']],
+    ['webhook', ['Execute', 'Plan']],
     ['approve', ['Execute']],
     ['plan', ['Execute']],
-    ['drift-sweep', ['Plan']],
-    ['execute', []],
+    ['drift-sweep', ['Execute']],
+    ['execute', ['Execute']],
     ['stack-events', []],
     ['reconcile', []],
   ] as [FunctionName, string[]][])('lets %s send jobs only to %j', (name, queues) => {
@@ -402,10 +423,10 @@ describe('least privilege', () => {
     }
   });
 
-  it('limits template access to the templates/ prefix of the artifact bucket, for plan only', () => {
+  it('limits template access to the templates/ prefix of the artifact bucket, for plan and drift-sweep', () => {
     for (const name of FUNCTION_NAMES) {
       const s3 = statementsOf(name).filter((s) => asList(s.Action).some((a) => a.startsWith('s3:')));
-      expect(s3.length > 0).toBe(name === 'plan');
+      expect(s3.length > 0).toBe(name === 'plan' || name === 'drift-sweep');
     }
     expect(JSON.stringify(statementsOf('plan').find((s) => s.Sid === 'Templates')?.Resource)).toContain(
       '/templates/*',

@@ -48,8 +48,8 @@ describe('functionSpecs', () => {
   it('resolves the GitHub credential to the App private key or the token', () => {
     const secretsOf = (auth: 'app' | 'token') =>
       functionSpecs(auth).find((spec) => spec.name === 'webhook')?.secrets;
-    expect(secretsOf('app')).toEqual(['githubWebhookSecret', 'githubPrivateKey']);
-    expect(secretsOf('token')).toEqual(['githubWebhookSecret', 'githubToken']);
+    expect(secretsOf('app')).toEqual(['githubWebhookSecret', 'githubPrivateKey', 'slackBotToken']);
+    expect(secretsOf('token')).toEqual(['githubWebhookSecret', 'githubToken', 'slackBotToken']);
   });
 
   it('keeps each queue visibility timeout at six times its consumer timeout', () => {
