@@ -3,7 +3,11 @@
  * Adapters: `adapters/github` (Octokit) and `adapters/git` (the `git` command).
  */
 export interface Source {
-  /** The file's bytes at `revision`, or `undefined` when it does not exist there. */
+  /**
+   * The file's bytes at `revision`, or `undefined` when it does not exist there. Throws
+   * `SourceSymlinkError` for a symbolic link, `SourcePathInvalidError` for a path that could
+   * leave the repository, `SourceRevisionInvalidError` for an unsafe revision.
+   */
   readFile(repository: string, revision: string, path: string): Promise<Uint8Array | undefined>;
   /** Paths changed between two revisions (`base` may be undefined for a first push). */
   changedPaths(repository: string, base: string | undefined, head: string): Promise<readonly string[]>;
@@ -12,8 +16,99 @@ export interface Source {
 }
 
 export interface CommitInfo {
+  /** The full commit SHA. */
   readonly revision: string;
+  /** The GitHub login when the source knows it, else the author's name. */
   readonly author: string;
+  readonly authorName?: string;
+  readonly authorEmail?: string;
   readonly message: string;
+  /** Committer date, ISO 8601: when the change landed on the branch. */
   readonly committedAt: string;
+}
+
+/**
+ * `path` is a symbolic link at the revision. Converge never follows links: one could point
+ * outside the repository, or make a reviewed path read unreviewed content.
+ */
+export class SourceSymlinkError extends Error {
+  constructor(readonly path: string) {
+    super(
+      `"${path}" is a symbolic link in the repository; Converge reads regular files only, so commit the file itself`,
+    );
+    this.name = 'SourceSymlinkError';
+  }
+}
+
+/** A path that is not a plain repository-relative file path (absolute, `..`, empty segments, control characters). */
+export class SourcePathInvalidError extends Error {
+  constructor(
+    readonly path: string,
+    why: string,
+  ) {
+    super(
+      `path ${JSON.stringify(path)} is not allowed: ${why}; use a path relative to the repository root, like stacks/network.yaml`,
+    );
+    this.name = 'SourcePathInvalidError';
+  }
+}
+
+/** `path` exists at the revision but is a directory or a submodule, not a file. */
+export class SourceNotAFileError extends Error {
+  constructor(
+    readonly path: string,
+    readonly kind: string,
+  ) {
+    super(`"${path}" is a ${kind} in the repository, not a file`);
+    this.name = 'SourceNotAFileError';
+  }
+}
+
+/** A revision that is neither a commit SHA nor a safe ref name (e.g. option-like input). */
+export class SourceRevisionInvalidError extends Error {
+  constructor(
+    readonly revision: string,
+    why: string,
+  ) {
+    super(
+      `revision ${JSON.stringify(revision)} is not allowed: ${why}; use a commit SHA or a branch or tag name`,
+    );
+    this.name = 'SourceRevisionInvalidError';
+  }
+}
+
+/** The revision does not exist in the repository (not pushed yet, or garbage-collected). */
+export class SourceRevisionNotFoundError extends Error {
+  constructor(
+    readonly repository: string,
+    readonly revision: string,
+  ) {
+    super(`revision ${revision} was not found in ${repository}; check that it was pushed`);
+    this.name = 'SourceRevisionNotFoundError';
+  }
+}
+
+/** The repository name or location cannot be used (unknown scheme, option-like, not a repository). */
+export class SourceRepositoryInvalidError extends Error {
+  constructor(
+    readonly repository: string,
+    why: string,
+  ) {
+    super(`repository ${JSON.stringify(repository)} cannot be read: ${why}`);
+    this.name = 'SourceRepositoryInvalidError';
+  }
+}
+
+/** The file is larger than the source is configured to read. */
+export class SourceFileTooLargeError extends Error {
+  constructor(
+    readonly path: string,
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(
+      `"${path}" is ${bytes} bytes, over the ${limit}-byte limit for files Converge reads; templates must stay under 1 MB`,
+    );
+    this.name = 'SourceFileTooLargeError';
+  }
 }

@@ -62,11 +62,23 @@ export interface Deployment {
   readonly approval?: ApprovalRequirement;
   /** After this instant (ISO 8601) an unapproved deployment is EXPIRED. */
   readonly expiresAt?: string;
+  /**
+   * Where each notifier put its message about this deployment (Slack channel and ts, GitHub
+   * check run and comment ids), so that a later, stateless invocation edits it in place.
+   * Written from what `Notifier.deploymentChanged` returns; opaque to the domain.
+   */
+  readonly notifications?: NotificationRefs;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** Monotonic per-write counter, for optimistic concurrency on non-status updates. */
   readonly version: number;
 }
+
+/**
+ * Per-notifier references, keyed by notifier name (`slack`, `github`): string fields only, so
+ * that every store keeps them as they are.
+ */
+export type NotificationRefs = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 /** The stable identity of a stack across the system. */
 export function stackKey(stack: Pick<StackRef, 'stackName' | 'region'> & { account?: string }): string {

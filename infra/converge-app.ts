@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseInfraSettings } from './settings.ts';
+import { StatefulStack } from './stateful-stack.ts';
+import { StatelessStack } from './stateless-stack.ts';
+
+/** The repository root: `functions/`, `package-lock.json`. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+
+export interface ConvergeAppOptions {
+  /** Passed to `new App()`: context, outdir. */
+  readonly appProps?: AppProps;
+  /** Where `functions/<name>/handler.ts` live; tests point it at stubs. Default: the repository. */
+  readonly projectRoot?: string;
+}
+
+/**
+ * The Converge CDK app: the stateful stack, the stateless stack that depends on it, and
+ * cdk-nag's AWS Solutions checks as a validation plugin, so `cdk synth` fails on any
+ * finding that has not been acknowledged with a reason.
+ *
+ * @example
+ * const { app } = createConvergeApp();
+ * app.synth();
+ */
+export function createConvergeApp(options: ConvergeAppOptions = {}) {
+  const app = new App(options.appProps);
+  const settings = parseInfraSettings(app.node.getAllContext());
+  const stateful = new StatefulStack(app, `${settings.stackPrefix}Stateful`, {
+    settings,
+    description: 'Converge: table, artifact bucket, FIFO queues, secrets, CloudFormation service role',
+  });
+  const stateless = new StatelessStack(app, `${settings.stackPrefix}Stateless`, {
+    settings,
+    stateful,
+    projectRoot: options.projectRoot ?? PROJECT_ROOT,
+    description: 'Converge: functions, triggers, schedules, dashboard and alarms',
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, settings, stateful, stateless };
+}

@@ -1,0 +1,233 @@
+import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { SecretName } from '../shared/runtime/config.ts';
+import type { FunctionSpec } from './function-catalog.ts';
+import { artifactBucketName } from './stateful-stack.ts';
+import { TABLE_DEFINITION } from './table-definition.ts';
+
+/**
+ * The only actions any Converge role may hold on `Resource: "*"`, each because AWS offers
+ * no resource-level permission for it (Service Authorization Reference). Tests assert that
+ * no other action ever appears with `*`.
+ */
+export const WILDCARD_RESOURCE_ACTIONS = {
+  // X-Ray trace segments belong to no resource; active tracing needs these two.
+  'xray:PutTraceSegments': 'X-Ray defines no resource types for this action',
+  'xray:PutTelemetryRecords': 'X-Ray defines no resource types for this action',
+  // A drift detection id is not an ARN; the action cannot be scoped to a stack.
+  'cloudformation:DescribeStackDriftDetectionStatus':
+    'CloudFormation defines no resource types for this action',
+} as const;
+
+/** What the functions touch, from the stateful stack. */
+export interface PermissionTargets {
+  readonly table: ITable;
+  /** Prefix of Converge's stack names; the artifact bucket name derives from it. */
+  readonly stackPrefix: string;
+  readonly templatePrefix: string;
+  readonly planQueue: IQueue;
+  readonly executeQueue: IQueue;
+  readonly secrets: Readonly<Partial<Record<SecretName, ISecret>>>;
+  readonly cloudFormationRole: IRole;
+  readonly targetRoleArns: readonly string[];
+  /** Converge's own stacks: denied to every CloudFormation action, so Converge cannot change itself. */
+  readonly ownStackNames: readonly string[];
+}
+
+const TABLE_ITEM_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  // TransactWriteItems is authorized per item as Put/Update/Delete/ConditionCheckItem.
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:Query',
+];
+
+/** The CloudFormation calls each function makes through the Stacks port. */
+const CLOUDFORMATION_ACTIONS: Partial<Record<FunctionSpec['name'], readonly string[]>> = {
+  plan: [
+    'cloudformation:DescribeStacks',
+    'cloudformation:CreateChangeSet',
+    'cloudformation:DescribeChangeSet',
+    'cloudformation:DeleteChangeSet',
+    // Stack tags from converge.yaml are applied on create; CloudFormation authorizes tagging separately.
+    'cloudformation:TagResource',
+  ],
+  execute: [
+    'cloudformation:DescribeStacks',
+    'cloudformation:DescribeChangeSet',
+    'cloudformation:ExecuteChangeSet',
+    'cloudformation:DeleteChangeSet',
+  ],
+  'stack-events': ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents'],
+  reconcile: [
+    'cloudformation:DescribeStacks',
+    'cloudformation:DescribeStackEvents',
+    'cloudformation:DescribeChangeSet',
+  ],
+  'drift-sweep': [
+    'cloudformation:DescribeStacks',
+    'cloudformation:DetectStackDrift',
+    // DetectStackDrift is authorized per resource as DetectStackResourceDrift as well.
+    'cloudformation:DetectStackResourceDrift',
+    'cloudformation:DescribeStackResourceDrifts',
+  ],
+};
+
+/** Functions that queue jobs, and onto which queue. */
+const SENDS_TO: Partial<Record<FunctionSpec['name'], readonly ('plan' | 'execute')[]>> = {
+  webhook: ['plan'],
+  approve: ['execute'],
+  // Auto-approved deployments go straight to execution.
+  plan: ['execute'],
+  // A drift revert is a plan job of kind revert-drift.
+  'drift-sweep': ['plan'],
+};
+
+/** Functions that may work in other accounts through `converge:targetRoleArns`. */
+const CROSS_ACCOUNT: ReadonlySet<FunctionSpec['name']> = new Set(['plan', 'execute', 'drift-sweep']);
+
+/**
+ * Adds to `role` exactly what the function `spec` calls, on the resources it touches.
+ * Nothing here uses a `*` action; `*` resources are limited to {@link WILDCARD_RESOURCE_ACTIONS}.
+ */
+export function grantFunctionPermissions(role: IRole, spec: FunctionSpec, targets: PermissionTargets): void {
+  const stack = Stack.of(role);
+  const add = (statement: PolicyStatement) => role.addToPrincipalPolicy(statement);
+
+  // The table and its indexes: every function records state and audit.
+  add(
+    new PolicyStatement({
+      sid: 'ConvergeTable',
+      actions: TABLE_ITEM_ACTIONS,
+      resources: [
+        targets.table.tableArn,
+        ...TABLE_DEFINITION.indexes.map((index) => `${targets.table.tableArn}/index/${index.name}`),
+      ],
+    }),
+  );
+
+  for (const name of spec.secrets) {
+    const secret = targets.secrets[name];
+    if (!secret) continue;
+    add(
+      new PolicyStatement({
+        sid: `Read${name.charAt(0).toUpperCase()}${name.slice(1)}`,
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [secret.secretArn],
+      }),
+    );
+  }
+
+  const queues = SENDS_TO[spec.name] ?? [];
+  if (queues.length > 0) {
+    add(
+      new PolicyStatement({
+        sid: 'SendJobs',
+        actions: ['sqs:SendMessage'],
+        resources: queues.map(
+          (queue) => (queue === 'plan' ? targets.planQueue : targets.executeQueue).queueArn,
+        ),
+      }),
+    );
+  }
+
+  const cloudFormation = CLOUDFORMATION_ACTIONS[spec.name];
+  if (cloudFormation) {
+    // Managed stacks are named in converge.yaml, so the stack name cannot be narrowed here;
+    // the partition, region and account are, and Converge's own stacks are denied below.
+    const anyStack = stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: '*/*' });
+    const anyChangeSet = stack.formatArn({
+      service: 'cloudformation',
+      resource: 'changeSet',
+      resourceName: '*/*',
+    });
+    const touchesChangeSets = cloudFormation.some((action) => action.endsWith('ChangeSet'));
+    add(
+      new PolicyStatement({
+        sid: 'ManagedStacks',
+        actions: [...cloudFormation],
+        resources: touchesChangeSets ? [anyStack, anyChangeSet] : [anyStack],
+      }),
+    );
+    add(
+      new PolicyStatement({
+        sid: 'NotConvergeItself',
+        effect: Effect.DENY,
+        actions: [...cloudFormation],
+        resources: targets.ownStackNames.map((name) =>
+          stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${name}/*` }),
+        ),
+      }),
+    );
+    const reason =
+      'Managed stacks are named in converge.yaml at run time, not at deploy time; the ARN is scoped to this partition, region and account, and an explicit Deny keeps Converge off its own stacks.';
+    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagArn('stack/*/*')}]`, reason });
+    if (touchesChangeSets) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagArn('changeSet/*/*')}]`,
+        reason,
+      });
+    }
+  }
+
+  if (spec.name === 'plan') {
+    // Large templates go to S3 and CloudFormation fetches them with the caller's credentials.
+    add(
+      new PolicyStatement({
+        sid: 'Templates',
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [
+          `arn:${Aws.PARTITION}:s3:::${artifactBucketName(targets.stackPrefix)}/${targets.templatePrefix}*`,
+        ],
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${artifactBucketName(targets.stackPrefix, NAG_PSEUDO)}/${targets.templatePrefix}*]`,
+      reason:
+        'Template keys are generated per deployment; the grant is limited to the templates/ prefix of the artifact bucket.',
+    });
+    // The only way a function reaches the resources of a template: hand this role to CloudFormation.
+    add(
+      new PolicyStatement({
+        sid: 'PassServiceRole',
+        actions: ['iam:PassRole'],
+        resources: [targets.cloudFormationRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+      }),
+    );
+  }
+
+  if (spec.name === 'drift-sweep') {
+    add(
+      new PolicyStatement({
+        sid: 'DriftDetectionStatus',
+        actions: ['cloudformation:DescribeStackDriftDetectionStatus'],
+        resources: ['*'],
+      }),
+    );
+  }
+
+  if (CROSS_ACCOUNT.has(spec.name) && targets.targetRoleArns.length > 0) {
+    add(
+      new PolicyStatement({
+        sid: 'TargetAccounts',
+        actions: ['sts:AssumeRole'],
+        resources: [...targets.targetRoleArns],
+      }),
+    );
+  }
+}
+
+/** How cdk-nag prints a CloudFormation ARN in this partition, region and account. */
+function nagArn(resource: string): string {
+  return `arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:${resource}`;
+}
+
+/** Pseudo parameters as cdk-nag prints them. */
+const NAG_PSEUDO = { accountId: '<AWS::AccountId>', region: '<AWS::Region>' };

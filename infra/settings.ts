@@ -1,0 +1,130 @@
+import { z } from 'zod';
+
+/**
+ * Deployment choices read from CDK context (`cdk.json` or `-c converge:key=value`). Every key
+ * is optional; an unknown `converge:` key is rejected so a typo fails at synth, not in production.
+ */
+export interface InfraSettings {
+  /** Prefix of the two stack names: `<prefix>Stateful`, `<prefix>Stateless`. */
+  readonly stackPrefix: string;
+  /** How GitHub is authenticated: a GitHub App (private key) or a token. */
+  readonly githubAuth: 'app' | 'token';
+  readonly githubAppId?: string;
+  readonly githubApiUrl?: string;
+  readonly repositories: readonly string[];
+  readonly slackApiUrl?: string;
+  readonly slackChannel?: string;
+  readonly trackedBranches: readonly string[];
+  readonly approvalTtlSeconds?: number;
+  /** Minutes between drift sweeps (EventBridge Scheduler). */
+  readonly driftSweepIntervalMinutes: number;
+  /** Minutes between reconcile runs. */
+  readonly reconcileIntervalMinutes: number;
+  readonly logRetentionDays: number;
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Roles in other accounts that plan, execute and drift-sweep may assume. */
+  readonly targetRoleArns: readonly string[];
+  /** AWS managed policies of the CloudFormation service role (what stacks may create). */
+  readonly cloudFormationRolePolicies: readonly string[];
+  /** AWS managed policies that let drift detection read live resources (it uses the caller's credentials). */
+  readonly driftReadPolicies: readonly string[];
+  /** Alarm notifications: an existing SNS topic, or an email address for a topic Converge creates. */
+  readonly alarmTopicArn?: string;
+  readonly alarmEmail?: string;
+}
+
+const list = z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()))]);
+const arnList = list.pipe(
+  z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be IAM role ARNs')),
+);
+/** The retention periods CloudWatch Logs accepts. */
+const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+const minutes = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(7 * 24 * 60);
+
+const SCHEMA = z
+  .object({
+    'converge:stackPrefix': z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]*$/)
+      .default('Converge'),
+    'converge:githubAuth': z.enum(['app', 'token']).default('app'),
+    'converge:githubAppId': z.coerce.string().regex(/^\d+$/).optional(),
+    'converge:githubApiUrl': z.url().optional(),
+    'converge:repositories': list.default([]),
+    'converge:slackApiUrl': z.url().optional(),
+    'converge:slackChannel': z.string().min(1).optional(),
+    'converge:trackedBranches': list.default(['main']),
+    'converge:approvalTtlSeconds': z.coerce.number().int().min(60).optional(),
+    'converge:driftSweepIntervalMinutes': minutes.default(360),
+    'converge:reconcileIntervalMinutes': minutes.default(5),
+    'converge:logRetentionDays': z.coerce
+      .number()
+      .refine((days) => RETENTION_DAYS.includes(days), `must be one of ${RETENTION_DAYS.join(', ')}`)
+      .default(30),
+    'converge:logLevel': z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    'converge:targetRoleArns': arnList.default([]),
+    'converge:cloudFormationRolePolicies': list.default(['AdministratorAccess']),
+    'converge:driftReadPolicies': list.default(['ReadOnlyAccess']),
+    'converge:alarmTopicArn': z
+      .string()
+      .regex(/^arn:aws[a-z-]*:sns:/)
+      .optional(),
+    'converge:alarmEmail': z.email().optional(),
+  })
+  .strict();
+
+/** The CDK context is invalid; the message names each key and what it should be. */
+export class InfraSettingsInvalidError extends Error {
+  constructor(problems: readonly string[]) {
+    super(`Converge CDK context is invalid:\n- ${problems.join('\n- ')}`);
+    this.name = 'InfraSettingsInvalidError';
+  }
+}
+
+/**
+ * Reads the `converge:` keys out of a CDK context object (other keys, such as CDK feature
+ * flags, are left alone).
+ *
+ * @example
+ * const settings = parseInfraSettings(app.node.getAllContext());
+ */
+export function parseInfraSettings(context: Readonly<Record<string, unknown>>): InfraSettings {
+  const ours = Object.fromEntries(Object.entries(context).filter(([key]) => key.startsWith('converge:')));
+  const parsed = SCHEMA.safeParse(ours);
+  if (!parsed.success) {
+    throw new InfraSettingsInvalidError(
+      parsed.error.issues.map((issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `unknown context keys ${issue.keys.join(', ')}: remove them or fix the spelling`
+          : `${issue.path.join('.') || 'context'}: ${issue.message}`,
+      ),
+    );
+  }
+  const c = parsed.data;
+  return {
+    stackPrefix: c['converge:stackPrefix'],
+    githubAuth: c['converge:githubAuth'],
+    githubAppId: c['converge:githubAppId'],
+    githubApiUrl: c['converge:githubApiUrl'],
+    repositories: c['converge:repositories'],
+    slackApiUrl: c['converge:slackApiUrl'],
+    slackChannel: c['converge:slackChannel'],
+    trackedBranches: c['converge:trackedBranches'],
+    approvalTtlSeconds: c['converge:approvalTtlSeconds'],
+    driftSweepIntervalMinutes: c['converge:driftSweepIntervalMinutes'],
+    reconcileIntervalMinutes: c['converge:reconcileIntervalMinutes'],
+    logRetentionDays: c['converge:logRetentionDays'],
+    logLevel: c['converge:logLevel'],
+    targetRoleArns: c['converge:targetRoleArns'],
+    cloudFormationRolePolicies: c['converge:cloudFormationRolePolicies'],
+    driftReadPolicies: c['converge:driftReadPolicies'],
+    alarmTopicArn: c['converge:alarmTopicArn'],
+    alarmEmail: c['converge:alarmEmail'],
+  };
+}

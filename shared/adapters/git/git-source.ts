@@ -1,0 +1,239 @@
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import {
+  type CommitInfo,
+  type Source,
+  SourceFileTooLargeError,
+  SourceNotAFileError,
+  SourceRepositoryInvalidError,
+  SourceRevisionInvalidError,
+  SourceRevisionNotFoundError,
+  SourceSymlinkError,
+} from '../../ports/source.ts';
+import { redact, runGit, splitZ } from './run-git.ts';
+import { isFullSha, isNullRevision, validatePath, validateRevision } from './validate-source-input.ts';
+
+export interface GitSourceOptions {
+  /**
+   * Where repositories are found, by the name deployments use (`owner/name`): a local path or a
+   * remote URL. A name not listed here must itself be an absolute path or a URL.
+   */
+  readonly locations?: Readonly<Record<string, string>>;
+  /** Where remote repositories are fetched to (bare repositories, one per URL). */
+  readonly cacheDir?: string;
+  /** The `git` executable. */
+  readonly gitBinary?: string;
+  /** Longest a single git command may run, in milliseconds. */
+  readonly timeoutMs?: number;
+  /** Largest file `readFile` returns, in bytes. */
+  readonly maxFileBytes?: number;
+}
+
+const DEFAULTS = {
+  cacheDir: join(tmpdir(), 'converge-git-cache'),
+  gitBinary: 'git',
+  timeoutMs: 120_000,
+  maxFileBytes: 10 * 1024 * 1024,
+} as const;
+
+const REMOTE_URL = /^(?:https?|ssh|git|file):\/\/[^\s]+$/;
+const SCP_LIKE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._/~-]+$/;
+const SYMLINK_MODE = '120000';
+
+interface Location {
+  /** The repository git runs in (the local one, or the cache of a remote). */
+  readonly gitDir: string;
+  /** Set for remotes: what to fetch missing revisions from. */
+  readonly remoteUrl?: string;
+}
+
+/**
+ * {@link Source} over the `git` command, for local repositories and remote URLs (fetched into a
+ * cache directory, exact revisions only). git runs through `execFile`, never a shell; every
+ * revision and path is validated first, pathspecs are literal, and files are read by the object
+ * id of their tree entry, so symbolic links (mode 120000) are refused, never followed.
+ *
+ * @example
+ * const source = new GitSource({ locations: { 'acme/infra': 'https://github.com/acme/infra.git' } });
+ * const template = await source.readFile('acme/infra', sha, 'stacks/network.yaml');
+ */
+export class GitSource implements Source {
+  readonly #options: Required<Omit<GitSourceOptions, 'locations'>> & Pick<GitSourceOptions, 'locations'>;
+  /** Cache repositories already initialised by this instance. */
+  readonly #initialised = new Set<string>();
+
+  constructor(options: GitSourceOptions = {}) {
+    this.#options = { ...DEFAULTS, ...options };
+  }
+
+  async readFile(repository: string, revision: string, path: string): Promise<Uint8Array | undefined> {
+    validatePath(path);
+    const location = await this.#locate(repository);
+    const sha = await this.#resolve(location, repository, revision);
+
+    // Look up the tree entries of the path and of every directory above it.
+    const segments = path.split('/');
+    const prefixes = segments.map((_, index) => segments.slice(0, index + 1).join('/'));
+    const listing = await this.#run(location, ['ls-tree', '-z', '--full-tree', sha, '--', ...prefixes]);
+    const entries = parseTreeEntries(listing.toString('utf8'));
+    const link = entries.find((entry) => entry.mode === SYMLINK_MODE && prefixes.includes(entry.path));
+    if (link) throw new SourceSymlinkError(link.path);
+    const entry = entries.find((candidate) => candidate.path === path);
+    if (!entry) return undefined;
+    if (entry.type !== 'blob')
+      throw new SourceNotAFileError(path, entry.type === 'tree' ? 'directory' : 'submodule');
+
+    // Read the blob by its object id, never by a path git could resolve differently.
+    const size = Number((await this.#run(location, ['cat-file', '-s', entry.oid])).toString('utf8').trim());
+    if (size > this.#options.maxFileBytes)
+      throw new SourceFileTooLargeError(path, size, this.#options.maxFileBytes);
+    const bytes = await this.#run(location, ['cat-file', 'blob', entry.oid], size + 1);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  async changedPaths(repository: string, base: string | undefined, head: string): Promise<readonly string[]> {
+    const location = await this.#locate(repository);
+    const headSha = await this.#resolve(location, repository, head);
+    if (base === undefined || isNullRevision(base)) {
+      const all = await this.#run(location, ['ls-tree', '-r', '-z', '--name-only', '--full-tree', headSha]);
+      return splitZ(all.toString('utf8'));
+    }
+    const baseSha = await this.#resolve(location, repository, base);
+    const diff = await this.#run(location, [
+      'diff',
+      '--name-only',
+      '-z',
+      '--no-renames',
+      '--no-ext-diff',
+      '--no-textconv',
+      baseSha,
+      headSha,
+      '--',
+    ]);
+    return splitZ(diff.toString('utf8'));
+  }
+
+  async commit(repository: string, revision: string): Promise<CommitInfo> {
+    const location = await this.#locate(repository);
+    const sha = await this.#resolve(location, repository, revision);
+    const out = await this.#run(location, [
+      'log',
+      '-1',
+      '--no-show-signature',
+      '--format=%H%x00%an%x00%ae%x00%cI%x00%B',
+      sha,
+      '--',
+    ]);
+    const [full, name, email, committedAt, ...message] = out.toString('utf8').split('\0');
+    return {
+      revision: full!,
+      author: name!,
+      authorName: name!,
+      authorEmail: email!,
+      committedAt: new Date(committedAt!).toISOString(),
+      message: message.join('\0').trimEnd(),
+    };
+  }
+
+  /** Where git runs for `repository`: the local repository, or the cache of the remote one. */
+  async #locate(repository: string): Promise<Location> {
+    const where = this.#options.locations?.[repository] ?? repository;
+    if (where.startsWith('-'))
+      throw new SourceRepositoryInvalidError(repository, 'it looks like a command-line option');
+    if (isAbsolute(where)) return { gitDir: where };
+    if (!REMOTE_URL.test(where) && !SCP_LIKE.test(where)) {
+      throw new SourceRepositoryInvalidError(
+        redact(repository),
+        'it is neither an absolute path nor an https, ssh, git or file URL; map it in the locations option',
+      );
+    }
+    const gitDir = join(
+      this.#options.cacheDir,
+      `${createHash('sha256').update(where).digest('hex').slice(0, 24)}.git`,
+    );
+    if (!this.#initialised.has(gitDir)) {
+      await mkdir(gitDir, { recursive: true });
+      await this.#run({ gitDir }, ['init', '--quiet', '--bare']);
+      this.#initialised.add(gitDir);
+    }
+    return { gitDir, remoteUrl: where };
+  }
+
+  /** The full commit SHA `revision` names, fetching it first when the repository is remote. */
+  async #resolve(location: Location, repository: string, revision: string): Promise<string> {
+    validateRevision(revision);
+    const found = await this.#revParse(location, revision);
+    if (found) return found;
+    if (location.remoteUrl) {
+      if (!isFullSha(revision) && /^[0-9a-f]+$/.test(revision)) {
+        throw new SourceRevisionInvalidError(
+          revision,
+          'a remote repository is fetched by full commit SHA only',
+        );
+      }
+      // Fetch exactly this revision: a full SHA as it is, a ref name into a ref of its own.
+      const target = isFullSha(revision)
+        ? revision
+        : `+${revision}:refs/converge/fetched/${createHash('sha256').update(revision).digest('hex').slice(0, 24)}`;
+      try {
+        await this.#run(location, [
+          'fetch',
+          '--quiet',
+          '--no-tags',
+          '--no-write-fetch-head',
+          '--depth=1',
+          '--',
+          location.remoteUrl,
+          target,
+        ]);
+      } catch {
+        throw new SourceRevisionNotFoundError(redact(repository), revision);
+      }
+      const fetched = isFullSha(revision) ? revision : target.slice(target.indexOf(':') + 1);
+      const resolved = await this.#revParse(location, fetched);
+      if (resolved) return resolved;
+    }
+    throw new SourceRevisionNotFoundError(redact(repository), revision);
+  }
+
+  #run(location: Pick<Location, 'gitDir'>, args: readonly string[], maxBuffer?: number): Promise<Buffer> {
+    return runGit(args, {
+      cwd: location.gitDir,
+      gitBinary: this.#options.gitBinary,
+      timeoutMs: this.#options.timeoutMs,
+      ...(maxBuffer ? { maxBuffer } : {}),
+    });
+  }
+
+  async #revParse(location: Location, revision: string): Promise<string | undefined> {
+    try {
+      const out = await this.#run(location, [
+        'rev-parse',
+        '--verify',
+        '--quiet',
+        '--end-of-options',
+        `${revision}^{commit}`,
+      ]);
+      return out.toString('utf8').trim();
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+interface TreeEntry {
+  readonly mode: string;
+  readonly type: string;
+  readonly oid: string;
+  readonly path: string;
+}
+
+function parseTreeEntries(output: string): TreeEntry[] {
+  return splitZ(output).map((line) => {
+    const tab = line.indexOf('\t');
+    const [mode = '', type = '', oid = ''] = line.slice(0, tab).split(' ');
+    return { mode, type, oid, path: line.slice(tab + 1) };
+  });
+}

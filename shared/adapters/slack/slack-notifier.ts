@@ -1,0 +1,143 @@
+import { ErrorCode, type WebAPIPlatformError, WebClient } from '@slack/web-api';
+import { type Deployment, DeploymentKind } from '../../domain/deployment/deployment.ts';
+import type {
+  ChannelRefs,
+  NotificationChannel,
+  NotificationContext,
+  VoterReplies,
+  VoterReplyTarget,
+} from '../../ports/notifier.ts';
+import { buildApprovalMessage } from './build-approval-message.ts';
+import { SlackConfigInvalidError } from './slack-request-errors.ts';
+
+export interface SlackNotifierOptions {
+  /** Channel id (`C0123…`) approval messages go to. */
+  readonly channel: string;
+  /** A ready client; otherwise one is made from `token` and `slackApiUrl`. */
+  readonly client?: WebClient;
+  /** Bot token (`xoxb-…`), when no client is given. */
+  readonly token?: string;
+  /** Slack's Web API base, e.g. a local stand-in: `http://127.0.0.1:4000/api/`. */
+  readonly slackApiUrl?: string;
+  /** GitHub's web address, for commit links. */
+  readonly webUrl?: string;
+  /** Which deployments get a Slack message; previews go to the pull request only. */
+  readonly kinds?: readonly DeploymentKind[];
+  /** `response_url`s are only followed under these prefixes (Slack signs them, this bounds them). */
+  readonly responseUrlPrefixes?: readonly string[];
+  /** For `response_url` answers; the global `fetch` by default. */
+  readonly fetch?: typeof fetch;
+}
+
+const DEFAULTS = {
+  kinds: [DeploymentKind.DEPLOY, DeploymentKind.REVERT_DRIFT],
+  responseUrlPrefixes: ['https://hooks.slack.com/'],
+} as const;
+
+/** Slack errors meaning the message to edit is gone: post a new one instead. */
+const MESSAGE_GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
+
+/**
+ * Slack as a notification channel: one message per deployment, posted once
+ * (`chat.postMessage`) and then edited in place (`chat.update`) using the channel and `ts` it
+ * returned (kept as the deployment's `slack` refs). Also answers a voter privately.
+ *
+ * @example
+ * const slack = new SlackNotifier({ channel: 'C0123', token: config.slackBotToken });
+ * const notifier = new CompositeNotifier([slack]);
+ */
+export class SlackNotifier implements NotificationChannel, VoterReplies {
+  readonly name = 'slack';
+  readonly #client: WebClient;
+  readonly #options: SlackNotifierOptions;
+
+  constructor(options: SlackNotifierOptions) {
+    if (!/^[A-Z0-9]{2,32}$/.test(options.channel)) {
+      throw new SlackConfigInvalidError(
+        `Slack channel "${options.channel}" is not a channel id; use the id (e.g. C0123ABCD) from the channel details`,
+      );
+    }
+    if (!options.client && !options.token) {
+      throw new SlackConfigInvalidError('SlackNotifier needs a client or a bot token (xoxb-…)');
+    }
+    this.#options = options;
+    this.#client =
+      options.client ??
+      new WebClient(options.token, {
+        ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+        // A function has seconds, not the half hour of the default retry policy.
+        retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+      });
+  }
+
+  async deploymentChanged(
+    deployment: Deployment,
+    context: NotificationContext,
+    previous: ChannelRefs | undefined,
+  ): Promise<ChannelRefs | undefined> {
+    const kinds = this.#options.kinds ?? DEFAULTS.kinds;
+    if (!kinds.includes(deployment.kind)) return previous;
+    const message = buildApprovalMessage(
+      deployment,
+      context,
+      this.#options.webUrl ? { webUrl: this.#options.webUrl } : {},
+    );
+    // The Slack SDK types blocks as its own union; ours are a structural subset of it.
+    const blocks = message.blocks as never;
+
+    // Edit the deployment's message when there is one.
+    if (previous?.channel && previous.ts) {
+      try {
+        await this.#client.chat.update({
+          channel: previous.channel,
+          ts: previous.ts,
+          text: message.text,
+          blocks,
+        });
+        return { channel: previous.channel, ts: previous.ts };
+      } catch (error) {
+        if (!isPlatformError(error) || !MESSAGE_GONE.has(error.data.error)) throw error;
+      }
+    }
+
+    // Otherwise post it, and return where it went.
+    const posted = await this.#client.chat.postMessage({
+      channel: this.#options.channel,
+      text: message.text,
+      blocks,
+      unfurl_links: false,
+    });
+    if (!posted.channel || !posted.ts)
+      throw new Error('Slack accepted the message but returned no channel or ts');
+    return { channel: posted.channel, ts: posted.ts };
+  }
+
+  /**
+   * Tells the voter, and nobody else, e.g. why their vote did not count: through the
+   * interaction's `response_url` when there is one, else as an ephemeral message.
+   */
+  async replyToVoter(target: VoterReplyTarget, text: string): Promise<void> {
+    const prefixes = this.#options.responseUrlPrefixes ?? DEFAULTS.responseUrlPrefixes;
+    if (target.responseUrl && prefixes.some((prefix) => target.responseUrl!.startsWith(prefix))) {
+      const response = await (this.#options.fetch ?? fetch)(target.responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+      });
+      if (!response.ok) throw new Error(`Slack response_url answered HTTP ${response.status}`);
+      return;
+    }
+    if (!target.channelId) {
+      throw new SlackConfigInvalidError('cannot answer the voter: no allowed response_url and no channel');
+    }
+    await this.#client.chat.postEphemeral({ channel: target.channelId, user: target.userId, text });
+  }
+}
+
+function isPlatformError(error: unknown): error is WebAPIPlatformError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { code?: unknown }).code === ErrorCode.PlatformError
+  );
+}

@@ -1,0 +1,249 @@
+import { z } from 'zod';
+import { registerSecretValue } from './redaction.ts';
+
+/**
+ * Where a secret comes from: a Secrets Manager secret (in AWS) or a plain value (locally).
+ * Read it through `secrets.ts`, which caches Secrets Manager reads.
+ */
+export type SecretSource = { readonly arn: string } | { readonly value: string };
+
+/** The secrets Converge uses, by name. */
+export const SecretName = {
+  GITHUB_WEBHOOK_SECRET: 'githubWebhookSecret',
+  GITHUB_TOKEN: 'githubToken',
+  GITHUB_PRIVATE_KEY: 'githubPrivateKey',
+  SLACK_SIGNING_SECRET: 'slackSigningSecret',
+  SLACK_BOT_TOKEN: 'slackBotToken',
+} as const;
+export type SecretName = (typeof SecretName)[keyof typeof SecretName];
+
+/** The runtime configuration, parsed once from the environment at cold start. */
+export interface Config {
+  readonly region: string;
+  /** Powertools service name; one for all functions so metric dimensions line up. */
+  readonly serviceName: string;
+  readonly logLevel: LogLevel;
+  readonly tableName: string;
+  readonly planQueueUrl: string;
+  readonly executeQueueUrl: string;
+  /** Where templates over 51,200 bytes are uploaded, under {@link Config.artifactPrefix}. */
+  readonly artifactBucket: string;
+  readonly artifactPrefix: string;
+  /** CloudFormation service role passed as `RoleARN`, so functions never hold resource permissions. */
+  readonly cloudFormationRoleArn?: string;
+  /** Roles assumed for stacks in other accounts; empty for single-account use. */
+  readonly targetRoleArns: readonly string[];
+  readonly github: {
+    readonly apiUrl: string;
+    readonly appId?: string;
+    /** Repositories (`owner/name`) accepted from webhooks; empty accepts any the hook is on. */
+    readonly repositories: readonly string[];
+  };
+  readonly slack: { readonly apiUrl: string; readonly channel?: string };
+  /** How long an approval request stays open before it EXPIRES. */
+  readonly approvalTtlSeconds: number;
+  /** Branches whose pushes deploy. */
+  readonly trackedBranches: readonly string[];
+  /** Each secret that is configured, by name; an absent one is not used by this deployment. */
+  readonly secrets: Readonly<Partial<Record<SecretName, SecretSource>>>;
+}
+
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The configuration is missing or malformed; the message lists every problem at once. */
+export class ConfigInvalidError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Converge configuration is invalid:\n- ${problems.join('\n- ')}`);
+    this.name = 'ConfigInvalidError';
+    this.problems = problems;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const nonEmpty = z.string().trim().min(1);
+const url = z.url({ protocol: /^https?$/ });
+const list = z
+  .string()
+  .transform((s) => s.split(',').map((item) => item.trim()))
+  .transform((items) => items.filter((item) => item.length > 0));
+const arn = z.string().regex(/^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/, 'must be an ARN');
+
+interface Setting {
+  readonly schema: z.ZodType;
+  readonly hint: string;
+  readonly required?: boolean;
+}
+
+/** Every `CONVERGE_*` key Converge reads; any other `CONVERGE_*` key is rejected as a typo. */
+const SETTINGS = {
+  CONVERGE_TABLE_NAME: { schema: nonEmpty, hint: 'the DynamoDB table name', required: true },
+  CONVERGE_PLAN_QUEUE_URL: { schema: url, hint: 'the URL of the plan.fifo queue', required: true },
+  CONVERGE_EXECUTE_QUEUE_URL: { schema: url, hint: 'the URL of the execute.fifo queue', required: true },
+  CONVERGE_ARTIFACT_BUCKET: { schema: nonEmpty, hint: 'the artifact bucket name', required: true },
+  CONVERGE_ARTIFACT_PREFIX: { schema: nonEmpty, hint: 'a key prefix such as templates/' },
+  CONVERGE_CFN_ROLE_ARN: { schema: arn, hint: 'the CloudFormation service role ARN' },
+  CONVERGE_TARGET_ROLE_ARNS: { schema: list.pipe(z.array(arn)), hint: 'comma-separated role ARNs' },
+  CONVERGE_GITHUB_API_URL: { schema: url, hint: 'e.g. https://api.github.com' },
+  CONVERGE_GITHUB_APP_ID: { schema: z.string().regex(/^\d+$/, 'must be digits'), hint: 'the numeric App id' },
+  CONVERGE_GITHUB_REPOSITORIES: {
+    schema: list.pipe(z.array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name'))),
+    hint: 'comma-separated owner/name',
+  },
+  CONVERGE_SLACK_API_URL: { schema: url, hint: 'e.g. https://slack.com/api/' },
+  CONVERGE_SLACK_CHANNEL: { schema: nonEmpty, hint: 'the channel id for approval requests' },
+  CONVERGE_APPROVAL_TTL_SECONDS: {
+    schema: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86_400),
+    hint: 'whole seconds between 60 and 2592000',
+  },
+  CONVERGE_TRACKED_BRANCHES: { schema: list.pipe(z.array(nonEmpty).min(1)), hint: 'e.g. main,release' },
+  CONVERGE_GITHUB_WEBHOOK_SECRET_ARN: { schema: arn, hint: 'a Secrets Manager secret ARN' },
+  CONVERGE_GITHUB_WEBHOOK_SECRET: { schema: nonEmpty, hint: 'the webhook secret (local use)' },
+  CONVERGE_GITHUB_TOKEN_SECRET_ARN: { schema: arn, hint: 'a Secrets Manager secret ARN' },
+  CONVERGE_GITHUB_TOKEN: { schema: nonEmpty, hint: 'a GitHub token (local use)' },
+  CONVERGE_GITHUB_PRIVATE_KEY_SECRET_ARN: { schema: arn, hint: 'a Secrets Manager secret ARN' },
+  CONVERGE_GITHUB_PRIVATE_KEY: { schema: nonEmpty, hint: 'the App private key in PEM (local use)' },
+  CONVERGE_SLACK_SIGNING_SECRET_ARN: { schema: arn, hint: 'a Secrets Manager secret ARN' },
+  CONVERGE_SLACK_SIGNING_SECRET: { schema: nonEmpty, hint: 'the Slack signing secret (local use)' },
+  CONVERGE_SLACK_BOT_TOKEN_SECRET_ARN: { schema: arn, hint: 'a Secrets Manager secret ARN' },
+  CONVERGE_SLACK_BOT_TOKEN: { schema: nonEmpty, hint: 'a Slack bot token (local use)' },
+} as const satisfies Record<string, Setting>;
+
+/** The environment variable names Converge reads (for the CDK app and the local host). */
+export type SettingName = keyof typeof SETTINGS;
+export const SETTING_NAMES = Object.keys(SETTINGS) as readonly SettingName[];
+
+/** For each secret, the setting carrying its ARN (AWS) and the one carrying a plain value (local). */
+export const SECRET_SETTINGS: Readonly<Record<SecretName, { arn: SettingName; value: SettingName }>> = {
+  githubWebhookSecret: { arn: 'CONVERGE_GITHUB_WEBHOOK_SECRET_ARN', value: 'CONVERGE_GITHUB_WEBHOOK_SECRET' },
+  githubToken: { arn: 'CONVERGE_GITHUB_TOKEN_SECRET_ARN', value: 'CONVERGE_GITHUB_TOKEN' },
+  githubPrivateKey: { arn: 'CONVERGE_GITHUB_PRIVATE_KEY_SECRET_ARN', value: 'CONVERGE_GITHUB_PRIVATE_KEY' },
+  slackSigningSecret: { arn: 'CONVERGE_SLACK_SIGNING_SECRET_ARN', value: 'CONVERGE_SLACK_SIGNING_SECRET' },
+  slackBotToken: { arn: 'CONVERGE_SLACK_BOT_TOKEN_SECRET_ARN', value: 'CONVERGE_SLACK_BOT_TOKEN' },
+};
+
+const DEFAULT_APPROVAL_TTL_SECONDS = 86_400;
+
+/**
+ * Parses and validates an environment into a {@link Config}. Pure: pass any record.
+ * Throws {@link ConfigInvalidError} naming every missing, malformed or unknown key.
+ *
+ * @example
+ * const config = parseConfig({ AWS_REGION: 'eu-west-1', CONVERGE_TABLE_NAME: 'converge', ... });
+ */
+export function parseConfig(env: Env): Config {
+  const problems: string[] = [];
+  const values: Partial<Record<SettingName, unknown>> = {};
+
+  // Unknown CONVERGE_* keys are typos until proven otherwise.
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('CONVERGE_') && !Object.hasOwn(SETTINGS, key)) {
+      const near = closest(key, SETTING_NAMES);
+      problems.push(`${key} is not a Converge setting${near ? ` (did you mean ${near}?)` : ''}; remove it`);
+    }
+  }
+  // Each known key: required ones present, present ones well-formed.
+  for (const name of SETTING_NAMES) {
+    const setting: Setting = SETTINGS[name];
+    const raw = env[name];
+    if (raw === undefined || raw === '') {
+      if (setting.required) problems.push(`${name} is missing: set it to ${setting.hint}`);
+      continue;
+    }
+    const parsed = setting.schema.safeParse(raw);
+    if (parsed.success) values[name] = parsed.data;
+    else problems.push(`${name} is invalid (${describe(parsed.error)}): set it to ${setting.hint}`);
+  }
+  // A secret comes from one place: an ARN or a local value, not both.
+  const secrets: Partial<Record<SecretName, SecretSource>> = {};
+  for (const [secret, keys] of Object.entries(SECRET_SETTINGS) as [
+    SecretName,
+    (typeof SECRET_SETTINGS)[SecretName],
+  ][]) {
+    const fromArn = values[keys.arn] as string | undefined;
+    const fromValue = values[keys.value] as string | undefined;
+    if (fromArn && fromValue) problems.push(`${keys.arn} and ${keys.value} are both set: keep only one`);
+    else if (fromArn) secrets[secret] = { arn: fromArn };
+    else if (fromValue) {
+      registerSecretValue(fromValue);
+      secrets[secret] = { value: fromValue };
+    }
+  }
+  const logLevel = (env.POWERTOOLS_LOG_LEVEL ?? 'INFO').toUpperCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    problems.push(`POWERTOOLS_LOG_LEVEL is invalid: use one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (!region) problems.push('AWS_REGION is missing: set it to the region Converge runs in, e.g. eu-west-1');
+  if (problems.length > 0) throw new ConfigInvalidError(problems);
+
+  const v = values as Record<SettingName, never>;
+  return {
+    region: region!,
+    serviceName: env.POWERTOOLS_SERVICE_NAME || 'converge',
+    logLevel: logLevel as LogLevel,
+    tableName: v.CONVERGE_TABLE_NAME,
+    planQueueUrl: v.CONVERGE_PLAN_QUEUE_URL,
+    executeQueueUrl: v.CONVERGE_EXECUTE_QUEUE_URL,
+    artifactBucket: v.CONVERGE_ARTIFACT_BUCKET,
+    artifactPrefix: v.CONVERGE_ARTIFACT_PREFIX ?? 'templates/',
+    ...(v.CONVERGE_CFN_ROLE_ARN ? { cloudFormationRoleArn: v.CONVERGE_CFN_ROLE_ARN } : {}),
+    targetRoleArns: v.CONVERGE_TARGET_ROLE_ARNS ?? [],
+    github: {
+      apiUrl: v.CONVERGE_GITHUB_API_URL ?? 'https://api.github.com',
+      ...(v.CONVERGE_GITHUB_APP_ID ? { appId: v.CONVERGE_GITHUB_APP_ID } : {}),
+      repositories: v.CONVERGE_GITHUB_REPOSITORIES ?? [],
+    },
+    slack: {
+      apiUrl: v.CONVERGE_SLACK_API_URL ?? 'https://slack.com/api/',
+      ...(v.CONVERGE_SLACK_CHANNEL ? { channel: v.CONVERGE_SLACK_CHANNEL } : {}),
+    },
+    approvalTtlSeconds: v.CONVERGE_APPROVAL_TTL_SECONDS ?? DEFAULT_APPROVAL_TTL_SECONDS,
+    trackedBranches: v.CONVERGE_TRACKED_BRANCHES ?? ['main'],
+    secrets,
+  };
+}
+
+let loaded: Config | undefined;
+
+/**
+ * The configuration of this process, parsed from `process.env` on first use and cached for
+ * the life of the execution environment. The only place Converge reads `process.env`.
+ */
+export function config(): Config {
+  loaded ??= parseConfig(process.env);
+  return loaded;
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((issue) => issue.message).join('; ');
+}
+
+/** The known key within edit distance 3 of `key`, for "did you mean" hints. */
+function closest(key: string, candidates: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of candidates) {
+    const distance = editDistance(key, name);
+    if (distance <= 3 && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

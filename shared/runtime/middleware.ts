@@ -1,0 +1,93 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { MiddlewareObj, Request } from '@middy/core';
+import { httpErrorAnswer } from './errors.ts';
+import {
+  logger as defaultLogger,
+  metrics as defaultMetrics,
+  tracer as defaultTracer,
+  emitMetric,
+  MetricName,
+} from './observability.ts';
+
+/** Options of {@link standardMiddleware}. */
+export interface StandardMiddlewareOptions {
+  /** The Converge function name (`webhook`, `plan`, ...): the `Function` dimension of `Errors`. */
+  readonly functionName: string;
+  /** The function answers HTTP (Function URL): errors become JSON responses instead of rethrowing. */
+  readonly http?: boolean;
+  /** Replaces the process-wide logger, metrics and tracer (tests). */
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+  readonly tracer?: Tracer;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: middy's own middleware type defaults to any for the result.
+type Middleware = MiddlewareObj<any, any, Error>;
+
+/**
+ * The middy stack every Converge function uses, in order: tracer (X-Ray segment), logger
+ * (Lambda context, keys reset per invocation), metrics (flushed after each invocation,
+ * cold start counted), error accounting (logged, `Errors{Function}` counted unless the client
+ * was at fault) and, for HTTP functions, the error mapper that answers
+ * `{ error: code, message }` with the right status and never a stack trace.
+ *
+ * @example
+ * export const handler = middy(webhookHandler(deps())).use(standardMiddleware({ functionName: 'webhook', http: true }));
+ */
+export function standardMiddleware(options: StandardMiddlewareOptions): Middleware[] {
+  const logger = options.logger ?? defaultLogger;
+  const metrics = options.metrics ?? defaultMetrics;
+  const tracer = options.tracer ?? defaultTracer;
+  const stack: Middleware[] = [
+    captureLambdaHandler(tracer) as Middleware,
+    injectLambdaContext(logger, { resetKeys: true }) as Middleware,
+    logMetrics(metrics, { captureColdStartMetric: true }) as Middleware,
+    errorAccounting(options.functionName, logger, metrics),
+  ];
+  if (options.http) stack.push(httpErrorMapper());
+  return stack;
+}
+
+/**
+ * Logs a failed invocation and counts it as `Errors{Function}`. Client errors (a bad
+ * signature, malformed input) are logged as warnings and not counted: they are the
+ * caller's fault, and `WebhooksRejected` counts the interesting ones.
+ */
+function errorAccounting(functionName: string, logger: Logger, metrics: Metrics): Middleware {
+  return {
+    name: 'errorAccounting',
+    onError: function countAndLogError(request: Request) {
+      const answer = httpErrorAnswer(request.error, request.context?.awsRequestId);
+      if (answer.clientError) {
+        logger.warn('Request rejected', {
+          error: answer.error,
+          statusCode: answer.statusCode,
+          reason: answer.message,
+        });
+        return;
+      }
+      logger.error('Invocation failed', request.error as Error);
+      emitMetric(MetricName.ERRORS, 1, { Function: functionName }, metrics);
+    },
+  };
+}
+
+/** Turns the error into a JSON answer; runs first on error, so the others see the error still set. */
+function httpErrorMapper(): Middleware {
+  return {
+    name: 'httpErrorMapper',
+    onError: function answerWithJsonError(request: Request) {
+      const answer = httpErrorAnswer(request.error, request.context?.awsRequestId);
+      request.response = {
+        statusCode: answer.statusCode,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ error: answer.error, message: answer.message }),
+      };
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { redactingReplacer } from './redaction.ts';
+
+/** The one CloudWatch namespace all Converge metrics go to. */
+export const METRICS_NAMESPACE = 'Converge';
+
+/**
+ * The Powertools service name of every function: metrics carry it as the `service` dimension,
+ * so one name for all functions keeps the dashboard's metric queries to one dimension set.
+ */
+export const DEFAULT_SERVICE_NAME = 'converge';
+
+/**
+ * Every metric Converge emits. The dashboard and alarms in `infra/` use these names, so a
+ * metric is renamed here or nowhere.
+ */
+export const MetricName = {
+  DEPLOYMENTS_STARTED: 'DeploymentsStarted',
+  /** Dimension `Outcome`: the terminal deployment status (SUCCEEDED, FAILED, ...). */
+  DEPLOYMENTS_FINISHED: 'DeploymentsFinished',
+  /** Seconds from the commit to the deployment reaching SUCCEEDED. */
+  LEAD_TIME_SECONDS: 'LeadTimeSeconds',
+  /** Seconds from the approval request to the decision. */
+  APPROVAL_WAIT_SECONDS: 'ApprovalWaitSeconds',
+  CHANGE_SET_CREATION_SECONDS: 'ChangeSetCreationSeconds',
+  DRIFT_DETECTED: 'DriftDetected',
+  DRIFT_REVERTED: 'DriftReverted',
+  /** Dimension `Reason`: why a webhook got a 4xx (bad signature, unknown event, ...). */
+  WEBHOOKS_REJECTED: 'WebhooksRejected',
+  /** Dimension `Function`: unexpected failures (not client errors). */
+  ERRORS: 'Errors',
+} as const;
+export type MetricName = (typeof MetricName)[keyof typeof MetricName];
+
+/** Metric dimensions beyond Powertools' `service`. */
+export const MetricDimension = { OUTCOME: 'Outcome', REASON: 'Reason', FUNCTION: 'Function' } as const;
+export type MetricDimension = (typeof MetricDimension)[keyof typeof MetricDimension];
+
+const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = {
+  DeploymentsStarted: MetricUnit.Count,
+  DeploymentsFinished: MetricUnit.Count,
+  LeadTimeSeconds: MetricUnit.Seconds,
+  ApprovalWaitSeconds: MetricUnit.Seconds,
+  ChangeSetCreationSeconds: MetricUnit.Seconds,
+  DriftDetected: MetricUnit.Count,
+  DriftReverted: MetricUnit.Count,
+  WebhooksRejected: MetricUnit.Count,
+  Errors: MetricUnit.Count,
+};
+
+/** Options for {@link createLogger}; the log level defaults to `POWERTOOLS_LOG_LEVEL`. */
+export interface LoggerOptions {
+  readonly serviceName?: string;
+  readonly logLevel?: string;
+}
+
+/**
+ * A Powertools logger printing structured JSON through the redacting replacer, so no
+ * secret, token or signature header reaches the logs (see `redaction.ts`).
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  return new Logger({
+    serviceName: options.serviceName ?? DEFAULT_SERVICE_NAME,
+    ...(options.logLevel ? { logLevel: options.logLevel as 'INFO' } : {}),
+    jsonReplacerFn: redactingReplacer,
+  });
+}
+
+/** A Powertools metrics emitter writing embedded metric format to the `Converge` namespace. */
+export function createMetrics(options: { serviceName?: string } = {}): Metrics {
+  return new Metrics({
+    namespace: METRICS_NAMESPACE,
+    serviceName: options.serviceName ?? DEFAULT_SERVICE_NAME,
+  });
+}
+
+/** The process-wide logger; handlers and adapters log through it. */
+export const logger: Logger = createLogger();
+/** The process-wide metrics; `standardMiddleware` flushes them after each invocation. */
+export const metrics: Metrics = createMetrics();
+/**
+ * The process-wide tracer (X-Ray). Wrap SDK clients in the composition root with
+ * `tracer.captureAWSv3Client(client)`. Outside Lambda it is disabled and costs nothing.
+ */
+export const tracer: Tracer = new Tracer({ serviceName: DEFAULT_SERVICE_NAME });
+
+/** What a log line is about; each key is optional so a handler appends what it knows. */
+export interface DeploymentKeys {
+  readonly deploymentId?: string;
+  readonly stack?: string;
+  readonly revision?: string;
+}
+
+/**
+ * Appends `deploymentId`, `stack` and `revision` to every later log line of this invocation.
+ * `standardMiddleware` clears them when the invocation ends, so they never leak into the next.
+ *
+ * @example
+ * withDeploymentKeys({ deploymentId: deployment.id, stack: deployment.stack.name, revision });
+ */
+export function withDeploymentKeys(keys: DeploymentKeys, log: Logger = logger): void {
+  const defined = Object.fromEntries(Object.entries(keys).filter(([, value]) => value !== undefined));
+  log.appendKeys(defined);
+}
+
+/**
+ * Emits one metric now. With a dimension it is emitted on its own (a single-metric EMF
+ * record) so that the dimension applies to it alone; without, it joins the invocation's batch.
+ *
+ * @example
+ * emitMetric(MetricName.DEPLOYMENTS_FINISHED, 1, { Outcome: 'SUCCEEDED' });
+ */
+export function emitMetric(
+  name: MetricName,
+  value: number,
+  dimensions: Partial<Record<MetricDimension, string>> = {},
+  target: Metrics = metrics,
+): void {
+  const entries = Object.entries(dimensions).filter(([, v]) => v !== undefined) as [string, string][];
+  if (entries.length === 0) {
+    target.addMetric(name, UNITS[name], value);
+    return;
+  }
+  const single = target.singleMetric();
+  for (const [key, v] of entries) single.addDimension(key, v);
+  single.addMetric(name, UNITS[name], value);
+}

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { buildApprovalMessage } from '../../../../shared/adapters/slack/build-approval-message.ts';
+import type { SlackBlock } from '../../../../shared/adapters/slack/slack-blocks.ts';
+import { DeploymentStatus } from '../../../../shared/domain/deployment/deployment-status.ts';
+import { deploymentFixture } from '../../../support/deployment-fixture.ts';
+
+/** All the text a person sees in the blocks, one string. */
+function visibleText(blocks: readonly SlackBlock[]): string {
+  return JSON.stringify(blocks);
+}
+
+function actions(blocks: readonly SlackBlock[]) {
+  return blocks.find((block) => block.type === 'actions');
+}
+
+describe('buildApprovalMessage', () => {
+  it('links the short revision to the commit', () => {
+    const { blocks } = buildApprovalMessage(deploymentFixture(), { event: 'approval requested' });
+    expect(visibleText(blocks)).toContain(
+      '<https://github.com/acme/infra/commit/6113728f27ae82c7b1a177c8d03f9e96e0adf246|6113728>',
+    );
+  });
+
+  it('links to GitHub Enterprise Server when given its address', () => {
+    const { blocks } = buildApprovalMessage(
+      deploymentFixture(),
+      { event: 'x' },
+      { webUrl: 'https://git.acme.test/' },
+    );
+    expect(visibleText(blocks)).toContain('<https://git.acme.test/acme/infra/commit/6113728f');
+  });
+
+  it('names the stack, region and author', () => {
+    const text = visibleText(buildApprovalMessage(deploymentFixture(), { event: 'x' }).blocks);
+    expect(text).toContain('network-prod (eu-west-1)');
+    expect(text).toContain('*Author*\\nalice');
+  });
+
+  it('counts adds, modifies, removes, replacements and IAM changes', () => {
+    const text = visibleText(buildApprovalMessage(deploymentFixture(), { event: 'x' }).blocks);
+    expect(text).toContain('2 to add · 1 to modify · 1 to remove · 1 replaced · 1 IAM / security');
+    expect(text).toContain('risk: *dangerous*');
+  });
+
+  it.each([
+    ['removals', '*Removed*\\n• `OldQueue` AWS::SQS::Queue (Remove)'],
+    ['replacements', '*Replaced*\\n• `Bucket` AWS::S3::Bucket (Modify)'],
+    ['IAM changes', '*IAM / security*\\n• `DeployRole` AWS::IAM::Role (Modify)'],
+  ])('calls out %s', (_case, expected) => {
+    expect(visibleText(buildApprovalMessage(deploymentFixture(), { event: 'x' }).blocks)).toContain(expected);
+  });
+
+  it('offers Approve and Reject carrying the deployment and change set while awaiting approval', () => {
+    const deployment = deploymentFixture();
+    const block = actions(buildApprovalMessage(deployment, { event: 'approval requested' }).blocks);
+    if (block?.type !== 'actions') throw new Error('no buttons');
+    expect(block.elements.map((e) => e.action_id)).toEqual(['approve', 'reject']);
+    expect(JSON.parse(block.elements[0]!.value)).toEqual({
+      deploymentId: deployment.id,
+      changeSetId: deployment.changeSet!.id,
+    });
+  });
+
+  it.each(Object.values(DeploymentStatus).filter((status) => status !== DeploymentStatus.AWAITING_APPROVAL))(
+    'shows no buttons once the deployment is %s',
+    (status) => {
+      expect(
+        actions(buildApprovalMessage(deploymentFixture({ status }), { event: 'x' }).blocks),
+      ).toBeUndefined();
+    },
+  );
+
+  it('gives the buttons a block id that changes with each version of the deployment', () => {
+    const blockId = (version: number) => {
+      const block = actions(buildApprovalMessage(deploymentFixture({ version }), { event: 'x' }).blocks);
+      return block?.type === 'actions' ? block.block_id : undefined;
+    };
+    expect(blockId(2)).toBe('vote:dep-01HZX:2');
+    expect(blockId(3)).not.toBe(blockId(2));
+  });
+
+  it('shows no buttons when the caller says nobody can act', () => {
+    const { blocks } = buildApprovalMessage(deploymentFixture(), { event: 'x', awaitingApproval: false });
+    expect(actions(blocks)).toBeUndefined();
+  });
+
+  it('shows no buttons on a preview', () => {
+    expect(
+      actions(buildApprovalMessage(deploymentFixture({ kind: 'preview' }), { event: 'x' }).blocks),
+    ).toBeUndefined();
+  });
+
+  it('states the status, the event and the reason', () => {
+    const deployment = deploymentFixture({
+      status: 'FAILED',
+      reason: { code: 'EXECUTE_FAILED', message: 'Bucket: Resource handler returned message: Access Denied' },
+    });
+    const text = visibleText(buildApprovalMessage(deployment, { event: 'rolled back' }).blocks);
+    expect(text).toContain(':x: Failed (rolled back) · rolled back · Bucket: Resource handler');
+  });
+
+  it('shows what drifted when the deployment reverts drift', () => {
+    const deployment = deploymentFixture({ kind: 'revert-drift' });
+    const text = visibleText(
+      buildApprovalMessage(deployment, {
+        event: 'drift found',
+        drift: [
+          {
+            logicalId: 'Queue',
+            resourceType: 'AWS::SQS::Queue',
+            status: 'MODIFIED',
+            differences: [{ path: '/VisibilityTimeout', expected: '30', actual: '60', type: 'NOT_EQUAL' }],
+          },
+        ],
+      }).blocks,
+    );
+    expect(text).toContain('*Drift to revert*');
+    expect(text).toContain('`/VisibilityTimeout` expected 30, actual 60');
+  });
+
+  it('escapes Slack control characters in text from the repository', () => {
+    const deployment = deploymentFixture({ author: '<!channel> & co' });
+    const text = visibleText(
+      buildApprovalMessage(deployment, { event: 'x', commitMessage: 'fix <b>\nbody' }).blocks,
+    );
+    expect(text).toContain('&lt;!channel&gt; &amp; co');
+    expect(text).toContain('> fix &lt;b&gt;');
+    expect(text).not.toContain('body');
+  });
+
+  it('lists at most maxListed resources per call-out', () => {
+    const base = deploymentFixture();
+    const removals = Array.from({ length: 25 }, (_, i) => ({
+      logicalId: `Queue${i}`,
+      resourceType: 'AWS::SQS::Queue',
+      action: 'Remove' as const,
+      replacement: 'False' as const,
+      properties: [],
+      flags: ['removal'],
+    }));
+    const deployment = deploymentFixture({
+      changeSet: { ...base.changeSet!, summary: { ...base.changeSet!.summary!, changes: removals } },
+    });
+    const text = visibleText(buildApprovalMessage(deployment, { event: 'x' }, { maxListed: 10 }).blocks);
+    expect(text).toContain('`Queue9`');
+    expect(text).not.toContain('`Queue10`');
+    expect(text).toContain('…and 15 more');
+  });
+
+  it('gives a plain-text fallback for notifications', () => {
+    expect(buildApprovalMessage(deploymentFixture(), { event: 'x' }).text).toBe(
+      'network-prod @ 6113728: Awaiting approval',
+    );
+  });
+});
