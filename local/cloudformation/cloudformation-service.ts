@@ -7,28 +7,22 @@ import {
   type ServiceOutput,
 } from '../cloud/service.ts';
 import type { EmulatorState } from './emulator-state.ts';
-import {
-  createChangeSet,
-  deleteChangeSet,
-  describeChangeSet,
-  executeChangeSet,
-  listChangeSets,
-} from './operations/change-set-operations.ts';
-import {
-  describeStackDriftDetectionStatus,
-  describeStackResourceDrifts,
-  detectStackDriftOperation,
-} from './operations/drift-operations.ts';
-import {
-  deleteStack,
-  describeStackEvents,
-  describeStackResources,
-  describeStacks,
-  getTemplate,
-  listStackResources,
-  listStacks,
-  validateTemplate,
-} from './operations/stack-operations.ts';
+import { createChangeSet } from './operations/create-change-set.ts';
+import { deleteChangeSet } from './operations/delete-change-set.ts';
+import { deleteStack } from './operations/delete-stack.ts';
+import { describeChangeSet } from './operations/describe-change-set.ts';
+import { describeStackDriftDetectionStatus } from './operations/describe-stack-drift-detection-status.ts';
+import { describeStackEvents } from './operations/describe-stack-events.ts';
+import { describeStackResourceDrifts } from './operations/describe-stack-resource-drifts.ts';
+import { describeStackResources } from './operations/describe-stack-resources.ts';
+import { describeStacks } from './operations/describe-stacks.ts';
+import { detectStackDriftOperation } from './operations/detect-stack-drift-operation.ts';
+import { executeChangeSet } from './operations/execute-change-set.ts';
+import { getTemplate } from './operations/get-template.ts';
+import { listChangeSets } from './operations/list-change-sets.ts';
+import { listStackResources } from './operations/list-stack-resources.ts';
+import { listStacks } from './operations/list-stacks.ts';
+import { validateTemplate } from './operations/validate-template.ts';
 
 type Operation = (
   state: EmulatorState,
