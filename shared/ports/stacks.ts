@@ -23,6 +23,11 @@ export interface Stacks {
   detectDrift(stack: StackRef): Promise<string>;
   driftDetectionStatus(stack: StackRef, detectionId: string): Promise<DriftDetectionState>;
   resourceDrifts(stack: StackRef): Promise<readonly ResourceDrift[]>;
+  /**
+   * The stack's resources (ListStackResources), so a drift report lists the resources drift
+   * detection left out as NOT_CHECKED; without it the report shows only what detection returned.
+   */
+  listResources?(stack: StackRef): Promise<readonly StackResourceSummary[]>;
 }
 
 export interface LiveStack {
@@ -71,6 +76,12 @@ export interface ResourceFailure {
   readonly status: string;
   readonly reason: string;
   readonly at: string;
+}
+
+export interface StackResourceSummary {
+  readonly logicalId: string;
+  readonly physicalId?: string;
+  readonly resourceType: string;
 }
 
 export interface DriftDetectionState {

@@ -60,6 +60,8 @@ export interface Store {
   listApprovals(deploymentId: string): Promise<readonly Approval[]>;
 
   getStackState(stackKey: string): Promise<StackState | undefined>;
+  /** Every stack Converge has state for (the drift sweep's stack list), in stack-key order. */
+  listStackStates(): Promise<readonly StackState[]>;
   /**
    * Records the newest deployment planned for a stack; never moves backwards. Deployments
    * are ordered by id, so `deploymentId` must be a sortable id (`sortableId` in

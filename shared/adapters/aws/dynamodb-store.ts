@@ -228,6 +228,20 @@ export class DynamoDbStore implements Store {
     return item ? fromStackItem(item) : undefined;
   }
 
+  /**
+   * Scans for stack items (`type = stack`): the table has no index of stacks, and the drift
+   * sweep that calls this runs a few times a day, so reading the table then is cheaper than an
+   * index written on every state change.
+   */
+  async listStackStates(): Promise<readonly StackState[]> {
+    const items = await this.#table.scan({
+      FilterExpression: '#type = :stackType',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ':stackType': 'stack' },
+    });
+    return items.map(fromStackItem).sort((a, b) => (a.stackKey < b.stackKey ? -1 : a.stackKey > b.stackKey ? 1 : 0));
+  }
+
   async recordAttempt(
     stackKey: string,
     revision: string,

@@ -5,6 +5,8 @@ import {
   type PutCommandInput,
   QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -71,6 +73,26 @@ export class DynamoDbTable {
       start = page.LastEvaluatedKey;
     } while (start && (limit === undefined || items.length < limit));
     return items.slice(0, limit);
+  }
+
+  /** Every page of a consistent scan (for rare whole-table reads such as the drift sweep's stack list). */
+  async scan(input: Omit<ScanCommandInput, 'TableName'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#client.send(
+        new ScanCommand({
+          ...input,
+          TableName: this.name,
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+          ...(this.#pageSize ? { Limit: this.#pageSize } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
   }
 
   /** A put that returns false, writing nothing, when its condition is false. */

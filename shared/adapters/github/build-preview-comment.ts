@@ -1,3 +1,4 @@
+import { isSecurityFlag } from '../../domain/change-set/change-flag.ts';
 import type { Deployment } from '../../domain/deployment/deployment.ts';
 import type { NotificationContext } from '../../ports/notifier.ts';
 import { checkRunState } from './commit-check.ts';
@@ -54,9 +55,7 @@ export function buildPreviewComment(
         '| --- | --- | --- | --- | --- |',
       );
       for (const change of summary.changes.slice(0, MAX_ROWS)) {
-        const notes = change.flags.map((flag) =>
-          flag === 'iam' || flag === 'security' ? `**${flag}**` : flag,
-        );
+        const notes = change.flags.map((flag) => (isSecurityFlag(flag) ? `**${flag}**` : flag));
         const replacement =
           change.replacement === 'True' ? '**yes**' : change.replacement === 'Conditional' ? 'maybe' : '';
         lines.push(

@@ -159,6 +159,10 @@ export class MemoryStore implements Store {
     return state && copy(state);
   }
 
+  async listStackStates(): Promise<readonly StackState[]> {
+    return [...this.#stacks.values()].sort((a, b) => compare(a.stackKey, b.stackKey)).map(copy);
+  }
+
   async recordAttempt(
     stackKey: string,
     revision: string,

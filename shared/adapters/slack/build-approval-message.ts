@@ -1,3 +1,4 @@
+import { isSecurityFlag } from '../../domain/change-set/change-flag.ts';
 import type { ResourceChangeSummary } from '../../domain/change-set/change-set-summary.ts';
 import { type Deployment, DeploymentKind } from '../../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
@@ -86,6 +87,8 @@ export function buildApprovalMessage(
     const counts = [`${summary.add} to add`, `${summary.modify} to modify`, `${summary.remove} to remove`];
     if (summary.replace > 0) counts.push(`${summary.replace} replaced`);
     if (summary.conditionalReplace > 0) counts.push(`${summary.conditionalReplace} maybe replaced`);
+    if (summary.import) counts.push(`${summary.import} imported`);
+    if (summary.dynamic) counts.push(`${summary.dynamic} decided at execution`);
     if (summary.security > 0) counts.push(`${summary.security} IAM / security`);
     blocks.push({
       type: 'section',
@@ -144,7 +147,7 @@ function showsButtons(deployment: Deployment, context: NotificationContext): boo
 }
 
 function isSecurityChange(change: ResourceChangeSummary): boolean {
-  return change.flags.some((flag) => flag === 'iam' || flag === 'security');
+  return change.flags.some(isSecurityFlag);
 }
 
 function callout(

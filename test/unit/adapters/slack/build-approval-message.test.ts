@@ -128,6 +128,24 @@ describe('buildApprovalMessage', () => {
     expect(text).not.toContain('body');
   });
 
+  it('calls out network security changes as security changes', () => {
+    const base = deploymentFixture();
+    const rule = {
+      logicalId: 'WebIngress',
+      resourceType: 'AWS::EC2::SecurityGroupIngress',
+      action: 'Add' as const,
+      replacement: 'False' as const,
+      properties: [],
+      flags: ['network-security'],
+    };
+    const deployment = deploymentFixture({
+      changeSet: { ...base.changeSet!, summary: { ...base.changeSet!.summary!, changes: [rule] } },
+    });
+    expect(visibleText(buildApprovalMessage(deployment, { event: 'x' }).blocks)).toContain(
+      '*IAM / security*\\n• `WebIngress` AWS::EC2::SecurityGroupIngress (Add)',
+    );
+  });
+
   it('lists at most maxListed resources per call-out', () => {
     const base = deploymentFixture();
     const removals = Array.from({ length: 25 }, (_, i) => ({
