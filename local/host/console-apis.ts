@@ -28,6 +28,7 @@ export function consoleApis(options: {
   readonly approveHint: (approval: ShownApproval) => readonly string[];
 }) {
   const approvals = new Map<string, ShownApproval>();
+  const checkNames = new Map<string, string>();
   let ts = Math.floor(Date.now() / 1000);
   let nextId = 1;
   const say = (lines: readonly string[]) => options.print(lines.map((line) => `  ${line}`).join('\n'));

@@ -32,6 +32,8 @@ export interface HostOptions {
   readonly secrets: HostSecrets;
   /** Slack Web API base URL (ending in `/`); the console stand-in when omitted. */
   readonly slackApiUrl?: string;
+  /** The Slack channel approval requests go to. */
+  readonly slackChannel?: string;
   /** GitHub REST API base URL; the console stand-in when omitted. */
   readonly githubApiUrl?: string;
   readonly visibilityTimeoutMs?: number;
@@ -153,7 +155,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         },
         repositories: options.repositories,
         slackApiUrl: options.slackApiUrl ?? `${url}/local/slack/api/`,
-        slackChannel: SLACK_CHANNEL,
+        slackChannel: options.slackChannel ?? SLACK_CHANNEL,
         githubApiUrl: options.githubApiUrl ?? `${url}/local/github`,
         secrets: options.secrets,
         logLevel: options.logLevel ?? 'WARN',
