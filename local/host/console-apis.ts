@@ -67,9 +67,10 @@ export function consoleApis(options: {
         return { status: 200, body: path.endsWith('/check-runs') ? { total_count: 0, check_runs: [] } : [] };
       if (method === 'DELETE') return { status: 204 };
       if (path.includes('/check-runs')) {
-        say([
-          `[github check] ${String(body.name ?? '')}: ${String(body.conclusion ?? body.status ?? '')} ${title(body)}`,
-        ]);
+        const runId = /\/check-runs\/(\d+)$/.exec(path)?.[1];
+        const name = String(body.name ?? (runId ? checkNames.get(runId) : undefined) ?? '');
+        if (method === 'POST') checkNames.set(String(id), name);
+        say([`[github check] ${name}: ${String(body.conclusion ?? body.status ?? '')} ${title(body)}`]);
         return {
           status: method === 'POST' ? 201 : 200,
           body: { id, ...body, html_url: `https://github.com/checks/${id}` },
