@@ -40,6 +40,11 @@ export interface Config {
     readonly repositories: readonly string[];
   };
   readonly slack: { readonly apiUrl: string; readonly channel?: string };
+  /**
+   * Repositories read with `git` instead of the GitHub API, by name (`owner/name` → a local path
+   * or a git URL); empty reads every repository through GitHub.
+   */
+  readonly gitRepositories: Readonly<Record<string, string>>;
   /** How long an approval request stays open before it EXPIRES. */
   readonly approvalTtlSeconds: number;
   /** Drift detections a sweep runs at once (CloudFormation limits concurrent detections). */
@@ -93,6 +98,17 @@ const SETTINGS = {
   CONVERGE_GITHUB_REPOSITORIES: {
     schema: list.pipe(z.array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name'))),
     hint: 'comma-separated owner/name',
+  },
+  CONVERGE_GIT_REPOSITORIES: {
+    schema: list.pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^[\w.-]+\/[\w.-]+=\S+$/, 'each entry must be owner/name=location')
+          .transform((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+      ),
+    ),
+    hint: 'comma-separated owner/name=location, the location a local path or a git URL',
   },
   CONVERGE_SLACK_API_URL: { schema: url, hint: 'e.g. https://slack.com/api/' },
   CONVERGE_SLACK_CHANNEL: { schema: nonEmpty, hint: 'the channel id for approval requests' },
@@ -211,6 +227,7 @@ export function parseConfig(env: Env): Config {
       apiUrl: v.CONVERGE_SLACK_API_URL ?? 'https://slack.com/api/',
       ...(v.CONVERGE_SLACK_CHANNEL ? { channel: v.CONVERGE_SLACK_CHANNEL } : {}),
     },
+    gitRepositories: Object.fromEntries(v.CONVERGE_GIT_REPOSITORIES ?? []),
     approvalTtlSeconds: v.CONVERGE_APPROVAL_TTL_SECONDS ?? DEFAULT_APPROVAL_TTL_SECONDS,
     driftMaxConcurrency: v.CONVERGE_DRIFT_MAX_CONCURRENCY ?? DEFAULT_DRIFT_MAX_CONCURRENCY,
     trackedBranches: v.CONVERGE_TRACKED_BRANCHES ?? ['main'],

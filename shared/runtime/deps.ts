@@ -3,6 +3,7 @@ import { DynamoDbDriftStore } from '../adapters/aws/dynamodb-drift-store.ts';
 import { DynamoDbStore } from '../adapters/aws/dynamodb-store.ts';
 import { S3Artifacts } from '../adapters/aws/s3-artifacts.ts';
 import { SqsQueue } from '../adapters/aws/sqs-queue.ts';
+import { GitSource } from '../adapters/git/git-source.ts';
 import { createOctokit, type GithubClient } from '../adapters/github/create-octokit.ts';
 import { GithubNotifier } from '../adapters/github/github-notifier.ts';
 import { GithubSource } from '../adapters/github/github-source.ts';
@@ -103,7 +104,11 @@ export function composeDeps(readConfig: () => Config): Deps {
         prefix: settings().artifactPrefix,
         region: settings().region,
       }),
-    source: () => delegatingSource(githubSource),
+    // Repositories named in CONVERGE_GIT_REPOSITORIES are read with git (a mirror, or a local clone).
+    source: () =>
+      Object.keys(settings().gitRepositories).length > 0
+        ? new GitSource({ locations: settings().gitRepositories })
+        : delegatingSource(githubSource),
     pullRequestHead: () => async (repository: string, pullRequest: number) =>
       (await githubSource()).pullRequestHead(repository, pullRequest),
     notifier: () => {

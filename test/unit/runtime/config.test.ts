@@ -55,6 +55,17 @@ describe('parseConfig', () => {
     expect(config.targetRoleArns).toEqual(['arn:aws:iam::210987654321:role/converge-target']);
   });
 
+  it('maps repositories read with git to their locations', () => {
+    const config = parseConfig({
+      ...MINIMAL,
+      CONVERGE_GIT_REPOSITORIES: 'acme/infra=/srv/git/infra, acme/net=https://git.example.com/net.git',
+    });
+    expect(config.gitRepositories).toEqual({
+      'acme/infra': '/srv/git/infra',
+      'acme/net': 'https://git.example.com/net.git',
+    });
+  });
+
   it('names every missing required key', () => {
     const problems = problemsOf({ AWS_REGION: 'eu-west-1' });
     expect(problems).toHaveLength(4);
@@ -87,6 +98,7 @@ describe('parseConfig', () => {
     ['CONVERGE_CFN_ROLE_ARN', 'converge-role'],
     ['CONVERGE_GITHUB_APP_ID', 'my-app'],
     ['CONVERGE_GITHUB_REPOSITORIES', 'just-a-name'],
+    ['CONVERGE_GIT_REPOSITORIES', 'acme/infra'],
     ['CONVERGE_TARGET_ROLE_ARNS', 'arn:aws:iam::123456789012:role/a,nope'],
   ])('rejects a malformed %s (%s)', (key, value) => {
     const problems = problemsOf({ ...MINIMAL, [key]: value });

@@ -1,0 +1,134 @@
+import { rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { DEV_ONLY_VARIABLES, devSettings, parseRepositoryOptions } from '../../local/host/dev-settings.ts';
+import { createExampleRepository, type ExampleRepository } from '../../local/host/example-repository.ts';
+import { signedPushDelivery } from '../../local/host/push-delivery.ts';
+import { startHost } from '../../local/host/start-host.ts';
+
+interface DevCommandOptions {
+  readonly port: string;
+  readonly repo: string[];
+  readonly example?: boolean;
+  readonly region: string;
+}
+
+/**
+ * Registers `converge dev`: runs Converge's functions on this machine against the local cloud
+ * (or `AWS_ENDPOINT_URL`), serving the webhook and Slack Function URLs on 127.0.0.1. With no
+ * `--repo`, or with `--example`, it creates an example infrastructure repository and prints the
+ * signed push that deploys it. Stops everything it started on SIGINT or SIGTERM.
+ *
+ * @example
+ * converge dev --port 3000 --repo acme/infra=../infra
+ */
+export function registerDevCommand(program: Command): Command {
+  return program
+    .command('dev')
+    .description('run Converge locally: the functions, the local cloud, and Function URLs on 127.0.0.1')
+    .option('-p, --port <port>', 'port on 127.0.0.1 for the Function URLs', '3000')
+    .option(
+      '--repo <owner/name=PATH>',
+      'read this GitHub repository from a local git repository (repeatable)',
+      (value: string, all: string[]) => [...all, value],
+      [],
+    )
+    .option('--example', 'create and map an example infrastructure repository (the default without --repo)')
+    .option('--region <region>', 'the AWS Region the functions run in', 'us-east-1')
+    .action(async function runDev(options: DevCommandOptions) {
+      const port = Number(options.port);
+      if (!(Number.isInteger(port) && port > 0 && port < 65536)) {
+        program.error(`--port must be a whole number from 1 to 65535, got '${options.port}'.`);
+      }
+      let repositories: Record<string, string>;
+      try {
+        repositories = Object.fromEntries(
+          Object.entries(parseRepositoryOptions(options.repo)).map(([name, location]) => [
+            name,
+            /^[a-z]+:\/\//.test(location) ? location : resolve(location),
+          ]),
+        );
+      } catch (error) {
+        return program.error((error as Error).message);
+      }
+      const settings = devSettings(process.env);
+      for (const name of DEV_ONLY_VARIABLES) delete process.env[name];
+
+      // The example repository, when asked for or when nothing else is mapped.
+      let example: ExampleRepository | undefined;
+      if (options.example || options.repo.length === 0) {
+        example = await createExampleRepository();
+        repositories[example.repository] = example.dir;
+      }
+
+      console.log('Starting Converge locally (DynamoDB Local needs Java 17)...');
+      const host = await startHost({
+        port,
+        region: options.region,
+        repositories,
+        secrets: settings.secrets,
+        ...(settings.cloudEndpoint ? { cloudEndpoint: settings.cloudEndpoint } : {}),
+        ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
+        ...(settings.slackChannel ? { slackChannel: settings.slackChannel } : {}),
+        ...(settings.githubApiUrl ? { githubApiUrl: settings.githubApiUrl } : {}),
+        delays: { changeSet: 200, resource: 200 },
+      }).catch(async (error: Error) => {
+        if (example) await rm(example.dir, { recursive: true, force: true });
+        return program.error(`Could not start Converge locally: ${error.message}`);
+      });
+
+      console.log(`\nConverge is running at ${host.url}`);
+      console.log(`  POST ${host.url}/webhooks/github   GitHub webhooks (push, pull_request)`);
+      console.log(`  POST ${host.url}/slack/actions     Slack Approve / Reject clicks`);
+      console.log(`  GET  ${host.url}/health`);
+      console.log(`Local cloud: ${host.cloudEndpoint}${host.cloud ? '' : ' (from AWS_ENDPOINT_URL)'}`);
+      console.log(
+        `  aws --endpoint-url ${host.cloudEndpoint} --region ${options.region} cloudformation describe-stacks`,
+      );
+      for (const [name, location] of Object.entries(repositories))
+        console.log(`Repository ${name} → ${location}`);
+      console.log(
+        settings.slackApiUrl
+          ? `Approval requests go to Slack at ${settings.slackApiUrl}`
+          : 'Approval requests are printed here, with the command that approves them.',
+      );
+      if (settings.localDefaults.length > 0) {
+        console.log(
+          `Local only (not secrets, never use them elsewhere): ${settings.localDefaults.join(', ')}`,
+        );
+      }
+
+      let pushFile: string | undefined;
+      if (example) {
+        pushFile = `${example.dir}.push.json`;
+        const delivery = signedPushDelivery(
+          {
+            repository: example.repository,
+            before: '0'.repeat(40),
+            after: example.revision,
+            paths: example.paths,
+          },
+          settings.secrets.webhookSecret,
+        );
+        await writeFile(pushFile, delivery.body);
+        console.log(`\nExample repository: ${example.dir}`);
+        console.log('Send its signed push webhook:');
+        console.log(
+          `  curl -sS -X POST ${host.url}/webhooks/github ${Object.entries(delivery.headers)
+            .map(([name, value]) => `-H '${name}: ${value}'`)
+            .join(' ')} --data-binary @${pushFile}`,
+        );
+      }
+      console.log('\nPress Ctrl+C to stop.');
+
+      const stopOnSignal = async (signal: NodeJS.Signals) => {
+        console.log(`Received ${signal}; stopping the host and the local cloud.`);
+        await host.stop();
+        if (example) await rm(example.dir, { recursive: true, force: true });
+        if (pushFile) await rm(pushFile, { force: true });
+        process.exit(0);
+      };
+      process.once('SIGINT', stopOnSignal);
+      process.once('SIGTERM', stopOnSignal);
+    });
+}

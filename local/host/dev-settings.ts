@@ -1,0 +1,80 @@
+import type { HostSecrets } from './host-environment.ts';
+
+/** What `converge dev` takes from the environment, with first-run defaults. */
+export interface DevSettings {
+  readonly secrets: HostSecrets;
+  readonly slackApiUrl?: string;
+  readonly slackChannel?: string;
+  readonly githubApiUrl?: string;
+  readonly cloudEndpoint?: string;
+  /** The names of the variables left unset, whose local-only defaults are in use. */
+  readonly localDefaults: readonly string[];
+}
+
+/** Defaults for a first run on a laptop: not secrets, and printed as such. */
+const LOCAL_ONLY = {
+  CONVERGE_WEBHOOK_SECRET: 'local-only-webhook-secret',
+  CONVERGE_SLACK_SIGNING_SECRET: 'local-only-slack-signing-secret',
+  SLACK_BOT_TOKEN: 'xoxb-local-only',
+  GITHUB_TOKEN: 'local-only-github-token',
+} as const;
+
+/**
+ * Variables `converge dev` reads that are not Converge settings; the host removes them before
+ * the functions parse their configuration, which refuses unknown `CONVERGE_*` keys.
+ */
+export const DEV_ONLY_VARIABLES = ['CONVERGE_WEBHOOK_SECRET'] as const;
+
+/**
+ * Reads the dev command's settings from an environment: the webhook secret
+ * (`CONVERGE_WEBHOOK_SECRET`), Slack's signing secret (`CONVERGE_SLACK_SIGNING_SECRET`), bot
+ * token (`SLACK_BOT_TOKEN`), API URL (`SLACK_API_URL`) and channel (`CONVERGE_SLACK_CHANNEL`),
+ * GitHub's API URL and token (`GITHUB_API_URL`, `GITHUB_TOKEN`) and an existing cloud endpoint
+ * (`AWS_ENDPOINT_URL`). Unset secrets get local-only defaults, listed in `localDefaults`.
+ *
+ * @example
+ * const settings = devSettings(process.env);
+ */
+export function devSettings(env: Readonly<Record<string, string | undefined>>): DevSettings {
+  const localDefaults: string[] = [];
+  const read = (name: keyof typeof LOCAL_ONLY): string => {
+    const value = env[name]?.trim();
+    if (value) return value;
+    localDefaults.push(name);
+    return LOCAL_ONLY[name];
+  };
+  const optional = (name: string) => env[name]?.trim() || undefined;
+  const slackApiUrl = optional('SLACK_API_URL');
+  const slackChannel = optional('CONVERGE_SLACK_CHANNEL');
+  const githubApiUrl = optional('GITHUB_API_URL');
+  const cloudEndpoint = optional('AWS_ENDPOINT_URL');
+  return {
+    secrets: {
+      webhookSecret: read('CONVERGE_WEBHOOK_SECRET'),
+      slackSigningSecret: read('CONVERGE_SLACK_SIGNING_SECRET'),
+      slackBotToken: read('SLACK_BOT_TOKEN'),
+      githubToken: read('GITHUB_TOKEN'),
+    },
+    ...(slackApiUrl ? { slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/` } : {}),
+    ...(slackChannel ? { slackChannel } : {}),
+    ...(githubApiUrl ? { githubApiUrl } : {}),
+    ...(cloudEndpoint ? { cloudEndpoint } : {}),
+    localDefaults,
+  };
+}
+
+/** `--repo owner/name=PATH` options into a map; throws a message saying what to fix. */
+export function parseRepositoryOptions(values: readonly string[]): Record<string, string> {
+  const repositories: Record<string, string> = {};
+  for (const value of values) {
+    const match = /^([\w.-]+\/[\w.-]+)=(\S+)$/.exec(value);
+    if (!match) {
+      throw new Error(
+        `--repo ${JSON.stringify(value)} is not owner/name=PATH; write it like --repo acme/infra=../infra`,
+      );
+    }
+    if (repositories[match[1]!]) throw new Error(`--repo names ${match[1]} twice; give each repository once`);
+    repositories[match[1]!] = match[2]!;
+  }
+  return repositories;
+}
