@@ -20,8 +20,11 @@ export interface DriftDetectionStatusChangeDetail {
   };
 }
 
+/** Schedules that start a sweep: EventBridge Scheduler's (in AWS) and the local host's. */
+const SCHEDULES = new Set(['Scheduled Event', 'Converge Drift Sweep']);
+
 export type DriftSweepEvent =
-  | EventBridgeEvent<'Scheduled Event', unknown>
+  | EventBridgeEvent<'Scheduled Event' | 'Converge Drift Sweep', unknown>
   | EventBridgeEvent<'CloudFormation Drift Detection Status Change', DriftDetectionStatusChangeDetail>;
 
 export type DriftSweepHandlerResult =
@@ -51,7 +54,7 @@ export function driftSweepHandler(deps: SweepDriftDeps) {
         ...(await driftDetectionChanged(deps, { stackId, detectionId, detectionStatus })),
       };
     }
-    if (event['detail-type'] !== 'Scheduled Event') {
+    if (!SCHEDULES.has(event['detail-type'])) {
       return {
         kind: 'ignored',
         reason: `not a schedule or drift detection event (${String(event['detail-type'])})`,
