@@ -7,6 +7,11 @@ export type Job =
       readonly revision: string;
       readonly stackName: string;
       readonly stackKey: string;
+      /**
+       * When the push (or drift sweep) that asked for this plan was received, in ms since the
+       * epoch: the order of revisions of one stack. A later request always wins.
+       */
+      readonly requestedAt: number;
       readonly pullRequest?: number;
       readonly deliveryId?: string;
       readonly author?: string;

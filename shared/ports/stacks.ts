@@ -10,7 +10,13 @@ export interface Stacks {
   describeStack(stack: StackRef): Promise<LiveStack | undefined>;
   createChangeSet(request: CreateChangeSetRequest): Promise<{ changeSetId: string; stackId: string }>;
   describeChangeSet(stack: StackRef, changeSetId: string): Promise<ChangeSetState>;
+  /** Deletes a change set; one that no longer exists counts as deleted. */
   deleteChangeSet(stack: StackRef, changeSetId: string): Promise<void>;
+  /**
+   * Deletes the stack only while it is REVIEW_IN_PROGRESS (the empty shell a CREATE change set
+   * leaves behind). Returns whether it deleted it; a stack in any other status is never touched.
+   */
+  deleteStackInReview(stack: StackRef): Promise<boolean>;
   executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void>;
   /** Resource failures reported since `since` (ISO 8601), newest first. */
   failedResourceEvents(stack: StackRef, since: string): Promise<readonly ResourceFailure[]>;
@@ -94,4 +100,15 @@ export interface PropertyDifference {
   readonly actual: string;
   /** ADD | REMOVE | NOT_EQUAL */
   readonly type: string;
+}
+
+/** The change set does not exist (never created, deleted, or removed by CloudFormation). */
+export class ChangeSetNotFoundError extends Error {
+  constructor(
+    readonly stackName: string,
+    readonly changeSetId: string,
+  ) {
+    super(`Change set ${changeSetId} of stack ${stackName} does not exist; plan the revision again.`);
+    this.name = 'ChangeSetNotFoundError';
+  }
 }

@@ -2,7 +2,7 @@
  * An approver identity is `<provider>:<id>`: `slack:U0123`, `github:alice`, `cli:alice`.
  * Slack users and GitHub users map onto these through configuration.
  */
-export type ApproverIdentity = `${'slack' | 'github' | 'cli'}:${string}`;
+export type ApproverIdentity = `${'slack' | 'github' | 'cli' | 'policy'}:${string}`;
 
 /** The approval rule a deployment must satisfy, copied from trusted configuration at plan time. */
 export interface ApprovalRequirement {
@@ -26,6 +26,7 @@ export interface Approval {
   readonly approver: ApproverIdentity;
   readonly decision: 'approve' | 'reject';
   readonly at: string;
-  readonly via: 'slack' | 'github' | 'cli';
+  /** `policy`: the trusted approval policy auto-approved a change set it deems safe. */
+  readonly via: 'slack' | 'github' | 'cli' | 'policy';
   readonly comment?: string;
 }

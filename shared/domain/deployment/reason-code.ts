@@ -36,6 +36,18 @@ export const ReasonCode = {
   NEWER_REVISION: 'NewerRevision',
   /** Another execution holds the stack lock. */
   STACK_BUSY: 'StackBusy',
+  /** converge.yaml at the revision does not parse or validate. */
+  CONFIGURATION_INVALID: 'ConfigurationInvalid',
+  /** The stack is not in converge.yaml at the revision. */
+  STACK_NOT_CONFIGURED: 'StackNotConfigured',
+  /** CloudFormation was still computing the change set when Converge stopped waiting. */
+  CHANGE_SET_TIMEOUT: 'ChangeSetTimeout',
+  /** An APPROVED deployment had no approval naming it and its change set: it never executes. */
+  APPROVAL_MISSING: 'ApprovalMissing',
+  /** The stack no longer exists while its deployment was executing. */
+  STACK_DISAPPEARED: 'StackDisappeared',
+  /** The pull request a preview belongs to was closed. */
+  PULL_REQUEST_CLOSED: 'PullRequestClosed',
 } as const;
 export type ReasonCode = (typeof ReasonCode)[keyof typeof ReasonCode];
 

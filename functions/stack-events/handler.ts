@@ -1,0 +1,39 @@
+import middy from '@middy/core';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { deps } from '../../shared/runtime/deps.ts';
+import { standardMiddleware } from '../../shared/runtime/middleware.ts';
+import type { CloseDeps } from '../../shared/use-cases/close-execution.ts';
+import { type FinishResult, finishDeployment } from '../../shared/use-cases/finish-deployment.ts';
+
+/** The `detail` of a "CloudFormation Stack Status Change" event (CloudFormation User Guide, events detail reference). */
+export interface StackStatusChangeDetail {
+  readonly 'stack-id'?: string;
+  readonly 'status-details'?: { readonly status?: string; readonly 'status-reason'?: string };
+  readonly 'client-request-token'?: string;
+}
+
+export type StackStatusChangeEvent = EventBridgeEvent<
+  'CloudFormation Stack Status Change',
+  StackStatusChangeDetail
+>;
+
+/** Closes the executing deployment a CloudFormation stack status event belongs to. */
+export function stackEventsHandler(deps: CloseDeps) {
+  return async function handleStackStatusChange(event: StackStatusChangeEvent): Promise<FinishResult> {
+    const stackId = event.detail?.['stack-id'];
+    const status = event.detail?.['status-details']?.status;
+    if (event['detail-type'] !== 'CloudFormation Stack Status Change' || !stackId || !status) {
+      return { outcome: 'ignored', reason: `not a stack status change (${event['detail-type']})` };
+    }
+    return finishDeployment(deps, {
+      stackId,
+      status,
+      statusReason: event.detail['status-details']?.['status-reason'],
+      clientRequestToken: event.detail['client-request-token'],
+    });
+  };
+}
+
+export const handler = middy(stackEventsHandler(deps())).use(
+  standardMiddleware({ functionName: 'stack-events' }),
+);

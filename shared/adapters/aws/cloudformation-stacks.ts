@@ -1,0 +1,275 @@
+import {
+  AlreadyExistsException,
+  type Change,
+  ChangeSetNotFoundException,
+  CloudFormationClient,
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  type DescribeChangeSetCommandOutput,
+  DescribeStackDriftDetectionStatusCommand,
+  DescribeStackEventsCommand,
+  DescribeStackResourceDriftsCommand,
+  DescribeStacksCommand,
+  DetectStackDriftCommand,
+  ExecuteChangeSetCommand,
+  type Stack,
+  type StackResourceDrift,
+} from '@aws-sdk/client-cloudformation';
+import type { CfnChange } from '../../domain/change-set/change.ts';
+import type { StackRef } from '../../domain/deployment/deployment.ts';
+import {
+  ChangeSetNotFoundError,
+  type ChangeSetState,
+  type CreateChangeSetRequest,
+  type DriftDetectionState,
+  type LiveStack,
+  type ResourceDrift,
+  type ResourceFailure,
+  type Stacks,
+} from '../../ports/stacks.ts';
+
+export interface CloudFormationStacksOptions {
+  /** The client for a Region; by default one real client per Region, endpoint from the SDK's own configuration. */
+  readonly client?: (region: string) => CloudFormationClient;
+  /** How many pages of stack events to read looking for failures (100 events each). */
+  readonly maxEventPages?: number;
+}
+
+const defaults = { maxEventPages: 5 } as const;
+
+/**
+ * The {@link Stacks} port on the AWS SDK's CloudFormation client. The same code runs against AWS
+ * and the local cloud; only the client's endpoint differs (AWS_ENDPOINT_URL_CLOUDFORMATION).
+ *
+ * @example
+ * const stacks = new CloudFormationStacks({ client: (region) => new CloudFormationClient({ region, endpoint }) });
+ */
+export class CloudFormationStacks implements Stacks {
+  readonly #client: (region: string) => CloudFormationClient;
+  readonly #maxEventPages: number;
+
+  constructor(options: CloudFormationStacksOptions = {}) {
+    const clients = new Map<string, CloudFormationClient>();
+    this.#client =
+      options.client ??
+      ((region) => {
+        const client = clients.get(region) ?? new CloudFormationClient({ region });
+        clients.set(region, client);
+        return client;
+      });
+    this.#maxEventPages = options.maxEventPages ?? defaults.maxEventPages;
+  }
+
+  async describeStack(stack: StackRef): Promise<LiveStack | undefined> {
+    const live = await this.#describe(stack);
+    if (!live || live.StackStatus === 'REVIEW_IN_PROGRESS') return undefined;
+    return {
+      stackId: live.StackId ?? stack.stackName,
+      stackName: live.StackName ?? stack.stackName,
+      status: live.StackStatus ?? 'UNKNOWN',
+      statusReason: live.StackStatusReason,
+      tags: Object.fromEntries((live.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
+      lastUpdatedAt: (live.LastUpdatedTime ?? live.CreationTime)?.toISOString(),
+      driftStatus: live.DriftInformation?.StackDriftStatus,
+    };
+  }
+
+  async createChangeSet(request: CreateChangeSetRequest): Promise<{ changeSetId: string; stackId: string }> {
+    const client = this.#client(request.stack.region);
+    try {
+      const created = await client.send(
+        new CreateChangeSetCommand({
+          StackName: request.stack.stackName,
+          ChangeSetName: request.changeSetName,
+          ChangeSetType: request.changeSetType,
+          TemplateBody: request.templateBody,
+          TemplateURL: request.templateUrl,
+          UsePreviousTemplate: request.usePreviousTemplate,
+          Parameters: Object.entries(request.parameters).map(([ParameterKey, ParameterValue]) => ({
+            ParameterKey,
+            ParameterValue,
+          })),
+          Tags: Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value })),
+          Capabilities: [...request.capabilities] as CreateChangeSetCommand['input']['Capabilities'],
+          RoleARN: request.roleArn,
+          Description: request.description,
+          ClientToken: request.clientToken,
+          DeploymentMode: request.deploymentMode,
+        }),
+      );
+      return {
+        changeSetId: created.Id ?? request.changeSetName,
+        stackId: created.StackId ?? request.stack.stackName,
+      };
+    } catch (error) {
+      // A retried plan finds the change set it created before: the same name on the same stack.
+      if (!(error instanceof AlreadyExistsException)) throw error;
+      const existing = await client.send(
+        new DescribeChangeSetCommand({
+          StackName: request.stack.stackName,
+          ChangeSetName: request.changeSetName,
+        }),
+      );
+      return {
+        changeSetId: existing.ChangeSetId ?? request.changeSetName,
+        stackId: existing.StackId ?? request.stack.stackName,
+      };
+    }
+  }
+
+  async describeChangeSet(stack: StackRef, changeSetId: string): Promise<ChangeSetState> {
+    const client = this.#client(stack.region);
+    const changes: CfnChange[] = [];
+    let nextToken: string | undefined;
+    let page: DescribeChangeSetCommandOutput;
+    do {
+      try {
+        page = await client.send(
+          new DescribeChangeSetCommand({
+            StackName: stack.stackName,
+            ChangeSetName: changeSetId,
+            NextToken: nextToken,
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ChangeSetNotFoundException)
+          throw new ChangeSetNotFoundError(stack.stackName, changeSetId);
+        throw error;
+      }
+      changes.push(...((page.Changes ?? []) as Change[] as CfnChange[]));
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return {
+      changeSetId: page.ChangeSetId ?? changeSetId,
+      status: page.Status ?? 'UNKNOWN',
+      statusReason: page.StatusReason,
+      executionStatus: page.ExecutionStatus,
+      changes,
+    };
+  }
+
+  async deleteChangeSet(stack: StackRef, changeSetId: string): Promise<void> {
+    try {
+      await this.#client(stack.region).send(
+        new DeleteChangeSetCommand({ StackName: stack.stackName, ChangeSetName: changeSetId }),
+      );
+    } catch (error) {
+      if (error instanceof ChangeSetNotFoundException || isMissingStack(error)) return;
+      throw error;
+    }
+  }
+
+  async deleteStackInReview(stack: StackRef): Promise<boolean> {
+    const live = await this.#describe(stack);
+    if (live?.StackStatus !== 'REVIEW_IN_PROGRESS' || !live.StackId) return false;
+    // Delete by the unique stack id, so a stack created meanwhile under the same name is never touched.
+    await this.#client(stack.region).send(new DeleteStackCommand({ StackName: live.StackId }));
+    return true;
+  }
+
+  async executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void> {
+    await this.#client(stack.region).send(
+      new ExecuteChangeSetCommand({
+        StackName: stack.stackName,
+        ChangeSetName: changeSetId,
+        ClientRequestToken: clientRequestToken,
+      }),
+    );
+  }
+
+  async failedResourceEvents(stack: StackRef, since: string): Promise<readonly ResourceFailure[]> {
+    const client = this.#client(stack.region);
+    const from = Date.parse(since);
+    const failures: ResourceFailure[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < this.#maxEventPages; page += 1) {
+      const events = await client.send(
+        new DescribeStackEventsCommand({ StackName: stack.stackName, NextToken: nextToken }),
+      );
+      for (const event of events.StackEvents ?? []) {
+        if ((event.Timestamp?.getTime() ?? 0) < from) return failures;
+        const status = event.ResourceStatus ?? '';
+        if (!status.endsWith('_FAILED') || event.LogicalResourceId === stack.stackName) continue;
+        failures.push({
+          logicalId: event.LogicalResourceId ?? '',
+          resourceType: event.ResourceType,
+          status,
+          reason: event.ResourceStatusReason ?? '',
+          at: event.Timestamp?.toISOString() ?? since,
+        });
+      }
+      nextToken = events.NextToken;
+      if (!nextToken) break;
+    }
+    return failures;
+  }
+
+  async detectDrift(stack: StackRef): Promise<string> {
+    const started = await this.#client(stack.region).send(
+      new DetectStackDriftCommand({ StackName: stack.stackName }),
+    );
+    return started.StackDriftDetectionId ?? '';
+  }
+
+  async driftDetectionStatus(stack: StackRef, detectionId: string): Promise<DriftDetectionState> {
+    const status = await this.#client(stack.region).send(
+      new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }),
+    );
+    return {
+      detectionStatus: status.DetectionStatus ?? 'UNKNOWN',
+      stackDriftStatus: status.StackDriftStatus,
+      reason: status.DetectionStatusReason,
+      driftedResources: status.DriftedStackResourceCount,
+    };
+  }
+
+  async resourceDrifts(stack: StackRef): Promise<readonly ResourceDrift[]> {
+    const client = this.#client(stack.region);
+    const drifts: ResourceDrift[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await client.send(
+        new DescribeStackResourceDriftsCommand({ StackName: stack.stackName, NextToken: nextToken }),
+      );
+      drifts.push(...(page.StackResourceDrifts ?? []).map(toResourceDrift));
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return drifts;
+  }
+
+  async #describe(stack: StackRef): Promise<Stack | undefined> {
+    try {
+      const described = await this.#client(stack.region).send(
+        new DescribeStacksCommand({ StackName: stack.stackName }),
+      );
+      return described.Stacks?.[0];
+    } catch (error) {
+      if (isMissingStack(error)) return undefined;
+      throw error;
+    }
+  }
+}
+
+/** DescribeStacks answers a missing stack with a ValidationError "Stack with id … does not exist". */
+function isMissingStack(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ValidationError' && /does not exist/.test(error.message);
+}
+
+function toResourceDrift(drift: StackResourceDrift): ResourceDrift {
+  return {
+    logicalId: drift.LogicalResourceId ?? '',
+    physicalId: drift.PhysicalResourceId,
+    resourceType: drift.ResourceType ?? '',
+    status: drift.StackResourceDriftStatus ?? 'UNKNOWN',
+    differences: (drift.PropertyDifferences ?? []).map((difference) => ({
+      path: difference.PropertyPath ?? '',
+      expected: difference.ExpectedValue ?? '',
+      actual: difference.ActualValue ?? '',
+      type: difference.DifferenceType ?? '',
+    })),
+    expected: drift.ExpectedProperties,
+    actual: drift.ActualProperties,
+  };
+}

@@ -1,0 +1,229 @@
+import type { CfnChange } from '../../domain/change-set/change.ts';
+import type { StackRef } from '../../domain/deployment/deployment.ts';
+import {
+  ChangeSetNotFoundError,
+  type ChangeSetState,
+  type CreateChangeSetRequest,
+  type DriftDetectionState,
+  type LiveStack,
+  type ResourceDrift,
+  type ResourceFailure,
+  type Stacks,
+} from '../../ports/stacks.ts';
+
+/** What the next change set of a stack turns out to be. */
+export type ChangeSetOutcome =
+  | { readonly kind: 'changes'; readonly changes: readonly CfnChange[]; readonly pollsUntilReady?: number }
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'failed'; readonly reason: string }
+  | { readonly kind: 'rejected'; readonly message: string }
+  | { readonly kind: 'never-ready' };
+
+/** CloudFormation's words for an empty change set. */
+export const EMPTY_CHANGE_SET_REASON =
+  "The submitted information didn't contain changes. Submit different information to create a change set.";
+
+interface FakeChangeSet {
+  readonly id: string;
+  readonly name: string;
+  readonly request: CreateChangeSetRequest;
+  readonly outcome: ChangeSetOutcome;
+  polls: number;
+  executionStatus: string;
+}
+
+interface FakeStack {
+  readonly stackId: string;
+  status: string;
+  statusReason?: string;
+  tags: Record<string, string>;
+  readonly changeSets: Map<string, FakeChangeSet>;
+  failures: ResourceFailure[];
+}
+
+const DEFAULT_CHANGE: CfnChange = {
+  Type: 'Resource',
+  ResourceChange: {
+    Action: 'Modify',
+    LogicalResourceId: 'Queue',
+    ResourceType: 'AWS::SQS::Queue',
+    Replacement: 'False',
+    Scope: ['Properties'],
+    Details: [
+      { Target: { Attribute: 'Properties', Name: 'VisibilityTimeout', RequiresRecreation: 'Never' } },
+    ],
+  },
+};
+
+/**
+ * CloudFormation in memory, for unit tests of the use cases: change sets turn out as scripted
+ * (`script`), executions are recorded and finish when the test says so (`finish`).
+ */
+export class MemoryStacks implements Stacks {
+  readonly stacks = new Map<string, FakeStack>();
+  readonly created: CreateChangeSetRequest[] = [];
+  readonly deleted: string[] = [];
+  readonly executed: { stackName: string; changeSetId: string; clientRequestToken: string }[] = [];
+  private readonly scripts = new Map<string, ChangeSetOutcome[]>();
+  private sequence = 0;
+
+  /** The next change sets of `stackName` turn out like `outcomes`, in order; then the default (one safe modification). */
+  script(stackName: string, ...outcomes: ChangeSetOutcome[]): this {
+    this.scripts.set(stackName, [...(this.scripts.get(stackName) ?? []), ...outcomes]);
+    return this;
+  }
+
+  /** Adds an existing stack in a stable status. */
+  existing(stackName: string, status = 'UPDATE_COMPLETE'): this {
+    this.stacks.set(stackName, this.newStack(stackName, status));
+    return this;
+  }
+
+  /** Ends the running operation of a stack; returns the status it ended in. */
+  finish(stackName: string, outcome: 'success' | 'rollback', failures: ResourceFailure[] = []): string {
+    const stack = this.require(stackName);
+    const creating = stack.status.startsWith('CREATE');
+    stack.status =
+      outcome === 'success'
+        ? creating
+          ? 'CREATE_COMPLETE'
+          : 'UPDATE_COMPLETE'
+        : creating
+          ? 'ROLLBACK_COMPLETE'
+          : 'UPDATE_ROLLBACK_COMPLETE';
+    stack.failures = failures;
+    return stack.status;
+  }
+
+  /** The stack's id (ARN-shaped), as CloudFormation events carry it. */
+  stackId(stackName: string): string {
+    return this.require(stackName).stackId;
+  }
+
+  async describeStack(stack: StackRef): Promise<LiveStack | undefined> {
+    const live = this.stacks.get(stack.stackName);
+    if (!live || live.status === 'REVIEW_IN_PROGRESS') return undefined;
+    return {
+      stackId: live.stackId,
+      stackName: stack.stackName,
+      status: live.status,
+      statusReason: live.statusReason,
+      tags: live.tags,
+    };
+  }
+
+  async createChangeSet(request: CreateChangeSetRequest): Promise<{ changeSetId: string; stackId: string }> {
+    const name = request.stack.stackName;
+    const queued = this.scripts.get(name) ?? [];
+    const outcome = queued.shift() ?? { kind: 'changes', changes: [DEFAULT_CHANGE] };
+    if (outcome.kind === 'rejected') throw new Error(outcome.message);
+    let stack = this.stacks.get(name);
+    if (!stack) {
+      if (request.changeSetType !== 'CREATE') throw new Error(`Stack [${name}] does not exist`);
+      stack = this.newStack(name, 'REVIEW_IN_PROGRESS');
+      this.stacks.set(name, stack);
+    }
+    const existing = [...stack.changeSets.values()].find((cs) => cs.name === request.changeSetName);
+    if (existing) return { changeSetId: existing.id, stackId: stack.stackId };
+    this.sequence += 1;
+    const id = `arn:aws:cloudformation:${request.stack.region}:123456789012:changeSet/${request.changeSetName}/${this.sequence}`;
+    stack.changeSets.set(id, {
+      id,
+      name: request.changeSetName,
+      request,
+      outcome,
+      polls: 0,
+      executionStatus: 'UNAVAILABLE',
+    });
+    this.created.push(request);
+    return { changeSetId: id, stackId: stack.stackId };
+  }
+
+  async describeChangeSet(stack: StackRef, changeSetId: string): Promise<ChangeSetState> {
+    const changeSet = this.requireChangeSet(stack, changeSetId);
+    changeSet.polls += 1;
+    const { outcome } = changeSet;
+    if (
+      outcome.kind === 'never-ready' ||
+      (outcome.kind === 'changes' && changeSet.polls <= (outcome.pollsUntilReady ?? 0))
+    ) {
+      return { changeSetId, status: 'CREATE_IN_PROGRESS', executionStatus: 'UNAVAILABLE', changes: [] };
+    }
+    if (outcome.kind === 'empty' || outcome.kind === 'failed') {
+      const statusReason = outcome.kind === 'empty' ? EMPTY_CHANGE_SET_REASON : outcome.reason;
+      return { changeSetId, status: 'FAILED', statusReason, executionStatus: 'UNAVAILABLE', changes: [] };
+    }
+    if (changeSet.executionStatus === 'UNAVAILABLE') changeSet.executionStatus = 'AVAILABLE';
+    const changes = outcome.kind === 'changes' ? outcome.changes : [];
+    return { changeSetId, status: 'CREATE_COMPLETE', executionStatus: changeSet.executionStatus, changes };
+  }
+
+  /** Deletes by id or by name, as CloudFormation does; records the id. */
+  async deleteChangeSet(stack: StackRef, changeSetIdOrName: string): Promise<void> {
+    const live = this.stacks.get(stack.stackName);
+    const found = [...(live?.changeSets.values() ?? [])].find(
+      (cs) => cs.id === changeSetIdOrName || cs.name === changeSetIdOrName,
+    );
+    if (found && live?.changeSets.delete(found.id)) this.deleted.push(found.id);
+  }
+
+  async deleteStackInReview(stack: StackRef): Promise<boolean> {
+    const live = this.stacks.get(stack.stackName);
+    if (live?.status !== 'REVIEW_IN_PROGRESS') return false;
+    this.stacks.delete(stack.stackName);
+    return true;
+  }
+
+  async executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void> {
+    const live = this.require(stack.stackName);
+    const changeSet = this.requireChangeSet(stack, changeSetId);
+    if (changeSet.executionStatus !== 'AVAILABLE') {
+      throw new Error(
+        `ChangeSet [${changeSetId}] cannot be executed in its current status of [${changeSet.executionStatus}]`,
+      );
+    }
+    changeSet.executionStatus = 'EXECUTE_IN_PROGRESS';
+    for (const other of live.changeSets.values()) if (other !== changeSet) other.executionStatus = 'OBSOLETE';
+    live.status = live.status === 'REVIEW_IN_PROGRESS' ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS';
+    this.executed.push({ stackName: stack.stackName, changeSetId, clientRequestToken });
+  }
+
+  async failedResourceEvents(stack: StackRef): Promise<readonly ResourceFailure[]> {
+    return this.stacks.get(stack.stackName)?.failures ?? [];
+  }
+
+  async detectDrift(stack: StackRef): Promise<string> {
+    return `drift-${stack.stackName}`;
+  }
+
+  async driftDetectionStatus(): Promise<DriftDetectionState> {
+    return { detectionStatus: 'DETECTION_COMPLETE', stackDriftStatus: 'IN_SYNC', driftedResources: 0 };
+  }
+
+  async resourceDrifts(): Promise<readonly ResourceDrift[]> {
+    return [];
+  }
+
+  private newStack(stackName: string, status: string): FakeStack {
+    this.sequence += 1;
+    return {
+      stackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${stackName}/${this.sequence}`,
+      status,
+      tags: {},
+      changeSets: new Map(),
+      failures: [],
+    };
+  }
+
+  private require(stackName: string): FakeStack {
+    const stack = this.stacks.get(stackName);
+    if (!stack) throw new Error(`Stack with id ${stackName} does not exist`);
+    return stack;
+  }
+
+  private requireChangeSet(stack: StackRef, changeSetId: string): FakeChangeSet {
+    const changeSet = this.stacks.get(stack.stackName)?.changeSets.get(changeSetId);
+    if (!changeSet) throw new ChangeSetNotFoundError(stack.stackName, changeSetId);
+    return changeSet;
+  }
+}

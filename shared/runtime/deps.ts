@@ -1,0 +1,174 @@
+import { CloudFormationStacks } from '../adapters/aws/cloudformation-stacks.ts';
+import { DynamoDbStore } from '../adapters/aws/dynamodb-store.ts';
+import { S3Artifacts } from '../adapters/aws/s3-artifacts.ts';
+import { SqsQueue } from '../adapters/aws/sqs-queue.ts';
+import { createOctokit, type GithubClient } from '../adapters/github/create-octokit.ts';
+import { GithubNotifier } from '../adapters/github/github-notifier.ts';
+import { GithubSource } from '../adapters/github/github-source.ts';
+import { verifyGithubWebhook } from '../adapters/github/verify-github-webhook.ts';
+import { CompositeNotifier } from '../adapters/notify/composite-notifier.ts';
+import { SlackNotifier } from '../adapters/slack/slack-notifier.ts';
+import { verifySlackRequest } from '../adapters/slack/verify-slack-request.ts';
+import { systemClock } from '../adapters/system/system-clock.ts';
+import type { ApprovalRequirement } from '../domain/approval/approval.ts';
+import type { NotificationChannel, VoterReplies } from '../ports/notifier.ts';
+import type { Source } from '../ports/source.ts';
+import type { DecideApprovalDeps } from '../use-cases/decide-approval.ts';
+import type { ExecuteDeps } from '../use-cases/execute-deployment.ts';
+import type { PlanDeps } from '../use-cases/plan-stack.ts';
+import type { ReceiveWebhookDeps } from '../use-cases/receive-webhook.ts';
+import { type Config, config, SecretName } from './config.ts';
+import { metricsChannel } from './metrics-channel.ts';
+import { createSecrets, type Secrets } from './secrets.ts';
+
+/** Everything any Converge function needs; each handler takes the part it uses. */
+export type Deps = ReceiveWebhookDeps &
+  PlanDeps &
+  ExecuteDeps &
+  DecideApprovalDeps & {
+    readonly verifySlackRequest: (request: {
+      headers: Readonly<Record<string, string | undefined>>;
+      body: string;
+    }) => Promise<void>;
+    readonly voterReplies: VoterReplies;
+    readonly settings: ReceiveWebhookDeps['settings'] & PlanDeps['settings'] & ExecuteDeps['settings'];
+  };
+
+/** How long a stack lock holds without release: longer than any stack operation Converge waits for. */
+const LOCK_LEASE_MS = 3 * 60 * 60_000;
+/** GitHub redelivers a delivery (by hand or by its own retries) within days; remember ids for a week. */
+const DELIVERY_TTL_MS = 7 * 24 * 60 * 60_000;
+
+let built: Deps | undefined;
+
+/**
+ * The composition root: the only place that picks adapters. Built once per execution environment
+ * and lazily, piece by piece, so importing a handler reads no configuration and a function builds
+ * only the clients it uses. Every client's endpoint comes from configuration (the SDK's
+ * AWS_ENDPOINT_URL_* variables, the GitHub and Slack API URLs), so the same wiring runs on AWS and
+ * against the local cloud.
+ *
+ * @example
+ * export const handler = middy(planHandler(deps())).use(standardMiddleware({ functionName: 'plan' }));
+ */
+export function deps(): Deps {
+  built ??= composeDeps(config);
+  return built;
+}
+
+/** Wires the adapters for a configuration; `deps()` calls it once with the process configuration. */
+export function composeDeps(readConfig: () => Config): Deps {
+  const settings = () => readConfig();
+  const secrets = once((): Secrets => createSecrets(settings()));
+  const octokit = once(async (): Promise<GithubClient> => {
+    const token = await secrets().get(SecretName.GITHUB_TOKEN);
+    return createOctokit({ baseUrl: settings().github.apiUrl, auth: { type: 'token', token } });
+  });
+  const githubSource = once(async () => new GithubSource({ octokit: await octokit() }));
+  const slack = once(async () => {
+    const { slack: options } = settings();
+    const token = await secrets().get(SecretName.SLACK_BOT_TOKEN);
+    return new SlackNotifier({ channel: options.channel ?? '', token, slackApiUrl: options.apiUrl });
+  });
+
+  return lazyObject<Deps>({
+    clock: () => systemClock,
+    store: () => new DynamoDbStore({ tableName: settings().tableName }),
+    queue: () =>
+      new SqsQueue({ planQueueUrl: settings().planQueueUrl, executeQueueUrl: settings().executeQueueUrl }),
+    stacks: () => new CloudFormationStacks(),
+    artifacts: () =>
+      new S3Artifacts({
+        bucket: settings().artifactBucket,
+        prefix: settings().artifactPrefix,
+        region: settings().region,
+      }),
+    source: () => delegatingSource(githubSource),
+    pullRequestHead: () => async (repository: string, pullRequest: number) =>
+      (await githubSource()).pullRequestHead(repository, pullRequest),
+    notifier: () => {
+      const channels: NotificationChannel[] = [
+        metricsChannel(),
+        lazyChannel(
+          'github',
+          once(async () => new GithubNotifier({ octokit: await octokit(), commitChecks: 'auto' })),
+        ),
+      ];
+      const { slack: options } = settings();
+      if (options.channel && secrets().has(SecretName.SLACK_BOT_TOKEN))
+        channels.push(lazyChannel('slack', slack));
+      return new CompositeNotifier(channels);
+    },
+    voterReplies: () => ({
+      replyToVoter: async (target, text) => (await slack()).replyToVoter(target, text),
+    }),
+    verify: () => async (request) =>
+      verifyGithubWebhook({ secrets: await secrets().get(SecretName.GITHUB_WEBHOOK_SECRET), ...request }),
+    verifySlackRequest:
+      () =>
+      async ({ headers, body }) =>
+        verifySlackRequest({
+          signingSecret: await secrets().get(SecretName.SLACK_SIGNING_SECRET),
+          timestamp: headers['x-slack-request-timestamp'],
+          signature: headers['x-slack-signature'],
+          body,
+          now: systemClock.now(),
+        }),
+    settings: () => ({
+      defaultApproval: controlPlaneApproval(settings()),
+      defaultRoleArn: settings().cloudFormationRoleArn,
+      lockLeaseMs: LOCK_LEASE_MS,
+      deliveryTtlMs: DELIVERY_TTL_MS,
+      repositories: settings().github.repositories,
+    }),
+  });
+}
+
+/** The approval rule for a stack with no applied (trusted) configuration yet: a person approves. */
+export function controlPlaneApproval(settings: Pick<Config, 'approvalTtlSeconds'>): ApprovalRequirement {
+  return {
+    required: 1,
+    approvers: [],
+    allowSelfApproval: false,
+    autoApprove: 'never',
+    ttlSeconds: settings.approvalTtlSeconds,
+  };
+}
+
+/** A value computed on first call and reused. */
+function once<T>(make: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => {
+    value ??= { v: make() };
+    return value.v;
+  };
+}
+
+/** An object whose properties are built on first read and kept. */
+function lazyObject<T extends object>(factories: { readonly [K in keyof T]: () => T[K] }): T {
+  const target = {} as T;
+  for (const key of Object.keys(factories) as (keyof T)[]) {
+    const get = once(factories[key]);
+    Object.defineProperty(target, key, { enumerable: true, get });
+  }
+  return target;
+}
+
+/** A Source whose GitHub client is made (secrets read) on the first call, not at start-up. */
+function delegatingSource(source: () => Promise<GithubSource>): Source {
+  return {
+    readFile: async (repository, revision, path) => (await source()).readFile(repository, revision, path),
+    changedPaths: async (repository, base, head) => (await source()).changedPaths(repository, base, head),
+    commit: async (repository, revision) => (await source()).commit(repository, revision),
+  };
+}
+
+/** A notification channel made on its first use. */
+function lazyChannel(name: string, make: () => Promise<NotificationChannel>): NotificationChannel {
+  return {
+    name,
+    deploymentChanged: async (deployment, context, previous) =>
+      (await make()).deploymentChanged(deployment, context, previous),
+    pullRequestClosed: async (pullRequest) => (await make()).pullRequestClosed?.(pullRequest),
+  };
+}

@@ -1,0 +1,102 @@
+import type { Approval } from '../domain/approval/approval.ts';
+import { autoApprovalDecision } from '../domain/approval/auto-approval-decision.ts';
+import { type ChangeSetRef, type Deployment, DeploymentKind } from '../domain/deployment/deployment.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Notifier } from '../ports/notifier.ts';
+import type { Queue } from '../ports/queue.ts';
+import type { Stacks } from '../ports/stacks.ts';
+import type { Store } from '../ports/store.ts';
+import { dedupeId } from './deployment-names.ts';
+import { iso, moveDeployment, subjectOf } from './move-deployment.ts';
+import { notify } from './notify.ts';
+import { supersede } from './supersede.ts';
+
+/** The policy's own identity on the approval record it writes when it auto-approves. */
+export const AUTO_APPROVER = 'policy:auto-approve' as const;
+
+/**
+ * The end of planning, once the change set has changes: supersede what this deployment replaces,
+ * then report a preview, or gate a deployment by its trusted approval rule.
+ */
+export async function decidePlannedDeployment(
+  deps: { store: Store; stacks: Stacks; queue: Queue; clock: Clock; notifier: Notifier },
+  deployment: Deployment,
+  changeSet: ChangeSetRef,
+): Promise<Deployment> {
+  const { store, queue, clock } = deps;
+  const actor = 'system:plan';
+  const by = { deploymentId: deployment.id, revision: deployment.revision };
+
+  // Supersede older pending deployments of the stack (previews: older previews of the same pull request).
+  const isPreview = deployment.kind === DeploymentKind.PREVIEW;
+  for (const older of await store.listDeployments(deployment.stackKey)) {
+    const sameLine = isPreview
+      ? older.kind === DeploymentKind.PREVIEW && older.pullRequest === deployment.pullRequest
+      : older.kind !== DeploymentKind.PREVIEW;
+    if (sameLine && older.id < deployment.id) await supersede(deps, older, by, actor);
+  }
+
+  // Previews are never executed: report the change set on the pull request; the preview stays
+  // PLANNING until a newer push or the pull request closing supersedes it.
+  if (isPreview) {
+    const notified = await notify(
+      deps,
+      { ...deployment, changeSet },
+      { event: 'preview ready', awaitingApproval: false },
+    );
+    return { ...notified, changeSet };
+  }
+
+  // Apply the trusted approval rule: auto-approve, with an approval record naming this change set ...
+  const decision = changeSet.summary
+    ? autoApprovalDecision(deployment.approval!, changeSet.summary)
+    : { autoApprove: false, why: 'The change set has no summary.' };
+  if (decision.autoApprove) {
+    // The status and the policy's approval record are two writes: approval first would name a
+    // change set the stored deployment does not have yet. If the second write is lost, execution
+    // finds no approval and refuses (APPROVAL_MISSING): the invariant holds either way.
+    const approved = await moveDeployment(
+      deps,
+      deployment,
+      { type: 'AUTO_APPROVED', changeSet },
+      { action: 'auto-approved', actor, reason: decision.why },
+    );
+    if (!approved) return (await store.getDeployment(deployment.id)) ?? deployment;
+    const approval: Approval = {
+      deploymentId: deployment.id,
+      changeSetId: changeSet.id,
+      approver: AUTO_APPROVER,
+      decision: 'approve',
+      at: iso(clock),
+      via: 'policy',
+      comment: decision.why,
+    };
+    await store.recordApproval(approval, undefined, {
+      subject: subjectOf(deployment.id),
+      action: 'approval-recorded',
+      actor,
+      reason: decision.why,
+      at: iso(clock),
+    });
+    await queue.send(
+      { type: 'execute', deploymentId: deployment.id, stackKey: deployment.stackKey },
+      { group: deployment.stackKey, dedupeId: dedupeId('execute', deployment.id) },
+    );
+    return notify(deps, approved, { event: `auto-approved: ${decision.why}` });
+  }
+
+  // ... or ask people, until expiresAt.
+  const expiresAt = new Date(clock.now() + deployment.approval!.ttlSeconds * 1000).toISOString();
+  const waiting = await moveDeployment(
+    deps,
+    deployment,
+    { type: 'APPROVAL_REQUIRED', changeSet, expiresAt },
+    {
+      action: 'awaiting-approval',
+      actor,
+      reason: decision.why,
+    },
+  );
+  if (!waiting) return (await store.getDeployment(deployment.id)) ?? deployment;
+  return notify(deps, waiting, { event: `approval needed: ${decision.why}`, awaitingApproval: true });
+}

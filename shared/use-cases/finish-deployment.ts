@@ -1,0 +1,62 @@
+import type { Deployment } from '../domain/deployment/deployment.ts';
+import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
+import { type CloseDeps, closeExecution } from './close-execution.ts';
+import { operationOutcome } from './stack-status.ts';
+
+/**
+ * A "CloudFormation Stack Status Change" event, reduced to what Converge reads
+ * (`detail.stack-id`, `detail.status-details.status` / `status-reason`, `detail.client-request-token`).
+ */
+export interface StackStatusChange {
+  /** The stack ARN: `arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>`. */
+  readonly stackId: string;
+  readonly status: string;
+  readonly statusReason?: string;
+  /** The ClientRequestToken of the operation: Converge passes the deployment id. */
+  readonly clientRequestToken?: string;
+}
+
+export type FinishResult =
+  | { readonly outcome: 'finished'; readonly deployment: Deployment }
+  | { readonly outcome: 'ignored'; readonly reason: string };
+
+/**
+ * Closes the EXECUTING deployment a stack status event belongs to. Idempotent: events that are
+ * not terminal, late, duplicated or about stacks Converge is not executing are ignored.
+ */
+export async function finishDeployment(deps: CloseDeps, event: StackStatusChange): Promise<FinishResult> {
+  const { store } = deps;
+
+  // Only the end of an operation matters.
+  const outcome = operationOutcome(event.status);
+  if (!outcome) return { outcome: 'ignored', reason: `${event.status} is not terminal` };
+
+  // Match the event to the EXECUTING deployment of that stack: by token, else by stack.
+  const { stackName, region } = parseStackId(event.stackId);
+  const byToken = event.clientRequestToken ? await store.getDeployment(event.clientRequestToken) : undefined;
+  const candidates = byToken ? [byToken] : await store.listDeploymentsByStatus(DeploymentStatus.EXECUTING);
+  const deployment = candidates.find(
+    (d) =>
+      d.status === DeploymentStatus.EXECUTING && d.stack.stackName === stackName && d.stack.region === region,
+  );
+  if (!deployment) return { outcome: 'ignored', reason: `no deployment of ${stackName} is executing` };
+
+  // Close it: SUCCEEDED or FAILED with the failing resources; release the lock; notify.
+  const closed = await closeExecution(
+    deps,
+    deployment,
+    { succeeded: outcome === 'succeeded', stackStatus: event.status, statusReason: event.statusReason },
+    'system:stack-events',
+  );
+  return closed
+    ? { outcome: 'finished', deployment: closed }
+    : { outcome: 'ignored', reason: 'already finished' };
+}
+
+/** Stack name and region from a stack ARN (or a bare stack name, region unknown). */
+export function parseStackId(stackId: string): { stackName: string; region: string } {
+  const parts = stackId.split(':');
+  if (parts.length < 6) return { stackName: stackId, region: '' };
+  const [, name = ''] = (parts[5] ?? '').split('/');
+  return { stackName: name, region: parts[3] ?? '' };
+}

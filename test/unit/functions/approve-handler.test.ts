@@ -1,0 +1,104 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { approveHandler } from '../../../functions/approve/handler.ts';
+import { verifySlackRequest } from '../../../shared/adapters/slack/verify-slack-request.ts';
+import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
+import type { VoterReplyTarget } from '../../../shared/ports/notifier.ts';
+import { blockActionsPayload, formBody } from '../adapters/slack/block-actions-payload.ts';
+import { awaitingApproval, pipeline } from '../use-cases/pipeline-fixture.ts';
+import { functionUrlEvent } from './lambda-events.ts';
+
+const SIGNING_SECRET = 'slack-signing-secret';
+
+function setup() {
+  const p = pipeline();
+  const replies: { target: VoterReplyTarget; text: string }[] = [];
+  const handle = approveHandler({
+    ...p.deps,
+    verifySlackRequest: async ({ headers, body }) =>
+      verifySlackRequest({
+        signingSecret: SIGNING_SECRET,
+        timestamp: headers['x-slack-request-timestamp'],
+        signature: headers['x-slack-signature'],
+        body,
+        now: p.clock.now(),
+      }),
+    voterReplies: { replyToVoter: async (target, text) => void replies.push({ target, text }) },
+  });
+  /** A click as Slack posts it, signed `secondsAgo` before the clock's now. */
+  const click = (payload: unknown, options: { secret?: string; secondsAgo?: number } = {}) => {
+    const body = formBody(payload);
+    const timestamp = String(Math.floor(p.clock.now() / 1000) - (options.secondsAgo ?? 0));
+    const signature = `v0=${createHmac('sha256', options.secret ?? SIGNING_SECRET)
+      .update(`v0:${timestamp}:${body}`)
+      .digest('hex')}`;
+    return handle(
+      functionUrlEvent({
+        headers: {
+          'X-Slack-Request-Timestamp': timestamp,
+          'X-Slack-Signature': signature,
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+        body,
+      }),
+    );
+  };
+  return { ...p, click, replies };
+}
+
+const button = (deploymentId: string, changeSetId: string | undefined, action = 'approve') =>
+  blockActionsPayload({}, { action_id: action, value: JSON.stringify({ deploymentId, changeSetId }) });
+
+describe('approve handler', () => {
+  it('turns an Approve click into the deciding vote', async () => {
+    const s = setup();
+    const deployment = await awaitingApproval(s);
+    expect(await s.click(button(deployment.id, deployment.changeSet?.id))).toMatchObject({ statusCode: 200 });
+    expect((await s.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.APPROVED);
+    expect(s.queue.jobs('execute')).toHaveLength(1);
+  });
+
+  it('turns a Reject click into a rejection', async () => {
+    const s = setup();
+    const deployment = await awaitingApproval(s);
+    await s.click(button(deployment.id, deployment.changeSet?.id, 'reject'));
+    expect((await s.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.REJECTED);
+  });
+
+  it('tells only the voter why a vote for an old change set does not count', async () => {
+    const s = setup();
+    const deployment = await awaitingApproval(s);
+    await s.click(button(deployment.id, 'arn:aws:cloudformation:eu-west-1:1:changeSet/old/1'));
+    expect((await s.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.AWAITING_APPROVAL);
+    expect(s.replies).toEqual([
+      { target: expect.objectContaining({ userId: 'U0CA5' }), text: expect.any(String) },
+    ]);
+  });
+
+  it('answers 401 to a bad signature and counts nothing', async () => {
+    const s = setup();
+    const deployment = await awaitingApproval(s);
+    expect(await s.click(button(deployment.id, deployment.changeSet?.id), { secret: 'other' })).toMatchObject(
+      { statusCode: 401 },
+    );
+    expect(await s.store.listApprovals(deployment.id)).toEqual([]);
+  });
+
+  it('answers 401 to a replayed request older than five minutes', async () => {
+    const s = setup();
+    const deployment = await awaitingApproval(s);
+    expect(await s.click(button(deployment.id, deployment.changeSet?.id), { secondsAgo: 301 })).toMatchObject(
+      { statusCode: 401 },
+    );
+    expect(await s.store.listApprovals(deployment.id)).toEqual([]);
+  });
+
+  it('acknowledges a click on a button that is not Converge’s and does nothing', async () => {
+    const s = setup();
+    const deployment = await awaitingApproval(s);
+    expect(await s.click(blockActionsPayload({}, { action_id: 'other-app' }))).toMatchObject({
+      statusCode: 200,
+    });
+    expect(await s.store.listApprovals(deployment.id)).toEqual([]);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { reconcileHandler } from '../../../functions/reconcile/handler.ts';
+import { type StackStatusChangeEvent, stackEventsHandler } from '../../../functions/stack-events/handler.ts';
+import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
+import { awaitingApproval, executing, pipeline, STACK } from '../use-cases/pipeline-fixture.ts';
+
+/** A "CloudFormation Stack Status Change" event as EventBridge delivers it (CloudFormation User Guide). */
+function stackStatusChange(detail: StackStatusChangeEvent['detail']): StackStatusChangeEvent {
+  return {
+    version: '0',
+    id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+    'detail-type': 'CloudFormation Stack Status Change',
+    source: 'aws.cloudformation',
+    account: '123456789012',
+    time: '2026-03-01T09:05:00Z',
+    region: 'eu-west-1',
+    resources: [detail['stack-id'] ?? ''],
+    detail,
+  };
+}
+
+describe('stack-events handler', () => {
+  it('finishes the executing deployment the event names', async () => {
+    const p = pipeline();
+    const deployment = await executing(p);
+    const status = p.stacks.finish(STACK, 'success');
+    const result = await stackEventsHandler(p.deps)(
+      stackStatusChange({
+        'stack-id': p.stacks.stackId(STACK),
+        'status-details': { status, 'status-reason': '' },
+        'client-request-token': deployment.id,
+      }),
+    );
+    expect(result).toMatchObject({ outcome: 'finished', deployment: { status: DeploymentStatus.SUCCEEDED } });
+  });
+
+  it('ignores an event without a status', async () => {
+    const p = pipeline();
+    expect(await stackEventsHandler(p.deps)(stackStatusChange({ 'stack-id': 'x' }))).toMatchObject({
+      outcome: 'ignored',
+    });
+  });
+});
+
+describe('reconcile handler', () => {
+  it('expires approval requests past their time', async () => {
+    const p = pipeline();
+    const deployment = await awaitingApproval(p);
+    p.clock.advance(3_600_000);
+    expect(await reconcileHandler(p.deps)({} as never)).toEqual({
+      closed: 0,
+      expired: 1,
+      abandoned: 0,
+      requeued: 0,
+    });
+    expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.EXPIRED);
+  });
+});

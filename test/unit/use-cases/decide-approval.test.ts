@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { VoteRefusal } from '../../../shared/domain/approval/vote-refusal.ts';
+import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
+import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
+import { awaitingApproval, KEY, pipeline } from './pipeline-fixture.ts';
+
+describe('decideApproval', () => {
+  it('approves at the quorum in the same write as the vote and queues the execution', async () => {
+    const p = pipeline();
+    const deployment = await awaitingApproval(p);
+    const result = await decideApproval(p.deps, {
+      deploymentId: deployment.id,
+      changeSetId: deployment.changeSet?.id,
+      approver: 'slack:U0BOB',
+      decision: 'approve',
+      via: 'slack',
+    });
+    expect(result).toMatchObject({ outcome: 'approved', deployment: { status: DeploymentStatus.APPROVED } });
+    expect(p.queue.jobs('execute')).toEqual([
+      { type: 'execute', deploymentId: deployment.id, stackKey: KEY },
+    ]);
+  });
+
+  it('counts a vote short of the quorum without approving', async () => {
+    const p = pipeline();
+    const deployment = await awaitingApproval(p, { required: 2 });
+    const result = await decideApproval(p.deps, {
+      deploymentId: deployment.id,
+      approver: 'github:bob',
+      decision: 'approve',
+      via: 'github',
+    });
+    expect(result).toMatchObject({
+      outcome: 'pending',
+      deployment: { status: DeploymentStatus.AWAITING_APPROVAL },
+    });
+    expect(p.queue.sent).toEqual([]);
+  });
+
+  it('rejects on one reject and deletes the change set', async () => {
+    const p = pipeline();
+    const deployment = await awaitingApproval(p, { required: 2 });
+    const result = await decideApproval(p.deps, {
+      deploymentId: deployment.id,
+      approver: 'slack:U0BOB',
+      decision: 'reject',
+      via: 'slack',
+    });
+    expect(result).toMatchObject({ outcome: 'rejected', deployment: { status: DeploymentStatus.REJECTED } });
+    expect(p.stacks.deleted).toEqual([deployment.changeSet?.id]);
+  });
+
+  it.each([
+    ['the author', { approver: 'github:alice' as const }, {}, VoteRefusal.SELF_APPROVAL],
+    [
+      'someone not on the approver list',
+      { approver: 'slack:U0EVE' as const },
+      { approvers: ['slack:U0BOB' as const] },
+      VoteRefusal.UNKNOWN_APPROVER,
+    ],
+    ['a vote for another change set', { changeSetId: 'arn:other' }, {}, VoteRefusal.CHANGE_SET_MISMATCH],
+  ])('refuses %s, tells the person why and audits it', async (_case, vote, approval, code) => {
+    const p = pipeline();
+    const deployment = await awaitingApproval(p, approval);
+    const result = await decideApproval(p.deps, {
+      deploymentId: deployment.id,
+      approver: 'slack:U0BOB',
+      decision: 'approve',
+      via: 'slack',
+      ...vote,
+    });
+    expect(result).toMatchObject({ outcome: 'refused', code });
+    expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.AWAITING_APPROVAL);
+    expect((await p.store.listAudit(`deployment#${deployment.id}`)).at(-1)).toMatchObject({
+      action: 'vote-refused',
+      reason: expect.stringContaining(code),
+    });
+  });
+
+  it('refuses a second vote by the same person', async () => {
+    const p = pipeline();
+    const deployment = await awaitingApproval(p, { required: 2 });
+    const vote = {
+      deploymentId: deployment.id,
+      approver: 'github:bob' as const,
+      decision: 'approve' as const,
+      via: 'github' as const,
+    };
+    await decideApproval(p.deps, vote);
+    expect(await decideApproval(p.deps, vote)).toMatchObject({
+      outcome: 'refused',
+      code: VoteRefusal.DUPLICATE_VOTE,
+    });
+  });
+
+  it('refuses a vote after expiresAt', async () => {
+    const p = pipeline();
+    const deployment = await awaitingApproval(p);
+    p.clock.advance(3_600_001);
+    const result = await decideApproval(p.deps, {
+      deploymentId: deployment.id,
+      approver: 'github:bob',
+      decision: 'approve',
+      via: 'github',
+    });
+    expect(result).toMatchObject({ outcome: 'refused', code: VoteRefusal.EXPIRED });
+  });
+
+  it('refuses a vote on a finished deployment', async () => {
+    const p = pipeline();
+    const deployment = await awaitingApproval(p);
+    await decideApproval(p.deps, {
+      deploymentId: deployment.id,
+      approver: 'github:bob',
+      decision: 'reject',
+      via: 'github',
+    });
+    const result = await decideApproval(p.deps, {
+      deploymentId: deployment.id,
+      approver: 'github:carol',
+      decision: 'approve',
+      via: 'github',
+    });
+    expect(result).toMatchObject({ outcome: 'refused' });
+    expect(p.queue.sent).toEqual([]);
+  });
+
+  it('refuses a vote for a deployment that does not exist', async () => {
+    const p = pipeline();
+    const result = await decideApproval(p.deps, {
+      deploymentId: '01KDXMISSING0000000000000',
+      approver: 'github:bob',
+      decision: 'approve',
+      via: 'github',
+    });
+    expect(result).toMatchObject({ outcome: 'refused', code: 'NotFound' });
+  });
+});

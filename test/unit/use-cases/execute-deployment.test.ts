@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
+import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
+import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
+import { deploymentId } from '../../../shared/use-cases/deployment-names.ts';
+import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
+import { planStack } from '../../../shared/use-cases/plan-stack.ts';
+import { StackBusyError } from '../../../shared/use-cases/stack-busy-error.ts';
+import { approved, awaitingApproval, KEY, pipeline, REV1, REV2, STACK } from './pipeline-fixture.ts';
+
+describe('executeDeployment', () => {
+  it('executes the approved change set with the deployment id as ClientRequestToken and holds the lock', async () => {
+    const p = pipeline();
+    const deployment = await approved(p);
+    const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
+    expect(result).toMatchObject({
+      outcome: 'executing',
+      deployment: { status: DeploymentStatus.EXECUTING },
+    });
+    expect(p.stacks.executed).toEqual([
+      { stackName: STACK, changeSetId: deployment.changeSet?.id, clientRequestToken: deployment.id },
+    ]);
+    expect((await p.store.getStackState(KEY))?.lock?.owner).toBe(deployment.id);
+  });
+
+  it('never executes an APPROVED deployment without an approval naming it and its change set', async () => {
+    const p = pipeline();
+    const deployment = await awaitingApproval(p);
+    await p.store.transition(
+      deployment.id,
+      'AWAITING_APPROVAL',
+      { status: 'APPROVED', updatedAt: p.clock.iso() },
+      { subject: 'x', action: 'forged', actor: 'test', at: p.clock.iso() },
+    );
+    const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      deployment: { reason: { code: ReasonCode.APPROVAL_MISSING } },
+    });
+    expect(p.stacks.executed).toEqual([]);
+    expect((await p.store.getStackState(KEY))?.lock).toBeUndefined();
+  });
+
+  it('never executes when fewer people approved than the rule requires', async () => {
+    const p = pipeline();
+    const deployment = await awaitingApproval(p, { required: 2 });
+    await decideApproval(p.deps, {
+      deploymentId: deployment.id,
+      approver: 'slack:U0BOB',
+      decision: 'approve',
+      via: 'slack',
+    });
+    await p.store.transition(
+      deployment.id,
+      'AWAITING_APPROVAL',
+      { status: 'APPROVED', updatedAt: p.clock.iso() },
+      { subject: 'x', action: 'forged', actor: 'test', at: p.clock.iso() },
+    );
+    const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      deployment: { reason: { code: ReasonCode.APPROVAL_MISSING } },
+    });
+    expect(p.stacks.executed).toEqual([]);
+  });
+
+  it('executes a duplicated execute job once', async () => {
+    const p = pipeline();
+    const deployment = await approved(p);
+    const results = await Promise.allSettled([
+      executeDeployment(p.deps, { deploymentId: deployment.id }),
+      executeDeployment(p.deps, { deploymentId: deployment.id }),
+    ]);
+    expect(p.stacks.executed).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'fulfilled' && r.value.outcome === 'executing')).toHaveLength(
+      1,
+    );
+    expect((await p.store.getStackState(KEY))?.lock?.owner).toBe(deployment.id);
+  });
+
+  it('throws a retryable StackBusyError while another execution holds the stack, executing nothing', async () => {
+    const p = pipeline();
+    const first = await approved(p, REV1);
+    await executeDeployment(p.deps, { deploymentId: first.id });
+    p.clock.advance(1_000);
+    const second = await approved(p, REV2);
+    await expect(executeDeployment(p.deps, { deploymentId: second.id })).rejects.toBeInstanceOf(
+      StackBusyError,
+    );
+    expect(p.stacks.executed.map((e) => e.clientRequestToken)).toEqual([first.id]);
+    expect((await p.store.getStackState(KEY))?.lock?.owner).toBe(first.id);
+  });
+
+  it('runs one execution at a time when two approved deployments of a stack race', async () => {
+    const p = pipeline();
+    const first = await approved(p, REV1);
+    // A second APPROVED deployment of the same stack, written directly (as a lost race could leave it).
+    const id = deploymentId(p.clock.now() + 1, 'second');
+    const { changeSetId } = await p.stacks.createChangeSet({
+      ...p.stacks.created[0]!,
+      changeSetName: 'converge-second',
+    });
+    await p.stacks.describeChangeSet(first.stack, changeSetId);
+    await p.store.createDeployment(
+      {
+        ...first,
+        id,
+        revision: REV2,
+        status: 'AWAITING_APPROVAL',
+        changeSet: { id: changeSetId, name: 'converge-second' },
+        version: 1,
+        notifications: undefined,
+      },
+      { subject: `deployment#${id}`, action: 'created', actor: 'test', at: p.clock.iso() },
+    );
+    await decideApproval(p.deps, {
+      deploymentId: id,
+      approver: 'slack:U0BOB',
+      decision: 'approve',
+      via: 'slack',
+    });
+    const results = await Promise.allSettled([
+      executeDeployment(p.deps, { deploymentId: first.id }),
+      executeDeployment(p.deps, { deploymentId: id }),
+    ]);
+    expect(p.stacks.executed).toHaveLength(1);
+    expect(
+      results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason),
+    ).toEqual([expect.any(StackBusyError)]);
+  });
+
+  it('never executes an older revision once a newer one was planned', async () => {
+    const p = pipeline();
+    const older = await approved(p, REV1);
+    p.clock.advance(1_000);
+    p.commit(REV2);
+    await planStack(p.deps, p.planJob(REV2));
+    const result = await executeDeployment(p.deps, { deploymentId: older.id });
+    expect(result.outcome).toBe('skipped');
+    expect((await p.store.getDeployment(older.id))?.status).toBe(DeploymentStatus.SUPERSEDED);
+    expect(p.stacks.executed).toEqual([]);
+  });
+
+  it('supersedes instead of executing when a newer plan started but has not superseded it yet', async () => {
+    const p = pipeline();
+    const older = await approved(p, REV1);
+    await p.store.recordAttempt(KEY, REV2, deploymentId(p.clock.now() + 1_000, 'newer'), p.clock.iso());
+    const result = await executeDeployment(p.deps, { deploymentId: older.id });
+    expect(result).toMatchObject({
+      outcome: 'superseded',
+      deployment: { status: DeploymentStatus.SUPERSEDED },
+    });
+    expect(p.stacks.deleted).toEqual([older.changeSet?.id]);
+    expect((await p.store.getStackState(KEY))?.lock).toBeUndefined();
+  });
+
+  it('fails and releases the lock when the change set is no longer available', async () => {
+    const p = pipeline();
+    const deployment = await approved(p);
+    await p.stacks.deleteChangeSet(deployment.stack, deployment.changeSet!.id);
+    const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      deployment: { reason: { code: ReasonCode.CHANGE_SET_OBSOLETE } },
+    });
+    expect((await p.store.getStackState(KEY))?.lock).toBeUndefined();
+  });
+
+  it('retries later and releases the lock while the stack is mid-operation', async () => {
+    const p = pipeline();
+    p.stacks.existing(STACK, 'UPDATE_IN_PROGRESS');
+    const deployment = await approved(p);
+    await expect(executeDeployment(p.deps, { deploymentId: deployment.id })).rejects.toBeInstanceOf(
+      StackBusyError,
+    );
+    expect((await p.store.getStackState(KEY))?.lock).toBeUndefined();
+    expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.APPROVED);
+  });
+
+  it('fails when the stack is in a status no change set can update', async () => {
+    const p = pipeline();
+    p.stacks.existing(STACK, 'UPDATE_ROLLBACK_FAILED');
+    const deployment = await approved(p);
+    const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      deployment: { reason: { code: ReasonCode.STACK_NOT_UPDATABLE } },
+    });
+  });
+
+  it('skips a deployment that is not APPROVED', async () => {
+    const p = pipeline();
+    const deployment = await awaitingApproval(p);
+    expect(await executeDeployment(p.deps, { deploymentId: deployment.id })).toMatchObject({
+      outcome: 'skipped',
+    });
+    expect(p.stacks.executed).toEqual([]);
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
+import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
+import { finishDeployment } from '../../../shared/use-cases/finish-deployment.ts';
+import { executing, KEY, pipeline, REV1, STACK } from './pipeline-fixture.ts';
+
+describe('finishDeployment', () => {
+  it('ends SUCCEEDED, records the applied revision and releases the lock', async () => {
+    const p = pipeline();
+    const deployment = await executing(p);
+    const status = p.stacks.finish(STACK, 'success');
+    const result = await finishDeployment(p.deps, {
+      stackId: p.stacks.stackId(STACK),
+      status,
+      clientRequestToken: deployment.id,
+    });
+    expect(result).toMatchObject({ outcome: 'finished', deployment: { status: DeploymentStatus.SUCCEEDED } });
+    const state = await p.store.getStackState(KEY);
+    expect(state).toMatchObject({ lastAppliedRevision: REV1, lastAppliedDeploymentId: deployment.id });
+    expect(state?.lock).toBeUndefined();
+  });
+
+  it('ends FAILED with the failing resources and their reasons, and releases the lock', async () => {
+    const p = pipeline();
+    const deployment = await executing(p);
+    const failure = {
+      logicalId: 'Queue',
+      status: 'CREATE_FAILED',
+      reason: 'Resource handler returned message: "Access denied"',
+      at: p.clock.iso(),
+    };
+    const status = p.stacks.finish(STACK, 'rollback', [failure]);
+    const result = await finishDeployment(p.deps, {
+      stackId: p.stacks.stackId(STACK),
+      status,
+      clientRequestToken: deployment.id,
+    });
+    expect(result).toMatchObject({
+      outcome: 'finished',
+      deployment: {
+        status: DeploymentStatus.FAILED,
+        reason: {
+          code: ReasonCode.ROLLED_BACK,
+          details: [{ logicalId: 'Queue', status: 'CREATE_FAILED', reason: failure.reason }],
+        },
+      },
+    });
+    expect((await p.store.getStackState(KEY))?.lock).toBeUndefined();
+    expect((await p.store.getStackState(KEY))?.lastAppliedRevision).toBeUndefined();
+  });
+
+  it('matches an event without a token to the executing deployment of that stack', async () => {
+    const p = pipeline();
+    await executing(p);
+    const status = p.stacks.finish(STACK, 'success');
+    expect(await finishDeployment(p.deps, { stackId: p.stacks.stackId(STACK), status })).toMatchObject({
+      outcome: 'finished',
+    });
+  });
+
+  it('ignores a status that is not the end of an operation', async () => {
+    const p = pipeline();
+    const deployment = await executing(p);
+    const result = await finishDeployment(p.deps, {
+      stackId: p.stacks.stackId(STACK),
+      status: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
+      clientRequestToken: deployment.id,
+    });
+    expect(result.outcome).toBe('ignored');
+    expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.EXECUTING);
+  });
+
+  it('ignores a duplicated event after the deployment finished', async () => {
+    const p = pipeline();
+    const deployment = await executing(p);
+    const event = {
+      stackId: p.stacks.stackId(STACK),
+      status: p.stacks.finish(STACK, 'success'),
+      clientRequestToken: deployment.id,
+    };
+    await finishDeployment(p.deps, event);
+    const notified = p.notifier.sent.length;
+    expect(await finishDeployment(p.deps, event)).toMatchObject({ outcome: 'ignored' });
+    expect(p.notifier.sent).toHaveLength(notified);
+  });
+
+  it('ignores events of stacks Converge is not executing', async () => {
+    const p = pipeline();
+    const result = await finishDeployment(p.deps, {
+      stackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/other/1',
+      status: 'UPDATE_COMPLETE',
+    });
+    expect(result.outcome).toBe('ignored');
+  });
+});

@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
+import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
+import { deploymentId, deploymentSuffix } from '../../../shared/use-cases/deployment-names.ts';
+import { planStack } from '../../../shared/use-cases/plan-stack.ts';
+import { convergeYaml, KEY, pipeline, REV1, REV2, STACK } from './pipeline-fixture.ts';
+
+const REMOVAL = {
+  kind: 'changes' as const,
+  changes: [
+    {
+      Type: 'Resource',
+      ResourceChange: { Action: 'Remove', LogicalResourceId: 'Old', ResourceType: 'AWS::SNS::Topic' },
+    },
+  ],
+};
+
+describe('planStack', () => {
+  it('creates an UPDATE change set for an existing stack with the revision, deployment tags, capabilities and role', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.stacks.existing(STACK);
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    const [request] = p.stacks.created;
+    expect(request).toMatchObject({
+      changeSetType: 'UPDATE',
+      changeSetName: `converge-${REV1.slice(0, 7)}-${deploymentSuffix(deployment.id)}`,
+      parameters: { VpcCidr: '10.0.0.0/16' },
+      capabilities: ['CAPABILITY_IAM'],
+      roleArn: 'arn:aws:iam::123456789012:role/cfn-deployer',
+      tags: { 'converge:revision': REV1, 'converge:deployment': deployment.id },
+    });
+  });
+
+  it('creates a CREATE change set for a stack that does not exist yet', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    await planStack(p.deps, p.planJob(REV1));
+    expect(p.stacks.created[0]?.changeSetType).toBe('CREATE');
+  });
+
+  it('uploads a template over 51,200 bytes and passes it as TemplateURL', async () => {
+    const p = pipeline();
+    const big = `Description: ${'x'.repeat(52_000)}\nResources: {}\n`;
+    p.commit(REV1, { 'stacks/network.yaml': big });
+    await planStack(p.deps, p.planJob(REV1));
+    const [request] = p.stacks.created;
+    expect(request?.templateBody).toBeUndefined();
+    expect(request?.templateUrl).toMatch(/^https:\/\//);
+    expect([...p.artifacts.objects.values()]).toEqual([big]);
+  });
+
+  it('asks for approval until expiresAt when the trusted rule needs a person', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    expect(deployment.status).toBe(DeploymentStatus.AWAITING_APPROVAL);
+    expect(deployment.expiresAt).toBe(new Date(p.clock.now() + 3_600_000).toISOString());
+    expect(deployment.changeSet?.summary?.modify).toBe(1);
+    expect(p.notifier.sent.at(-1)?.context.awaitingApproval).toBe(true);
+    expect(p.queue.sent).toEqual([]);
+  });
+
+  it('auto-approves a safe change set with an approval naming it, and queues its execution', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.deps.settings.defaultApproval = { ...p.deps.settings.defaultApproval, autoApprove: 'safe' };
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    expect(deployment.status).toBe(DeploymentStatus.APPROVED);
+    expect(await p.store.listApprovals(deployment.id)).toEqual([
+      expect.objectContaining({ changeSetId: deployment.changeSet?.id, approver: 'policy:auto-approve' }),
+    ]);
+    expect(p.queue.sent).toEqual([
+      {
+        job: { type: 'execute', deploymentId: deployment.id, stackKey: KEY },
+        group: KEY,
+        dedupeId: expect.any(String),
+      },
+    ]);
+  });
+
+  it('does not auto-approve a removal under the safe rule', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.stacks.script(STACK, REMOVAL);
+    p.deps.settings.defaultApproval = { ...p.deps.settings.defaultApproval, autoApprove: 'safe' };
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    expect(deployment.status).toBe(DeploymentStatus.AWAITING_APPROVAL);
+  });
+
+  it('ends NO_CHANGES and deletes an empty change set', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.stacks.existing(STACK).script(STACK, { kind: 'empty' });
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    expect(deployment.status).toBe(DeploymentStatus.NO_CHANGES);
+    expect(p.stacks.deleted).toEqual([deployment.changeSet?.id]);
+  });
+
+  it('ends PLAN_FAILED with CloudFormation’s words and a named reason when the change set fails', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.stacks.script(STACK, { kind: 'failed', reason: 'Template format error: unsupported structure.' });
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    expect(deployment.status).toBe(DeploymentStatus.PLAN_FAILED);
+    expect(deployment.reason).toEqual({
+      code: ReasonCode.TEMPLATE_INVALID,
+      message: 'Template format error: unsupported structure.',
+    });
+  });
+
+  it('ends PLAN_FAILED when CloudFormation refuses to create the change set', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.stacks.script(STACK, { kind: 'rejected', message: 'Requires capabilities : [CAPABILITY_NAMED_IAM]' });
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    expect(deployment.reason?.code).toBe(ReasonCode.INSUFFICIENT_CAPABILITIES);
+    expect(deployment.reason?.message).toContain('CAPABILITY_NAMED_IAM');
+  });
+
+  it('polls the change set with exponential backoff', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.stacks.script(STACK, { kind: 'changes', changes: [], pollsUntilReady: 4 });
+    await planStack(p.deps, p.planJob(REV1));
+    expect(p.clock.sleeps).toEqual([1_000, 2_000, 4_000, 8_000]);
+  });
+
+  it('stops waiting at the bound and ends PLAN_FAILED', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.stacks.script(STACK, { kind: 'never-ready' });
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    expect(deployment.reason?.code).toBe(ReasonCode.CHANGE_SET_TIMEOUT);
+    expect(p.clock.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(240_000);
+  });
+
+  it('ends PLAN_FAILED when the template is missing at the revision', async () => {
+    const p = pipeline();
+    p.revisions[REV1] = { 'converge.yaml': convergeYaml() };
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    expect(deployment.reason?.code).toBe(ReasonCode.TEMPLATE_NOT_FOUND);
+    expect(p.stacks.created).toEqual([]);
+  });
+
+  it('ends PLAN_FAILED when the stack is not in converge.yaml at the revision', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    const deployment = await planStack(
+      p.deps,
+      p.planJob(REV1, { stackName: 'gone', stackKey: 'default/eu-west-1/gone' }),
+    );
+    expect(deployment.reason?.code).toBe(ReasonCode.STACK_NOT_CONFIGURED);
+  });
+
+  it('keeps the control-plane rule for a first deployment whose converge.yaml auto-approves everything', async () => {
+    const p = pipeline();
+    p.commit(REV1, { 'converge.yaml': convergeYaml('{ required: 0, autoApprove: always }') });
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    expect(deployment.status).toBe(DeploymentStatus.AWAITING_APPROVAL);
+    expect(deployment.approval?.autoApprove).toBe('never');
+  });
+
+  it('takes the rule from the last applied revision, not from the commit that edits it', async () => {
+    const p = pipeline();
+    p.commit(REV1, { 'converge.yaml': convergeYaml('{ required: 2, autoApprove: never }') });
+    p.commit(REV2, { 'converge.yaml': convergeYaml('{ required: 0, autoApprove: always }') });
+    await p.store.recordApplied(KEY, REV1, deploymentId(p.clock.now() - 60_000, 'applied'), p.clock.iso());
+    const deployment = await planStack(p.deps, p.planJob(REV2));
+    expect(deployment.status).toBe(DeploymentStatus.AWAITING_APPROVAL);
+    expect(deployment.approval?.required).toBe(2);
+  });
+
+  it('supersedes an older pending deployment of the stack and deletes its change set', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.commit(REV2);
+    const older = await planStack(p.deps, p.planJob(REV1));
+    p.clock.advance(1_000);
+    await planStack(p.deps, p.planJob(REV2));
+    expect((await p.store.getDeployment(older.id))?.status).toBe(DeploymentStatus.SUPERSEDED);
+    expect(p.stacks.deleted).toContain(older.changeSet?.id);
+  });
+
+  it('refuses to plan an older revision after a newer one: SUPERSEDED, no change set', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.commit(REV2);
+    const olderJob = p.planJob(REV1);
+    p.clock.advance(1_000);
+    await planStack(p.deps, p.planJob(REV2));
+    const older = await planStack(p.deps, olderJob);
+    expect(older.status).toBe(DeploymentStatus.SUPERSEDED);
+    expect(older.reason?.code).toBe(ReasonCode.NEWER_REVISION);
+    expect(p.stacks.created).toHaveLength(1);
+  });
+
+  it('returns the same deployment and creates no second change set when the job is retried', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    const job = p.planJob(REV1);
+    const first = await planStack(p.deps, job);
+    const again = await planStack(p.deps, job);
+    expect(again).toEqual(first);
+    expect(p.stacks.created).toHaveLength(1);
+  });
+
+  it('never queues a preview for execution and reports it on the pull request', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.deps.settings.defaultApproval = { ...p.deps.settings.defaultApproval, autoApprove: 'always' };
+    const preview = await planStack(p.deps, p.planJob(REV1, { kind: 'preview', pullRequest: 7 }));
+    expect(preview.status).toBe(DeploymentStatus.PLANNING);
+    expect(preview.changeSet?.name).toMatch(/^converge-pr7-/);
+    expect(p.queue.sent).toEqual([]);
+    expect(p.notifier.sent.at(-1)?.context.event).toBe('preview ready');
+  });
+});
