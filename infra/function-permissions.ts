@@ -110,6 +110,8 @@ const SENDS_TO: Partial<Record<FunctionSpec['name'], readonly ('plan' | 'execute
   execute: ['execute'],
   // An auto-approved drift revert goes straight to execution.
   'drift-sweep': ['execute'],
+  // An approved deployment whose execute job was lost is queued again (reconcile-deployments).
+  reconcile: ['execute'],
 };
 
 /** Functions that create change sets: they upload large templates and pass the service role. */

@@ -401,7 +401,7 @@ describe('least privilege', () => {
     ['drift-sweep', ['Execute']],
     ['execute', ['Execute']],
     ['stack-events', []],
-    ['reconcile', []],
+    ['reconcile', ['Execute']],
   ] as [FunctionName, string[]][])('lets %s send jobs only to %j', (name, queues) => {
     const send = statementsOf(name).filter((s) => asList(s.Action).includes('sqs:SendMessage'));
     const targets = send
