@@ -16,6 +16,8 @@ export interface InfraSettings {
   readonly slackChannel?: string;
   readonly trackedBranches: readonly string[];
   readonly approvalTtlSeconds?: number;
+  /** Drift detections one sweep keeps running at once (CloudFormation limits them). */
+  readonly driftMaxConcurrency?: number;
   /** Minutes between drift sweeps (EventBridge Scheduler). */
   readonly driftSweepIntervalMinutes: number;
   /** Minutes between reconcile runs. */
@@ -62,6 +64,7 @@ const SCHEMA = z
     'converge:trackedBranches': list.default(['main']),
     'converge:approvalTtlSeconds': z.coerce.number().int().min(60).optional(),
     'converge:driftSweepIntervalMinutes': minutes.default(360),
+    'converge:driftMaxConcurrency': z.coerce.number().int().min(1).max(100).optional(),
     'converge:reconcileIntervalMinutes': minutes.default(5),
     'converge:logRetentionDays': z.coerce
       .number()
@@ -118,6 +121,7 @@ export function parseInfraSettings(context: Readonly<Record<string, unknown>>): 
     trackedBranches: c['converge:trackedBranches'],
     approvalTtlSeconds: c['converge:approvalTtlSeconds'],
     driftSweepIntervalMinutes: c['converge:driftSweepIntervalMinutes'],
+    driftMaxConcurrency: c['converge:driftMaxConcurrency'],
     reconcileIntervalMinutes: c['converge:reconcileIntervalMinutes'],
     logRetentionDays: c['converge:logRetentionDays'],
     logLevel: c['converge:logLevel'],
