@@ -83,6 +83,12 @@ export interface Store {
    * yet. Expiry is checked in the write's condition, never left to TTL deletion.
    */
   recordDelivery(deliveryId: string, now: number, ttlMs: number): Promise<boolean>;
+  /**
+   * Forgets a recorded delivery, so that GitHub's redelivery of it is processed again. For a
+   * delivery whose jobs were not all queued (nothing accepted is lost); a delivery never
+   * recorded is left as it is.
+   */
+  releaseDelivery(deliveryId: string): Promise<void>;
 
   appendAudit(audit: AuditInput): Promise<void>;
   /** The audit trail of one subject, oldest first (by `at`, then by the order written). */

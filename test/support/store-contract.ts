@@ -532,6 +532,20 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         expect(await store.recordDelivery('delivery-1', T0 + 1_500, 1_000)).toBe(false);
       });
 
+      it('records a released delivery again, as new', async () => {
+        await store.recordDelivery('delivery-1', T0, 1_000);
+        await store.releaseDelivery('delivery-1');
+        expect(await store.recordDelivery('delivery-1', T0 + 1, 1_000)).toBe(true);
+        expect(await store.recordDelivery('delivery-1', T0 + 2, 1_000)).toBe(false);
+      });
+
+      it('releases only the delivery named, and a delivery never recorded without error', async () => {
+        await store.recordDelivery('delivery-1', T0, 1_000);
+        await store.releaseDelivery('delivery-2');
+        expect(await store.recordDelivery('delivery-1', T0 + 1, 1_000)).toBe(false);
+        expect(await store.recordDelivery('delivery-2', T0 + 1, 1_000)).toBe(true);
+      });
+
       it(`accepts exactly one of ${RACERS} concurrent copies of a delivery`, async () => {
         const { wins, errors } = await race(() => store.recordDelivery('delivery-1', T0, 60_000));
         expect(errors).toEqual([]);
@@ -649,6 +663,11 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         {
           what: 'a delivery with an empty id',
           act: (s) => s.recordDelivery('', T0, 1_000),
+          message: /deliveryId must be a non-empty string/,
+        },
+        {
+          what: 'a release of a delivery with an empty id',
+          act: (s) => s.releaseDelivery(''),
           message: /deliveryId must be a non-empty string/,
         },
         {

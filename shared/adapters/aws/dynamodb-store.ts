@@ -299,6 +299,11 @@ export class DynamoDbStore implements Store {
     );
   }
 
+  async releaseDelivery(deliveryId: string): Promise<void> {
+    requireText('deliveryId', deliveryId);
+    await this.#table.delete(ItemKey.delivery(deliveryId));
+  }
+
   async appendAudit(audit: AuditInput): Promise<void> {
     const put = this.#auditPut(audit, checkAudit(audit));
     if (!(await this.#table.putIf(put, audit.subject))) {

@@ -235,6 +235,11 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  async releaseDelivery(deliveryId: string): Promise<void> {
+    requireText('deliveryId', deliveryId);
+    this.#deliveries.delete(deliveryId);
+  }
+
   async appendAudit(audit: AuditInput): Promise<void> {
     this.#writeAudit(audit, checkAudit(audit));
   }
