@@ -48,7 +48,8 @@ export interface Store {
   /**
    * Records one vote (one per approver per deployment) and, when `transition` is given,
    * changes the deployment's status in the same transaction: either both are written or
-   * neither. The vote counts only for the deployment's current change set.
+   * neither. The vote counts only for the deployment's current change set, or for the change
+   * set `transition` sets (the policy approving a change set as planning records it).
    * Throws StoreConflictError: DUPLICATE_VOTE, CHANGE_SET_CHANGED or STATUS_CHANGED.
    */
   recordApproval(
