@@ -18,6 +18,7 @@ import type { ExecuteDeps } from '../use-cases/execute-deployment.ts';
 import type { PlanDeps } from '../use-cases/plan-stack.ts';
 import type { ReceiveWebhookDeps } from '../use-cases/receive-webhook.ts';
 import { type Config, config, SecretName } from './config.ts';
+import { githubAuth } from './github-auth.ts';
 import { metricsChannel } from './metrics-channel.ts';
 import { createSecrets, type Secrets } from './secrets.ts';
 
@@ -61,8 +62,10 @@ export function composeDeps(readConfig: () => Config): Deps {
   const settings = () => readConfig();
   const secrets = once((): Secrets => createSecrets(settings()));
   const octokit = once(async (): Promise<GithubClient> => {
-    const token = await secrets().get(SecretName.GITHUB_TOKEN);
-    return createOctokit({ baseUrl: settings().github.apiUrl, auth: { type: 'token', token } });
+    return createOctokit({
+      baseUrl: settings().github.apiUrl,
+      auth: await githubAuth(settings(), secrets()),
+    });
   });
   const githubSource = once(async () => new GithubSource({ octokit: await octokit() }));
   const slack = once(async () => {
