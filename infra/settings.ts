@@ -10,6 +10,8 @@ export interface InfraSettings {
   /** How GitHub is authenticated: a GitHub App (private key) or a token. */
   readonly githubAuth: 'app' | 'token';
   readonly githubAppId?: string;
+  /** The App's installation id (with `githubAuth: app`). */
+  readonly githubInstallationId?: string;
   readonly githubApiUrl?: string;
   readonly repositories: readonly string[];
   readonly slackApiUrl?: string;
@@ -57,6 +59,7 @@ const SCHEMA = z
       .default('Converge'),
     'converge:githubAuth': z.enum(['app', 'token']).default('token'),
     'converge:githubAppId': z.coerce.string().regex(/^\d+$/).optional(),
+    'converge:githubInstallationId': z.coerce.string().regex(/^\d+$/).optional(),
     'converge:githubApiUrl': z.url().optional(),
     'converge:repositories': list.default([]),
     'converge:slackApiUrl': z.url().optional(),
@@ -114,6 +117,7 @@ export function parseInfraSettings(context: Readonly<Record<string, unknown>>): 
     stackPrefix: c['converge:stackPrefix'],
     githubAuth: c['converge:githubAuth'],
     githubAppId: c['converge:githubAppId'],
+    githubInstallationId: c['converge:githubInstallationId'],
     githubApiUrl: c['converge:githubApiUrl'],
     repositories: c['converge:repositories'],
     slackApiUrl: c['converge:slackApiUrl'],

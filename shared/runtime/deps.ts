@@ -23,6 +23,7 @@ import type { ReceiveWebhookDeps } from '../use-cases/receive-webhook.ts';
 import type { SweepDriftDeps } from '../use-cases/sweep-drift.ts';
 import { type Config, config, SecretName } from './config.ts';
 import { driftMetricsNotifier } from './drift-metrics-notifier.ts';
+import { githubAuth } from './github-auth.ts';
 import { metricsChannel } from './metrics-channel.ts';
 import { createSecrets, type Secrets } from './secrets.ts';
 
@@ -70,8 +71,10 @@ export function composeDeps(readConfig: () => Config): Deps {
   const settings = () => readConfig();
   const secrets = once((): Secrets => createSecrets(settings()));
   const octokit = once(async (): Promise<GithubClient> => {
-    const token = await secrets().get(SecretName.GITHUB_TOKEN);
-    return createOctokit({ baseUrl: settings().github.apiUrl, auth: { type: 'token', token } });
+    return createOctokit({
+      baseUrl: settings().github.apiUrl,
+      auth: await githubAuth(settings(), secrets()),
+    });
   });
   const githubSource = once(async () => new GithubSource({ octokit: await octokit() }));
   const slack = once(async () => {
