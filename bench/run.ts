@@ -57,7 +57,7 @@ function report(suite: BenchSuite, samples: Map<string, number[]>): void {
   );
   for (const [name, times] of samples) {
     const m = median(times);
-    const ratio = name === suite.baseline ? 'baseline' : `${(baseline / m).toFixed(1)}x faster`;
+    const ratio = name === suite.baseline ? 'baseline' : relativeTo(baseline, m);
     console.log(
       `${name.padEnd(28)}${String(times.length).padStart(6)}${m.toFixed(3).padStart(12)}${percentile(times, 0.95).toFixed(3).padStart(12)}  ${ratio}`,
     );
@@ -74,3 +74,10 @@ function percentile(values: readonly number[], p: number): number {
 }
 
 await main();
+
+/** "12.3x faster" or "4.5x slower" than the baseline's median, whichever is true. */
+function relativeTo(baseline: number, median: number): string {
+  return median <= baseline
+    ? `${(baseline / median).toFixed(1)}x faster`
+    : `${(median / baseline).toFixed(1)}x slower`;
+}
