@@ -49,6 +49,7 @@ export class FifoQueue {
   readonly #options: Required<FifoQueueOptions>;
   readonly #messages: QueueMessage[] = [];
   readonly #deadLetters: QueueMessage[] = [];
+  readonly #sentGroups: string[] = [];
   readonly #seen = new Map<string, { messageId: string; sequenceNumber: string; at: number }>();
   #sequence = 0n;
 
@@ -83,6 +84,7 @@ export class FifoQueue {
       visibleAt: now,
     };
     this.#messages.push(message);
+    this.#sentGroups.push(message.groupId);
     this.#seen.set(input.dedupeId, {
       messageId: message.messageId,
       sequenceNumber: message.sequenceNumber,
@@ -143,6 +145,11 @@ export class FifoQueue {
   /** Messages waiting or in flight. */
   get depth(): number {
     return this.#messages.length;
+  }
+
+  /** The message group of every message accepted so far (duplicates excluded), oldest first. */
+  get sentGroups(): readonly string[] {
+    return this.#sentGroups;
   }
 
   /** Messages that failed `maxReceiveCount` times. */
