@@ -142,6 +142,11 @@ export class FifoQueue {
     return 'dead-letter';
   }
 
+  /** Whether a message of a group `matches` accepts is waiting or in flight. */
+  holds(matches: (groupId: string) => boolean): boolean {
+    return this.#messages.some((message) => matches(message.groupId));
+  }
+
   /** Messages waiting or in flight. */
   get depth(): number {
     return this.#messages.length;

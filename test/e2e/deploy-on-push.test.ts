@@ -5,6 +5,7 @@ import { recordedExample } from '../support/github-delivery.ts';
 import {
   convergeYaml,
   type E2e,
+  quiet,
   REGION,
   reaches,
   settled,
@@ -12,7 +13,7 @@ import {
   template,
 } from './support/e2e-harness.ts';
 
-describe('deploying through the local host', () => {
+describe.concurrent('deploying through the local host', () => {
   let e2e: E2e;
   let cfn: CloudFormationClient;
   beforeAll(async () => {
@@ -36,7 +37,9 @@ describe('deploying through the local host', () => {
       (d) => typeof d.notifications?.slack?.ts === 'string',
       'the Slack message to be recorded on the deployment',
     );
-    const posted = e2e.recorder.requestsTo('POST', '/api/chat.postMessage');
+    const posted = e2e.recorder
+      .requestsTo('POST', '/api/chat.postMessage')
+      .filter((r) => r.rawBody.includes('happy-app'));
     expect(posted).toHaveLength(1);
 
     expect((await e2e.click(asked)).status).toBe(200);
@@ -55,15 +58,17 @@ describe('deploying through the local host', () => {
 
     // The approval message was edited in place, ending with the outcome.
     const updates = await e2e.waitFor(
-      async () => e2e.recorder.requestsTo('POST', '/api/chat.update'),
+      async () =>
+        e2e.recorder.requestsTo('POST', '/api/chat.update').filter((r) => r.rawBody.includes('happy-app')),
       (list) => list.some((r) => /succeeded/i.test(r.rawBody)),
       'the approval message to show the outcome',
     );
-    const ts = (posted[0]!.body as { ts?: string }).ts ?? asked.notifications?.slack?.ts;
     expect(updates.map((r) => (r.body as { ts?: string }).ts)).toEqual(
       updates.map(() => asked.notifications?.slack?.ts),
     );
-    expect(ts).toBe(asked.notifications?.slack?.ts);
+    expect(updates.map((r) => (r.body as { channel?: string }).channel)).toEqual(
+      updates.map(() => (posted[0]!.body as { channel?: string }).channel),
+    );
   });
 
   it('ends a failed execution FAILED with the reason and releases the stack lock', async () => {

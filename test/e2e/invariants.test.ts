@@ -6,6 +6,7 @@ import {
   convergeYaml,
   type E2e,
   pushPayload,
+  quiet,
   REGION,
   reaches,
   SECRETS,
@@ -53,7 +54,7 @@ describe.concurrent('the invariants of ARCHITECTURE.md, through the local host',
       changeSetId: a.changeSet!.id,
     });
     expect(unknown.status).toBe(200);
-    await e2e.waitFor(async () => e2e.host.idle(), Boolean, 'the host to be idle');
+    await quiet(e2e, 'bind-a');
     expect((await e2e.store.getDeployment(a.id))?.status).toBe('AWAITING_APPROVAL');
     expect((await e2e.store.getDeployment(b.id))?.status).toBe('AWAITING_APPROVAL');
     expect(await e2e.store.listApprovals(a.id)).toEqual([]);
@@ -77,7 +78,7 @@ describe.concurrent('the invariants of ARCHITECTURE.md, through the local host',
     );
 
     await e2e.click(older);
-    await e2e.waitFor(async () => e2e.host.idle(), Boolean, 'the host to be idle');
+    await quiet(e2e, 'ordered');
     expect((await e2e.store.getDeployment(older.id))?.status).toBe('SUPERSEDED');
 
     await e2e.click(newer!);
@@ -144,7 +145,7 @@ describe.concurrent('the invariants of ARCHITECTURE.md, through the local host',
     const again = await e2e.deliver('push', JSON.parse(pushed.body), { deliveryId: pushed.deliveryId });
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ outcome: 'duplicate' });
-    await e2e.waitFor(async () => e2e.host.idle(), Boolean, 'the host to be idle');
+    await quiet(e2e, 'twice');
     expect(await e2e.deployments('twice')).toHaveLength(1);
   });
 
@@ -210,7 +211,7 @@ describe.concurrent('the invariants of ARCHITECTURE.md, through the local host',
       'the relaxed revision to be planned',
     );
     expect(second?.status).toBe('AWAITING_APPROVAL');
-    await e2e.waitFor(async () => e2e.host.idle(), Boolean, 'the host to be idle');
+    await quiet(e2e, 'gated');
     expect((await e2e.store.getDeployment(second!.id))?.status).toBe('AWAITING_APPROVAL');
     expect(await parameterValue(e2e, 'gated')).toBe('v1');
   });

@@ -267,3 +267,17 @@ export function reaches(e2e: E2e, id: string, statuses: readonly string[]): Prom
     `deployment ${id} to reach ${statuses.join(' or ')}`,
   ) as Promise<Deployment>;
 }
+
+/**
+ * Waits until neither queue holds a message for the stack: whatever the last request started
+ * has been processed (other tests' stacks may still be busy).
+ */
+export async function quiet(e2e: E2e, stackName: string): Promise<void> {
+  const mine = (group: string) => group.endsWith(`/${stackName}`);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await e2e.waitFor(
+    async () => e2e.host.queues.plan.holds(mine) || e2e.host.queues.execute.holds(mine),
+    (busy) => !busy,
+    `the queues to hold nothing for ${stackName}`,
+  );
+}
