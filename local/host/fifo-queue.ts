@@ -101,7 +101,7 @@ export class FifoQueue {
 
   /**
    * Up to `max` visible messages, oldest first, taking from a group only while none of its
-   * messages is in flight and stopping at a group's first invisible message, so order holds.
+   * messages is in flight, so order holds. Each is a copy carrying this receive's handle.
    */
   receive(max: number): QueueMessage[] {
     const now = this.#options.now();
@@ -115,7 +115,8 @@ export class FifoQueue {
       message.firstReceivedAt ??= now;
       message.visibleAt = now + this.#options.visibilityTimeoutMs;
       message.receiptHandle = randomUUID();
-      batch.push(message);
+      // A copy: the receipt handle in hand stays the one of this receive.
+      batch.push({ ...message });
     }
     return batch;
   }
