@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Job } from '../shared/ports/queue.ts';
 
 /** A queue message that is not a Converge job; it fails until the dead-letter queue takes it. */

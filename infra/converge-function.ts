@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type IFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -85,10 +85,5 @@ export class ConvergeFunction extends Construct {
         forceDockerBundling: false,
       },
     });
-  }
-
-  /** The function, for grants and targets. */
-  get handler(): IFunction {
-    return this.function;
   }
 }

@@ -45,7 +45,8 @@ const SPECS: Record<
     // GitHub gives up on a delivery after 10 seconds.
     timeoutSeconds: 10,
     memoryMb: 512,
-    secrets: ['githubWebhookSecret', GITHUB_CREDENTIAL],
+    // PR review votes update the deployment's Slack message too.
+    secrets: ['githubWebhookSecret', ...NOTIFY],
   },
   approve: {
     description: 'Verifies Slack interactivity requests and records approvals; queues execution at quorum',

@@ -3,10 +3,10 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { TableSchema } from '../shared/adapters/aws/table-schema.ts';
 import type { SecretName } from '../shared/runtime/config.ts';
 import type { FunctionSpec } from './function-catalog.ts';
 import { artifactBucketName } from './stateful-stack.ts';
-import { TABLE_DEFINITION } from './table-definition.ts';
 
 /**
  * The only actions any Converge role may hold on `Resource: "*"`, each because AWS offers
@@ -48,15 +48,28 @@ const TABLE_ITEM_ACTIONS = [
   'dynamodb:Query',
 ];
 
-/** The CloudFormation calls each function makes through the Stacks port. */
+/**
+ * The CloudFormation calls each function makes through the Stacks port, traced from the use
+ * cases its handler runs (ExecuteChangeSet, DeleteStack and the like never reach a function
+ * that does not call them).
+ */
 const CLOUDFORMATION_ACTIONS: Partial<Record<FunctionSpec['name'], readonly string[]>> = {
+  // A rejecting PR review deletes the deployment's change set (decide-approval).
+  webhook: ['cloudformation:DeleteChangeSet'],
+  // A rejection from Slack deletes the deployment's change set (decide-approval).
+  approve: ['cloudformation:DeleteChangeSet'],
   plan: [
     'cloudformation:DescribeStacks',
     'cloudformation:CreateChangeSet',
     'cloudformation:DescribeChangeSet',
+    // Superseded and preview change sets are deleted.
     'cloudformation:DeleteChangeSet',
     // Stack tags from converge.yaml are applied on create; CloudFormation authorizes tagging separately.
     'cloudformation:TagResource',
+    // Preview cleanup deletes the empty REVIEW_IN_PROGRESS stack a CREATE change set leaves;
+    // the Stacks adapter refuses any stack in another status.
+    'cloudformation:DeleteStack',
+    'cloudformation:DescribeStackEvents',
   ],
   execute: [
     'cloudformation:DescribeStacks',
@@ -65,29 +78,44 @@ const CLOUDFORMATION_ACTIONS: Partial<Record<FunctionSpec['name'], readonly stri
     'cloudformation:DeleteChangeSet',
   ],
   'stack-events': ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents'],
+  // Closes stuck executions (events, status) and deletes the change sets of expired approvals.
   reconcile: [
     'cloudformation:DescribeStacks',
     'cloudformation:DescribeStackEvents',
-    'cloudformation:DescribeChangeSet',
+    'cloudformation:DeleteChangeSet',
   ],
   'drift-sweep': [
     'cloudformation:DescribeStacks',
+    'cloudformation:ListStackResources',
     'cloudformation:DetectStackDrift',
     // DetectStackDrift is authorized per resource as DetectStackResourceDrift as well.
     'cloudformation:DetectStackResourceDrift',
     'cloudformation:DescribeStackResourceDrifts',
+    // Reverting drift plans a REVERT_DRIFT change set through the same approval gate.
+    'cloudformation:CreateChangeSet',
+    'cloudformation:DescribeChangeSet',
+    'cloudformation:DeleteChangeSet',
+    'cloudformation:TagResource',
   ],
 };
 
 /** Functions that queue jobs, and onto which queue. */
 const SENDS_TO: Partial<Record<FunctionSpec['name'], readonly ('plan' | 'execute')[]>> = {
-  webhook: ['plan'],
+  // Plan and preview jobs; an approving PR review that reaches quorum queues execution.
+  webhook: ['plan', 'execute'],
   approve: ['execute'],
   // Auto-approved deployments go straight to execution.
   plan: ['execute'],
-  // A drift revert is a plan job of kind revert-drift.
-  'drift-sweep': ['plan'],
+  // Re-checking a planned deployment may queue it again (decide-planned-deployment).
+  execute: ['execute'],
+  // An auto-approved drift revert goes straight to execution.
+  'drift-sweep': ['execute'],
+  // An approved deployment whose execute job was lost is queued again (reconcile-deployments).
+  reconcile: ['execute'],
 };
+
+/** Functions that create change sets: they upload large templates and pass the service role. */
+const CREATES_CHANGE_SETS: ReadonlySet<FunctionSpec['name']> = new Set(['plan', 'drift-sweep']);
 
 /** Functions that may work in other accounts through `converge:targetRoleArns`. */
 const CROSS_ACCOUNT: ReadonlySet<FunctionSpec['name']> = new Set(['plan', 'execute', 'drift-sweep']);
@@ -107,7 +135,9 @@ export function grantFunctionPermissions(role: IRole, spec: FunctionSpec, target
       actions: TABLE_ITEM_ACTIONS,
       resources: [
         targets.table.tableArn,
-        ...TABLE_DEFINITION.indexes.map((index) => `${targets.table.tableArn}/index/${index.name}`),
+        ...TableSchema.globalSecondaryIndexes.map(
+          (index) => `${targets.table.tableArn}/index/${index.indexName}`,
+        ),
       ],
     }),
   );
@@ -176,7 +206,7 @@ export function grantFunctionPermissions(role: IRole, spec: FunctionSpec, target
     }
   }
 
-  if (spec.name === 'plan') {
+  if (CREATES_CHANGE_SETS.has(spec.name)) {
     // Large templates go to S3 and CloudFormation fetches them with the caller's credentials.
     add(
       new PolicyStatement({

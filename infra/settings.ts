@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Deployment choices read from CDK context (`cdk.json` or `-c converge:key=value`). Every key
@@ -53,7 +53,7 @@ const SCHEMA = z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9-]*$/)
       .default('Converge'),
-    'converge:githubAuth': z.enum(['app', 'token']).default('app'),
+    'converge:githubAuth': z.enum(['app', 'token']).default('token'),
     'converge:githubAppId': z.coerce.string().regex(/^\d+$/).optional(),
     'converge:githubApiUrl': z.url().optional(),
     'converge:repositories': list.default([]),

@@ -1,5 +1,5 @@
 import { Aws, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { type AttributeType, BillingMode, type ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { type IRole, ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   BlockPublicAccess,
@@ -11,10 +11,10 @@ import {
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { TableSchema } from '../shared/adapters/aws/table-schema.ts';
 import type { SecretName } from '../shared/runtime/config.ts';
 import { visibilityTimeoutSeconds } from './function-catalog.ts';
 import type { InfraSettings } from './settings.ts';
-import { TABLE_DEFINITION } from './table-definition.ts';
 
 /** Key prefix in the artifact bucket for uploaded templates (matches the runtime default). */
 export const TEMPLATE_PREFIX = 'templates/';
@@ -56,20 +56,25 @@ export class StatefulStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
 
+    // The same schema the local host and the DynamoDB store use (shared/adapters/aws/table-schema.ts).
     this.table = new Table(this, 'Table', {
-      partitionKey: { name: TABLE_DEFINITION.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: TABLE_DEFINITION.sortKey, type: AttributeType.STRING },
+      partitionKey: {
+        name: TableSchema.partitionKey.name,
+        type: TableSchema.partitionKey.type as AttributeType,
+      },
+      sortKey: { name: TableSchema.sortKey.name, type: TableSchema.sortKey.type as AttributeType },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
-      timeToLiveAttribute: TABLE_DEFINITION.timeToLiveAttribute,
+      timeToLiveAttribute: TableSchema.timeToLiveAttribute,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const index of TABLE_DEFINITION.indexes) {
+    for (const index of TableSchema.globalSecondaryIndexes) {
       this.table.addGlobalSecondaryIndex({
-        indexName: index.name,
-        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey.name, type: index.partitionKey.type as AttributeType },
+        sortKey: { name: index.sortKey.name, type: index.sortKey.type as AttributeType },
+        projectionType: index.projection as ProjectionType,
       });
     }
 

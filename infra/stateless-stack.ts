@@ -4,7 +4,12 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -22,8 +27,12 @@ export const CLOUDFORMATION_EVENTS = {
   DRIFT_DETECTION_STATUS: 'CloudFormation Drift Detection Status Change',
 } as const;
 
-/** What a scheduled invocation receives: EventBridge-shaped, so handlers read one event form. */
-export const SCHEDULED_EVENT_SOURCE = 'converge.scheduler';
+/**
+ * What a scheduled invocation receives: shaped like an EventBridge scheduled event
+ * (`detail-type: "Scheduled Event"`, the `ScheduledEvent` type of `aws-lambda`), so a handler
+ * that also takes CloudFormation events tells them apart by `detail-type` alone.
+ */
+export const SCHEDULED_EVENT = { source: 'converge.scheduler', detailType: 'Scheduled Event' } as const;
 
 export interface StatelessStackProps extends StackProps {
   readonly settings: InfraSettings;
@@ -140,11 +149,11 @@ export class StatelessStack extends Stack {
 
     scheduled(this, 'DriftSweepSchedule', functions['drift-sweep'], settings.driftSweepIntervalMinutes, {
       deadLetterQueue: eventsDeadLetterQueue,
-      detailType: 'Converge Drift Sweep',
+      task: 'drift-sweep',
     });
     scheduled(this, 'ReconcileSchedule', functions.reconcile, settings.reconcileIntervalMinutes, {
       deadLetterQueue: eventsDeadLetterQueue,
-      detailType: 'Converge Reconcile',
+      task: 'reconcile',
     });
 
     // Drift detection reads live resources with the caller's credentials.
@@ -213,7 +222,7 @@ function scheduled(
   id: string,
   fn: ConvergeFunction,
   minutes: number,
-  options: { deadLetterQueue: Queue; detailType: string },
+  options: { deadLetterQueue: Queue; task: string },
 ): void {
   const stack = Stack.of(scope);
   const role = new Role(scope, `${id}Role`, {
@@ -230,7 +239,7 @@ function scheduled(
       'Invoke on this one function and its versions, as the Scheduler Lambda target grants it; no other function.',
   });
   new Schedule(scope, id, {
-    description: `${options.detailType} every ${minutes} minutes`,
+    description: `Converge ${options.task} every ${minutes} minutes`,
     schedule: ScheduleExpression.rate(Duration.minutes(minutes)),
     target: new LambdaInvoke(fn.function, {
       role,
@@ -238,9 +247,15 @@ function scheduled(
       retryAttempts: 2,
       maxEventAge: Duration.minutes(Math.max(1, Math.min(minutes, 60))),
       input: ScheduleTargetInput.fromObject({
-        source: SCHEDULED_EVENT_SOURCE,
-        'detail-type': options.detailType,
-        detail: {},
+        version: '0',
+        id: ContextAttribute.executionId,
+        source: SCHEDULED_EVENT.source,
+        'detail-type': SCHEDULED_EVENT.detailType,
+        account: stack.account,
+        region: stack.region,
+        time: ContextAttribute.scheduledTime,
+        resources: [ContextAttribute.scheduleArn],
+        detail: { task: options.task },
       }),
     }),
   });

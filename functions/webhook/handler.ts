@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { deps } from '../../shared/runtime/deps.ts';
 import { standardMiddleware } from '../../shared/runtime/middleware.ts';
+import { emitMetric, MetricName } from '../../shared/runtime/observability.ts';
 import {
   type ReceiveWebhookDeps,
   receiveWebhook,
@@ -31,6 +32,8 @@ export function webhookHandler(deps: ReceiveWebhookDeps) {
       return json(405, { error: 'method-not-allowed', message: 'GitHub webhooks are POST requests.' });
     }
     const result = await receiveWebhook(deps, { headers: event.headers ?? {}, body: rawBody(event) });
+    if (result.outcome === 'rejected')
+      emitMetric(MetricName.WEBHOOKS_REJECTED, 1, { Reason: result.problem });
     return json(webhookStatus(result), result);
   };
 }

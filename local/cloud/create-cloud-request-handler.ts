@@ -56,7 +56,9 @@ export function createCloudRequestHandler(deps: CloudRequestHandlerDeps) {
       const fault = await injectFault(service.signingName, action, 'query');
       if (fault) return encodeQueryError(fault, service.xmlNamespace, context.requestId);
       const output = await service.handle(action, input, context);
-      return encodeQueryResponse(action, service.xmlNamespace, output, context.requestId);
+      return encodeQueryResponse(action, service.xmlNamespace, output, context.requestId, {
+        withoutOutput: service.actionsWithoutOutput?.has(action) ?? false,
+      });
     } catch (error) {
       return encodeQueryError(asServiceError(error, deps.log), service.xmlNamespace, context.requestId);
     }

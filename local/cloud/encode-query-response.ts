@@ -20,10 +20,11 @@ export function encodeQueryResponse(
   xmlNamespace: string,
   output: ServiceOutput,
   requestId: string,
+  options: { withoutOutput?: boolean } = {},
 ): EncodedResponse {
-  const empty = Object.values(output).every((value) => value === undefined || value === null);
-  // Operations without output (DeleteStack) answer with no Result element, as AWS does.
-  const result = empty ? '' : element(`${action}Result`, output);
+  // Operations without an output shape (DeleteStack) answer with no Result element, as AWS
+  // does; an output shape with no members (ExecuteChangeSet) still gets an empty one.
+  const result = options.withoutOutput ? '' : element(`${action}Result`, output);
   const body =
     `${XML_DECLARATION}<${action}Response xmlns="${escapeXml(xmlNamespace)}">${result}` +
     `<ResponseMetadata>${element('RequestId', requestId)}</ResponseMetadata></${action}Response>\n`;

@@ -53,6 +53,12 @@ export interface QueryProtocolService {
    * `Map` is encoded as a Query map (`<entry><key/><value/></entry>`).
    */
   readonly inputTypes?: Readonly<Record<string, QueryInputType>>;
+  /**
+   * Actions that have no output shape at all (CloudFormation's DeleteStack): AWS answers them
+   * without a `<ActionResult>` element. Every other action gets one, even when empty, because
+   * clients such as botocore look it up by name.
+   */
+  readonly actionsWithoutOutput?: ReadonlySet<string>;
   handle(action: string, input: ServiceInput, context: RequestContext): Promise<ServiceOutput>;
 }
 

@@ -58,6 +58,8 @@ export class CloudFormationService implements QueryProtocolService {
   readonly signingName = 'cloudformation';
   readonly version = '2010-05-15';
   readonly xmlNamespace = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
+  /** DeleteStack has no output shape; every other emulated action has one (maybe empty). */
+  readonly actionsWithoutOutput: ReadonlySet<string> = new Set(['DeleteStack']);
   readonly inputTypes: Readonly<Record<string, QueryInputType>> = {
     Capabilities: 'list',
     Parameters: 'list',

@@ -19,6 +19,7 @@ import type { ExecuteDeps } from '../use-cases/execute-deployment.ts';
 import type { PlanDeps } from '../use-cases/plan-stack.ts';
 import type { ReceiveWebhookDeps } from '../use-cases/receive-webhook.ts';
 import { type Config, config, SecretName } from './config.ts';
+import { metricsChannel } from './metrics-channel.ts';
 import { createSecrets, type Secrets } from './secrets.ts';
 
 /** Everything any Converge function needs; each handler takes the part it uses. */
@@ -92,6 +93,7 @@ export function composeDeps(readConfig: () => Config): Deps {
       (await githubSource()).pullRequestHead(repository, pullRequest),
     notifier: () => {
       const channels: NotificationChannel[] = [
+        metricsChannel(),
         lazyChannel(
           'github',
           once(async () => new GithubNotifier({ octokit: await octokit(), commitChecks: 'auto' })),
@@ -122,6 +124,7 @@ export function composeDeps(readConfig: () => Config): Deps {
       defaultRoleArn: settings().cloudFormationRoleArn,
       lockLeaseMs: LOCK_LEASE_MS,
       deliveryTtlMs: DELIVERY_TTL_MS,
+      repositories: settings().github.repositories,
     }),
   });
 }

@@ -68,11 +68,24 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   });
 }
 
-/** A Powertools metrics emitter writing embedded metric format to the `Converge` namespace. */
-export function createMetrics(options: { serviceName?: string } = {}): Metrics {
+/**
+ * A Powertools metrics emitter writing embedded metric format to the `Converge` namespace.
+ * Its own diagnostics go to `log`; "no application metrics to publish" is routine (reconcile
+ * runs every few minutes with nothing to do), so it is logged at debug, not warn.
+ */
+export function createMetrics(options: { serviceName?: string; log?: Logger } = {}): Metrics {
+  const log = options.log ?? logger;
+  const text = (args: unknown[]) => String(args[0]);
   return new Metrics({
     namespace: METRICS_NAMESPACE,
     serviceName: options.serviceName ?? DEFAULT_SERVICE_NAME,
+    logger: {
+      debug: (...args: unknown[]) => log.debug(text(args)),
+      info: (...args: unknown[]) => log.info(text(args)),
+      warn: (...args: unknown[]) =>
+        text(args).startsWith('No application metrics') ? log.debug(text(args)) : log.warn(text(args)),
+      error: (...args: unknown[]) => log.error(text(args)),
+    },
   });
 }
 
@@ -80,6 +93,7 @@ export function createMetrics(options: { serviceName?: string } = {}): Metrics {
 export const logger: Logger = createLogger();
 /** The process-wide metrics; `standardMiddleware` flushes them after each invocation. */
 export const metrics: Metrics = createMetrics();
+
 /**
  * The process-wide tracer (X-Ray). Wrap SDK clients in the composition root with
  * `tracer.captureAWSv3Client(client)`. Outside Lambda it is disabled and costs nothing.

@@ -5,15 +5,13 @@ import {
   GithubWebhookSignatureMissingError,
 } from '../adapters/github/github-webhook-errors.ts';
 import type { GithubWebhookEvent } from '../adapters/github/github-webhook-event.ts';
-import type { Configuration } from '../domain/config/stack-config.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { Job, Queue } from '../ports/queue.ts';
+import type { Queue } from '../ports/queue.ts';
 import type { Source } from '../ports/source.ts';
 import type { Store } from '../ports/store.ts';
 import type { DecideApprovalDeps } from './decide-approval.ts';
-import { loadConfiguration } from './load-configuration.ts';
 import { iso } from './move-deployment.ts';
-import { pushChangedPaths, sendStackJobs, stacksToPlan } from './webhook-plan-jobs.ts';
+import { pullRequestJobs, pushJobs } from './webhook-jobs.ts';
 import { pullRequestReviewVotes, slashCommand } from './webhook-votes.ts';
 
 /** The raw delivery, exactly as received: headers and the undecoded body. */
@@ -37,6 +35,8 @@ export interface ReceiveWebhookDeps extends DecideApprovalDeps {
   readonly settings: {
     /** How long a delivery id is remembered; GitHub redelivers within days. */
     readonly deliveryTtlMs: number;
+    /** Repositories (`owner/name`) Converge acts for; empty or absent accepts any the hook is on. */
+    readonly repositories?: readonly string[];
   };
 }
 
@@ -85,75 +85,20 @@ export async function receiveWebhook(
     return { outcome: 'duplicate', reason: `delivery ${event.deliveryId} was already processed` };
   }
 
+  // Only repositories Converge is set up for (all, when the list is empty).
+  const repository = (event.payload as { repository?: { full_name?: string } }).repository?.full_name;
+  const allowed = deps.settings.repositories ?? [];
+  if (repository && allowed.length > 0 && !allowed.includes(repository)) {
+    return ignored(`${repository} is not a repository Converge deploys from`);
+  }
+
   // Turn the event into jobs or votes.
-  const delivery = event.deliveryId;
-  const requestedAt = clock.now();
+  const context = { delivery: event.deliveryId, requestedAt: clock.now() };
   switch (event.name) {
-    case 'push': {
-      const { payload } = event;
-      const repository = payload.repository.full_name;
-      if (payload.deleted || !payload.ref.startsWith('refs/heads/'))
-        return ignored(`${payload.ref} is not a branch update`);
-      const configuration = await readConfiguration(deps, repository, payload.after);
-      if (typeof configuration === 'string') return ignored(configuration);
-      if (payload.ref !== `refs/heads/${configuration.branch}`)
-        return ignored(`${payload.ref} is not the tracked branch ${configuration.branch}`);
-      const stacks = stacksToPlan(configuration, await pushChangedPaths(deps, repository, payload));
-      const author = payload.head_commit?.author?.username ?? payload.sender?.login;
-      const jobs = await sendStackJobs(
-        deps,
-        delivery,
-        stacks,
-        (stack, stackKey): Job => ({
-          type: 'plan',
-          kind: 'deploy',
-          repository,
-          revision: payload.after,
-          stackName: stack.name,
-          stackKey,
-          requestedAt,
-          deliveryId: delivery,
-          author,
-        }),
-      );
-      return { outcome: 'accepted', jobs, votes: 0 };
-    }
-    case 'pull_request': {
-      const { payload } = event;
-      const repository = payload.repository.full_name;
-      const pr = payload.pull_request;
-      const closing = payload.action === 'closed';
-      if (!closing && !['opened', 'synchronize', 'reopened'].includes(payload.action))
-        return ignored(`pull_request ${payload.action} needs nothing`);
-      const configuration = await readConfiguration(deps, repository, pr.head.sha);
-      if (typeof configuration === 'string') return ignored(configuration);
-      if (pr.base.ref !== configuration.branch)
-        return ignored(`pull request targets ${pr.base.ref}, not ${configuration.branch}`);
-      const stacks = closing
-        ? configuration.stacks
-        : stacksToPlan(configuration, await deps.source.changedPaths(repository, pr.base.sha, pr.head.sha));
-      const jobs = await sendStackJobs(
-        deps,
-        delivery,
-        stacks,
-        (stack, stackKey): Job =>
-          closing
-            ? { type: 'cleanup-preview', repository, pullRequest: payload.number, stackKey }
-            : {
-                type: 'plan',
-                kind: 'preview',
-                repository,
-                revision: pr.head.sha,
-                stackName: stack.name,
-                stackKey,
-                requestedAt,
-                deliveryId: delivery,
-                pullRequest: payload.number,
-                author: pr.user?.login,
-              },
-      );
-      return { outcome: 'accepted', jobs, votes: 0 };
-    }
+    case 'push':
+      return pushJobs(deps, event.payload, context);
+    case 'pull_request':
+      return pullRequestJobs(deps, event.payload, context);
     case 'pull_request_review': {
       const votes = await pullRequestReviewVotes(deps, event.payload);
       return votes === undefined
@@ -161,7 +106,7 @@ export async function receiveWebhook(
         : { outcome: 'accepted', jobs: 0, votes };
     }
     case 'issue_comment':
-      return slashCommand(deps, event.payload, { delivery, requestedAt });
+      return slashCommand(deps, event.payload, context);
     default:
       return ignored(`${event.name === 'unknown' ? event.eventName : event.name} events need nothing`);
   }
@@ -169,19 +114,6 @@ export async function receiveWebhook(
 
 function ignored(reason: string): WebhookResult {
   return { outcome: 'ignored', reason };
-}
-
-/** converge.yaml at the revision, or why it cannot be read (the delivery is then ignored). */
-async function readConfiguration(
-  deps: ReceiveWebhookDeps,
-  repository: string,
-  revision: string,
-): Promise<Configuration | string> {
-  try {
-    return await loadConfiguration(deps, { repository, revision });
-  } catch (error) {
-    return `converge.yaml at ${revision.slice(0, 12)} cannot be used: ${error instanceof Error ? error.message : String(error)}`;
-  }
 }
 
 /** Which 4xx a verification error is; `undefined` for errors that are not about the request. */

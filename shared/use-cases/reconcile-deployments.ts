@@ -1,33 +1,57 @@
+import { DeploymentKind } from '../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
+import { ReasonCode } from '../domain/deployment/reason-code.ts';
+import type { Queue } from '../ports/queue.ts';
 import { type CloseDeps, closeExecution } from './close-execution.ts';
 import { deleteChangeSetOf } from './delete-change-set-of.ts';
+import { dedupeId } from './deployment-names.ts';
 import { moveDeployment } from './move-deployment.ts';
 import { notify } from './notify.ts';
 import { operationOutcome } from './stack-status.ts';
+
+export interface ReconcileDeps extends CloseDeps {
+  readonly queue: Queue;
+}
+
+export interface ReconcileOptions {
+  readonly limit?: number;
+  /** A deploy still PLANNING after this long lost its plan job (dead-lettered): it fails. */
+  readonly planningStaleMs?: number;
+  /** An APPROVED deployment untouched this long lost its execute job: it is queued again. */
+  readonly approvedStaleMs?: number;
+}
 
 export interface ReconcileResult {
   /** EXECUTING deployments closed from the stack's live status (their event never came). */
   readonly closed: number;
   /** AWAITING_APPROVAL deployments past their expiresAt. */
   readonly expired: number;
+  /** PLANNING deployments whose plan never finished, ended PLAN_FAILED. */
+  readonly abandoned: number;
+  /** APPROVED deployments whose execute job was queued again. */
+  readonly requeued: number;
 }
 
+const defaults = { planningStaleMs: 60 * 60_000, approvedStaleMs: 15 * 60_000 } as const;
+
 /**
- * The safety net behind the event-driven path, run on a schedule: closes executions whose stack
- * event was lost, and expires approval requests nobody answered in time. Expiry is decided here
- * from `expiresAt`, never by TTL deletion.
+ * The safety net behind the event-driven path, run on a schedule, so every accepted deployment
+ * ends in a terminal state: closes executions whose stack event was lost, expires approval
+ * requests nobody answered (from `expiresAt`, never by TTL deletion), fails plans whose job was
+ * dead-lettered, and queues again executions whose job was lost.
  */
 export async function reconcileDeployments(
-  deps: CloseDeps,
-  options: { limit?: number } = {},
+  deps: ReconcileDeps,
+  options: ReconcileOptions = {},
 ): Promise<ReconcileResult> {
-  const { store, stacks, clock } = deps;
+  const { store, stacks, clock, queue } = deps;
   const actor = 'system:reconcile';
-  let closed = 0;
-  let expired = 0;
+  const list = { limit: options.limit };
+  const olderThan = (updatedAt: string, ms: number) => Date.parse(updatedAt) + ms <= clock.now();
+  const result = { closed: 0, expired: 0, abandoned: 0, requeued: 0 };
 
   // Close EXECUTING deployments whose stack operation already ended (or whose stack is gone).
-  for (const deployment of await store.listDeploymentsByStatus(DeploymentStatus.EXECUTING, options)) {
+  for (const deployment of await store.listDeploymentsByStatus(DeploymentStatus.EXECUTING, list)) {
     const live = await stacks.describeStack(deployment.stack);
     const outcome = live ? operationOutcome(live.status) : 'failed';
     if (!outcome) continue;
@@ -37,11 +61,11 @@ export async function reconcileDeployments(
       { succeeded: outcome === 'succeeded', stackStatus: live?.status, statusReason: live?.statusReason },
       actor,
     );
-    if (done) closed += 1;
+    if (done) result.closed += 1;
   }
 
   // Expire approval requests past expiresAt and delete their change sets.
-  for (const deployment of await store.listDeploymentsByStatus(DeploymentStatus.AWAITING_APPROVAL, options)) {
+  for (const deployment of await store.listDeploymentsByStatus(DeploymentStatus.AWAITING_APPROVAL, list)) {
     if (!deployment.expiresAt || Date.parse(deployment.expiresAt) > clock.now()) continue;
     const ended = await moveDeployment(
       deps,
@@ -52,7 +76,40 @@ export async function reconcileDeployments(
     if (!ended) continue;
     await deleteChangeSetOf(stacks, deployment);
     await notify(deps, ended, { event: 'approval request expired' });
-    expired += 1;
+    result.expired += 1;
   }
-  return { closed, expired };
+
+  // Fail deploys stuck PLANNING (previews stay PLANNING by design until their pull request moves on).
+  for (const deployment of await store.listDeploymentsByStatus(DeploymentStatus.PLANNING, list)) {
+    if (deployment.kind === DeploymentKind.PREVIEW) continue;
+    if (!olderThan(deployment.updatedAt, options.planningStaleMs ?? defaults.planningStaleMs)) continue;
+    const reason = {
+      code: ReasonCode.CHANGE_SET_TIMEOUT,
+      message: 'Planning never finished (its job failed repeatedly); push again or re-run the plan.',
+    };
+    const ended = await moveDeployment(
+      deps,
+      deployment,
+      { type: 'PLAN_FAILED', reason },
+      { action: 'plan_failed', actor, reason: reason.message },
+    );
+    if (!ended) continue;
+    await deleteChangeSetOf(stacks, deployment);
+    await notify(deps, ended, { event: reason.message });
+    result.abandoned += 1;
+  }
+
+  // Queue again executions whose job was lost; executing is idempotent and locked, so a repeat is harmless.
+  for (const deployment of await store.listDeploymentsByStatus(DeploymentStatus.APPROVED, list)) {
+    if (!olderThan(deployment.updatedAt, options.approvedStaleMs ?? defaults.approvedStaleMs)) continue;
+    // While another execution holds the stack, its own retried job is enough; don't pile up more.
+    const lock = (await store.getStackState(deployment.stackKey))?.lock;
+    if (lock && lock.expiresAt > clock.now()) continue;
+    await queue.send(
+      { type: 'execute', deploymentId: deployment.id, stackKey: deployment.stackKey },
+      { group: deployment.stackKey, dedupeId: dedupeId('execute', deployment.id, 'reconcile', clock.now()) },
+    );
+    result.requeued += 1;
+  }
+  return result;
 }

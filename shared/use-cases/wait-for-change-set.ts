@@ -9,10 +9,14 @@ export interface ChangeSetWait {
   readonly timeoutMs: number;
 }
 
+/**
+ * Four minutes: inside the plan function's five-minute timeout, so the deployment ends with a
+ * named reason instead of the function being cut off (a cut-off job is retried and resumes).
+ */
 export const DEFAULT_CHANGE_SET_WAIT: ChangeSetWait = {
   firstDelayMs: 1_000,
   maxDelayMs: 10_000,
-  timeoutMs: 300_000,
+  timeoutMs: 240_000,
 };
 
 const SETTLED = new Set(['CREATE_COMPLETE', 'FAILED', 'DELETE_COMPLETE', 'DELETE_FAILED']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { repositoryPathProblem } from '../paths/repository-path.ts';
 import { parseDuration } from './parse-duration.ts';
 import { Capability } from './stack-config.ts';

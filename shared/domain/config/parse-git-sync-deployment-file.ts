@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseRepositoryPath, repositoryPathProblem } from '../paths/repository-path.ts';
 import { ConfigurationError } from './configuration-error.ts';
 import { isStackName, STACK_NAME_RULE } from './configuration-schema.ts';

@@ -25,6 +25,7 @@ function github(options: Partial<GithubNotifierOptions> = {}) {
     baseUrl: server.url,
     auth: { type: 'token', token: 'ghs_test' },
     retries: 0,
+    throttle: false,
   });
   return new GithubNotifier({ octokit, ...options });
 }

@@ -25,7 +25,12 @@ afterEach(async () => {
 
 function source() {
   return new GithubSource({
-    octokit: createOctokit({ baseUrl: server.url, auth: { type: 'token', token: 'ghp_test' }, retries: 0 }),
+    octokit: createOctokit({
+      baseUrl: server.url,
+      auth: { type: 'token', token: 'ghp_test' },
+      retries: 0,
+      throttle: false,
+    }),
   });
 }
 
@@ -280,6 +285,7 @@ describe('createOctokit', () => {
         installationId: 42,
       },
       retries: 0,
+      throttle: false,
     });
     await new GithubSource({ octokit }).commit('acme/infra', SHA);
     const [tokenRequest] = server.requestsTo('POST', '/api/v3/app/installations/42/access_tokens');

@@ -47,7 +47,12 @@ describe('reconcile handler', () => {
     const p = pipeline();
     const deployment = await awaitingApproval(p);
     p.clock.advance(3_600_000);
-    expect(await reconcileHandler(p.deps)({} as never)).toEqual({ closed: 0, expired: 1 });
+    expect(await reconcileHandler(p.deps)({} as never)).toEqual({
+      closed: 0,
+      expired: 1,
+      abandoned: 0,
+      requeued: 0,
+    });
     expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.EXPIRED);
   });
 });

@@ -52,7 +52,7 @@ export function sqsEvent(messages: readonly (Job | string)[]): SQSEvent {
         ApproximateFirstReceiveTimestamp: '1772355600000',
         MessageGroupId: typeof message === 'string' ? 'group' : message.stackKey,
         MessageDeduplicationId: `dedupe-${index}`,
-        SequenceNumber: String(18_849_496_460_467_696_128 + index),
+        SequenceNumber: `1884949646046769612${index}`,
       },
       messageAttributes: {},
       md5OfBody: '',

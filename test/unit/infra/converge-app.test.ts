@@ -103,21 +103,21 @@ describe('stateful stack', () => {
         ],
         GlobalSecondaryIndexes: [
           Match.objectLike({
-            IndexName: 'gsi1',
+            IndexName: 'byStack',
             KeySchema: [
               { AttributeName: 'gsi1pk', KeyType: 'HASH' },
               { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
             ],
           }),
           Match.objectLike({
-            IndexName: 'gsi2',
+            IndexName: 'byStatus',
             KeySchema: [
               { AttributeName: 'gsi2pk', KeyType: 'HASH' },
               { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
             ],
           }),
         ],
-        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         DeletionProtectionEnabled: true,
       },
@@ -169,13 +169,13 @@ describe('stateful stack', () => {
     expect(redriven.map((q) => q.VisibilityTimeout).sort()).toEqual([1800, 360]);
   });
 
-  it('keeps the four credentials in Secrets Manager (the App key, not a token, by default)', () => {
+  it('keeps the four credentials in Secrets Manager (a GitHub token by default)', () => {
     const descriptions = ofType(stateful, 'AWS::SecretsManager::Secret').map(
       ([, s]) => s.Properties.Description as string,
     );
     expect(descriptions).toHaveLength(4);
     expect(descriptions.join('\n')).toMatch(
-      /webhook[\s\S]*App private key[\s\S]*signing secret[\s\S]*bot token/,
+      /webhook[\s\S]*GitHub token[\s\S]*signing secret[\s\S]*bot token/,
     );
   });
 
@@ -226,18 +226,20 @@ describe('stateless stack: functions', () => {
         ).Variables,
       ).filter((key) => key.endsWith('_SECRET_ARN'));
     expect(env('webhook').sort()).toEqual([
-      'CONVERGE_GITHUB_PRIVATE_KEY_SECRET_ARN',
+      'CONVERGE_GITHUB_TOKEN_SECRET_ARN',
       'CONVERGE_GITHUB_WEBHOOK_SECRET_ARN',
+      'CONVERGE_SLACK_BOT_TOKEN_SECRET_ARN',
     ]);
     expect(env('approve').sort()).toEqual([
-      'CONVERGE_GITHUB_PRIVATE_KEY_SECRET_ARN',
+      'CONVERGE_GITHUB_TOKEN_SECRET_ARN',
       'CONVERGE_SLACK_BOT_TOKEN_SECRET_ARN',
       'CONVERGE_SLACK_SIGNING_SECRET_ARN',
     ]);
     expect(env('plan').sort()).toEqual([
-      'CONVERGE_GITHUB_PRIVATE_KEY_SECRET_ARN',
+      'CONVERGE_GITHUB_TOKEN_SECRET_ARN',
       'CONVERGE_SLACK_BOT_TOKEN_SECRET_ARN',
     ]);
+    expect(env('reconcile')).not.toContain('CONVERGE_SLACK_SIGNING_SECRET_ARN');
   });
 
   it('limits reconcile and drift-sweep to one run at a time', () => {
@@ -258,6 +260,18 @@ describe('stateless stack: triggers', () => {
     const targets = urls.map((url) => (url.TargetFunctionArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]);
     expect(targets.map((t) => t!.replace(/Function.*$/, '')).sort()).toEqual(['Approve', 'Webhook']);
     for (const url of urls) expect(url.AuthType).toBe('NONE');
+  });
+
+  it('lets the public invoke those two functions only through their URLs', () => {
+    const invokes = ofType(stateless, 'AWS::Lambda::Permission')
+      .map(([, p]) => p.Properties)
+      .filter((p) => p.Principal === '*');
+    expect(invokes).toHaveLength(4);
+    for (const permission of invokes) {
+      expect(permission.FunctionUrlAuthType === 'NONE' || permission.InvokedViaFunctionUrl === true).toBe(
+        true,
+      );
+    }
   });
 
   it('feeds plan and execute from their FIFO queues, reporting batch item failures', () => {
@@ -295,11 +309,12 @@ describe('stateless stack: triggers', () => {
     );
     expect(schedule?.[1].Properties).toMatchObject({
       ScheduleExpression: expression,
-      Target: {
-        DeadLetterConfig: { Arn: expect.anything() },
-        Input: expect.stringContaining('converge.scheduler'),
-      },
+      Target: { DeadLetterConfig: { Arn: expect.anything() } },
     });
+    // Shaped like an EventBridge scheduled event: the drift-sweep handler tells it from a drift event by detail-type.
+    const input = JSON.stringify(schedule?.[1].Properties.Target);
+    expect(input).toContain('\\"detail-type\\":\\"Scheduled Event\\"');
+    expect(input).toContain('<aws.scheduler.scheduled-time>');
   });
 });
 
@@ -319,30 +334,48 @@ describe('least privilege', () => {
     for (const action of onStar) expect(Object.keys(WILDCARD_RESOURCE_ACTIONS)).toContain(action);
   });
 
-  it('lets only plan pass the CloudFormation service role, and only to CloudFormation', () => {
+  it('lets only the functions that create change sets (plan, drift-sweep) pass the service role, only to CloudFormation', () => {
     for (const name of FUNCTION_NAMES) {
-      expect(actionsOf(name).includes('iam:PassRole')).toBe(name === 'plan');
+      expect(actionsOf(name).includes('iam:PassRole')).toBe(name === 'plan' || name === 'drift-sweep');
     }
-    expect(statementsOf('plan').find((s) => s.Sid === 'PassServiceRole')).toMatchObject({
-      Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
-    });
+    for (const name of ['plan', 'drift-sweep'] as const) {
+      expect(statementsOf(name).find((s) => s.Sid === 'PassServiceRole')).toMatchObject({
+        Condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+      });
+    }
   });
 
   it.each([
-    ['webhook', []],
-    ['approve', []],
-    ['plan', ['CreateChangeSet', 'DeleteChangeSet', 'DescribeChangeSet', 'DescribeStacks', 'TagResource']],
+    ['webhook', ['DeleteChangeSet']],
+    ['approve', ['DeleteChangeSet']],
+    [
+      'plan',
+      [
+        'CreateChangeSet',
+        'DeleteChangeSet',
+        'DeleteStack',
+        'DescribeChangeSet',
+        'DescribeStackEvents',
+        'DescribeStacks',
+        'TagResource',
+      ],
+    ],
     ['execute', ['DeleteChangeSet', 'DescribeChangeSet', 'DescribeStacks', 'ExecuteChangeSet']],
     ['stack-events', ['DescribeStackEvents', 'DescribeStacks']],
-    ['reconcile', ['DescribeChangeSet', 'DescribeStackEvents', 'DescribeStacks']],
+    ['reconcile', ['DeleteChangeSet', 'DescribeStackEvents', 'DescribeStacks']],
     [
       'drift-sweep',
       [
+        'CreateChangeSet',
+        'DeleteChangeSet',
+        'DescribeChangeSet',
         'DescribeStackDriftDetectionStatus',
         'DescribeStackResourceDrifts',
         'DescribeStacks',
         'DetectStackDrift',
         'DetectStackResourceDrift',
+        'ListStackResources',
+        'TagResource',
       ],
     ],
   ] as [FunctionName, string[]][])('gives %s exactly its CloudFormation calls', (name, expected) => {
@@ -353,7 +386,7 @@ describe('least privilege', () => {
   });
 
   it('denies every function that touches CloudFormation its own stacks', () => {
-    for (const name of ['plan', 'execute', 'stack-events', 'reconcile', 'drift-sweep'] as FunctionName[]) {
+    for (const name of FUNCTION_NAMES) {
       const deny = statementsOf(name).find((s) => s.Sid === 'NotConvergeItself');
       expect(JSON.stringify(deny?.Resource)).toMatch(
         /stack\/ConvergeStateful\/\*[\s\S]*stack\/ConvergeStateless\/\*/,
@@ -362,13 +395,13 @@ describe('least privilege', () => {
   });
 
   it.each([
-    ['webhook', ['Plan']],
+    ['webhook', ['Execute', 'Plan']],
     ['approve', ['Execute']],
     ['plan', ['Execute']],
-    ['drift-sweep', ['Plan']],
-    ['execute', []],
+    ['drift-sweep', ['Execute']],
+    ['execute', ['Execute']],
     ['stack-events', []],
-    ['reconcile', []],
+    ['reconcile', ['Execute']],
   ] as [FunctionName, string[]][])('lets %s send jobs only to %j', (name, queues) => {
     const send = statementsOf(name).filter((s) => asList(s.Action).includes('sqs:SendMessage'));
     const targets = send
@@ -390,10 +423,10 @@ describe('least privilege', () => {
     }
   });
 
-  it('limits template access to the templates/ prefix of the artifact bucket, for plan only', () => {
+  it('limits template access to the templates/ prefix of the artifact bucket, for plan and drift-sweep', () => {
     for (const name of FUNCTION_NAMES) {
       const s3 = statementsOf(name).filter((s) => asList(s.Action).some((a) => a.startsWith('s3:')));
-      expect(s3.length > 0).toBe(name === 'plan');
+      expect(s3.length > 0).toBe(name === 'plan' || name === 'drift-sweep');
     }
     expect(JSON.stringify(statementsOf('plan').find((s) => s.Sid === 'Templates')?.Resource)).toContain(
       '/templates/*',

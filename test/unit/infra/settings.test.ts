@@ -6,7 +6,7 @@ describe('parseInfraSettings', () => {
   it('defaults every setting when the context has none', () => {
     expect(parseInfraSettings({ 'aws:cdk:bundling-stacks': [] })).toMatchObject({
       stackPrefix: 'Converge',
-      githubAuth: 'app',
+      githubAuth: 'token',
       trackedBranches: ['main'],
       driftSweepIntervalMinutes: 360,
       reconcileIntervalMinutes: 5,
@@ -48,8 +48,8 @@ describe('functionSpecs', () => {
   it('resolves the GitHub credential to the App private key or the token', () => {
     const secretsOf = (auth: 'app' | 'token') =>
       functionSpecs(auth).find((spec) => spec.name === 'webhook')?.secrets;
-    expect(secretsOf('app')).toEqual(['githubWebhookSecret', 'githubPrivateKey']);
-    expect(secretsOf('token')).toEqual(['githubWebhookSecret', 'githubToken']);
+    expect(secretsOf('app')).toEqual(['githubWebhookSecret', 'githubPrivateKey', 'slackBotToken']);
+    expect(secretsOf('token')).toEqual(['githubWebhookSecret', 'githubToken', 'slackBotToken']);
   });
 
   it('keeps each queue visibility timeout at six times its consumer timeout', () => {

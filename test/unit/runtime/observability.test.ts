@@ -96,4 +96,10 @@ describe('emitMetric', () => {
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ LeadTimeSeconds: 42, DeploymentsStarted: 1 });
   });
+
+  it('logs an invocation without metrics at debug, not as a warning', async () => {
+    const metrics = createMetrics({ log: createLogger({ logLevel: 'INFO' }) });
+    const output = await captureOutput(() => metrics.publishStoredMetrics());
+    expect(output).not.toContain('No application metrics');
+  });
 });

@@ -91,6 +91,44 @@ describe('executeDeployment', () => {
     expect((await p.store.getStackState(KEY))?.lock?.owner).toBe(first.id);
   });
 
+  it('runs one execution at a time when two approved deployments of a stack race', async () => {
+    const p = pipeline();
+    const first = await approved(p, REV1);
+    // A second APPROVED deployment of the same stack, written directly (as a lost race could leave it).
+    const id = deploymentId(p.clock.now() + 1, 'second');
+    const { changeSetId } = await p.stacks.createChangeSet({
+      ...p.stacks.created[0]!,
+      changeSetName: 'converge-second',
+    });
+    await p.stacks.describeChangeSet(first.stack, changeSetId);
+    await p.store.createDeployment(
+      {
+        ...first,
+        id,
+        revision: REV2,
+        status: 'AWAITING_APPROVAL',
+        changeSet: { id: changeSetId, name: 'converge-second' },
+        version: 1,
+        notifications: undefined,
+      },
+      { subject: `deployment#${id}`, action: 'created', actor: 'test', at: p.clock.iso() },
+    );
+    await decideApproval(p.deps, {
+      deploymentId: id,
+      approver: 'slack:U0BOB',
+      decision: 'approve',
+      via: 'slack',
+    });
+    const results = await Promise.allSettled([
+      executeDeployment(p.deps, { deploymentId: first.id }),
+      executeDeployment(p.deps, { deploymentId: id }),
+    ]);
+    expect(p.stacks.executed).toHaveLength(1);
+    expect(
+      results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason),
+    ).toEqual([expect.any(StackBusyError)]);
+  });
+
   it('never executes an older revision once a newer one was planned', async () => {
     const p = pipeline();
     const older = await approved(p, REV1);

@@ -132,7 +132,7 @@ describe('planStack', () => {
     p.stacks.script(STACK, { kind: 'never-ready' });
     const deployment = await planStack(p.deps, p.planJob(REV1));
     expect(deployment.reason?.code).toBe(ReasonCode.CHANGE_SET_TIMEOUT);
-    expect(p.clock.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(300_000);
+    expect(p.clock.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(240_000);
   });
 
   it('ends PLAN_FAILED when the template is missing at the revision', async () => {

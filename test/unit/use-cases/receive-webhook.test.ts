@@ -206,6 +206,18 @@ describe('receiveWebhook', () => {
     expect(await w.deliver('issue_comment', payload)).toMatchObject({ outcome: 'ignored' });
   });
 
+  it('ignores a repository Converge is not set up for', async () => {
+    const w = setup();
+    w.commit(REV2);
+    const deps = { ...w.deps, settings: { ...w.deps.settings, repositories: ['acme/other'] } };
+    const result = await receiveWebhook(
+      deps,
+      signedDelivery('push', push(), { secret: SECRET, deliveryId: 'r-1' }),
+    );
+    expect(result).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining(REPO) });
+    expect(w.queue.sent).toEqual([]);
+  });
+
   it('ignores events it has no use for', async () => {
     const w = setup();
     expect(await w.deliver('issues', recordedExample('issues'))).toMatchObject({ outcome: 'ignored' });

@@ -5,6 +5,17 @@ import { AwsServiceError } from '../../../../local/cloud/service.ts';
 const NS = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
 
 describe('encodeQueryResponse', () => {
+  it('answers an action whose output has no members with an empty Result element', () => {
+    const body = encodeQueryResponse('ExecuteChangeSet', NS, {}, 'r').body;
+    expect(body).toContain('<ExecuteChangeSetResult></ExecuteChangeSetResult>');
+  });
+
+  it('answers an action without an output shape with no Result element', () => {
+    const body = encodeQueryResponse('DeleteStack', NS, {}, 'r', { withoutOutput: true }).body;
+    expect(body).not.toContain('DeleteStackResult');
+    expect(body).toContain('<RequestId>r</RequestId>');
+  });
+
   it('wraps the output in <ActionResponse> with the result and the request id', () => {
     const { statusCode, headers, body } = encodeQueryResponse(
       'CreateStack',
@@ -42,8 +53,8 @@ describe('encodeQueryResponse', () => {
     expect(encodeQueryResponse('Op', NS, output, 'r').body).toContain(`<OpResult>${xml}</OpResult>`);
   });
 
-  it('leaves the result element out for an empty output', () => {
-    expect(encodeQueryResponse('DeleteStack', NS, {}, 'r').body).toContain(
+  it('puts ResponseMetadata right after the opening element when there is no output shape', () => {
+    expect(encodeQueryResponse('DeleteStack', NS, {}, 'r', { withoutOutput: true }).body).toContain(
       `<DeleteStackResponse xmlns="${NS}"><ResponseMetadata>`,
     );
   });
