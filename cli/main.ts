@@ -11,4 +11,5 @@ const program = new Command()
 
 (await import('./commands/dev.ts')).registerDevCommand(program);
 (await import('./commands/cloud.ts')).registerCloudCommand(program);
+(await import('./commands/drift.ts')).registerDriftCommand(program);
 await program.parseAsync(process.argv);

@@ -47,6 +47,8 @@ export interface Config {
   readonly gitRepositories: Readonly<Record<string, string>>;
   /** How long an approval request stays open before it EXPIRES. */
   readonly approvalTtlSeconds: number;
+  /** Drift detections a sweep runs at once (CloudFormation limits concurrent detections). */
+  readonly driftMaxConcurrency: number;
   /** Branches whose pushes deploy. */
   readonly trackedBranches: readonly string[];
   /** Each secret that is configured, by name; an absent one is not used by this deployment. */
@@ -118,6 +120,10 @@ const SETTINGS = {
       .max(30 * 86_400),
     hint: 'whole seconds between 60 and 2592000',
   },
+  CONVERGE_DRIFT_MAX_CONCURRENCY: {
+    schema: z.coerce.number().int().min(1).max(100),
+    hint: 'a whole number of detections between 1 and 100',
+  },
   CONVERGE_TRACKED_BRANCHES: { schema: list.pipe(z.array(nonEmpty).min(1)), hint: 'e.g. main,release' },
   CONVERGE_GITHUB_WEBHOOK_SECRET_ARN: { schema: arn, hint: 'a Secrets Manager secret ARN' },
   CONVERGE_GITHUB_WEBHOOK_SECRET: { schema: nonEmpty, hint: 'the webhook secret (local use)' },
@@ -145,6 +151,7 @@ export const SECRET_SETTINGS: Readonly<Record<SecretName, { arn: SettingName; va
 };
 
 const DEFAULT_APPROVAL_TTL_SECONDS = 86_400;
+const DEFAULT_DRIFT_MAX_CONCURRENCY = 5;
 
 /**
  * Parses and validates an environment into a {@link Config}. Pure: pass any record.
@@ -222,6 +229,7 @@ export function parseConfig(env: Env): Config {
     },
     gitRepositories: Object.fromEntries(v.CONVERGE_GIT_REPOSITORIES ?? []),
     approvalTtlSeconds: v.CONVERGE_APPROVAL_TTL_SECONDS ?? DEFAULT_APPROVAL_TTL_SECONDS,
+    driftMaxConcurrency: v.CONVERGE_DRIFT_MAX_CONCURRENCY ?? DEFAULT_DRIFT_MAX_CONCURRENCY,
     trackedBranches: v.CONVERGE_TRACKED_BRANCHES ?? ['main'],
     secrets,
   };

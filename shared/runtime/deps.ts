@@ -1,4 +1,5 @@
 import { CloudFormationStacks } from '../adapters/aws/cloudformation-stacks.ts';
+import { DynamoDbDriftStore } from '../adapters/aws/dynamodb-drift-store.ts';
 import { DynamoDbStore } from '../adapters/aws/dynamodb-store.ts';
 import { S3Artifacts } from '../adapters/aws/s3-artifacts.ts';
 import { SqsQueue } from '../adapters/aws/sqs-queue.ts';
@@ -8,6 +9,7 @@ import { GithubNotifier } from '../adapters/github/github-notifier.ts';
 import { GithubSource } from '../adapters/github/github-source.ts';
 import { verifyGithubWebhook } from '../adapters/github/verify-github-webhook.ts';
 import { CompositeNotifier } from '../adapters/notify/composite-notifier.ts';
+import { SlackDriftNotifier } from '../adapters/slack/slack-drift-notifier.ts';
 import { SlackNotifier } from '../adapters/slack/slack-notifier.ts';
 import { verifySlackRequest } from '../adapters/slack/verify-slack-request.ts';
 import { systemClock } from '../adapters/system/system-clock.ts';
@@ -18,6 +20,7 @@ import type { DecideApprovalDeps } from '../use-cases/decide-approval.ts';
 import type { ExecuteDeps } from '../use-cases/execute-deployment.ts';
 import type { PlanDeps } from '../use-cases/plan-stack.ts';
 import type { ReceiveWebhookDeps } from '../use-cases/receive-webhook.ts';
+import type { SweepDriftDeps } from '../use-cases/sweep-drift.ts';
 import { type Config, config, SecretName } from './config.ts';
 import { metricsChannel } from './metrics-channel.ts';
 import { createSecrets, type Secrets } from './secrets.ts';
@@ -26,13 +29,17 @@ import { createSecrets, type Secrets } from './secrets.ts';
 export type Deps = ReceiveWebhookDeps &
   PlanDeps &
   ExecuteDeps &
-  DecideApprovalDeps & {
+  DecideApprovalDeps &
+  SweepDriftDeps & {
     readonly verifySlackRequest: (request: {
       headers: Readonly<Record<string, string | undefined>>;
       body: string;
     }) => Promise<void>;
     readonly voterReplies: VoterReplies;
-    readonly settings: ReceiveWebhookDeps['settings'] & PlanDeps['settings'] & ExecuteDeps['settings'];
+    readonly settings: ReceiveWebhookDeps['settings'] &
+      PlanDeps['settings'] &
+      ExecuteDeps['settings'] &
+      SweepDriftDeps['settings'];
   };
 
 /** How long a stack lock holds without release: longer than any stack operation Converge waits for. */
@@ -75,6 +82,19 @@ export function composeDeps(readConfig: () => Config): Deps {
   return lazyObject<Deps>({
     clock: () => systemClock,
     store: () => new DynamoDbStore({ tableName: settings().tableName }),
+    drift: () => new DynamoDbDriftStore({ tableName: settings().tableName }),
+    driftNotifier: () => ({
+      driftFound: async (record) => {
+        const { slack: options } = settings();
+        if (!options.channel || !secrets().has(SecretName.SLACK_BOT_TOKEN)) return { failures: [] };
+        const token = await secrets().get(SecretName.SLACK_BOT_TOKEN);
+        return new SlackDriftNotifier({
+          channel: options.channel,
+          token,
+          slackApiUrl: options.apiUrl,
+        }).driftFound(record);
+      },
+    }),
     queue: () =>
       new SqsQueue({ planQueueUrl: settings().planQueueUrl, executeQueueUrl: settings().executeQueueUrl }),
     stacks: () => new CloudFormationStacks(),
@@ -125,6 +145,7 @@ export function composeDeps(readConfig: () => Config): Deps {
       lockLeaseMs: LOCK_LEASE_MS,
       deliveryTtlMs: DELIVERY_TTL_MS,
       repositories: settings().github.repositories,
+      sweep: { maxConcurrency: settings().driftMaxConcurrency },
     }),
   });
 }

@@ -14,6 +14,7 @@ import {
   DescribeStacksCommand,
   DetectStackDriftCommand,
   ExecuteChangeSetCommand,
+  ListStackResourcesCommand,
   type Stack,
   type StackResourceDrift,
 } from '@aws-sdk/client-cloudformation';
@@ -27,6 +28,7 @@ import {
   type LiveStack,
   type ResourceDrift,
   type ResourceFailure,
+  type StackResourceSummary,
   type Stacks,
 } from '../../ports/stacks.ts';
 
@@ -223,6 +225,27 @@ export class CloudFormationStacks implements Stacks {
       reason: status.DetectionStatusReason,
       driftedResources: status.DriftedStackResourceCount,
     };
+  }
+
+  /** ListStackResources, every page: lets a drift report name the resources detection left out. */
+  async listResources(stack: StackRef): Promise<readonly StackResourceSummary[]> {
+    const client = this.#client(stack.region);
+    const resources: StackResourceSummary[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await client.send(
+        new ListStackResourcesCommand({ StackName: stack.stackName, NextToken: nextToken }),
+      );
+      for (const resource of page.StackResourceSummaries ?? []) {
+        resources.push({
+          logicalId: resource.LogicalResourceId ?? '',
+          ...(resource.PhysicalResourceId ? { physicalId: resource.PhysicalResourceId } : {}),
+          resourceType: resource.ResourceType ?? '',
+        });
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return resources;
   }
 
   async resourceDrifts(stack: StackRef): Promise<readonly ResourceDrift[]> {

@@ -239,7 +239,9 @@ export class DynamoDbStore implements Store {
       ExpressionAttributeNames: { '#type': 'type' },
       ExpressionAttributeValues: { ':stackType': 'stack' },
     });
-    return items.map(fromStackItem).sort((a, b) => (a.stackKey < b.stackKey ? -1 : a.stackKey > b.stackKey ? 1 : 0));
+    return items
+      .map(fromStackItem)
+      .sort((a, b) => (a.stackKey < b.stackKey ? -1 : a.stackKey > b.stackKey ? 1 : 0));
   }
 
   async recordAttempt(
