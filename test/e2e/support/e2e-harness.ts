@@ -73,6 +73,8 @@ export interface E2e {
   readonly store: DynamoDbStore;
   /** The repository mapped as `acme/<name>`. */
   repository(name: string): E2eRepository;
+  /** Pushes to the first repository named in `startE2e`. */
+  push: E2eRepository['push'];
   /** Sends a webhook body signed with `secret` (the test secret by default). */
   deliver(
     event: string,
@@ -105,7 +107,7 @@ export interface E2e {
  * Starts everything for one e2e file: the host on a free port with the local cloud and DynamoDB
  * Local, a recording server for Slack and GitHub, and one git repository per name.
  */
-export async function startE2e(names: readonly string[]): Promise<E2e> {
+export async function startE2e(names: readonly string[] = ['infrastructure']): Promise<E2e> {
   const recorder = await startRecordingServer();
   const repos = new Map<string, GitRepo>();
   let host: Host;
@@ -161,30 +163,33 @@ export async function startE2e(names: readonly string[]): Promise<E2e> {
     throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)?.slice(0, 2000)}`);
   };
 
+  function repository(short: string): E2eRepository {
+    const name = `acme/${short}`;
+    const repo = repos.get(name);
+    if (!repo) throw new Error(`no repository ${name}: name it in startE2e`);
+    return {
+      name,
+      repo,
+      async push(files, options = {}) {
+        const before = heads.get(name) ?? '0'.repeat(40);
+        const sha = await repo.commit({ files, message: `change ${Object.keys(files).join(', ')}` });
+        heads.set(name, sha);
+        const deliveryId: string = options.deliveryId ?? randomUUID();
+        const payload = pushPayload(name, before, sha, Object.keys(files));
+        if (options.send === false) return { sha, status: 0, deliveryId, body: JSON.stringify(payload) };
+        const response = await deliver('push', payload, { deliveryId });
+        return { sha, status: response.status, deliveryId, body: JSON.stringify(payload) };
+      },
+    };
+  }
+
   return {
     host,
     recorder,
     store,
     deliver,
-    repository(short) {
-      const name = `acme/${short}`;
-      const repo = repos.get(name);
-      if (!repo) throw new Error(`no repository ${name}: name it in startE2e`);
-      return {
-        name,
-        repo,
-        async push(files, options = {}) {
-          const before = heads.get(name) ?? '0'.repeat(40);
-          const sha = await repo.commit({ files, message: `change ${Object.keys(files).join(', ')}` });
-          heads.set(name, sha);
-          const deliveryId: string = options.deliveryId ?? randomUUID();
-          const payload = pushPayload(name, before, sha, Object.keys(files));
-          if (options.send === false) return { sha, status: 0, deliveryId, body: JSON.stringify(payload) };
-          const response = await deliver('push', payload, { deliveryId });
-          return { sha, status: response.status, deliveryId, body: JSON.stringify(payload) };
-        },
-      };
-    },
+    repository,
+    push: (files, options) => repository(names[0]!).push(files, options),
     async click(deployment, options = {}) {
       // Slack sends the clicked message's channel and ts: wait until the message was posted.
       const shown = await waitFor(
