@@ -140,11 +140,7 @@ describe.concurrent('deploying through the local host', () => {
     );
     expect(comments[0]!.rawBody).toContain('preview-app');
     expect(e2e.recorder.requestsTo('POST', '/repos/acme/preview/check-runs').length).toBeGreaterThan(0);
-    await e2e.waitFor(
-      async () => e2e.host.idle(),
-      (idle) => idle,
-      'the host to be idle',
-    );
+    await quiet(e2e, 'preview-app');
     const [preview] = await e2e.deployments('preview-app');
     expect(preview?.kind).toBe('preview');
     expect(['EXECUTING', 'SUCCEEDED', 'APPROVED']).not.toContain(preview?.status);

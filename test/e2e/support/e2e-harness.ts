@@ -121,7 +121,9 @@ export async function startE2e(names: readonly string[] = ['infrastructure']): P
       secrets: SECRETS,
       slackApiUrl: `${recorder.url}/api/`,
       githubApiUrl: recorder.url,
-      visibilityTimeoutMs: 300,
+      // Longer than any one invocation (AWS uses six times the function timeout), short enough
+      // that a retried execution (stack busy) comes back quickly.
+      visibilityTimeoutMs: 10_000,
       maxReceiveCount: 50,
       scheduleEveryMs: 0,
       logLevel: process.env.E2E_HOST_LOG ? 'ERROR' : 'CRITICAL',
@@ -281,8 +283,12 @@ export async function quiet(e2e: E2e, stackName: string): Promise<void> {
   const mine = (group: string) => group.endsWith(`/${stackName}`);
   await new Promise((resolve) => setTimeout(resolve, 100));
   await e2e.waitFor(
-    async () => e2e.host.queues.plan.holds(mine) || e2e.host.queues.execute.holds(mine),
-    (busy) => !busy,
+    async () => ({
+      plan: e2e.host.queues.plan.holds(mine),
+      execute: e2e.host.queues.execute.holds(mine),
+      sent: [...e2e.host.queues.plan.sentGroups, ...e2e.host.queues.execute.sentGroups].filter(mine),
+    }),
+    (held) => !held.plan && !held.execute,
     `the queues to hold nothing for ${stackName}`,
   );
 }
