@@ -5,7 +5,6 @@ import type { Deployment } from '../../shared/domain/deployment/deployment.ts';
 import {
   convergeYaml,
   type E2e,
-  pushPayload,
   quiet,
   REGION,
   reaches,
@@ -216,5 +215,3 @@ describe.concurrent('the invariants of ARCHITECTURE.md, through the local host',
     expect(await parameterValue(e2e, 'gated')).toBe('v1');
   });
 });
-
-export { pushPayload };
