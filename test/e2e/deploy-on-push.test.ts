@@ -1,6 +1,8 @@
 import { CloudControlClient, GetResourceCommand } from '@aws-sdk/client-cloudcontrol';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { castCliVote } from '../../cli/commands/approve.ts';
+import { deps } from '../../shared/runtime/deps.ts';
 import { recordedExample } from '../support/github-delivery.ts';
 import {
   convergeYaml,
@@ -17,7 +19,7 @@ describe.concurrent('deploying through the local host', () => {
   let e2e: E2e;
   let cfn: CloudFormationClient;
   beforeAll(async () => {
-    e2e = await startE2e(['happy', 'failing', 'preview']);
+    e2e = await startE2e(['happy', 'failing', 'preview', 'cli']);
     cfn = new CloudFormationClient({ region: REGION, endpoint: e2e.host.cloudEndpoint });
   }, 120_000);
   afterAll(async () => {
@@ -148,5 +150,32 @@ describe.concurrent('deploying through the local host', () => {
       .send(new DescribeStacksCommand({ StackName: 'preview-app' }))
       .catch(() => undefined);
     expect(stacks?.Stacks?.[0]?.StackStatus ?? 'none').not.toMatch(/COMPLETE$/);
+  });
+
+  it('takes `converge approve` votes through the same gate, bound to the deployment', async () => {
+    const repo = e2e.repository('cli');
+    await repo.push({ 'converge.yaml': convergeYaml(['cli-app']), 'stacks/cli-app.yaml': template('v1') });
+    const awaiting = await settled(e2e, 'cli-app', ['AWAITING_APPROVAL']);
+
+    const unknown = await castCliVote(deps(), {
+      deploymentId: '01J00000000000000000000000',
+      as: 'cli:alice',
+      decision: 'approve',
+    });
+    expect(unknown.outcome).toBe('refused');
+    await expect(
+      castCliVote(deps(), { deploymentId: awaiting.id, as: 'slack:U0123', decision: 'approve' }),
+    ).rejects.toThrow(/cli:alice/);
+
+    const vote = await castCliVote(deps(), {
+      deploymentId: awaiting.id,
+      as: 'cli:alice',
+      decision: 'approve',
+    });
+    expect(vote.outcome).toBe('approved');
+    expect((await reaches(e2e, awaiting.id, ['SUCCEEDED', 'FAILED'])).status).toBe('SUCCEEDED');
+    expect((await e2e.store.listApprovals(awaiting.id)).map((a) => [a.approver, a.via])).toEqual([
+      ['cli:alice', 'cli'],
+    ]);
   });
 });
