@@ -10,12 +10,16 @@ export interface InfraSettings {
   /** How GitHub is authenticated: a GitHub App (private key) or a token. */
   readonly githubAuth: 'app' | 'token';
   readonly githubAppId?: string;
+  /** The App's installation id (with `githubAuth: app`). */
+  readonly githubInstallationId?: string;
   readonly githubApiUrl?: string;
   readonly repositories: readonly string[];
   readonly slackApiUrl?: string;
   readonly slackChannel?: string;
   readonly trackedBranches: readonly string[];
   readonly approvalTtlSeconds?: number;
+  /** Drift detections one sweep keeps running at once (CloudFormation limits them). */
+  readonly driftMaxConcurrency?: number;
   /** Minutes between drift sweeps (EventBridge Scheduler). */
   readonly driftSweepIntervalMinutes: number;
   /** Minutes between reconcile runs. */
@@ -55,6 +59,7 @@ const SCHEMA = z
       .default('Converge'),
     'converge:githubAuth': z.enum(['app', 'token']).default('token'),
     'converge:githubAppId': z.coerce.string().regex(/^\d+$/).optional(),
+    'converge:githubInstallationId': z.coerce.string().regex(/^\d+$/).optional(),
     'converge:githubApiUrl': z.url().optional(),
     'converge:repositories': list.default([]),
     'converge:slackApiUrl': z.url().optional(),
@@ -62,6 +67,7 @@ const SCHEMA = z
     'converge:trackedBranches': list.default(['main']),
     'converge:approvalTtlSeconds': z.coerce.number().int().min(60).optional(),
     'converge:driftSweepIntervalMinutes': minutes.default(360),
+    'converge:driftMaxConcurrency': z.coerce.number().int().min(1).max(100).optional(),
     'converge:reconcileIntervalMinutes': minutes.default(5),
     'converge:logRetentionDays': z.coerce
       .number()
@@ -111,6 +117,7 @@ export function parseInfraSettings(context: Readonly<Record<string, unknown>>): 
     stackPrefix: c['converge:stackPrefix'],
     githubAuth: c['converge:githubAuth'],
     githubAppId: c['converge:githubAppId'],
+    githubInstallationId: c['converge:githubInstallationId'],
     githubApiUrl: c['converge:githubApiUrl'],
     repositories: c['converge:repositories'],
     slackApiUrl: c['converge:slackApiUrl'],
@@ -118,6 +125,7 @@ export function parseInfraSettings(context: Readonly<Record<string, unknown>>): 
     trackedBranches: c['converge:trackedBranches'],
     approvalTtlSeconds: c['converge:approvalTtlSeconds'],
     driftSweepIntervalMinutes: c['converge:driftSweepIntervalMinutes'],
+    driftMaxConcurrency: c['converge:driftMaxConcurrency'],
     reconcileIntervalMinutes: c['converge:reconcileIntervalMinutes'],
     logRetentionDays: c['converge:logRetentionDays'],
     logLevel: c['converge:logLevel'],

@@ -198,9 +198,11 @@ function commonEnvironment(
   if (settings.repositories.length > 0) env.CONVERGE_GITHUB_REPOSITORIES = settings.repositories.join(',');
   if (settings.githubApiUrl) env.CONVERGE_GITHUB_API_URL = settings.githubApiUrl;
   if (settings.githubAppId) env.CONVERGE_GITHUB_APP_ID = settings.githubAppId;
+  if (settings.githubInstallationId) env.CONVERGE_GITHUB_INSTALLATION_ID = settings.githubInstallationId;
   if (settings.slackApiUrl) env.CONVERGE_SLACK_API_URL = settings.slackApiUrl;
   if (settings.slackChannel) env.CONVERGE_SLACK_CHANNEL = settings.slackChannel;
   if (settings.approvalTtlSeconds) env.CONVERGE_APPROVAL_TTL_SECONDS = String(settings.approvalTtlSeconds);
+  if (settings.driftMaxConcurrency) env.CONVERGE_DRIFT_MAX_CONCURRENCY = String(settings.driftMaxConcurrency);
   return env;
 }
 

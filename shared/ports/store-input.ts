@@ -137,6 +137,17 @@ export function checkApproval(approval: Approval): void {
   requireInstant('approval.at', approval.at);
 }
 
+/**
+ * The change set a vote must name: the one `transition` sets, when it sets one (a plan that
+ * approves its own change set in the same write), else the deployment's current one.
+ */
+export function votedChangeSetId(
+  current: Deployment,
+  transition: { next: DeploymentPatch } | undefined,
+): string | undefined {
+  return transition?.next.changeSet?.id ?? current.changeSet?.id;
+}
+
 /** Checks an audit record and returns its instant in canonical form (the sort order). */
 export function checkAudit(audit: AuditInput): string {
   if (typeof audit !== 'object' || audit === null) {

@@ -48,7 +48,8 @@ export interface Store {
   /**
    * Records one vote (one per approver per deployment) and, when `transition` is given,
    * changes the deployment's status in the same transaction: either both are written or
-   * neither. The vote counts only for the deployment's current change set.
+   * neither. The vote counts only for the deployment's current change set, or for the change
+   * set `transition` sets (the policy approving a change set as planning records it).
    * Throws StoreConflictError: DUPLICATE_VOTE, CHANGE_SET_CHANGED or STATUS_CHANGED.
    */
   recordApproval(
@@ -85,6 +86,12 @@ export interface Store {
    * yet. Expiry is checked in the write's condition, never left to TTL deletion.
    */
   recordDelivery(deliveryId: string, now: number, ttlMs: number): Promise<boolean>;
+  /**
+   * Forgets a recorded delivery, so that GitHub's redelivery of it is processed again. For a
+   * delivery whose jobs were not all queued (nothing accepted is lost); a delivery never
+   * recorded is left as it is.
+   */
+  releaseDelivery(deliveryId: string): Promise<void>;
 
   appendAudit(audit: AuditInput): Promise<void>;
   /** The audit trail of one subject, oldest first (by `at`, then by the order written). */

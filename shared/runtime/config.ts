@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { githubAuthProblems } from './github-auth.ts';
 import { registerSecretValue } from './redaction.ts';
 
 /**
@@ -35,7 +36,10 @@ export interface Config {
   readonly targetRoleArns: readonly string[];
   readonly github: {
     readonly apiUrl: string;
+    /** With `installationId` and the `githubPrivateKey` secret: authenticate as this GitHub App. */
     readonly appId?: string;
+    /** The App's installation on the repositories Converge deploys from. */
+    readonly installationId?: string;
     /** Repositories (`owner/name`) accepted from webhooks; empty accepts any the hook is on. */
     readonly repositories: readonly string[];
   };
@@ -95,6 +99,10 @@ const SETTINGS = {
   CONVERGE_TARGET_ROLE_ARNS: { schema: list.pipe(z.array(arn)), hint: 'comma-separated role ARNs' },
   CONVERGE_GITHUB_API_URL: { schema: url, hint: 'e.g. https://api.github.com' },
   CONVERGE_GITHUB_APP_ID: { schema: z.string().regex(/^\d+$/, 'must be digits'), hint: 'the numeric App id' },
+  CONVERGE_GITHUB_INSTALLATION_ID: {
+    schema: z.string().regex(/^\d+$/, 'must be digits'),
+    hint: 'the numeric id of the App installation',
+  },
   CONVERGE_GITHUB_REPOSITORIES: {
     schema: list.pipe(z.array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name'))),
     hint: 'comma-separated owner/name',
@@ -198,6 +206,14 @@ export function parseConfig(env: Env): Config {
       secrets[secret] = { value: fromValue };
     }
   }
+  // GitHub auth: an App is whole (id, installation, private key) and excludes a token.
+  problems.push(
+    ...githubAuthProblems({
+      appId: values.CONVERGE_GITHUB_APP_ID as string | undefined,
+      installationId: values.CONVERGE_GITHUB_INSTALLATION_ID as string | undefined,
+      secrets,
+    }),
+  );
   const logLevel = (env.POWERTOOLS_LOG_LEVEL ?? 'INFO').toUpperCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     problems.push(`POWERTOOLS_LOG_LEVEL is invalid: use one of ${LOG_LEVELS.join(', ')}`);
@@ -221,6 +237,7 @@ export function parseConfig(env: Env): Config {
     github: {
       apiUrl: v.CONVERGE_GITHUB_API_URL ?? 'https://api.github.com',
       ...(v.CONVERGE_GITHUB_APP_ID ? { appId: v.CONVERGE_GITHUB_APP_ID } : {}),
+      ...(v.CONVERGE_GITHUB_INSTALLATION_ID ? { installationId: v.CONVERGE_GITHUB_INSTALLATION_ID } : {}),
       repositories: v.CONVERGE_GITHUB_REPOSITORIES ?? [],
     },
     slack: {

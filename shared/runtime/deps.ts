@@ -22,6 +22,8 @@ import type { PlanDeps } from '../use-cases/plan-stack.ts';
 import type { ReceiveWebhookDeps } from '../use-cases/receive-webhook.ts';
 import type { SweepDriftDeps } from '../use-cases/sweep-drift.ts';
 import { type Config, config, SecretName } from './config.ts';
+import { driftMetricsNotifier } from './drift-metrics-notifier.ts';
+import { githubAuth } from './github-auth.ts';
 import { metricsChannel } from './metrics-channel.ts';
 import { createSecrets, type Secrets } from './secrets.ts';
 
@@ -69,8 +71,10 @@ export function composeDeps(readConfig: () => Config): Deps {
   const settings = () => readConfig();
   const secrets = once((): Secrets => createSecrets(settings()));
   const octokit = once(async (): Promise<GithubClient> => {
-    const token = await secrets().get(SecretName.GITHUB_TOKEN);
-    return createOctokit({ baseUrl: settings().github.apiUrl, auth: { type: 'token', token } });
+    return createOctokit({
+      baseUrl: settings().github.apiUrl,
+      auth: await githubAuth(settings(), secrets()),
+    });
   });
   const githubSource = once(async () => new GithubSource({ octokit: await octokit() }));
   const slack = once(async () => {
@@ -83,18 +87,20 @@ export function composeDeps(readConfig: () => Config): Deps {
     clock: () => systemClock,
     store: () => new DynamoDbStore({ tableName: settings().tableName }),
     drift: () => new DynamoDbDriftStore({ tableName: settings().tableName }),
-    driftNotifier: () => ({
-      driftFound: async (record) => {
-        const { slack: options } = settings();
-        if (!options.channel || !secrets().has(SecretName.SLACK_BOT_TOKEN)) return { failures: [] };
-        const token = await secrets().get(SecretName.SLACK_BOT_TOKEN);
-        return new SlackDriftNotifier({
-          channel: options.channel,
-          token,
-          slackApiUrl: options.apiUrl,
-        }).driftFound(record);
-      },
-    }),
+    driftNotifier: () =>
+      driftMetricsNotifier({
+        driftFound: async (record) => {
+          const { slack: options } = settings();
+          if (!options.channel || !secrets().has(SecretName.SLACK_BOT_TOKEN)) return { failures: [] };
+          const token = await secrets().get(SecretName.SLACK_BOT_TOKEN);
+          const slack = new SlackDriftNotifier({
+            channel: options.channel,
+            token,
+            slackApiUrl: options.apiUrl,
+          });
+          return slack.driftFound(record);
+        },
+      }),
     queue: () =>
       new SqsQueue({ planQueueUrl: settings().planQueueUrl, executeQueueUrl: settings().executeQueueUrl }),
     stacks: () => new CloudFormationStacks(),

@@ -8,7 +8,8 @@ import { metrics as defaultMetrics, emitMetric, MetricName } from './observabili
 /**
  * Deployment metrics as a notification channel: every state change is already notified exactly
  * where it happens, so counting there keeps the use cases free of metrics code. Emits
- * DeploymentsStarted (EXECUTING), DeploymentsFinished by outcome (terminal statuses), lead time
+ * DeploymentsStarted (EXECUTING), DeploymentsFinished by outcome (terminal statuses), DriftReverted
+ * (a revert-drift deployment SUCCEEDED), lead time
  * from commit to SUCCEEDED, and the wait from approval request to decision. Previews are not
  * deployments and are not counted. Keeps no refs.
  */
@@ -22,6 +23,8 @@ export function metricsChannel(target: Metrics = defaultMetrics): NotificationCh
         emitMetric(MetricName.DEPLOYMENTS_STARTED, 1, {}, target);
       if (isTerminal(deployment.status))
         emitMetric(MetricName.DEPLOYMENTS_FINISHED, 1, { Outcome: deployment.status }, target);
+      if (deployment.kind === DeploymentKind.REVERT_DRIFT && deployment.status === DeploymentStatus.SUCCEEDED)
+        emitMetric(MetricName.DRIFT_REVERTED, 1, {}, target);
       if (deployment.status === DeploymentStatus.SUCCEEDED && deployment.committedAt) {
         emitMetric(
           MetricName.LEAD_TIME_SECONDS,

@@ -1,5 +1,5 @@
-import type { Approval, ApproverIdentity } from '../domain/approval/approval.ts';
-import type { ApproverAliases } from '../domain/approval/approver-aliases.ts';
+import type { Approval, ApprovalRequirement, ApproverIdentity } from '../domain/approval/approval.ts';
+import { type ApproverAliases, buildApproverAliases } from '../domain/approval/approver-aliases.ts';
 import { evaluateVote } from '../domain/approval/evaluate-vote.ts';
 import type { Deployment } from '../domain/deployment/deployment.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -18,7 +18,10 @@ export interface DecideApprovalDeps {
   readonly queue: Queue;
   readonly clock: Clock;
   readonly notifier: Notifier;
-  /** Identities that are one person (`slack:U0123` and `github:alice`), so a person counts once. */
+  /**
+   * Identities that are one person (`slack:U0123` and `github:alice`), so a person counts once:
+   * the control-plane list, for deployments whose trusted converge.yaml has no `people:`.
+   */
   readonly aliases?: ApproverAliases;
 }
 
@@ -86,7 +89,7 @@ export async function decideApproval(
       comment: input.comment,
     },
     now,
-    aliases: deps.aliases,
+    aliases: trustedAliases(deployment.approval, deps.aliases),
   });
   if (!result.accepted) return refuse(result.code, result.message);
 
@@ -122,4 +125,17 @@ export async function decideApproval(
     event: `${input.decision === 'approve' ? 'approval' : 'rejection'} by ${result.vote.approver} (${result.approvals} of ${result.required})`,
   });
   return { outcome: result.outcome, deployment: updated };
+}
+
+/**
+ * Who counts once for this deployment: the `people:` of the trusted configuration its rule came
+ * from (never the revision being deployed), else the control-plane aliases.
+ */
+function trustedAliases(
+  requirement: ApprovalRequirement,
+  fallback: ApproverAliases | undefined,
+): ApproverAliases | undefined {
+  if (!requirement.people) return fallback;
+  const built = buildApproverAliases(requirement.people);
+  return built.ok ? built.aliases : fallback;
 }

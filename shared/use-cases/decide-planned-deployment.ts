@@ -7,7 +7,7 @@ import type { Queue } from '../ports/queue.ts';
 import type { Stacks } from '../ports/stacks.ts';
 import type { Store } from '../ports/store.ts';
 import { dedupeId } from './deployment-names.ts';
-import { iso, moveDeployment, subjectOf } from './move-deployment.ts';
+import { iso, moveDeployment, patchFor, subjectOf } from './move-deployment.ts';
 import { notify } from './notify.ts';
 import { supersede } from './supersede.ts';
 
@@ -52,32 +52,10 @@ export async function decidePlannedDeployment(
     ? autoApprovalDecision(deployment.approval!, changeSet.summary)
     : { autoApprove: false, why: 'The change set has no summary.' };
   if (decision.autoApprove) {
-    // The status and the policy's approval record are two writes: approval first would name a
-    // change set the stored deployment does not have yet. If the second write is lost, execution
-    // finds no approval and refuses (APPROVAL_MISSING): the invariant holds either way.
-    const approved = await moveDeployment(
-      deps,
-      deployment,
-      { type: 'AUTO_APPROVED', changeSet },
-      { action: 'auto-approved', actor, reason: decision.why },
-    );
+    // The status and the policy's approval record naming this change set are one write: either
+    // both exist or neither, so execution never finds an approved deployment without its approval.
+    const approved = await recordAutoApproval(deps, deployment, changeSet, decision.why);
     if (!approved) return (await store.getDeployment(deployment.id)) ?? deployment;
-    const approval: Approval = {
-      deploymentId: deployment.id,
-      changeSetId: changeSet.id,
-      approver: AUTO_APPROVER,
-      decision: 'approve',
-      at: iso(clock),
-      via: 'policy',
-      comment: decision.why,
-    };
-    await store.recordApproval(approval, undefined, {
-      subject: subjectOf(deployment.id),
-      action: 'approval-recorded',
-      actor,
-      reason: decision.why,
-      at: iso(clock),
-    });
     await queue.send(
       { type: 'execute', deploymentId: deployment.id, stackKey: deployment.stackKey },
       { group: deployment.stackKey, dedupeId: dedupeId('execute', deployment.id) },
@@ -99,4 +77,46 @@ export async function decidePlannedDeployment(
   );
   if (!waiting) return (await store.getDeployment(deployment.id)) ?? deployment;
   return notify(deps, waiting, { event: `approval needed: ${decision.why}`, awaitingApproval: true });
+}
+
+/**
+ * Moves a planned deployment to APPROVED and records the policy's approval of `changeSet` in the
+ * same transaction. Returns the approved deployment, or `undefined` when the transition table
+ * refuses it or another writer moved the deployment first (nothing is written then).
+ */
+async function recordAutoApproval(
+  { store, clock }: { store: Store; clock: Clock },
+  deployment: Deployment,
+  changeSet: ChangeSetRef,
+  why: string,
+): Promise<Deployment | undefined> {
+  const next = patchFor(deployment, { type: 'AUTO_APPROVED', changeSet }, clock.now());
+  if (!next) return undefined;
+  const approval: Approval = {
+    deploymentId: deployment.id,
+    changeSetId: changeSet.id,
+    approver: AUTO_APPROVER,
+    decision: 'approve',
+    at: iso(clock),
+    via: 'policy',
+    comment: why,
+  };
+  try {
+    await store.recordApproval(
+      approval,
+      { from: deployment.status, next },
+      {
+        subject: subjectOf(deployment.id),
+        action: 'auto-approved',
+        actor: 'system:plan',
+        reason: why,
+        at: iso(clock),
+      },
+    );
+  } catch (error) {
+    const current = await store.getDeployment(deployment.id);
+    if (current && current.status !== deployment.status) return undefined;
+    throw error;
+  }
+  return store.getDeployment(deployment.id);
 }

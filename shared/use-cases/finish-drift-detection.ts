@@ -129,7 +129,8 @@ export async function finishDriftDetection(
       deploymentId: planned.deployment.id,
     };
     await drift.saveDriftRecord(record);
-  } else if (decision.action === DriftAction.REPORT) {
+  }
+  if (record.action !== DriftAction.NONE && record.action !== DriftAction.SKIP) {
     const told = await deps.driftNotifier.driftFound(record);
     for (const failure of told.failures) {
       await deps.store.appendAudit({

@@ -8,7 +8,6 @@ import {
 } from '../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../domain/deployment/reason-code.ts';
-import { TEMPLATE_BODY_MAX_BYTES } from '../domain/template/template-limits.ts';
 import type { Artifacts } from '../ports/artifacts.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/notifier.ts';
@@ -17,6 +16,7 @@ import type { Source } from '../ports/source.ts';
 import type { Stacks } from '../ports/stacks.ts';
 import type { Store } from '../ports/store.ts';
 import { changeSetFailureReason } from './change-set-failure-reason.ts';
+import { createStackChangeSet } from './create-stack-change-set.ts';
 import { decidePlannedDeployment } from './decide-planned-deployment.ts';
 import { changeSetName, deploymentId } from './deployment-names.ts';
 import { loadConfiguration } from './load-configuration.ts';
@@ -107,24 +107,13 @@ export async function planStack(deps: PlanDeps, job: PlanJob): Promise<Deploymen
   const name = changeSetName({ revision: job.revision, deploymentId: id, pullRequest: job.pullRequest });
   let changeSetId: string;
   try {
-    const templateBody = await readTemplate(deps, job, stackConfig.template);
-    const live = await stacks.describeStack(stack);
-    const templateUrl =
-      Buffer.byteLength(templateBody) > TEMPLATE_BODY_MAX_BYTES
-        ? await deps.artifacts.putTemplate(`templates/${job.stackKey}/${id}.template`, templateBody)
-        : undefined;
-    ({ changeSetId } = await stacks.createChangeSet({
-      stack,
+    changeSetId = await createStackChangeSet(deps, {
+      job,
+      deploymentId: id,
       changeSetName: name,
-      changeSetType: live ? 'UPDATE' : 'CREATE',
-      ...(templateUrl ? { templateUrl } : { templateBody }),
-      parameters: stackConfig.parameters,
-      tags: { ...stackConfig.tags, 'converge:revision': job.revision, 'converge:deployment': id },
-      capabilities: stackConfig.capabilities,
-      roleArn,
-      description: `Converge ${job.kind} of ${job.repository}@${job.revision.slice(0, 12)}`,
-      clientToken: id,
-    }));
+      stack,
+      stackConfig,
+    });
   } catch (error) {
     return fail(changeSetFailureReason(error instanceof Error ? error.message : String(error)));
   }
@@ -203,12 +192,6 @@ async function finish(
   });
   if (!ended) return (await deps.store.getDeployment(deployment.id)) ?? deployment;
   return notify(deps, ended, { event: reason?.message ?? event.type.toLowerCase().replace('_', ' ') });
-}
-
-async function readTemplate({ source }: PlanDeps, job: PlanJob, path: string): Promise<string> {
-  const bytes = await source.readFile(job.repository, job.revision, path);
-  if (!bytes) throw new Error(`${path} does not exist at ${job.revision.slice(0, 12)}.`);
-  return new TextDecoder().decode(bytes);
 }
 
 /** A missing template or parameter file has its own code; any other configuration problem is invalid configuration. */

@@ -85,6 +85,17 @@ export async function receiveWebhook(
     return { outcome: 'duplicate', reason: `delivery ${event.deliveryId} was already processed` };
   }
 
+  // Turn the event into jobs or votes. A delivery that fails part-way is forgotten again, so
+  // GitHub's redelivery is processed (FIFO deduplication ids make re-sent jobs harmless).
+  try {
+    return await dispatch(deps, event);
+  } catch (error) {
+    await releaseDelivery(store, event.deliveryId, error);
+    throw error;
+  }
+}
+
+async function dispatch(deps: ReceiveWebhookDeps, event: GithubWebhookEvent): Promise<WebhookResult> {
   // Only repositories Converge is set up for (all, when the list is empty).
   const repository = (event.payload as { repository?: { full_name?: string } }).repository?.full_name;
   const allowed = deps.settings.repositories ?? [];
@@ -92,8 +103,7 @@ export async function receiveWebhook(
     return ignored(`${repository} is not a repository Converge deploys from`);
   }
 
-  // Turn the event into jobs or votes.
-  const context = { delivery: event.deliveryId, requestedAt: clock.now() };
+  const context = { delivery: event.deliveryId, requestedAt: deps.clock.now() };
   switch (event.name) {
     case 'push':
       return pushJobs(deps, event.payload, context);
@@ -109,6 +119,18 @@ export async function receiveWebhook(
       return slashCommand(deps, event.payload, context);
     default:
       return ignored(`${event.name === 'unknown' ? event.eventName : event.name} events need nothing`);
+  }
+}
+
+/** Forgets the delivery; if even that fails, both failures are reported (the delivery then stays recorded). */
+async function releaseDelivery(store: Store, deliveryId: string, cause: unknown): Promise<void> {
+  try {
+    await store.releaseDelivery(deliveryId);
+  } catch (releaseError) {
+    throw new AggregateError(
+      [cause, releaseError],
+      `Delivery ${deliveryId} failed and could not be forgotten, so GitHub's redelivery of it is dropped as a duplicate until the delivery record expires; push again (or comment /converge plan) to plan its stacks.`,
+    );
   }
 }
 

@@ -1,34 +1,14 @@
-import { type DriftSweep, isSettled, type SweepStack, SweepStackState } from '../domain/drift/drift-sweep.ts';
+import { isSettled, type SweepStack, SweepStackState } from '../domain/drift/drift-sweep.ts';
 import { ClaimRefusal } from '../ports/drift-store.ts';
-import { deploymentInFlight } from './deployment-in-flight.ts';
-import { deploymentId } from './deployment-names.ts';
-import { DriftSweepInputError } from './drift-sweep-input-error.ts';
-import { type FinishDriftDeps, finishDriftDetection } from './finish-drift-detection.ts';
-import { managedStacks } from './managed-stacks.ts';
+import { checkStackDrift } from './check-stack-drift.ts';
+import type { FinishDriftDeps } from './finish-drift-detection.ts';
+import { followDriftDetection } from './follow-drift-detection.ts';
 import { iso } from './move-deployment.ts';
-import { isThrottling, retryThrottled, ThrottledTooLongError } from './retry-throttled.ts';
+import { openDriftSweep } from './open-drift-sweep.ts';
+import { type SweepSettings, sweepSettings } from './sweep-settings.ts';
 import type { ConfigurationCache } from './trusted-stack-config.ts';
 
-/** How a sweep paces itself. */
-export interface SweepSettings {
-  /** Detections running at once, across every invocation working on the sweep (CloudFormation limits them). */
-  readonly maxConcurrency: number;
-  /** First and longest wait between polls of a running detection, in ms. */
-  readonly pollFirstDelayMs: number;
-  readonly pollMaxDelayMs: number;
-  /** Stop starting or polling when less than this is left of the invocation, in ms. */
-  readonly safetyMarginMs: number;
-  /** How long a claim without a detection id holds before another invocation may take the stack. */
-  readonly claimLeaseMs: number;
-}
-
-export const DEFAULT_SWEEP_SETTINGS: SweepSettings = {
-  maxConcurrency: 5,
-  pollFirstDelayMs: 2_000,
-  pollMaxDelayMs: 15_000,
-  safetyMarginMs: 30_000,
-  claimLeaseMs: 15 * 60_000,
-};
+export { DEFAULT_SWEEP_SETTINGS, type SweepSettings } from './sweep-settings.ts';
 
 export interface SweepDriftDeps extends FinishDriftDeps {
   readonly settings: FinishDriftDeps['settings'] & { readonly sweep?: Partial<SweepSettings> };
@@ -81,7 +61,7 @@ export async function sweepDrift(deps: SweepDriftDeps, input: SweepDriftInput): 
   const timeLeft = () => input.remainingMs() > settings.safetyMarginMs;
 
   // Continue the unfinished sweep, or start a new one over the managed stacks.
-  const { sweep, created } = await openSweep(deps, input, settings);
+  const { sweep, created } = await openDriftSweep(deps, input, settings);
 
   // Finish detections earlier runs started whose event never came, then start the rest.
   let settled = 0;
@@ -101,7 +81,7 @@ export async function sweepDrift(deps: SweepDriftDeps, input: SweepDriftInput): 
     for (let next = queue.shift(); next && timeLeft(); next = queue.shift()) {
       const target = next;
       if (target.detectionId) {
-        const outcome = await followDetection(deps, target, settings, timeLeft, configurations, false);
+        const outcome = await followDriftDetection(deps, target, settings, timeLeft, configurations, false);
         if (outcome === 'finished') settled += 1;
         continue;
       }
@@ -122,7 +102,7 @@ export async function sweepDrift(deps: SweepDriftDeps, input: SweepDriftInput): 
         continue;
       }
       waitMs = settings.pollFirstDelayMs;
-      const outcome = await detectAndFinish(deps, {
+      const outcome = await checkStackDrift(deps, {
         sweep,
         target,
         owner: input.owner,
@@ -144,169 +124,4 @@ export async function sweepDrift(deps: SweepDriftDeps, input: SweepDriftInput): 
   const finished = stacks.every((s) => isSettled(s.state));
   if (finished) await drift.finishSweep(sweep.id, iso(clock));
   return { sweepId: sweep.id, created, started, settled, counts, finished };
-}
-
-type StackOutcome = 'started' | 'finished' | 'skipped' | 'throttled' | 'lost';
-
-/** One stack: skip it if a deployment is in flight, else start detection and poll it to the end (or the deadline). */
-async function detectAndFinish(
-  deps: SweepDriftDeps,
-  context: {
-    sweep: DriftSweep;
-    target: SweepStack;
-    owner: string;
-    settings: SweepSettings;
-    timeLeft: () => boolean;
-    configurations: ConfigurationCache;
-  },
-): Promise<StackOutcome> {
-  const { drift, stacks, clock, store } = deps;
-  const { sweep, target, owner, settings } = context;
-  const skip = (reason: string) =>
-    drift.settleStack(
-      sweep.id,
-      target.stackKey,
-      { state: SweepStackState.DETECTING },
-      { state: SweepStackState.SKIPPED, action: 'skip', reason, finishedAt: iso(clock) },
-    );
-
-  // A deployment in flight may be the drift's cause: check the stack next sweep.
-  if (await deploymentInFlight(deps, target.stackKey)) {
-    await skip('A deployment of this stack is in flight; the next sweep checks it again.');
-    await store.appendAudit({
-      subject: `stack#${target.stackKey}`,
-      action: 'drift-skip',
-      actor: 'system:drift',
-      reason: 'a deployment is in flight',
-      at: iso(clock),
-      data: { sweepId: sweep.id },
-    });
-    return 'skipped';
-  }
-
-  // Start detection; throttling backs off, and past its bound the stack goes back to pending.
-  let detectionId: string;
-  try {
-    detectionId = await retryThrottled(
-      deps,
-      'DetectStackDrift',
-      () => stacks.detectDrift(target.stack),
-      deps.settings.throttle,
-    );
-  } catch (error) {
-    if (error instanceof ThrottledTooLongError || isThrottling(error)) {
-      await drift.releaseStack(sweep.id, target.stackKey, owner);
-      return 'throttled';
-    }
-    await skip(`Drift detection could not start: ${error instanceof Error ? error.message : String(error)}`);
-    return 'skipped';
-  }
-  if (!(await drift.recordDetection(sweep.id, target.stackKey, owner, detectionId, iso(clock))))
-    return 'lost';
-
-  const outcome = await followDetection(
-    deps,
-    target,
-    settings,
-    context.timeLeft,
-    context.configurations,
-    true,
-  );
-  return outcome === 'finished' ? 'finished' : 'started';
-}
-
-/**
- * Polls a running detection with backoff until it is finished (here, or by its event in another
- * invocation) or the invocation runs out of time; then its event or the next run finishes it.
- */
-async function followDetection(
-  deps: SweepDriftDeps,
-  target: SweepStack,
-  settings: SweepSettings,
-  timeLeft: () => boolean,
-  configurations: ConfigurationCache,
-  justStarted: boolean,
-): Promise<'finished' | 'elsewhere' | 'running'> {
-  let delay = settings.pollFirstDelayMs;
-  for (let first = true; ; first = false) {
-    if (!first || justStarted) {
-      await deps.clock.sleep(delay);
-      delay = Math.min(delay * 2, settings.pollMaxDelayMs);
-    }
-    if (!timeLeft()) return 'running';
-    const result = await finishDriftDetection(deps, {
-      sweepId: target.sweepId,
-      stackKey: target.stackKey,
-      configurations,
-    });
-    if (result.outcome === 'finished') return 'finished';
-    if (result.outcome === 'ignored') return 'elsewhere';
-  }
-}
-
-async function openSweep(
-  deps: SweepDriftDeps,
-  input: SweepDriftInput,
-  settings: SweepSettings,
-): Promise<{ sweep: DriftSweep; created: boolean }> {
-  const { drift, clock } = deps;
-  if (input.sweepId) {
-    const sweep = await drift.getSweep(input.sweepId);
-    if (!sweep)
-      throw new DriftSweepInputError(
-        `Sweep ${input.sweepId} does not exist; list sweeps with converge drift list.`,
-      );
-    return { sweep, created: false };
-  }
-  if (!input.fresh && !input.stackNames?.length) {
-    const [latest] = await drift.listSweeps({ limit: 1 });
-    if (latest && !latest.finishedAt) {
-      // Events may have settled its last stacks: close it then, and start the next sweep.
-      const open = (await drift.listSweepStacks(latest.id)).some((s) => !isSettled(s.state));
-      if (open) return { sweep: latest, created: false };
-      await drift.finishSweep(latest.id, iso(clock));
-    }
-  }
-  const stacks = await managedStacks(deps, input.stackNames);
-  const startedAt = iso(clock);
-  const sweep: DriftSweep = {
-    id: deploymentId(
-      clock.now(),
-      `sweep|${input.requestedBy}|${input.owner}|${(input.stackNames ?? []).join(',')}`,
-    ),
-    startedAt,
-    requestedBy: input.requestedBy,
-    total: stacks.length,
-    maxConcurrency: settings.maxConcurrency,
-    inFlight: 0,
-  };
-  const rows: SweepStack[] = stacks.map((s) => ({ ...s, sweepId: sweep.id, state: SweepStackState.PENDING }));
-  const created = await drift.createSweep(sweep, rows);
-  return { sweep: created ? sweep : ((await drift.getSweep(sweep.id)) ?? sweep), created };
-}
-
-function sweepSettings(overrides: Partial<SweepSettings> = {}): SweepSettings {
-  const settings = { ...DEFAULT_SWEEP_SETTINGS, ...overrides };
-  for (const [name, value] of Object.entries(settings)) {
-    if (!Number.isSafeInteger(value) || value < 0) {
-      throw new DriftSweepInputError(
-        `Sweep setting ${name} must be a whole number of 0 or more, got ${value}.`,
-      );
-    }
-  }
-  if (settings.maxConcurrency < 1) {
-    throw new DriftSweepInputError(
-      `Sweep setting maxConcurrency must be at least 1, got ${settings.maxConcurrency}.`,
-    );
-  }
-  return settings;
-}
-
-/** Runs `task` over `items` with at most `size` at once. */
-async function pool<T>(size: number, items: readonly T[], task: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
-  };
-  await Promise.all(Array.from({ length: Math.min(size, queue.length) }, worker));
 }

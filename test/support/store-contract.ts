@@ -360,6 +360,56 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         expect(await store.listApprovals(deployment.id)).toEqual([]);
       });
 
+      describe('for the change set the same transition sets (auto-approval at the end of planning)', () => {
+        const planned = { id: 'arn:aws:cloudformation:cs/planned', name: 'converge-planned' };
+        const approveWith = (changeSet: typeof planned) => ({
+          from: DeploymentStatus.PLANNING,
+          next: { status: DeploymentStatus.APPROVED, updatedAt: instant(5), changeSet },
+        });
+
+        it('records the vote and the status with its change set together', async () => {
+          const deployment = await seed(1, { changeSet: undefined });
+          const vote = { ...aVote(deployment, 'policy:auto-approve', 5), changeSetId: planned.id };
+          await store.recordApproval(vote, approveWith(planned), anAudit(subjectOf(deployment), 5, 'auto'));
+          expect(await store.getDeployment(deployment.id)).toMatchObject({
+            status: DeploymentStatus.APPROVED,
+            changeSet: planned,
+            version: 2,
+          });
+          expect(await store.listApprovals(deployment.id)).toEqual([vote]);
+          expect((await store.listAudit(subjectOf(deployment))).map((r) => r.action)).toEqual([
+            'created',
+            'auto',
+          ]);
+        });
+
+        it('refuses a vote on another change set than the one the transition sets, writing nothing', async () => {
+          const deployment = await seed(1, { changeSet: undefined });
+          const vote = {
+            ...aVote(deployment, 'policy:auto-approve', 5),
+            changeSetId: 'arn:aws:cloudformation:cs/other',
+          };
+          await expect(
+            store.recordApproval(vote, approveWith(planned), anAudit(subjectOf(deployment), 5, 'auto')),
+          ).rejects.toMatchObject({ conflict: StoreConflict.CHANGE_SET_CHANGED, actual: planned.id });
+          expect(await store.getDeployment(deployment.id)).toEqual(deployment);
+          expect(await store.listApprovals(deployment.id)).toEqual([]);
+        });
+
+        it('writes neither the vote nor the status when the status moved first', async () => {
+          const deployment = await seed(1, { changeSet: undefined, status: DeploymentStatus.SUPERSEDED });
+          const vote = { ...aVote(deployment, 'policy:auto-approve', 5), changeSetId: planned.id };
+          await expect(
+            store.recordApproval(vote, approveWith(planned), anAudit(subjectOf(deployment), 5, 'auto')),
+          ).rejects.toMatchObject({
+            conflict: StoreConflict.STATUS_CHANGED,
+            actual: DeploymentStatus.SUPERSEDED,
+          });
+          expect(await store.getDeployment(deployment.id)).toEqual(deployment);
+          expect(await store.listApprovals(deployment.id)).toEqual([]);
+        });
+      });
+
       it('refuses a vote on an unknown deployment', async () => {
         const ghost = aDeployment(1);
         await expect(
@@ -532,6 +582,20 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         expect(await store.recordDelivery('delivery-1', T0 + 1_500, 1_000)).toBe(false);
       });
 
+      it('records a released delivery again, as new', async () => {
+        await store.recordDelivery('delivery-1', T0, 1_000);
+        await store.releaseDelivery('delivery-1');
+        expect(await store.recordDelivery('delivery-1', T0 + 1, 1_000)).toBe(true);
+        expect(await store.recordDelivery('delivery-1', T0 + 2, 1_000)).toBe(false);
+      });
+
+      it('releases only the delivery named, and a delivery never recorded without error', async () => {
+        await store.recordDelivery('delivery-1', T0, 1_000);
+        await store.releaseDelivery('delivery-2');
+        expect(await store.recordDelivery('delivery-1', T0 + 1, 1_000)).toBe(false);
+        expect(await store.recordDelivery('delivery-2', T0 + 1, 1_000)).toBe(true);
+      });
+
       it(`accepts exactly one of ${RACERS} concurrent copies of a delivery`, async () => {
         const { wins, errors } = await race(() => store.recordDelivery('delivery-1', T0, 60_000));
         expect(errors).toEqual([]);
@@ -649,6 +713,11 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         {
           what: 'a delivery with an empty id',
           act: (s) => s.recordDelivery('', T0, 1_000),
+          message: /deliveryId must be a non-empty string/,
+        },
+        {
+          what: 'a release of a delivery with an empty id',
+          act: (s) => s.releaseDelivery(''),
           message: /deliveryId must be a non-empty string/,
         },
         {

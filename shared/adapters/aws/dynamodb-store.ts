@@ -35,6 +35,7 @@ import {
   requireSortableId,
   requireStatus,
   requireText,
+  votedChangeSetId,
 } from '../../ports/store-input.ts';
 import {
   APPROVAL_PREFIX,
@@ -178,13 +179,13 @@ export class DynamoDbStore implements Store {
     for (let attempt = 1; ; attempt++) {
       const current = await this.#readDeployment(approval.deploymentId);
       if (!current) throw new DeploymentNotFoundError(approval.deploymentId);
-      if (current.changeSet?.id !== approval.changeSetId)
-        throw changeSetChanged(approval, current.changeSet?.id);
+      const changeSetId = votedChangeSetId(current, transition);
+      if (changeSetId !== approval.changeSetId) throw changeSetChanged(approval, changeSetId);
       if (transition && current.status !== transition.from) {
         throw statusChanged(current.id, transition.from, current.status);
       }
-      // One transaction: the deployment (changed, or checked to still carry the change set
-      // voted on), the vote (one per approver) and the audit record.
+      // One transaction: the deployment (changed, conditional on the status and version read, or
+      // checked to still carry the change set voted on), the vote (one per approver) and the audit record.
       const deploymentItem: TransactItem = transition
         ? this.#putIfUnchanged(current, applyPatch(current, transition.next))
         : {
@@ -313,6 +314,11 @@ export class DynamoDbStore implements Store {
       },
       `delivery#${deliveryId}`,
     );
+  }
+
+  async releaseDelivery(deliveryId: string): Promise<void> {
+    requireText('deliveryId', deliveryId);
+    await this.#table.delete(ItemKey.delivery(deliveryId));
   }
 
   async appendAudit(audit: AuditInput): Promise<void> {

@@ -1,4 +1,5 @@
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -53,6 +54,11 @@ export class DynamoDbTable {
       new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }),
     );
     return item;
+  }
+
+  /** Deletes one item; deleting an item that is not there succeeds. */
+  async delete(key: Key): Promise<void> {
+    await this.#client.send(new DeleteCommand({ TableName: this.name, Key: key }));
   }
 
   /** Every page of a query, up to `limit` items. */

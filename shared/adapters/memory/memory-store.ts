@@ -33,6 +33,7 @@ import {
   requireSortableId,
   requireStatus,
   requireText,
+  votedChangeSetId,
 } from '../../ports/store-input.ts';
 
 /** Options of {@link MemoryStore}. */
@@ -133,9 +134,8 @@ export class MemoryStore implements Store {
     const auditAt = checkAudit(audit);
     const current = this.#deployments.get(approval.deploymentId);
     if (!current) throw new DeploymentNotFoundError(approval.deploymentId);
-    if (current.changeSet?.id !== approval.changeSetId) {
-      throw changeSetChanged(approval, current.changeSet?.id);
-    }
+    const changeSetId = votedChangeSetId(current, transition);
+    if (changeSetId !== approval.changeSetId) throw changeSetChanged(approval, changeSetId);
     if (transition && current.status !== transition.from) {
       throw statusChanged(current.id, transition.from, current.status);
     }
@@ -237,6 +237,11 @@ export class MemoryStore implements Store {
     if (expiresAt !== undefined && expiresAt > now) return false;
     this.#deliveries.set(deliveryId, now + ttlMs);
     return true;
+  }
+
+  async releaseDelivery(deliveryId: string): Promise<void> {
+    requireText('deliveryId', deliveryId);
+    this.#deliveries.delete(deliveryId);
   }
 
   async appendAudit(audit: AuditInput): Promise<void> {

@@ -1,4 +1,5 @@
 import { WebClient } from '@slack/web-api';
+import { DriftAction } from '../../domain/drift/drift-decision.ts';
 import type { DriftRecord } from '../../domain/drift/drift-sweep.ts';
 import type { DriftNotifier } from '../../ports/drift-notifier.ts';
 import { buildDriftMessage } from './build-drift-message.ts';
@@ -14,7 +15,7 @@ export interface SlackDriftNotifierOptions {
 }
 
 /**
- * Posts one message per drift report to a Slack channel (`chat.postMessage`). A Slack failure is
+ * Posts one message per drift report (the `report` policy, or a failed detection) to a Slack channel (`chat.postMessage`). A Slack failure is
  * returned, never thrown: the sweep records it in the audit trail and carries on.
  *
  * @example
@@ -40,6 +41,8 @@ export class SlackDriftNotifier implements DriftNotifier {
   }
 
   async driftFound(record: DriftRecord): Promise<{ readonly failures: readonly string[] }> {
+    // A revert has its own message (the deployment's approval request), with the drift in it.
+    if (record.action !== DriftAction.REPORT) return { failures: [] };
     const message = buildDriftMessage(record);
     try {
       await this.#client.chat.postMessage({

@@ -16,6 +16,11 @@ export interface ApprovalRequirement {
   readonly autoApprove: 'safe' | 'never' | 'always';
   /** How long an approval request stays open, in seconds. */
   readonly ttlSeconds: number;
+  /**
+   * People and their identities (`people:` in the same trusted converge.yaml as this rule): one
+   * person's votes count once. See `buildApproverAliases`.
+   */
+  readonly people?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One vote on one deployment, bound to its change set. */

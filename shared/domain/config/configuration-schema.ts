@@ -12,6 +12,7 @@ const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const APPROVER = /^(slack:[UW][A-Z0-9]{2,}|github:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})|cli:[\w.@-]{1,64})$/;
+const PERSON = /^[A-Za-z0-9][\w.-]{0,63}$/;
 const PARAMETER_KEY = /^[A-Za-z0-9]{1,255}$/;
 const MAX_TTL_SECONDS = 30 * 86_400;
 
@@ -159,11 +160,28 @@ const stack = z.strictObject(
   { error: 'each stack must be a map' },
 );
 
+/** People and their identities (`alice: [slack:U0123, github:alice]`): a person's votes count once. */
+const people = z.record(
+  z.string().regex(PERSON, {
+    error: 'a person is named with letters, digits, ".", "_" or "-" (at most 64 characters)',
+  }),
+  z
+    .array(
+      z.string().regex(APPROVER, {
+        error: 'identities are "slack:<user id>" (e.g. slack:U0123ABC), "github:<login>" or "cli:<name>"',
+      }),
+      { error: 'must be a list of identities' },
+    )
+    .min(1, { error: 'list at least one identity for each person' }),
+  { error: 'must be a map of person names to lists of identities' },
+);
+
 /** `converge.yaml` as written. */
 export const configurationSchema = z.strictObject(
   {
     version: z.literal(1, { error: 'must be 1, the configuration format this Converge reads' }),
     defaults: defaults.partial().optional(),
+    people: people.optional(),
     stacks: z.array(stack, {
       error: 'must be a list of stacks',
     }),

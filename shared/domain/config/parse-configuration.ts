@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ApprovalRequirement, ApproverIdentity } from '../approval/approval.ts';
+import { buildApproverAliases } from '../approval/approver-aliases.ts';
 import type { DriftPolicy } from '../drift/drift-policy.ts';
 import { parseRepositoryPath } from '../paths/repository-path.ts';
 import { findDependencyCycle } from '../stack/dependency-cycle.ts';
@@ -100,7 +101,10 @@ function valueAt(value: unknown, path: DocumentPath): unknown {
   return current;
 }
 
-/** Rules that span stacks: unique names, a Region for each, dependsOn naming real stacks, no cycles. */
+/**
+ * Rules that span stacks: unique names, a Region for each, dependsOn naming real stacks, no cycles;
+ * and each identity in `people` belongs to one person.
+ */
 function crossStackIssues(doc: ConfigurationDocument, document: SourceDocument): ConfigurationIssue[] {
   const issues: ConfigurationIssue[] = [];
   const firstIndex = new Map<string, number>();
@@ -138,6 +142,10 @@ function crossStackIssues(doc: ConfigurationDocument, document: SourceDocument):
         issues.push(document.issue(at, `no stack named "${dep}"; ${advice}`));
       }
     }
+  }
+  if (doc.people) {
+    const built = buildApproverAliases(doc.people);
+    if (!built.ok) for (const problem of built.problems) issues.push(document.issue(['people'], problem));
   }
   const cycle = findDependencyCycle(
     doc.stacks.map((s) => ({
@@ -185,7 +193,8 @@ function resolve(doc: ConfigurationDocument, file: string): Configuration {
       drift: { mode: drift.mode, ignore: [...drift.ignore] } satisfies DriftPolicy,
     };
   });
-  return { version: 1, file, branch: defaults.branch ?? BUILT_IN_DEFAULTS.branch, stacks };
+  const branch = defaults.branch ?? BUILT_IN_DEFAULTS.branch;
+  return { version: 1, file, branch, stacks, ...(doc.people ? { people: doc.people } : {}) };
 }
 
 /** Parameter and tag values as CloudFormation wants them: strings. */

@@ -43,4 +43,9 @@ export interface Configuration {
   /** The branch whose pushes deploy. */
   readonly branch: string;
   readonly stacks: readonly StackConfig[];
+  /**
+   * People and their identities, when `people:` is set: one person's votes from Slack, GitHub and
+   * the CLI count once. Taken from trusted configuration only, like the approval rule.
+   */
+  readonly people?: Readonly<Record<string, readonly string[]>>;
 }

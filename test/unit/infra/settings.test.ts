@@ -32,9 +32,15 @@ describe('parseInfraSettings', () => {
     );
   });
 
+  it('passes the drift concurrency to the drift-sweep configuration only when set', () => {
+    expect(parseInfraSettings({ 'converge:driftMaxConcurrency': '12' }).driftMaxConcurrency).toBe(12);
+    expect(parseInfraSettings({}).driftMaxConcurrency).toBeUndefined();
+  });
+
   it.each([
     ['converge:driftSweepInterval', '60', /unknown context keys converge:driftSweepInterval/],
     ['converge:githubAuth', 'password', /converge:githubAuth/],
+    ['converge:driftMaxConcurrency', '0', /converge:driftMaxConcurrency/],
     ['converge:logRetentionDays', '31', /converge:logRetentionDays: must be one of 1, 3, 5/],
     ['converge:targetRoleArns', 'arn:aws:iam::1:role/x', /must be IAM role ARNs/],
     ['converge:alarmEmail', 'ops', /converge:alarmEmail/],

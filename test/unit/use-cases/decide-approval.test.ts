@@ -2,7 +2,37 @@ import { describe, expect, it } from 'vitest';
 import { VoteRefusal } from '../../../shared/domain/approval/vote-refusal.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
-import { awaitingApproval, KEY, pipeline } from './pipeline-fixture.ts';
+import { deploymentId } from '../../../shared/use-cases/deployment-names.ts';
+import { planStack } from '../../../shared/use-cases/plan-stack.ts';
+import { awaitingApproval, convergeYaml, KEY, pipeline, REV1, REV2 } from './pipeline-fixture.ts';
+
+/** converge.yaml needing two approvals, where bob votes from Slack and from GitHub. */
+const WITH_BOB = `${convergeYaml('{ required: 2, autoApprove: never }')}people:\n  bob: [slack:U0BOB, github:bob]\n`;
+
+/**
+ * A deployment of REV2 awaiting approval, with REV1 applied: REV1's converge.yaml is the trusted
+ * one (`trusted`), REV2's is the one being deployed (`deployed`).
+ */
+async function awaitingWithApplied(trusted: string, deployed: string) {
+  const p = pipeline();
+  p.commit(REV1, { 'converge.yaml': trusted });
+  p.commit(REV2, { 'converge.yaml': deployed });
+  const applied = deploymentId(p.clock.now() - 60_000, 'applied');
+  await p.store.recordApplied(KEY, REV1, applied, new Date(p.clock.now()).toISOString());
+  const deployment = await planStack(p.deps, p.planJob(REV2));
+  if (deployment.status !== DeploymentStatus.AWAITING_APPROVAL)
+    throw new Error(`fixture: ${deployment.status}`);
+  return { p, deployment };
+}
+
+function bobVotes(p: ReturnType<typeof pipeline>, deploymentId: string, from: 'slack' | 'github') {
+  return decideApproval(p.deps, {
+    deploymentId,
+    approver: from === 'slack' ? 'slack:U0BOB' : 'github:bob',
+    decision: 'approve',
+    via: from,
+  });
+}
 
 describe('decideApproval', () => {
   it('approves at the quorum in the same write as the vote and queues the execution', async () => {
@@ -91,6 +121,26 @@ describe('decideApproval', () => {
       outcome: 'refused',
       code: VoteRefusal.DUPLICATE_VOTE,
     });
+  });
+
+  it('counts a person once across Slack and GitHub, by the trusted people: list', async () => {
+    const { p, deployment } = await awaitingWithApplied(WITH_BOB, WITH_BOB);
+    expect(await bobVotes(p, deployment.id, 'slack')).toMatchObject({ outcome: 'pending' });
+    expect(await bobVotes(p, deployment.id, 'github')).toMatchObject({
+      outcome: 'refused',
+      code: VoteRefusal.DUPLICATE_VOTE,
+    });
+    expect(await p.store.listApprovals(deployment.id)).toHaveLength(1);
+    expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.AWAITING_APPROVAL);
+  });
+
+  it('ignores a people: entry that the revision being deployed adds', async () => {
+    const withoutPeople = convergeYaml('{ required: 2, autoApprove: never }');
+    const { p, deployment } = await awaitingWithApplied(withoutPeople, WITH_BOB);
+    expect(await bobVotes(p, deployment.id, 'slack')).toMatchObject({ outcome: 'pending' });
+    // Without a trusted alias, slack:U0BOB and github:bob are two approvers: the quorum of two is met.
+    expect(await bobVotes(p, deployment.id, 'github')).toMatchObject({ outcome: 'approved' });
+    expect(deployment.approval?.people).toBeUndefined();
   });
 
   it('refuses a vote after expiresAt', async () => {

@@ -34,18 +34,22 @@ function detectionEvent(detail: Record<string, unknown>): DriftSweepEvent {
 }
 
 describe('driftSweepHandler', () => {
-  it('sweeps on its schedule, within the invocation time left', async () => {
-    const world = await driftWorld({ 'app-000': '{ mode: report }' });
-    world.stacks.drifts.set('app-000', [QUEUE_DRIFT]);
+  it.each(['Scheduled Event', 'Converge Drift Sweep'])(
+    'sweeps on its schedule (%s), within the invocation time left',
+    async (detailType) => {
+      const world = await driftWorld({ 'app-000': '{ mode: report }' });
+      world.stacks.drifts.set('app-000', [QUEUE_DRIFT]);
+      const event = { ...schedule, 'detail-type': detailType } as DriftSweepEvent;
 
-    const result = await driftSweepHandler(world.deps)(
-      schedule,
-      lambdaContext(() => world.clock.now(), 600_000),
-    );
+      const result = await driftSweepHandler(world.deps)(
+        event,
+        lambdaContext(() => world.clock.now(), 600_000),
+      );
 
-    expect(result).toMatchObject({ kind: 'sweep', finished: true, counts: { done: 1 } });
-    expect(world.driftNotifier.sent).toHaveLength(1);
-  });
+      expect(result).toMatchObject({ kind: 'sweep', finished: true, counts: { done: 1 } });
+      expect(world.driftNotifier.sent).toHaveLength(1);
+    },
+  );
 
   it('finishes the detection a drift detection status change event names', async () => {
     const world = await driftWorld({ 'app-000': '{ mode: report }' });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { MemoryStore } from '../../../shared/adapters/memory/memory-store.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
+import type { Store } from '../../../shared/ports/store.ts';
 import { deploymentId, deploymentSuffix } from '../../../shared/use-cases/deployment-names.ts';
 import { planStack } from '../../../shared/use-cases/plan-stack.ts';
 import { convergeYaml, KEY, pipeline, REV1, REV2, STACK } from './pipeline-fixture.ts';
@@ -14,6 +16,16 @@ const REMOVAL = {
     },
   ],
 };
+
+/** The store with some methods replaced; the others run on the store itself. */
+function overriding(store: MemoryStore, overrides: Partial<Store>): Store {
+  return new Proxy(store, {
+    get: (target, name) => {
+      const own = overrides[name as keyof Store] ?? target[name as keyof Store];
+      return typeof own === 'function' ? own.bind(target) : own;
+    },
+  });
+}
 
 describe('planStack', () => {
   it('creates an UPDATE change set for an existing stack with the revision, deployment tags, capabilities and role', async () => {
@@ -77,6 +89,75 @@ describe('planStack', () => {
         dedupeId: expect.any(String),
       },
     ]);
+  });
+
+  it('writes the auto-approval and the APPROVED status in one transaction with one audit record', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.deps.settings.defaultApproval = { ...p.deps.settings.defaultApproval, autoApprove: 'safe' };
+    const writes: string[] = [];
+    const store = overriding(p.store, {
+      transition: (...args: Parameters<MemoryStore['transition']>) => {
+        writes.push(`transition ${args[1]}→${args[2].status}`);
+        return p.store.transition(...args);
+      },
+      recordApproval: (...args: Parameters<MemoryStore['recordApproval']>) => {
+        writes.push(`recordApproval ${args[1] ? `${args[1].from}→${args[1].next.status}` : 'alone'}`);
+        return p.store.recordApproval(...args);
+      },
+    });
+    const deployment = await planStack({ ...p.deps, store }, p.planJob(REV1));
+    // Status changes only (the notification's message reference is written after, APPROVED→APPROVED).
+    const statusChanges = writes.filter((write) => !write.endsWith('APPROVED→APPROVED'));
+    expect(statusChanges).toEqual(['recordApproval PLANNING→APPROVED']);
+    expect(await p.store.getDeployment(deployment.id)).toMatchObject({ status: DeploymentStatus.APPROVED });
+    expect(await p.store.listApprovals(deployment.id)).toHaveLength(1);
+    const trail = await p.store.listAudit(`deployment#${deployment.id}`);
+    expect(trail.map((record) => record.action)).toEqual(['planning', 'auto-approved', 'notified']);
+  });
+
+  it('leaves neither the status nor the approval when another writer moved the deployment first', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.deps.settings.defaultApproval = { ...p.deps.settings.defaultApproval, autoApprove: 'safe' };
+    // A newer plan supersedes this deployment just before the auto-approval is written.
+    const store = overriding(p.store, {
+      recordApproval: async (...args: Parameters<MemoryStore['recordApproval']>) => {
+        const [approval] = args;
+        await p.store.transition(
+          approval.deploymentId,
+          DeploymentStatus.PLANNING,
+          { status: DeploymentStatus.SUPERSEDED, updatedAt: approval.at },
+          {
+            subject: `deployment#${approval.deploymentId}`,
+            action: 'superseded',
+            actor: 'system:plan',
+            at: approval.at,
+          },
+        );
+        return p.store.recordApproval(...args);
+      },
+    });
+    const deployment = await planStack({ ...p.deps, store }, p.planJob(REV1));
+    expect(deployment.status).toBe(DeploymentStatus.SUPERSEDED);
+    expect(await p.store.listApprovals(deployment.id)).toEqual([]);
+    expect(p.queue.jobs('execute')).toEqual([]);
+  });
+
+  it('leaves the deployment PLANNING, without an approval, when the store fails the write', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.deps.settings.defaultApproval = { ...p.deps.settings.defaultApproval, autoApprove: 'safe' };
+    const store = overriding(p.store, {
+      recordApproval: async () => {
+        throw new Error('DynamoDB is unavailable');
+      },
+    });
+    await expect(planStack({ ...p.deps, store }, p.planJob(REV1))).rejects.toThrow('DynamoDB is unavailable');
+    const [stored] = await p.store.listDeployments(KEY);
+    expect(stored?.status).toBe(DeploymentStatus.PLANNING);
+    expect(await p.store.listApprovals(stored!.id)).toEqual([]);
+    expect(p.queue.jobs('execute')).toEqual([]);
   });
 
   it('does not auto-approve a removal under the safe rule', async () => {

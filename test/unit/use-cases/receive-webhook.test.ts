@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { verifyGithubWebhook } from '../../../shared/adapters/github/verify-github-webhook.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
+import type { Job } from '../../../shared/ports/queue.ts';
+import { httpErrorAnswer } from '../../../shared/runtime/errors.ts';
 import { receiveWebhook } from '../../../shared/use-cases/receive-webhook.ts';
 import { recordedExample, signedDelivery } from '../../support/github-delivery.ts';
-import { awaitingApproval, KEY, pipeline, REV1, REV2, STACK } from './pipeline-fixture.ts';
+import { awaitingApproval, convergeYaml, KEY, pipeline, REV1, REV2, STACK } from './pipeline-fixture.ts';
 
 const SECRET = 'webhook-secret';
 const REPO = 'Codertocat/Hello-World';
@@ -221,5 +223,61 @@ describe('receiveWebhook', () => {
   it('ignores events it has no use for', async () => {
     const w = setup();
     expect(await w.deliver('issues', recordedExample('issues'))).toMatchObject({ outcome: 'ignored' });
+  });
+
+  describe('when queueing fails part-way (nothing accepted is lost)', () => {
+    /** The webhook whose queue refuses its `failing`-th send, once, as SQS would on an outage. */
+    function withFlakyQueue(failing: number) {
+      const w = setup();
+      let sends = 0;
+      const queue = {
+        send: async (job: Job, options: { group: string; dedupeId: string }) => {
+          sends += 1;
+          if (sends === failing) throw new Error('SQS is unavailable');
+          await w.queue.send(job, options);
+        },
+      };
+      const deps = { ...w.deps, queue };
+      const deliver = (payload: unknown, deliveryId: string) =>
+        receiveWebhook(deps, signedDelivery('push', payload, { secret: SECRET, deliveryId }));
+      return { ...w, deliver };
+    }
+
+    /** REV2 with a second stack, so one delivery queues two jobs. */
+    const TWO_STACKS = {
+      'converge.yaml': `${convergeYaml()}  - name: cache-prod\n    template: stacks/network.yaml\n    parameters: stacks/network.prod.json\n`,
+    };
+
+    it('answers 500 and forgets the delivery, so the redelivery queues its job', async () => {
+      const w = withFlakyQueue(1);
+      w.commit(REV2);
+      const failed = await w.deliver(push(), 'delivery-1').catch((error: unknown) => error);
+      expect(httpErrorAnswer(failed).statusCode).toBe(500);
+      expect(w.queue.sent).toEqual([]);
+
+      expect(await w.deliver(push(), 'delivery-1')).toEqual({ outcome: 'accepted', jobs: 1, votes: 0 });
+      expect(w.queue.sent.map((entry) => entry.job)).toEqual([expect.objectContaining({ stackKey: KEY })]);
+    });
+
+    it('queues each job exactly once when the redelivery re-sends a job that was queued', async () => {
+      const w = withFlakyQueue(2);
+      w.commit(REV1);
+      w.commit(REV2, TWO_STACKS);
+      const payload = push(['stacks/network.yaml']);
+      await expect(w.deliver(payload, 'delivery-1')).rejects.toThrow('SQS is unavailable');
+      expect(w.queue.sent).toHaveLength(1);
+
+      expect(await w.deliver(payload, 'delivery-1')).toEqual({ outcome: 'accepted', jobs: 2, votes: 0 });
+      const stacks = w.queue.sent.map((entry) => (entry.job as { stackName: string }).stackName);
+      expect(stacks.sort()).toEqual(['cache-prod', STACK]);
+    });
+
+    it('still drops a redelivery once every job was queued', async () => {
+      const w = withFlakyQueue(2);
+      w.commit(REV2);
+      await w.deliver(push(), 'delivery-1');
+      expect(await w.deliver(push(), 'delivery-1')).toMatchObject({ outcome: 'duplicate' });
+      expect(w.queue.sent).toHaveLength(1);
+    });
   });
 });

@@ -320,6 +320,36 @@ describe('parseConfiguration', () => {
     expect(formatPath(issue)).toBe(path);
   });
 
+  describe('people', () => {
+    const STACKS = 'defaults: { region: eu-west-1 }\nstacks:\n  - { name: a, template: a.yaml }\n';
+
+    it('keeps each person with their identities', () => {
+      const text = `version: 1\n${STACKS}people:\n  alice: [slack:U0123ABC, github:alice]\n  bob: [cli:bob]\n`;
+      expect(parseConfiguration(text, { file: FILE }).people).toEqual({
+        alice: ['slack:U0123ABC', 'github:alice'],
+        bob: ['cli:bob'],
+      });
+    });
+
+    it('leaves people out when the file has none', () => {
+      expect(parseConfiguration(`version: 1\n${STACKS}`, { file: FILE }).people).toBeUndefined();
+    });
+
+    it.each([
+      ['an identity that is not one', 'alice: [alice@example.com]', 'identities are "slack:<user id>"'],
+      ['a person without identities', 'alice: []', 'list at least one identity for each person'],
+      [
+        'an identity listed for two people',
+        'alice: [github:alice]\n  bob: [github:Alice]',
+        'github:alice is listed for both alice and bob',
+      ],
+    ])('refuses %s', (_, entries, message) => {
+      const [issue] = issuesOf(`version: 1\n${STACKS}people:\n  ${entries}\n`);
+      expect(issue?.message).toContain(message);
+      expect(issue?.path[0]).toBe('people');
+    });
+  });
+
   it('names the cycle', () => {
     const text = `version: 1
 defaults: { region: eu-west-1 }
