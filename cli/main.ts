@@ -10,6 +10,7 @@ const program = new Command()
   .showHelpAfterError();
 
 (await import('./commands/dev.ts')).registerDevCommand(program);
+(await import('./commands/approve.ts')).registerApproveCommand(program);
 (await import('./commands/cloud.ts')).registerCloudCommand(program);
 (await import('./commands/drift.ts')).registerDriftCommand(program);
 await program.parseAsync(process.argv);

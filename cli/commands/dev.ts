@@ -1,5 +1,6 @@
-import { rm, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEV_ONLY_VARIABLES, devSettings, parseRepositoryOptions } from '../../local/host/dev-settings.ts';
 import { createExampleRepository, type ExampleRepository } from '../../local/host/example-repository.ts';
@@ -61,6 +62,8 @@ export function registerDevCommand(program: Command): Command {
         repositories[example.repository] = example.dir;
       }
 
+      // The functions' environment, for `converge approve` from another terminal.
+      const envFile = join(await mkdtemp(join(tmpdir(), 'converge-dev-')), 'functions.env');
       console.log('Starting Converge locally (DynamoDB Local needs Java 17)...');
       const host = await startHost({
         port,
@@ -72,11 +75,21 @@ export function registerDevCommand(program: Command): Command {
         ...(settings.slackChannel ? { slackChannel: settings.slackChannel } : {}),
         ...(settings.githubApiUrl ? { githubApiUrl: settings.githubApiUrl } : {}),
         delays: { changeSet: 200, resource: 200 },
+        approveHint: (deploymentId) => [
+          `or:      env $(cat ${envFile}) npx converge approve ${deploymentId} --as cli:${userInfo().username}`,
+        ],
       }).catch(async (error: Error) => {
         if (example) await rm(example.dir, { recursive: true, force: true });
         return program.error(`Could not start Converge locally: ${error.message}`);
       });
 
+      await writeFile(
+        envFile,
+        Object.entries(host.environment)
+          .map(([name, value]) => `${name}=${value}`)
+          .join('\n'),
+        { mode: 0o600 },
+      );
       console.log(`\nConverge is running at ${host.url}`);
       console.log(`  POST ${host.url}/webhooks/github   GitHub webhooks (push, pull_request)`);
       console.log(`  POST ${host.url}/slack/actions     Slack Approve / Reject clicks`);
@@ -126,6 +139,7 @@ export function registerDevCommand(program: Command): Command {
         await host.stop();
         if (example) await rm(example.dir, { recursive: true, force: true });
         if (pushFile) await rm(pushFile, { force: true });
+        await rm(dirname(envFile), { recursive: true, force: true });
         process.exit(0);
       };
       process.once('SIGINT', stopOnSignal);

@@ -49,7 +49,13 @@ export function deliverQueue(options: QueueDeliveryOptions): QueueDelivery {
         options.queue.delete(message.receiptHandle);
         continue;
       }
-      if (options.queue.fail(message.receiptHandle) === 'dead-letter') {
+      const outcome = options.queue.fail(message.receiptHandle);
+      if (outcome === 'retry') {
+        options.log(
+          `${options.queue.name}: message ${message.messageId} failed (receive ${message.receiveCount}); retried after the visibility timeout`,
+        );
+      }
+      if (outcome === 'dead-letter') {
         options.log(`${options.queue.name}: message ${message.messageId} moved to the dead-letter list`);
       }
     }

@@ -49,6 +49,7 @@ export class FifoQueue {
   readonly #options: Required<FifoQueueOptions>;
   readonly #messages: QueueMessage[] = [];
   readonly #deadLetters: QueueMessage[] = [];
+  readonly #sentGroups: string[] = [];
   readonly #seen = new Map<string, { messageId: string; sequenceNumber: string; at: number }>();
   #sequence = 0n;
 
@@ -83,6 +84,7 @@ export class FifoQueue {
       visibleAt: now,
     };
     this.#messages.push(message);
+    this.#sentGroups.push(message.groupId);
     this.#seen.set(input.dedupeId, {
       messageId: message.messageId,
       sequenceNumber: message.sequenceNumber,
@@ -99,7 +101,7 @@ export class FifoQueue {
 
   /**
    * Up to `max` visible messages, oldest first, taking from a group only while none of its
-   * messages is in flight and stopping at a group's first invisible message, so order holds.
+   * messages is in flight, so order holds. Each is a copy carrying this receive's handle.
    */
   receive(max: number): QueueMessage[] {
     const now = this.#options.now();
@@ -113,7 +115,8 @@ export class FifoQueue {
       message.firstReceivedAt ??= now;
       message.visibleAt = now + this.#options.visibilityTimeoutMs;
       message.receiptHandle = randomUUID();
-      batch.push(message);
+      // A copy: the receipt handle in hand stays the one of this receive.
+      batch.push({ ...message });
     }
     return batch;
   }
@@ -140,9 +143,19 @@ export class FifoQueue {
     return 'dead-letter';
   }
 
+  /** Whether a message of a group `matches` accepts is waiting or in flight. */
+  holds(matches: (groupId: string) => boolean): boolean {
+    return this.#messages.some((message) => matches(message.groupId));
+  }
+
   /** Messages waiting or in flight. */
   get depth(): number {
     return this.#messages.length;
+  }
+
+  /** The message group of every message accepted so far (duplicates excluded), oldest first. */
+  get sentGroups(): readonly string[] {
+    return this.#sentGroups;
   }
 
   /** Messages that failed `maxReceiveCount` times. */

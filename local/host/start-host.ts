@@ -41,6 +41,8 @@ export interface HostOptions {
   /** How often the reconcile (and drift sweep) schedules fire; 0 turns them off. */
   readonly scheduleEveryMs?: number;
   readonly logLevel?: string;
+  /** Extra lines under each approval request (e.g. the `converge approve` command). */
+  readonly approveHint?: (deploymentId: string) => readonly string[];
   /** Where the host prints what a person should see (approval requests, previews). */
   readonly print?: (text: string) => void;
   /** Where problems go; stderr by default. */
@@ -56,6 +58,8 @@ export interface Host {
   /** The local cloud, when the host started it. */
   readonly cloud: LocalCloud | undefined;
   readonly tableName: string;
+  /** The environment the functions run with, for the CLI (`converge approve`) to use the same. */
+  readonly environment: Readonly<Record<string, string>>;
   readonly queues: { readonly plan: FifoQueue; readonly execute: FifoQueue };
   /** True when no queue holds a message and no invocation runs. */
   idle(): boolean;
@@ -129,6 +133,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       approveHint: (approval) => [
         `approve: curl -X POST ${url}/local/approve/${approval.deploymentId}`,
         `reject:  curl -X POST ${url}/local/reject/${approval.deploymentId}`,
+        ...(options.approveHint?.(approval.deploymentId) ?? []),
       ],
     });
     const server = createHostServer({
@@ -141,26 +146,24 @@ export async function startHost(options: HostOptions): Promise<Host> {
     url = `http://127.0.0.1:${await listen(server, options.port)}`;
 
     // The functions' environment, then the functions themselves (they read it on first use).
-    Object.assign(
-      process.env,
-      hostEnvironment({
-        region,
-        cloudEndpoint,
-        hostUrl: url,
-        tableName: TABLE_NAME,
-        bucket: BUCKET,
-        queueUrls: {
-          plan: `${url}/${HOST_ACCOUNT_ID}/${QUEUE_NAMES.plan}`,
-          execute: `${url}/${HOST_ACCOUNT_ID}/${QUEUE_NAMES.execute}`,
-        },
-        repositories: options.repositories,
-        slackApiUrl: options.slackApiUrl ?? `${url}/local/slack/api/`,
-        slackChannel: options.slackChannel ?? SLACK_CHANNEL,
-        githubApiUrl: options.githubApiUrl ?? `${url}/local/github`,
-        secrets: options.secrets,
-        logLevel: options.logLevel ?? 'WARN',
-      }),
-    );
+    const environment = hostEnvironment({
+      region,
+      cloudEndpoint,
+      hostUrl: url,
+      tableName: TABLE_NAME,
+      bucket: BUCKET,
+      queueUrls: {
+        plan: `${url}/${HOST_ACCOUNT_ID}/${QUEUE_NAMES.plan}`,
+        execute: `${url}/${HOST_ACCOUNT_ID}/${QUEUE_NAMES.execute}`,
+      },
+      repositories: options.repositories,
+      slackApiUrl: options.slackApiUrl ?? `${url}/local/slack/api/`,
+      slackChannel: options.slackChannel ?? SLACK_CHANNEL,
+      githubApiUrl: options.githubApiUrl ?? `${url}/local/github`,
+      secrets: options.secrets,
+      logLevel: options.logLevel ?? 'WARN',
+    });
+    Object.assign(process.env, environment);
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
 
@@ -249,6 +252,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       cloudEndpoint,
       cloud,
       tableName: TABLE_NAME,
+      environment,
       queues,
       idle: () => running.size === 0 && deliveries.every((delivery) => delivery.idle()),
       runSchedule: (name) =>

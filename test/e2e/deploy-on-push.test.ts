@@ -1,50 +1,55 @@
 import { CloudControlClient, GetResourceCommand } from '@aws-sdk/client-cloudcontrol';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convergeYaml, type E2e, newest, REGION, startE2e, template } from './support/e2e-harness.ts';
+import { castCliVote } from '../../cli/commands/approve.ts';
+import { deps } from '../../shared/runtime/deps.ts';
+import { recordedExample } from '../support/github-delivery.ts';
+import {
+  convergeYaml,
+  type E2e,
+  quiet,
+  REGION,
+  reaches,
+  settled,
+  startE2e,
+  template,
+} from './support/e2e-harness.ts';
 
-describe('deploy on push through the local host', () => {
+describe.concurrent('deploying through the local host', () => {
   let e2e: E2e;
+  let cfn: CloudFormationClient;
   beforeAll(async () => {
-    e2e = await startE2e();
+    e2e = await startE2e(['happy', 'failing', 'preview', 'cli']);
+    cfn = new CloudFormationClient({ region: REGION, endpoint: e2e.host.cloudEndpoint });
   }, 120_000);
   afterAll(async () => {
     await e2e?.stop();
   });
 
   it('plans a push, asks Slack, executes on a signed Approve click and updates the message in place', async () => {
-    const first = await e2e.push({
-      'converge.yaml': convergeYaml(['app']),
-      'stacks/app.yaml': template('v1'),
+    const repo = e2e.repository('happy');
+    const pushed = await repo.push({
+      'converge.yaml': convergeYaml(['happy-app']),
+      'stacks/happy-app.yaml': template('v1'),
     });
-    expect(first.status).toBe(202);
-    const awaiting = await e2e.waitFor(
-      async () => newest(await e2e.deployments('app')),
-      (d) => d?.status === 'AWAITING_APPROVAL',
-      'the first deployment to await approval',
+    expect(pushed.status).toBe(202);
+    const awaiting = await settled(e2e, 'happy-app', ['AWAITING_APPROVAL']);
+    const asked = await e2e.waitFor(
+      async () => (await e2e.store.getDeployment(awaiting.id))!,
+      (d) => typeof d.notifications?.slack?.ts === 'string',
+      'the Slack message to be recorded on the deployment',
     );
-    await e2e.waitFor(
-      async () => e2e.recorder.requestsTo('POST', '/api/chat.postMessage'),
-      (posted) => posted.length === 1,
-      'the approval request in Slack',
-    );
-    const ts = await e2e.waitFor(
-      async () => (await e2e.store.getDeployment(awaiting!.id))?.notifications?.slack?.ts,
-      (value) => typeof value === 'string',
-      'the Slack message ts on the deployment',
-    );
+    const posted = e2e.recorder
+      .requestsTo('POST', '/api/chat.postMessage')
+      .filter((r) => r.rawBody.includes('happy-app'));
+    expect(posted).toHaveLength(1);
 
-    const click = await e2e.click((await e2e.store.getDeployment(awaiting!.id))!);
-    expect(click.status).toBe(200);
-    const done = await e2e.waitFor(
-      () => e2e.store.getDeployment(awaiting!.id),
-      (d) => d?.status === 'SUCCEEDED' || d?.status === 'FAILED',
-      'the deployment to finish',
-    );
-    expect(done?.status).toBe('SUCCEEDED');
+    expect((await e2e.click(asked)).status).toBe(200);
+    const done = await reaches(e2e, awaiting.id, ['SUCCEEDED', 'FAILED']);
+    expect(done.status).toBe('SUCCEEDED');
 
-    const cfn = new CloudFormationClient({ region: REGION, endpoint: e2e.host.cloudEndpoint });
-    const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: 'app' }));
+    // The stack and its resources carry the pushed values.
+    const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: 'happy-app' }));
     expect(Stacks?.[0]?.StackStatus).toBe('CREATE_COMPLETE');
     const parameterName = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'SettingName')?.OutputValue;
     const cloudControl = new CloudControlClient({ region: REGION, endpoint: e2e.host.cloudEndpoint });
@@ -53,16 +58,124 @@ describe('deploy on push through the local host', () => {
     );
     expect(JSON.parse(parameter.ResourceDescription?.Properties ?? '{}').Value).toBe('v1');
 
+    // The approval message was edited in place, ending with the outcome.
     const updates = await e2e.waitFor(
-      async () => e2e.recorder.requestsTo('POST', '/api/chat.update'),
-      (list) =>
-        list.some(
-          (r) =>
-            JSON.stringify(r.body).includes('SUCCEEDED') ||
-            JSON.stringify(r.body).toLowerCase().includes('succeeded'),
-        ),
-      'the approval message to be updated with the outcome',
+      async () =>
+        e2e.recorder.requestsTo('POST', '/api/chat.update').filter((r) => r.rawBody.includes('happy-app')),
+      (list) => list.some((r) => /succeeded/i.test(r.rawBody)),
+      'the approval message to show the outcome',
     );
-    expect(updates.every((r) => (r.body as { ts?: string }).ts === ts)).toBe(true);
+    expect(updates.map((r) => (r.body as { ts?: string }).ts)).toEqual(
+      updates.map(() => asked.notifications?.slack?.ts),
+    );
+    expect(updates.map((r) => (r.body as { channel?: string }).channel)).toEqual(
+      updates.map(() => (posted[0]!.body as { channel?: string }).channel),
+    );
+  });
+
+  it('ends a failed execution FAILED with the reason and releases the stack lock', async () => {
+    const repo = e2e.repository('failing');
+    const deploy = async (files: Record<string, string>) => {
+      await repo.push(files);
+      const awaiting = await e2e.waitFor(
+        async () => (await e2e.deployments('failing-app')).find((d) => d.status === 'AWAITING_APPROVAL'),
+        (d) => d !== undefined,
+        'a deployment of failing-app to await approval',
+      );
+      await e2e.click(awaiting!);
+      return reaches(e2e, awaiting!.id, ['SUCCEEDED', 'FAILED']);
+    };
+    const first = await deploy({
+      'converge.yaml': convergeYaml(['failing-app']),
+      'stacks/failing-app.yaml': template('v1'),
+    });
+    expect(first.status).toBe('SUCCEEDED');
+
+    // The update of the parameter fails in the local cloud; CloudFormation rolls the stack back.
+    e2e.host.cloud!.cloudFormation.failures.add({
+      operation: 'update',
+      logicalId: 'Setting',
+      message: 'Injected: the parameter store refused the value',
+      times: 1,
+    });
+    const failed = await deploy({ 'stacks/failing-app.yaml': template('v2') });
+    expect(failed.status).toBe('FAILED');
+    expect(JSON.stringify(failed.reason)).toContain('Injected: the parameter store refused the value');
+    const state = await e2e.store.getStackState(failed.stackKey);
+    expect(state?.lock === undefined || state.lock.expiresAt <= Date.now()).toBe(true);
+
+    // The lock is free: the next revision executes.
+    const next = await deploy({ 'stacks/failing-app.yaml': template('v3') });
+    expect(next.status).toBe('SUCCEEDED');
+  });
+
+  it('previews a pull request on GitHub and never executes it', async () => {
+    const repo = e2e.repository('preview');
+    const base = await repo.push(
+      { 'converge.yaml': convergeYaml(['preview-app']), 'stacks/preview-app.yaml': template('v1') },
+      { send: false },
+    );
+    await repo.repo.git('checkout', '--quiet', '-b', 'feature');
+    const head = await repo.repo.commit({
+      files: { 'stacks/preview-app.yaml': template('v2') },
+      message: 'try v2',
+    });
+    await repo.repo.git('checkout', '--quiet', 'main');
+
+    const payload = recordedExample('pull_request', (example) => example.action === 'opened');
+    payload.number = 7;
+    payload.pull_request.number = 7;
+    payload.pull_request.head.sha = head;
+    payload.pull_request.head.ref = 'feature';
+    payload.pull_request.base.sha = base.sha;
+    payload.pull_request.base.ref = 'main';
+    payload.repository.full_name = repo.name;
+    payload.repository.name = 'preview';
+    payload.repository.owner.login = 'acme';
+    const response = await e2e.deliver('pull_request', payload);
+    expect(response.status).toBe(202);
+
+    const comments = await e2e.waitFor(
+      async () => e2e.recorder.requestsTo('POST', '/repos/acme/preview/issues/7/comments'),
+      (list) => list.length > 0,
+      'the preview comment on the pull request',
+    );
+    expect(comments[0]!.rawBody).toContain('preview-app');
+    expect(e2e.recorder.requestsTo('POST', '/repos/acme/preview/check-runs').length).toBeGreaterThan(0);
+    await quiet(e2e, 'preview-app');
+    const [preview] = await e2e.deployments('preview-app');
+    expect(preview?.kind).toBe('preview');
+    expect(['EXECUTING', 'SUCCEEDED', 'APPROVED']).not.toContain(preview?.status);
+    const stacks = await cfn
+      .send(new DescribeStacksCommand({ StackName: 'preview-app' }))
+      .catch(() => undefined);
+    expect(stacks?.Stacks?.[0]?.StackStatus ?? 'none').not.toMatch(/COMPLETE$/);
+  });
+
+  it('takes `converge approve` votes through the same gate, bound to the deployment', async () => {
+    const repo = e2e.repository('cli');
+    await repo.push({ 'converge.yaml': convergeYaml(['cli-app']), 'stacks/cli-app.yaml': template('v1') });
+    const awaiting = await settled(e2e, 'cli-app', ['AWAITING_APPROVAL']);
+
+    const unknown = await castCliVote(deps(), {
+      deploymentId: '01J00000000000000000000000',
+      as: 'cli:alice',
+      decision: 'approve',
+    });
+    expect(unknown.outcome).toBe('refused');
+    await expect(
+      castCliVote(deps(), { deploymentId: awaiting.id, as: 'slack:U0123', decision: 'approve' }),
+    ).rejects.toThrow(/cli:alice/);
+
+    const vote = await castCliVote(deps(), {
+      deploymentId: awaiting.id,
+      as: 'cli:alice',
+      decision: 'approve',
+    });
+    expect(vote.outcome).toBe('approved');
+    expect((await reaches(e2e, awaiting.id, ['SUCCEEDED', 'FAILED'])).status).toBe('SUCCEEDED');
+    expect((await e2e.store.listApprovals(awaiting.id)).map((a) => [a.approver, a.via])).toEqual([
+      ['cli:alice', 'cli'],
+    ]);
   });
 });

@@ -34,7 +34,7 @@ export function convergeYaml(
 }
 
 /** A template with an SQS queue and an SSM parameter whose value is `value`. */
-export function template(value: string, options: { visibility?: number } = {}): string {
+export function template(value: string, options: { visibility?: number; extra?: string } = {}): string {
   return [
     'Resources:',
     '  Queue:',
@@ -46,6 +46,7 @@ export function template(value: string, options: { visibility?: number } = {}): 
     '    Properties:',
     '      Type: String',
     `      Value: ${JSON.stringify(value)}`,
+    ...(options.extra ? [options.extra] : []),
     'Outputs:',
     '  SettingName:',
     '    Value: !Ref Setting',
@@ -54,19 +55,32 @@ export function template(value: string, options: { visibility?: number } = {}): 
 }
 
 /** The host, the local cloud, Slack and GitHub stand-ins and a real infrastructure repository. */
-export interface E2e {
-  readonly host: Host;
-  readonly recorder: RecordingServer;
+/** One infrastructure repository the host reads, under its GitHub name. */
+export interface E2eRepository {
+  readonly name: string;
   readonly repo: GitRepo;
-  readonly repository: string;
-  readonly store: DynamoDbStore;
   /** Commits files on main and sends the push webhook for it; returns the SHA and the answer. */
   push(
     files: Record<string, string | null>,
-    options?: { before?: string; deliveryId?: string },
-  ): Promise<{ sha: string; status: number; deliveryId: string }>;
-  /** Sends a signed webhook body (any event). */
-  deliver(event: string, payload: unknown, deliveryId?: string, secret?: string): Promise<Response>;
+    options?: { deliveryId?: string; send?: boolean },
+  ): Promise<{ sha: string; status: number; deliveryId: string; body: string }>;
+}
+
+/** The host, the local cloud, Slack and GitHub stand-ins and real infrastructure repositories. */
+export interface E2e {
+  readonly host: Host;
+  readonly recorder: RecordingServer;
+  readonly store: DynamoDbStore;
+  /** The repository mapped as `acme/<name>`. */
+  repository(name: string): E2eRepository;
+  /** Pushes to the first repository named in `startE2e`. */
+  push: E2eRepository['push'];
+  /** Sends a webhook body signed with `secret` (the test secret by default). */
+  deliver(
+    event: string,
+    payload: unknown,
+    options?: { deliveryId?: string; secret?: string },
+  ): Promise<Response>;
   /** A signed Slack click on a deployment's approval message. */
   click(
     deployment: Deployment,
@@ -89,103 +103,120 @@ export interface E2e {
   stop(): Promise<void>;
 }
 
-/** Starts everything for one e2e file: host on a free port, local cloud, DynamoDB Local. */
-export async function startE2e(options: { visibilityTimeoutMs?: number } = {}): Promise<E2e> {
+/**
+ * Starts everything for one e2e file: the host on a free port with the local cloud and DynamoDB
+ * Local, a recording server for Slack and GitHub, and one git repository per name.
+ */
+export async function startE2e(names: readonly string[] = ['infrastructure']): Promise<E2e> {
   const recorder = await startRecordingServer();
-  const repo = await createGitRepo();
-  const repository = 'acme/infrastructure';
+  const repos = new Map<string, GitRepo>();
   let host: Host;
   try {
+    for (const name of names) repos.set(`acme/${name}`, await createGitRepo());
     host = await startHost({
       port: 0,
       region: REGION,
-      repositories: { [repository]: repo.dir },
+      repositories: Object.fromEntries([...repos].map(([name, repo]) => [name, repo.dir])),
       delays: { changeSet: 5, resource: 5 },
       secrets: SECRETS,
       slackApiUrl: `${recorder.url}/api/`,
       githubApiUrl: recorder.url,
-      visibilityTimeoutMs: options.visibilityTimeoutMs ?? 300,
-      maxReceiveCount: 20,
+      // Longer than any one invocation (AWS uses six times the function timeout), short enough
+      // that a retried execution (stack busy) comes back quickly.
+      visibilityTimeoutMs: 10_000,
+      maxReceiveCount: 50,
       scheduleEveryMs: 0,
-      logLevel: 'ERROR',
+      logLevel: process.env.E2E_HOST_LOG ? 'ERROR' : 'CRITICAL',
       print: () => undefined,
-      log: () => undefined,
+      log: process.env.E2E_HOST_LOG ? (m) => console.error(m) : () => undefined,
     });
   } catch (error) {
     await recorder.stop();
-    await repo.remove();
+    for (const repo of repos.values()) await repo.remove();
     throw error;
   }
   const store = new DynamoDbStore({ tableName: host.tableName });
-  let head: string | undefined;
+  const heads = new Map<string, string>();
 
-  const deliver = (
-    event: string,
-    payload: unknown,
-    deliveryId: string = randomUUID(),
-    secret: string = SECRETS.webhookSecret,
-  ) => {
+  const deliver: E2e['deliver'] = (event, payload, options = {}) => {
     const body = JSON.stringify(payload);
+    const secret = options.secret ?? SECRETS.webhookSecret;
     return fetch(`${host.url}/webhooks/github`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         'x-github-event': event,
-        'x-github-delivery': deliveryId,
+        'x-github-delivery': options.deliveryId ?? randomUUID(),
         'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
       },
       body,
     });
   };
 
+  const waitFor: E2e['waitFor'] = async (read, until, what, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    let last: unknown;
+    while (Date.now() < deadline) {
+      const value = await read();
+      if (until(value)) return value;
+      last = value;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)?.slice(0, 2000)}`);
+  };
+
+  function repository(short: string): E2eRepository {
+    const name = `acme/${short}`;
+    const repo = repos.get(name);
+    if (!repo) throw new Error(`no repository ${name}: name it in startE2e`);
+    return {
+      name,
+      repo,
+      async push(files, options = {}) {
+        const before = heads.get(name) ?? '0'.repeat(40);
+        const sha = await repo.commit({ files, message: `change ${Object.keys(files).join(', ')}` });
+        heads.set(name, sha);
+        const deliveryId: string = options.deliveryId ?? randomUUID();
+        const payload = pushPayload(name, before, sha, Object.keys(files));
+        if (options.send === false) return { sha, status: 0, deliveryId, body: JSON.stringify(payload) };
+        const response = await deliver('push', payload, { deliveryId });
+        return { sha, status: response.status, deliveryId, body: JSON.stringify(payload) };
+      },
+    };
+  }
+
   return {
     host,
     recorder,
-    repo,
-    repository,
     store,
     deliver,
-    async push(files, pushOptions = {}) {
-      const before = pushOptions.before ?? head ?? '0'.repeat(40);
-      const sha = await repo.commit({ files, message: `change ${Object.keys(files).join(', ')}` });
-      head = sha;
-      const deliveryId: string = pushOptions.deliveryId ?? randomUUID();
-      const response = await deliver(
-        'push',
-        pushPayload(repository, before, sha, Object.keys(files)),
-        deliveryId,
+    repository,
+    push: (files, options) => repository(names[0]!).push(files, options),
+    async click(deployment, options = {}) {
+      // Slack sends the clicked message's channel and ts: wait until the message was posted.
+      const shown = await waitFor(
+        () => store.getDeployment(deployment.id),
+        (d) => typeof d?.notifications?.slack?.ts === 'string' || d?.status !== 'AWAITING_APPROVAL',
+        `the approval message of ${deployment.id}`,
       );
-      return { sha, status: response.status, deliveryId };
-    },
-    click(deployment, clickOptions = {}) {
-      const slack = deployment.notifications?.slack as { channel?: string; ts?: string } | undefined;
+      const slack = shown?.notifications?.slack as { channel?: string; ts?: string } | undefined;
       const { headers, body } = signedSlackClick({
-        decision: clickOptions.decision ?? 'approve',
-        deploymentId: clickOptions.deploymentId ?? deployment.id,
-        changeSetId: clickOptions.changeSetId ?? deployment.changeSet?.id ?? '',
-        userId: clickOptions.userId ?? 'U0APPROVER',
+        decision: options.decision ?? 'approve',
+        deploymentId: options.deploymentId ?? deployment.id,
+        changeSetId: options.changeSetId ?? deployment.changeSet?.id ?? '',
+        userId: options.userId ?? 'U0APPROVER',
         ...(slack?.channel && slack.ts ? { message: { channel: slack.channel, ts: slack.ts } } : {}),
         signingSecret: SECRETS.slackSigningSecret,
-        timestamp: clickOptions.timestamp ?? Math.floor(Date.now() / 1000),
+        timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),
       });
       return fetch(`${host.url}/slack/actions`, { method: 'POST', headers, body });
     },
     deployments: (stackName) => store.listDeployments(stackKey({ stackName, region: REGION })),
-    async waitFor(read, until, what, timeoutMs = 20_000) {
-      const deadline = Date.now() + timeoutMs;
-      let last: unknown;
-      while (Date.now() < deadline) {
-        const value = await read();
-        if (until(value)) return value;
-        last = value;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)?.slice(0, 2000)}`);
-    },
+    waitFor,
     async stop() {
       await host.stop();
       await recorder.stop();
-      await repo.remove();
+      for (const repo of repos.values()) await repo.remove();
     },
   };
 }
@@ -224,4 +255,40 @@ export function pushPayload(
 /** The newest deployment of a list (they are listed oldest first or newest first; sort to be sure). */
 export function newest(deployments: readonly Deployment[]): Deployment | undefined {
   return [...deployments].sort((a, b) => a.createdAt.localeCompare(b.createdAt)).at(-1);
+}
+
+/** Waits for the newest deployment of a stack to reach one of `statuses`. */
+export function settled(e2e: E2e, stackName: string, statuses: readonly string[]): Promise<Deployment> {
+  return e2e.waitFor(
+    async () => newest(await e2e.deployments(stackName)),
+    (d) => d !== undefined && statuses.includes(d.status),
+    `${stackName} to reach ${statuses.join(' or ')}`,
+  ) as Promise<Deployment>;
+}
+
+/** Waits until a deployment has reached one of `statuses`. */
+export function reaches(e2e: E2e, id: string, statuses: readonly string[]): Promise<Deployment> {
+  return e2e.waitFor(
+    () => e2e.store.getDeployment(id),
+    (d) => d !== undefined && statuses.includes(d.status),
+    `deployment ${id} to reach ${statuses.join(' or ')}`,
+  ) as Promise<Deployment>;
+}
+
+/**
+ * Waits until neither queue holds a message for the stack: whatever the last request started
+ * has been processed (other tests' stacks may still be busy).
+ */
+export async function quiet(e2e: E2e, stackName: string): Promise<void> {
+  const mine = (group: string) => group.endsWith(`/${stackName}`);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await e2e.waitFor(
+    async () => ({
+      plan: e2e.host.queues.plan.holds(mine),
+      execute: e2e.host.queues.execute.holds(mine),
+      sent: [...e2e.host.queues.plan.sentGroups, ...e2e.host.queues.execute.sentGroups].filter(mine),
+    }),
+    (held) => !held.plan && !held.execute,
+    `the queues to hold nothing for ${stackName}`,
+  );
 }
