@@ -169,20 +169,7 @@ export class MemoryStore implements Store {
     deploymentId: string,
     at: string,
   ): Promise<boolean> {
-    requireText('stackKey', stackKey);
-    requireText('revision', revision);
-    requireSortableId('deploymentId', deploymentId);
-    requireInstant('at', at);
-    const state = this.#stacks.get(stackKey) ?? { stackKey };
-    const last = state.lastAttemptedDeploymentId;
-    if (last !== undefined && last > deploymentId) return false;
-    this.#stacks.set(stackKey, {
-      ...state,
-      lastAttemptedRevision: revision,
-      lastAttemptedDeploymentId: deploymentId,
-      lastAttemptedAt: at,
-    });
-    return true;
+    return this.#recordRevision('Attempted', stackKey, revision, deploymentId, at);
   }
 
   async recordApplied(
@@ -191,18 +178,29 @@ export class MemoryStore implements Store {
     deploymentId: string,
     at: string,
   ): Promise<boolean> {
+    return this.#recordRevision('Applied', stackKey, revision, deploymentId, at);
+  }
+
+  /** Records the newest attempted or applied revision; an older deployment never overwrites it. */
+  #recordRevision(
+    which: 'Attempted' | 'Applied',
+    stackKey: string,
+    revision: string,
+    deploymentId: string,
+    at: string,
+  ): boolean {
     requireText('stackKey', stackKey);
     requireText('revision', revision);
     requireSortableId('deploymentId', deploymentId);
     requireInstant('at', at);
     const state = this.#stacks.get(stackKey) ?? { stackKey };
-    const last = state.lastAppliedDeploymentId;
+    const last = state[`last${which}DeploymentId`];
     if (last !== undefined && last > deploymentId) return false;
     this.#stacks.set(stackKey, {
       ...state,
-      lastAppliedRevision: revision,
-      lastAppliedDeploymentId: deploymentId,
-      lastAppliedAt: at,
+      [`last${which}Revision`]: revision,
+      [`last${which}DeploymentId`]: deploymentId,
+      [`last${which}At`]: at,
     });
     return true;
   }
