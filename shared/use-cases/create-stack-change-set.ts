@@ -5,6 +5,8 @@ import type { Artifacts } from '../ports/artifacts.ts';
 import type { Source } from '../ports/source.ts';
 import type { Stacks } from '../ports/stacks.ts';
 import type { PlanJob } from './plan-stack.ts';
+import { StackBusyError } from './stack-busy-error.ts';
+import { isInProgress } from './stack-status.ts';
 
 /** What the change set of one deployment is made from. */
 export interface StackChangeSetInput {
@@ -20,7 +22,9 @@ export interface StackChangeSetInput {
  * Creates the change set of one deployment from the template and parameters at the job's
  * revision: CREATE for a new stack, UPDATE otherwise, and templates over CloudFormation's
  * inline limit uploaded first and passed by URL. Returns the change set id; throws what
- * reading the template or CloudFormation threw (the caller turns it into a named reason).
+ * reading the template or CloudFormation threw (the caller turns it into a named reason), or
+ * a retryable {@link StackBusyError} while the stack is mid-operation: CloudFormation refuses
+ * change sets then, and a newer revision must wait for the running update, not fail.
  */
 export async function createStackChangeSet(
   { source, stacks, artifacts }: { source: Source; stacks: Stacks; artifacts: Artifacts },
@@ -28,24 +32,36 @@ export async function createStackChangeSet(
 ): Promise<string> {
   const templateBody = await readTemplate(source, job, stackConfig.template);
   const live = await stacks.describeStack(stack);
+  if (live && isInProgress(live.status)) throw new StackBusyError(job.stackKey, `stack is ${live.status}`);
   const templateUrl =
     Buffer.byteLength(templateBody) > TEMPLATE_BODY_MAX_BYTES
       ? await artifacts.putTemplate(`templates/${job.stackKey}/${deploymentId}.template`, templateBody)
       : undefined;
-  const { changeSetId } = await stacks.createChangeSet({
-    stack,
-    changeSetName,
-    changeSetType: live ? 'UPDATE' : 'CREATE',
-    ...(templateUrl ? { templateUrl } : { templateBody }),
-    parameters: stackConfig.parameters,
-    tags: { ...stackConfig.tags, 'converge:revision': job.revision, 'converge:deployment': deploymentId },
-    capabilities: stackConfig.capabilities,
-    roleArn: stack.roleArn,
-    description: `Converge ${job.kind} of ${job.repository}@${job.revision.slice(0, 12)}`,
-    clientToken: deploymentId,
-  });
+  const { changeSetId } = await stacks
+    .createChangeSet({
+      stack,
+      changeSetName,
+      changeSetType: live ? 'UPDATE' : 'CREATE',
+      ...(templateUrl ? { templateUrl } : { templateBody }),
+      parameters: stackConfig.parameters,
+      tags: { ...stackConfig.tags, 'converge:revision': job.revision, 'converge:deployment': deploymentId },
+      capabilities: stackConfig.capabilities,
+      roleArn: stack.roleArn,
+      description: `Converge ${job.kind} of ${job.repository}@${job.revision.slice(0, 12)}`,
+      clientToken: deploymentId,
+    })
+    .catch((error: unknown) => {
+      // The stack started an operation between the look and the call.
+      if (error instanceof Error && BUSY.test(error.message)) {
+        throw new StackBusyError(job.stackKey, error.message);
+      }
+      throw error;
+    });
   return changeSetId;
 }
+
+/** CloudFormation's refusal while a stack operation runs ("... is in UPDATE_IN_PROGRESS state and can not be updated."). */
+const BUSY = /is in [A-Z_]+_IN_PROGRESS state and can not be updated/;
 
 async function readTemplate(source: Source, job: PlanJob, path: string): Promise<string> {
   const bytes = await source.readFile(job.repository, job.revision, path);

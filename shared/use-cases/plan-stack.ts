@@ -22,6 +22,7 @@ import { changeSetName, deploymentId } from './deployment-names.ts';
 import { loadConfiguration } from './load-configuration.ts';
 import { iso, moveDeployment } from './move-deployment.ts';
 import { notify } from './notify.ts';
+import { StackBusyError } from './stack-busy-error.ts';
 import { trustedApproval } from './trusted-approval.ts';
 import { type ChangeSetWait, isEmptyChangeSet, waitForChangeSet } from './wait-for-change-set.ts';
 
@@ -115,6 +116,8 @@ export async function planStack(deps: PlanDeps, job: PlanJob): Promise<Deploymen
       stackConfig,
     });
   } catch (error) {
+    // A busy stack is retried (the job stays first in its stack's FIFO group); anything else fails.
+    if (error instanceof StackBusyError) throw error;
     return fail(changeSetFailureReason(error instanceof Error ? error.message : String(error)));
   }
 

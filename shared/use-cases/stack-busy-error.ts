@@ -1,5 +1,5 @@
 /**
- * Another execution holds the stack, or the stack is mid-operation. Retryable: the execute job
+ * Another execution holds the stack, or the stack is mid-operation. Retryable: the plan or execute job
  * fails, stays on its FIFO message group, and is tried again after the visibility timeout.
  */
 export class StackBusyError extends Error {

@@ -79,6 +79,12 @@ export class MemoryStacks implements Stacks {
     return this;
   }
 
+  /** Someone else (a person, another tool) starts an operation on the stack. */
+  operationStarted(stackName: string, status = 'UPDATE_IN_PROGRESS'): this {
+    this.require(stackName).status = status;
+    return this;
+  }
+
   /** Ends the running operation of a stack; returns the status it ended in. */
   finish(stackName: string, outcome: 'success' | 'rollback', failures: ResourceFailure[] = []): string {
     const stack = this.require(stackName);

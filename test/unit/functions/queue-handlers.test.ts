@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { executeHandler } from '../../../functions/execute/handler.ts';
 import { planHandler } from '../../../functions/plan/handler.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
-import { approved, executing, KEY, pipeline, REPOSITORY, REV1, REV2 } from '../use-cases/pipeline-fixture.ts';
+import {
+  approved,
+  executing,
+  KEY,
+  pipeline,
+  REPOSITORY,
+  REV1,
+  REV2,
+  STACK,
+} from '../use-cases/pipeline-fixture.ts';
 import { context, sqsEvent } from './lambda-events.ts';
 
 describe('plan handler', () => {
@@ -53,6 +62,8 @@ describe('execute handler', () => {
   it('fails the message of a busy stack so SQS retries it later', async () => {
     const p = pipeline();
     await executing(p, REV1);
+    // CloudFormation is done, but its status event has not released the lock yet.
+    p.stacks.finish(STACK, 'success');
     p.clock.advance(1_000);
     const second = await approved(p, REV2);
     const response = await executeHandler(p.deps)(

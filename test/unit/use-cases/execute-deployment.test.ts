@@ -82,6 +82,8 @@ describe('executeDeployment', () => {
     const p = pipeline();
     const first = await approved(p, REV1);
     await executeDeployment(p.deps, { deploymentId: first.id });
+    // CloudFormation is done, but its status event has not released the lock yet.
+    p.stacks.finish(STACK, 'success');
     p.clock.advance(1_000);
     const second = await approved(p, REV2);
     await expect(executeDeployment(p.deps, { deploymentId: second.id })).rejects.toBeInstanceOf(
@@ -168,8 +170,9 @@ describe('executeDeployment', () => {
 
   it('retries later and releases the lock while the stack is mid-operation', async () => {
     const p = pipeline();
-    p.stacks.existing(STACK, 'UPDATE_IN_PROGRESS');
+    p.stacks.existing(STACK);
     const deployment = await approved(p);
+    p.stacks.operationStarted(STACK, 'UPDATE_IN_PROGRESS');
     await expect(executeDeployment(p.deps, { deploymentId: deployment.id })).rejects.toBeInstanceOf(
       StackBusyError,
     );

@@ -5,6 +5,7 @@ import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
 import type { Store } from '../../../shared/ports/store.ts';
 import { deploymentId, deploymentSuffix } from '../../../shared/use-cases/deployment-names.ts';
 import { planStack } from '../../../shared/use-cases/plan-stack.ts';
+import { StackBusyError } from '../../../shared/use-cases/stack-busy-error.ts';
 import { convergeYaml, KEY, pipeline, REV1, REV2, STACK } from './pipeline-fixture.ts';
 
 const REMOVAL = {
@@ -197,6 +198,34 @@ describe('planStack', () => {
     const deployment = await planStack(p.deps, p.planJob(REV1));
     expect(deployment.reason?.code).toBe(ReasonCode.INSUFFICIENT_CAPABILITIES);
     expect(deployment.reason?.message).toContain('CAPABILITY_NAMED_IAM');
+  });
+
+  it('waits for a stack that is mid-update: a retryable StackBusyError, still PLANNING, no change set', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.stacks.existing(STACK, 'UPDATE_IN_PROGRESS');
+    await expect(planStack(p.deps, p.planJob(REV1))).rejects.toBeInstanceOf(StackBusyError);
+    const [planning] = await p.store.listDeployments(KEY);
+    expect(planning?.status).toBe(DeploymentStatus.PLANNING);
+    expect(p.stacks.created).toEqual([]);
+
+    p.stacks.existing(STACK, 'UPDATE_COMPLETE');
+    const retried = await planStack(p.deps, p.planJob(REV1));
+    expect(retried.id).toBe(planning?.id);
+    expect(p.stacks.created).toHaveLength(1);
+  });
+
+  it('retries when the stack became busy between the look and CreateChangeSet', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.stacks.existing(STACK);
+    p.stacks.script(STACK, {
+      kind: 'rejected',
+      message:
+        'Stack:arn:aws:cloudformation:eu-west-1:1:stack/x/1 is in UPDATE_IN_PROGRESS state and can not be updated.',
+    });
+    await expect(planStack(p.deps, p.planJob(REV1))).rejects.toBeInstanceOf(StackBusyError);
+    expect((await p.store.listDeployments(KEY))[0]?.status).toBe(DeploymentStatus.PLANNING);
   });
 
   it('polls the change set with exponential backoff', async () => {

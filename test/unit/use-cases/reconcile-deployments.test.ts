@@ -87,8 +87,11 @@ describe('reconcileDeployments', () => {
   it('does not queue it again while another execution holds the stack', async () => {
     const p = pipeline();
     await executing(p, REV1);
+    // REV2 is planned in a moment when the stack was settled; REV1's execution holds the lock.
+    p.stacks.finish(STACK, 'success');
     p.clock.advance(1_000);
     await approved(p, REV2);
+    p.stacks.operationStarted(STACK, 'UPDATE_IN_PROGRESS');
     p.queue.drain();
     p.clock.advance(15 * 60_000);
     expect(await reconcileDeployments(p.deps)).toMatchObject({ requeued: 0 });
