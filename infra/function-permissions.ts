@@ -66,8 +66,8 @@ const CLOUDFORMATION_ACTIONS: Partial<Record<FunctionSpec['name'], readonly stri
     'cloudformation:DeleteChangeSet',
     // Stack tags from converge.yaml are applied on create; CloudFormation authorizes tagging separately.
     'cloudformation:TagResource',
-    // Preview cleanup deletes the empty REVIEW_IN_PROGRESS stack a CREATE change set leaves;
-    // the Stacks adapter refuses any stack in another status.
+    // Preview cleanup deletes the empty REVIEW_IN_PROGRESS stack a CREATE change set leaves, and
+    // a deployment deletes a ROLLBACK_COMPLETE stack (a failed first creation) to create it again.
     'cloudformation:DeleteStack',
     'cloudformation:DescribeStackEvents',
   ],

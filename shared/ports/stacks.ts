@@ -18,6 +18,16 @@ export interface Stacks {
    */
   deleteStackInReview(stack: StackRef): Promise<boolean>;
   executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void>;
+  /**
+   * Starts deleting the stack with this unique id (DeleteStack by id, so a newer stack under
+   * the same name is never touched). Optional: without it Converge never deletes a stack.
+   */
+  deleteStack?(stack: StackRef, stackId: string): Promise<void>;
+  /**
+   * The status of the stack with this unique id, deleted stacks included (DescribeStacks by id
+   * still answers DELETE_COMPLETE); `undefined` when CloudFormation no longer knows the id.
+   */
+  stackStatus?(stack: StackRef, stackId: string): Promise<StackStatusState | undefined>;
   /** Resource failures reported since `since` (ISO 8601), newest first. */
   failedResourceEvents(stack: StackRef, since: string): Promise<readonly ResourceFailure[]>;
   detectDrift(stack: StackRef): Promise<string>;
@@ -39,6 +49,13 @@ export interface LiveStack {
   readonly tags: Readonly<Record<string, string>>;
   readonly lastUpdatedAt?: string;
   readonly driftStatus?: string;
+}
+
+/** A stack's status and CloudFormation's reason for it. */
+export interface StackStatusState {
+  /** e.g. DELETE_IN_PROGRESS, DELETE_COMPLETE, DELETE_FAILED. */
+  readonly status: string;
+  readonly statusReason?: string;
 }
 
 export interface CreateChangeSetRequest {

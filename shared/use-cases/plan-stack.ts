@@ -16,6 +16,7 @@ import type { Source } from '../ports/source.ts';
 import type { Stacks } from '../ports/stacks.ts';
 import type { Store } from '../ports/store.ts';
 import { changeSetFailureReason } from './change-set-failure-reason.ts';
+import { clearFailedCreate } from './clear-failed-create.ts';
 import { createStackChangeSet } from './create-stack-change-set.ts';
 import { decidePlannedDeployment } from './decide-planned-deployment.ts';
 import { changeSetName, deploymentId } from './deployment-names.ts';
@@ -40,6 +41,8 @@ export interface PlanDeps {
     /** CloudFormation service role for stacks whose configuration names none. */
     readonly defaultRoleArn?: string;
     readonly changeSetWait?: ChangeSetWait;
+    /** How long to wait for a rolled-back stack to be deleted before it is created again. */
+    readonly stackDeleteWait?: ChangeSetWait;
   };
 }
 
@@ -101,6 +104,28 @@ export async function planStack(deps: PlanDeps, job: PlanJob): Promise<Deploymen
     return fail({
       code: ReasonCode.STACK_NOT_CONFIGURED,
       message: `${job.stackName} is not in converge.yaml at ${job.revision.slice(0, 12)}.`,
+    });
+  }
+
+  // A stack whose first creation rolled back can only be deleted: a deployment deletes it
+  // (it holds no resources) and creates it again; statuses that need a person end here.
+  const cleared = await clearFailedCreate(deps, stack, {
+    mayDelete: job.kind === DeploymentKind.DEPLOY,
+    wait: deps.settings.stackDeleteWait,
+  });
+  if (cleared.kind === 'blocked') return fail(cleared.reason);
+  if (cleared.kind === 'deleted') {
+    await store.appendAudit({
+      subject: `deployment#${id}`,
+      action: 'stack-deleted',
+      actor: 'system:plan',
+      reason: `${stack.stackName} was ${cleared.status}: its first creation failed and rolled back, so it held no resources and could only be deleted. Deleted it to create it again.`,
+      at: iso(deps.clock),
+      data: {
+        stackId: cleared.stackId,
+        status: cleared.status,
+        ...(cleared.statusReason ? { statusReason: cleared.statusReason } : {}),
+      },
     });
   }
 

@@ -19,7 +19,7 @@ describe.concurrent('deploying through the local host', () => {
   let e2e: E2e;
   let cfn: CloudFormationClient;
   beforeAll(async () => {
-    e2e = await startE2e(['happy', 'failing', 'preview', 'cli']);
+    e2e = await startE2e(['happy', 'failing', 'rollback', 'preview', 'cli']);
     cfn = new CloudFormationClient({ region: REGION, endpoint: e2e.host.cloudEndpoint });
   }, 120_000);
   afterAll(async () => {
@@ -107,6 +107,44 @@ describe.concurrent('deploying through the local host', () => {
     // The lock is free: the next revision executes.
     const next = await deploy({ 'stacks/failing-app.yaml': template('v3') });
     expect(next.status).toBe('SUCCEEDED');
+  });
+
+  it('deletes a stack whose first creation rolled back and creates it again on the next push', async () => {
+    const repo = e2e.repository('rollback');
+    const deploy = async (files: Record<string, string>) => {
+      await repo.push(files);
+      const awaiting = await e2e.waitFor(
+        async () => (await e2e.deployments('rollback-app')).find((d) => d.status === 'AWAITING_APPROVAL'),
+        (d) => d !== undefined,
+        'a deployment of rollback-app to await approval',
+      );
+      await e2e.click(awaiting!);
+      return reaches(e2e, awaiting!.id, ['SUCCEEDED', 'FAILED']);
+    };
+    // The first creation fails in the local cloud; CloudFormation leaves ROLLBACK_COMPLETE.
+    // A logical id only this stack has, so concurrent tests never meet the injected failure.
+    const extra = ['  RollbackTopic:', '    Type: AWS::SNS::Topic'].join('\n');
+    e2e.host.cloud!.cloudFormation.failures.add({
+      operation: 'create',
+      logicalId: 'RollbackTopic',
+      message: 'Injected: the parameter store refused the value',
+      times: 1,
+    });
+    const failed = await deploy({
+      'converge.yaml': convergeYaml(['rollback-app']),
+      'stacks/rollback-app.yaml': template('v1', { extra }),
+    });
+    expect(failed.status).toBe('FAILED');
+    const rolledBack = await cfn.send(new DescribeStacksCommand({ StackName: 'rollback-app' }));
+    expect(rolledBack.Stacks?.[0]?.StackStatus).toBe('ROLLBACK_COMPLETE');
+
+    // The fixed push deletes the empty stack, says so in the audit trail, and creates it again.
+    const fixed = await deploy({ 'stacks/rollback-app.yaml': template('v2', { extra }) });
+    expect(fixed.status).toBe('SUCCEEDED');
+    const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: 'rollback-app' }));
+    expect(Stacks?.[0]?.StackStatus).toBe('CREATE_COMPLETE');
+    const trail = await e2e.store.listAudit(`deployment#${fixed.id}`);
+    expect(trail.map((record) => record.action)).toContain('stack-deleted');
   });
 
   it('previews a pull request on GitHub and never executes it', async () => {

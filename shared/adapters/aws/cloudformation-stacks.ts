@@ -29,6 +29,7 @@ import {
   type ResourceDrift,
   type ResourceFailure,
   type StackResourceSummary,
+  type StackStatusState,
   type Stacks,
 } from '../../ports/stacks.ts';
 
@@ -169,6 +170,19 @@ export class CloudFormationStacks implements Stacks {
     // Delete by the unique stack id, so a stack created meanwhile under the same name is never touched.
     await this.#client(stack.region).send(new DeleteStackCommand({ StackName: live.StackId }));
     return true;
+  }
+
+  async deleteStack(stack: StackRef, stackId: string): Promise<void> {
+    // By the unique id: a stack created meanwhile under the same name is never touched.
+    await this.#client(stack.region).send(
+      new DeleteStackCommand({ StackName: stackId, RoleARN: stack.roleArn }),
+    );
+  }
+
+  async stackStatus(stack: StackRef, stackId: string): Promise<StackStatusState | undefined> {
+    const live = await this.#describe({ ...stack, stackName: stackId });
+    if (!live?.StackStatus) return undefined;
+    return { status: live.StackStatus, statusReason: live.StackStatusReason };
   }
 
   async executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void> {

@@ -8,6 +8,7 @@ import {
   type LiveStack,
   type ResourceDrift,
   type ResourceFailure,
+  type StackStatusState,
   type Stacks,
 } from '../../ports/stacks.ts';
 
@@ -63,6 +64,10 @@ export class MemoryStacks implements Stacks {
   readonly stacks = new Map<string, FakeStack>();
   readonly created: CreateChangeSetRequest[] = [];
   readonly deleted: string[] = [];
+  /** The ids of the stacks deleted with {@link deleteStack}, in order. */
+  readonly deletedStacks: string[] = [];
+  private readonly gone = new Map<string, StackStatusState>();
+  private readonly failingDeletes = new Set<string>();
   readonly executed: { stackName: string; changeSetId: string; clientRequestToken: string }[] = [];
   private readonly scripts = new Map<string, ChangeSetOutcome[]>();
   private sequence = 0;
@@ -82,6 +87,12 @@ export class MemoryStacks implements Stacks {
   /** Someone else (a person, another tool) starts an operation on the stack. */
   operationStarted(stackName: string, status = 'UPDATE_IN_PROGRESS'): this {
     this.require(stackName).status = status;
+    return this;
+  }
+
+  /** Deleting `stackName` ends DELETE_FAILED with CloudFormation's reason, leaving the stack in place. */
+  failDelete(stackName: string): this {
+    this.failingDeletes.add(stackName);
     return this;
   }
 
@@ -178,6 +189,26 @@ export class MemoryStacks implements Stacks {
     if (live?.status !== 'REVIEW_IN_PROGRESS') return false;
     this.stacks.delete(stack.stackName);
     return true;
+  }
+
+  /** Deletes at once (DELETE_COMPLETE), or DELETE_FAILED when {@link failDelete} said so. */
+  async deleteStack(stack: StackRef, stackId: string): Promise<void> {
+    const live = this.stacks.get(stack.stackName);
+    if (!live || live.stackId !== stackId) return;
+    if (this.failingDeletes.has(stack.stackName)) {
+      live.status = 'DELETE_FAILED';
+      live.statusReason = 'The following resource(s) failed to delete: [Queue]. ';
+      return;
+    }
+    this.stacks.delete(stack.stackName);
+    this.gone.set(stackId, { status: 'DELETE_COMPLETE' });
+    this.deletedStacks.push(stackId);
+  }
+
+  async stackStatus(stack: StackRef, stackId: string): Promise<StackStatusState | undefined> {
+    const live = this.stacks.get(stack.stackName);
+    if (live?.stackId === stackId) return { status: live.status, statusReason: live.statusReason };
+    return this.gone.get(stackId);
   }
 
   async executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void> {

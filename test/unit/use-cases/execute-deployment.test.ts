@@ -182,8 +182,11 @@ describe('executeDeployment', () => {
 
   it('fails when the stack is in a status no change set can update', async () => {
     const p = pipeline();
-    p.stacks.existing(STACK, 'UPDATE_ROLLBACK_FAILED');
+    p.stacks.existing(STACK);
     const deployment = await approved(p);
+    // The stack fell into the status after planning, while the deployment waited.
+    const live = p.stacks.stacks.get(STACK);
+    if (live) live.status = 'UPDATE_ROLLBACK_FAILED';
     const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
     expect(result).toMatchObject({
       outcome: 'failed',

@@ -326,3 +326,68 @@ describe('planStack', () => {
     expect(p.notifier.sent.at(-1)?.context.event).toBe('preview ready');
   });
 });
+
+describe('planStack of a stack whose first creation failed', () => {
+  it('deletes a ROLLBACK_COMPLETE stack and creates a CREATE change set for it', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.stacks.existing(STACK, 'ROLLBACK_COMPLETE');
+    const stackId = p.stacks.stackId(STACK);
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    expect(p.stacks.deletedStacks).toEqual([stackId]);
+    expect(p.stacks.created.map((request) => request.changeSetType)).toEqual(['CREATE']);
+    expect(deployment.status).toBe(DeploymentStatus.AWAITING_APPROVAL);
+  });
+
+  it('records in the audit trail that it deleted the stack and why', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.stacks.existing(STACK, 'ROLLBACK_COMPLETE');
+    const stackId = p.stacks.stackId(STACK);
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    const trail = await p.store.listAudit(`deployment#${deployment.id}`);
+    const deleted = trail.find((record) => record.action === 'stack-deleted');
+    expect(deleted).toMatchObject({
+      actor: 'system:plan',
+      data: { stackId, status: 'ROLLBACK_COMPLETE' },
+    });
+    expect(deleted?.reason).toContain('first creation failed and rolled back');
+  });
+
+  it('never deletes the stack for a preview, and says the next deployment will', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.stacks.existing(STACK, 'ROLLBACK_COMPLETE');
+    const preview = await planStack(p.deps, p.planJob(REV1, { kind: 'preview', pullRequest: 7 }));
+    expect(p.stacks.deletedStacks).toEqual([]);
+    expect(preview.status).toBe(DeploymentStatus.PLAN_FAILED);
+    expect(preview.reason?.message).toContain('the next deployment of the stack deletes it');
+  });
+
+  it.each([
+    ['UPDATE_ROLLBACK_FAILED', 'ContinueUpdateRollback'],
+    ['ROLLBACK_FAILED', 'delete the stack'],
+    ['DELETE_FAILED', 'Delete it again'],
+  ])('ends PLAN_FAILED for a %s stack, saying what to do, and deletes nothing', async (status, advice) => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.stacks.existing(STACK, status);
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    expect(deployment.status).toBe(DeploymentStatus.PLAN_FAILED);
+    expect(deployment.reason?.code).toBe(ReasonCode.STACK_NOT_UPDATABLE);
+    expect(deployment.reason?.message).toContain(`is ${status}`);
+    expect(deployment.reason?.message).toContain(advice);
+    expect(p.stacks.deletedStacks).toEqual([]);
+    expect(p.stacks.created).toEqual([]);
+  });
+
+  it('ends PLAN_FAILED without a change set when deleting the rolled-back stack fails', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.stacks.existing(STACK, 'ROLLBACK_COMPLETE').failDelete(STACK);
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    expect(deployment.reason?.code).toBe(ReasonCode.STACK_NOT_UPDATABLE);
+    expect(deployment.reason?.message).toContain('is DELETE_FAILED');
+    expect(p.stacks.created).toEqual([]);
+  });
+});
