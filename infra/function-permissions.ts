@@ -106,8 +106,9 @@ const SENDS_TO: Partial<Record<FunctionSpec['name'], readonly ('plan' | 'execute
   approve: ['execute'],
   // Auto-approved deployments go straight to execution.
   plan: ['execute'],
-  // Re-checking a planned deployment may queue it again (decide-planned-deployment).
-  execute: ['execute'],
+  // Re-checking a planned deployment may queue it again (decide-planned-deployment); a change
+  // set that went stale under a newer stack state is planned again (execute-deployment).
+  execute: ['execute', 'plan'],
   // An auto-approved drift revert goes straight to execution.
   'drift-sweep': ['execute'],
   // An approved deployment whose execute job was lost is queued again (reconcile-deployments).

@@ -3,9 +3,11 @@ import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../domain/deployment/reason-code.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/notifier.ts';
+import type { Queue } from '../ports/queue.ts';
 import type { Stacks } from '../ports/stacks.ts';
 import type { Store } from '../ports/store.ts';
 import { AUTO_APPROVER } from './decide-planned-deployment.ts';
+import { dedupeId } from './deployment-names.ts';
 import { moveDeployment } from './move-deployment.ts';
 import { notify } from './notify.ts';
 import { StackBusyError } from './stack-busy-error.ts';
@@ -17,6 +19,8 @@ export interface ExecuteDeps {
   readonly stacks: Stacks;
   readonly clock: Clock;
   readonly notifier: Notifier;
+  /** Plans the revision again when its change set went stale under it. */
+  readonly queue: Queue;
   readonly settings: {
     /** How long the stack lock holds without being released (the longest stack operation). */
     readonly lockLeaseMs: number;
@@ -88,10 +92,13 @@ export async function executeDeployment(
     const changeSet = deployment.changeSet!;
     const current = await stacks.describeChangeSet(deployment.stack, changeSet.id).catch(() => undefined);
     if (current?.executionStatus !== 'AVAILABLE') {
-      return fail(deps, deployment, {
+      // It went stale under a newer stack state: fail it and plan this (newest) revision again.
+      const failed = await fail(deps, deployment, {
         code: ReasonCode.CHANGE_SET_OBSOLETE,
-        message: `Change set ${changeSet.name} is ${current?.executionStatus ?? 'gone'}; push again or re-run the plan.`,
+        message: `Change set ${changeSet.name} is ${current?.executionStatus ?? 'gone'}; Converge plans ${deployment.revision.slice(0, 12)} again.`,
       });
+      if (failed.outcome === 'failed') await planAgain(deps, deployment);
+      return failed;
     }
 
     // The stack must be stable: mid-operation means retry later; a broken stack fails.
@@ -128,6 +135,29 @@ export async function executeDeployment(
     if (now?.status !== DeploymentStatus.EXECUTING) await store.releaseLock(found.stackKey, owner);
     throw error;
   }
+}
+
+/**
+ * Queues a fresh plan of the deployment's revision (a new deployment, approved afresh), so the
+ * stack still converges on the newest commit. Previews and drift reverts are left to their
+ * own triggers (the next push, the next sweep).
+ */
+async function planAgain({ queue, clock }: ExecuteDeps, deployment: Deployment): Promise<void> {
+  if (deployment.kind !== 'deploy') return;
+  await queue.send(
+    {
+      type: 'plan',
+      kind: 'deploy',
+      repository: deployment.repository,
+      revision: deployment.revision,
+      stackName: deployment.stack.stackName,
+      stackKey: deployment.stackKey,
+      requestedAt: clock.now(),
+      deliveryId: `replan:${deployment.id}`,
+      ...(deployment.author ? { author: deployment.author } : {}),
+    },
+    { group: deployment.stackKey, dedupeId: dedupeId('replan', deployment.id) },
+  );
 }
 
 /** An approval naming this deployment and its change set: the policy's, or enough distinct people. */

@@ -399,7 +399,7 @@ describe('least privilege', () => {
     ['approve', ['Execute']],
     ['plan', ['Execute']],
     ['drift-sweep', ['Execute']],
-    ['execute', ['Execute']],
+    ['execute', ['Execute', 'Plan']],
     ['stack-events', []],
     ['reconcile', ['Execute']],
   ] as [FunctionName, string[]][])('lets %s send jobs only to %j', (name, queues) => {

@@ -168,6 +168,24 @@ describe('executeDeployment', () => {
     expect((await p.store.getStackState(KEY))?.lock).toBeUndefined();
   });
 
+  it('plans the same revision again when its change set went stale, so the stack still converges', async () => {
+    const p = pipeline();
+    const deployment = await approved(p);
+    p.queue.drain();
+    await p.stacks.deleteChangeSet(deployment.stack, deployment.changeSet!.id);
+    await executeDeployment(p.deps, { deploymentId: deployment.id });
+    const jobs = p.queue.drain();
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]?.job).toMatchObject({
+      type: 'plan',
+      kind: 'deploy',
+      revision: deployment.revision,
+      stackKey: KEY,
+      requestedAt: p.clock.now(),
+    });
+    expect(jobs[0]?.group).toBe(KEY);
+  });
+
   it('retries later and releases the lock while the stack is mid-operation', async () => {
     const p = pipeline();
     p.stacks.existing(STACK);
