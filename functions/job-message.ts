@@ -16,7 +16,7 @@ const text = z.string().min(1);
 const jobSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('plan'),
-    kind: z.enum(['deploy', 'preview', 'revert-drift']),
+    kind: z.enum(['deploy', 'preview']),
     repository: text,
     revision: text,
     stackName: text,

@@ -2,7 +2,8 @@
 export type Job =
   | {
       readonly type: 'plan';
-      readonly kind: 'deploy' | 'preview' | 'revert-drift';
+      /** Drift reverts are planned by the drift sweep itself (plan-drift-revert), never queued. */
+      readonly kind: 'deploy' | 'preview';
       readonly repository: string;
       readonly revision: string;
       readonly stackName: string;
