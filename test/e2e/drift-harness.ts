@@ -135,13 +135,24 @@ export function driftPipeline(
     }
   };
 
-  /** Waits until a deployment ends (its stack event closed it). */
-  const settled = (id: string) =>
-    until(
+  /**
+   * Waits until a deployment ends (its stack event closed it) and the stack-events handler has
+   * released the stack lock too: the status is written first, the lock released after it, and a
+   * sweep in between would rightly skip the stack as in flight.
+   */
+  const settled = async (id: string) => {
+    const ended = await until(
       async () => (await deps.store.getDeployment(id))!,
       (d) => ['SUCCEEDED', 'FAILED', 'NO_CHANGES', 'PLAN_FAILED'].includes(d.status),
       `deployment ${id}`,
     );
+    await until(
+      async () => (await deps.store.getStackState(ended.stackKey))?.lock,
+      (lock) => lock === undefined || lock.owner !== id,
+      `the stack lock of ${id}`,
+    );
+    return ended;
+  };
 
   /** Deploys `stackName` at `revision` through plan → (auto) approve → execute → stack event. */
   const deploy = async (stackName: string, revision: string): Promise<Deployment> => {
