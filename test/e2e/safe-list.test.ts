@@ -1,6 +1,7 @@
 import { CloudControlClient, GetResourceCommand } from '@aws-sdk/client-cloudcontrol';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Deployment } from '../../shared/domain/deployment/deployment.ts';
 import {
   convergeYaml,
   type E2e,
@@ -41,7 +42,7 @@ describe('autoApprove: safe through the local host', () => {
       async () => newest((await e2e.deployments(STACK)).filter((d) => !seen.includes(d.id))),
       (d) => d !== undefined && d.status !== 'PLANNING',
       `a new deployment of ${STACK} to be planned`,
-    );
+    ) as Promise<Deployment>;
 
   it('asks a person for a pushed Lambda function, naming it, and auto-approves a parameter value change', async () => {
     const repo = e2e.repository('safe');

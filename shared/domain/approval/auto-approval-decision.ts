@@ -38,13 +38,16 @@ export function autoApprovalDecision(
 }
 
 function safeDecision(summary: ChangeSetSummary): AutoApprovalDecision {
-  const { unsafe } = summary;
-  if (unsafe === undefined) {
+  if (summary.unsafe === undefined) {
     return {
       autoApprove: false,
       why: 'The change set was summarized before the safe list existed, so it is not known to be safe; plan it again to rate it.',
     };
   }
+  const unsafe = [
+    ...summary.unsafe,
+    ...summary.changes.flatMap((change) => (change.unsafe === undefined ? [] : [change.unsafe])),
+  ];
   if (unsafe.length === 0 && summary.risk === 'safe') {
     return { autoApprove: true, why: 'Every resource change is on the safe list.' };
   }

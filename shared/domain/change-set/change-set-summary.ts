@@ -42,9 +42,9 @@ export interface ChangeSetSummary {
   /** Transforms and macros the template runs (`Transform`, `Fn::Transform`); absent when none or unknown. */
   readonly transforms?: readonly string[];
   /**
-   * Why the change set is not safe, one line each: transforms first, then each resource change
-   * off the safe list. Empty when every change is on it. Absent in summaries written before the
-   * safe list, which are therefore never auto-approved.
+   * Why the change set as a whole is not safe (the transforms it runs), one line each; each
+   * resource change off the safe list says why in its own `unsafe`. Absent in summaries written
+   * before the safe list, which are therefore never auto-approved.
    */
   readonly unsafe?: readonly string[];
 }

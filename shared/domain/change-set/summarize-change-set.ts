@@ -12,8 +12,8 @@ export interface ChangeSetContext {
 /**
  * Counts and rates the changes of a change set (DescribeChangeSet `Changes`, all pages).
  * A change set's risk is the highest risk of its resource changes, at least `review` when its
- * template runs a transform or macro; an empty one is `safe`. `unsafe` lists why it is not
- * safe, naming each resource change off the safe list.
+ * template runs a transform or macro; an empty one is `safe`. Each resource change off the safe
+ * list carries why in `unsafe`, naming it; the summary's own `unsafe` names the transforms.
  *
  * Counting: `Add` → add; `Modify` → replace (`Replacement: True`), conditionalReplace
  * (`Conditional`) or modify; `Remove` → remove; `Import` → import; `Dynamic` → dynamic.
@@ -48,12 +48,9 @@ export function summarizeChangeSet(
 
   const transforms = context.transforms ?? [];
   if (transforms.length > 0 && rank(risk) < rank(ChangeRisk.REVIEW)) risk = ChangeRisk.REVIEW;
-  const unsafe = [
-    ...transforms.map(
-      (name) => `the template runs transform ${name}: macros and transforms are never on the safe list`,
-    ),
-    ...summaries.flatMap((change) => (change.unsafe === undefined ? [] : [change.unsafe])),
-  ];
+  const unsafe = transforms.map(
+    (name) => `the template runs transform ${name}: macros and transforms are never on the safe list`,
+  );
   return {
     ...counts,
     security,

@@ -292,10 +292,11 @@ describe('summarizeChangeSet', () => {
     expect(summary).toMatchObject({ import: 1, dynamic: 1, risk: 'review' });
   });
 
-  it('says which resource changes are off the safe list, naming each', () => {
+  it('says on each resource change off the safe list why, naming it', () => {
     const summary = summarizeChangeSet(loadChangeSet('update-with-replacement-and-iam').Changes);
 
-    expect(summary.unsafe).toEqual([
+    expect(summary.unsafe).toEqual([]);
+    expect(summary.changes.flatMap((change) => change.unsafe ?? [])).toEqual([
       'WorkerRole (AWS::IAM::Role) is added: IAM resources are never on the safe list',
       'Queue (AWS::SQS::Queue) is replaced: replacements are never safe',
       'QueuePolicy (AWS::SQS::QueuePolicy) may be replaced (Replacement Conditional): replacements are never safe',
@@ -316,8 +317,10 @@ describe('summarizeChangeSet', () => {
   it('names a dynamic detail that keeps an otherwise listed change off the safe list', () => {
     const summary = summarizeChangeSet(loadChangeSet('tags-and-properties-only').Changes);
 
-    expect(summary.unsafe).toEqual([
+    expect(summary.changes.map((change) => change.unsafe)).toEqual([
+      undefined,
       'Alarm (AWS::CloudWatch::Alarm) Threshold is decided at execution (Evaluation Dynamic): dynamic changes are never safe',
+      undefined,
     ]);
   });
 
