@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Approval } from '../../domain/approval/approval.ts';
-import type { Deployment } from '../../domain/deployment/deployment.ts';
+import type { Deployment, NotificationRefs } from '../../domain/deployment/deployment.ts';
 import type { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { sortableIds } from '../../domain/ids.ts';
 import type {
@@ -8,6 +8,7 @@ import type {
   AuditRecord,
   DeploymentPatch,
   ListOptions,
+  RecordApprovalOptions,
   StackState,
   Store,
 } from '../../ports/store.ts';
@@ -18,13 +19,16 @@ import {
   StoreConflict,
   StoreConflictError,
   statusChanged,
+  versionChanged,
 } from '../../ports/store-errors.ts';
 import {
   applyPatch,
   checkApproval,
   checkAudit,
   checkDeployment,
+  checkNotifications,
   checkPatch,
+  checkRecordApprovalOptions,
   deploymentOrder,
   requireDuration,
   requireEpochMs,
@@ -125,12 +129,14 @@ export class MemoryStore implements Store {
     approval: Approval,
     transition: { from: DeploymentStatus; next: DeploymentPatch } | undefined,
     audit: AuditInput,
+    options?: RecordApprovalOptions,
   ): Promise<void> {
     checkApproval(approval);
     if (transition) {
       requireStatus('transition.from', transition.from);
       checkPatch(transition.next);
     }
+    const expectedVersion = checkRecordApprovalOptions(options);
     const auditAt = checkAudit(audit);
     const current = this.#deployments.get(approval.deploymentId);
     if (!current) throw new DeploymentNotFoundError(approval.deploymentId);
@@ -139,11 +145,17 @@ export class MemoryStore implements Store {
     if (transition && current.status !== transition.from) {
       throw statusChanged(current.id, transition.from, current.status);
     }
+    if (expectedVersion !== undefined && current.version !== expectedVersion) {
+      throw versionChanged(current.id, expectedVersion, current.version);
+    }
     const votes = this.#approvals.get(approval.deploymentId) ?? [];
     if (votes.some((vote) => vote.approver === approval.approver)) throw duplicateVote(approval);
 
     this.#approvals.set(approval.deploymentId, [...votes, copy(approval)]);
-    if (transition) this.#deployments.set(current.id, copy(applyPatch(current, transition.next)));
+    const voted = transition
+      ? applyPatch(current, transition.next)
+      : { ...current, version: current.version + 1 };
+    this.#deployments.set(current.id, copy(voted));
     this.#writeAudit(audit, auditAt);
   }
 
@@ -151,6 +163,22 @@ export class MemoryStore implements Store {
     requireText('deploymentId', deploymentId);
     const votes = (this.#approvals.get(deploymentId) ?? []).map(copy);
     return votes.sort(byCastOrder);
+  }
+
+  async saveNotifications(
+    id: string,
+    notifications: NotificationRefs,
+    audit: AuditInput,
+  ): Promise<Deployment> {
+    requireText('id', id);
+    checkNotifications(notifications);
+    const auditAt = checkAudit(audit);
+    const current = this.#deployments.get(id);
+    if (!current) throw new DeploymentNotFoundError(id);
+    const saved = { ...current, notifications: copy(notifications), version: current.version + 1 };
+    this.#deployments.set(id, copy(saved));
+    this.#writeAudit(audit, auditAt);
+    return copy(saved);
   }
 
   async getStackState(stackKey: string): Promise<StackState | undefined> {
