@@ -50,9 +50,15 @@ async function world() {
 describe('stackOverview', () => {
   it('reports the applied revision, the newest deployment and what is pending', async () => {
     const { store, clock, audit } = await world();
-    await store.createDeployment(deployment('01A00000000000000000000000', { status: 'SUCCEEDED' }), audit('01A00000000000000000000000'));
+    await store.createDeployment(
+      deployment('01A00000000000000000000000', { status: 'SUCCEEDED' }),
+      audit('01A00000000000000000000000'),
+    );
     await store.recordApplied(KEY, 'a'.repeat(40), '01A00000000000000000000000', AT);
-    await store.createDeployment(deployment('01B00000000000000000000000'), audit('01B00000000000000000000000'));
+    await store.createDeployment(
+      deployment('01B00000000000000000000000'),
+      audit('01B00000000000000000000000'),
+    );
     await store.recordAttempt(KEY, 'b'.repeat(40), '01B00000000000000000000000', AT);
     const [stack] = await stackOverview({ store, clock });
     expect(stack).toMatchObject({
@@ -69,7 +75,10 @@ describe('stackOverview', () => {
 describe('explainStack', () => {
   it('names the votes an approval still needs, from whom, and until when', async () => {
     const { store, clock, audit } = await world();
-    await store.createDeployment(deployment('01B00000000000000000000000'), audit('01B00000000000000000000000'));
+    await store.createDeployment(
+      deployment('01B00000000000000000000000'),
+      audit('01B00000000000000000000000'),
+    );
     await store.recordAttempt(KEY, 'b'.repeat(40), '01B00000000000000000000000', AT);
     await store.recordApproval(
       {
@@ -98,7 +107,10 @@ describe('explainStack', () => {
 
   it('says an approved deployment waits for the lock another deployment holds', async () => {
     const { store, clock, audit } = await world();
-    await store.createDeployment(deployment('01C00000000000000000000000', { status: 'APPROVED' }), audit('01C00000000000000000000000'));
+    await store.createDeployment(
+      deployment('01C00000000000000000000000', { status: 'APPROVED' }),
+      audit('01C00000000000000000000000'),
+    );
     await store.recordAttempt(KEY, 'c'.repeat(40), '01C00000000000000000000000', AT);
     await store.acquireLock(KEY, '01Z0000000000000000000OTHR', clock.now(), 60_000);
     const [explained] = await explainStack({ store, clock }, { stackName: 'app' });
@@ -131,7 +143,10 @@ describe('explainStack', () => {
 describe('deploymentDetails', () => {
   it('returns the deployment with its votes and audit trail, oldest first', async () => {
     const { store, audit } = await world();
-    await store.createDeployment(deployment('01E00000000000000000000000'), audit('01E00000000000000000000000'));
+    await store.createDeployment(
+      deployment('01E00000000000000000000000'),
+      audit('01E00000000000000000000000'),
+    );
     const details = await deploymentDetails({ store }, '01E00000000000000000000000');
     expect(details.deployment.id).toBe('01E00000000000000000000000');
     expect(details.audit.map((a) => a.action)).toEqual(['planning']);
