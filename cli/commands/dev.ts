@@ -6,12 +6,14 @@ import { DEV_ONLY_VARIABLES, devSettings, parseRepositoryOptions } from '../../l
 import { createExampleRepository, type ExampleRepository } from '../../local/host/example-repository.ts';
 import { signedPushDelivery } from '../../local/host/push-delivery.ts';
 import { startHost } from '../../local/host/start-host.ts';
+import { loadPolicy } from '../../shared/runtime/policy.ts';
 
 interface DevCommandOptions {
   readonly port: string;
   readonly repo: string[];
   readonly example?: boolean;
   readonly region: string;
+  readonly policy?: string;
 }
 
 /**
@@ -36,6 +38,10 @@ export function registerDevCommand(program: Command): Command {
     )
     .option('--example', 'create and map an example infrastructure repository (the default without --repo)')
     .option('--region <region>', 'the AWS Region the functions run in', 'us-east-1')
+    .option(
+      '--policy <file>',
+      'the control-plane policy (docs/policy.md); default: serve the mapped repositories, you approve',
+    )
     .action(async function runDev(options: DevCommandOptions) {
       const port = Number(options.port);
       if (!(Number.isInteger(port) && port > 0 && port < 65536)) {
@@ -51,6 +57,14 @@ export function registerDevCommand(program: Command): Command {
         );
       } catch (error) {
         return program.error((error as Error).message);
+      }
+      // A given policy must read before anything starts: a bad one serves nothing.
+      if (options.policy) {
+        try {
+          loadPolicy(resolve(options.policy));
+        } catch (error) {
+          return program.error((error as Error).message);
+        }
       }
       const settings = devSettings(process.env);
       for (const name of DEV_ONLY_VARIABLES) delete process.env[name];
@@ -70,6 +84,9 @@ export function registerDevCommand(program: Command): Command {
         region: options.region,
         repositories,
         secrets: settings.secrets,
+        ...(options.policy
+          ? { policyFile: resolve(options.policy) }
+          : { localApprovers: [`cli:${userInfo().username}`, 'slack:U0LOCAL'] }),
         ...(settings.cloudEndpoint ? { cloudEndpoint: settings.cloudEndpoint } : {}),
         ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
         ...(settings.slackChannel ? { slackChannel: settings.slackChannel } : {}),

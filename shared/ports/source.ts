@@ -118,6 +118,13 @@ export class SourceRepositoryInvalidError extends Error {
   }
 }
 
+/**
+ * Largest file any {@link Source} reads, in bytes (10 MiB): far above CloudFormation's 1 MB
+ * template limit, low enough that a huge file committed by mistake (or on purpose) cannot
+ * exhaust a function's memory. Every adapter enforces it and throws {@link SourceFileTooLargeError}.
+ */
+export const SOURCE_FILE_MAX_BYTES = 10 * 1024 * 1024;
+
 /** The file is larger than the source is configured to read. */
 export class SourceFileTooLargeError extends Error {
   constructor(

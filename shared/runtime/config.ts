@@ -53,6 +53,8 @@ export interface Config {
   readonly approvalTtlSeconds: number;
   /** Drift detections a sweep runs at once (CloudFormation limits concurrent detections). */
   readonly driftMaxConcurrency: number;
+  /** The control-plane policy file (see `loadPolicy`); absent means nothing is served. */
+  readonly policyFile?: string;
   /** Branches whose pushes deploy. */
   readonly trackedBranches: readonly string[];
   /** Each secret that is configured, by name; an absent one is not used by this deployment. */
@@ -131,6 +133,10 @@ const SETTINGS = {
   CONVERGE_DRIFT_MAX_CONCURRENCY: {
     schema: z.coerce.number().int().min(1).max(100),
     hint: 'a whole number of detections between 1 and 100',
+  },
+  CONVERGE_POLICY_FILE: {
+    schema: nonEmpty,
+    hint: 'the path of the control-plane policy file (docs/policy.md)',
   },
   CONVERGE_TRACKED_BRANCHES: { schema: list.pipe(z.array(nonEmpty).min(1)), hint: 'e.g. main,release' },
   CONVERGE_GITHUB_WEBHOOK_SECRET_ARN: { schema: arn, hint: 'a Secrets Manager secret ARN' },
@@ -247,6 +253,7 @@ export function parseConfig(env: Env): Config {
     gitRepositories: Object.fromEntries(v.CONVERGE_GIT_REPOSITORIES ?? []),
     approvalTtlSeconds: v.CONVERGE_APPROVAL_TTL_SECONDS ?? DEFAULT_APPROVAL_TTL_SECONDS,
     driftMaxConcurrency: v.CONVERGE_DRIFT_MAX_CONCURRENCY ?? DEFAULT_DRIFT_MAX_CONCURRENCY,
+    ...(v.CONVERGE_POLICY_FILE ? { policyFile: v.CONVERGE_POLICY_FILE } : {}),
     trackedBranches: v.CONVERGE_TRACKED_BRANCHES ?? ['main'],
     secrets,
   };

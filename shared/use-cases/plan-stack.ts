@@ -128,14 +128,15 @@ export async function planStack(deps: PlanDeps, job: PlanJob): Promise<Deploymen
   // Create the change set: CREATE for a new stack, UPDATE otherwise; large templates via S3.
   const name = changeSetName({ revision: job.revision, deploymentId: id, pullRequest: job.pullRequest });
   let changeSetId: string;
+  let transforms: readonly string[];
   try {
-    changeSetId = await createStackChangeSet(deps, {
+    ({ changeSetId, transforms } = await createStackChangeSet(deps, {
       job,
       deploymentId: id,
       changeSetName: name,
       stack,
       stackConfig,
-    });
+    }));
   } catch (error) {
     // A busy stack is retried (the job stays first in its stack's FIFO group); anything else fails.
     if (error instanceof StackBusyError) throw error;
@@ -163,7 +164,7 @@ export async function planStack(deps: PlanDeps, job: PlanJob): Promise<Deploymen
   }
 
   // Summarize what would change, then supersede, gate and report.
-  const summary = summarizeChangeSet(computed.changes);
+  const summary = summarizeChangeSet(computed.changes, { transforms });
   return decidePlannedDeployment(deps, planned, { id: changeSetId, name, summary });
 }
 

@@ -5,6 +5,7 @@ import { isAbsolute, join } from 'node:path';
 import {
   type CommitInfo,
   RevisionRelation,
+  SOURCE_FILE_MAX_BYTES,
   type Source,
   SourceFileTooLargeError,
   SourceNotAFileError,
@@ -28,7 +29,7 @@ export interface GitSourceOptions {
   readonly gitBinary?: string;
   /** Longest a single git command may run, in milliseconds. */
   readonly timeoutMs?: number;
-  /** Largest file `readFile` returns, in bytes. */
+  /** Largest file `readFile` returns, in bytes; {@link SOURCE_FILE_MAX_BYTES} unless a test says less. */
   readonly maxFileBytes?: number;
 }
 
@@ -36,7 +37,7 @@ const DEFAULTS = {
   cacheDir: join(tmpdir(), 'converge-git-cache'),
   gitBinary: 'git',
   timeoutMs: 120_000,
-  maxFileBytes: 10 * 1024 * 1024,
+  maxFileBytes: SOURCE_FILE_MAX_BYTES,
 } as const;
 
 const REMOTE_URL = /^(?:https?|ssh|git|file):\/\/[^\s]+$/;

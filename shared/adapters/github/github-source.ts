@@ -1,7 +1,9 @@
 import {
   type CommitInfo,
   RevisionRelation,
+  SOURCE_FILE_MAX_BYTES,
   type Source,
+  SourceFileTooLargeError,
   SourceNotAFileError,
   SourceRevisionNotFoundError,
   SourceSymlinkError,
@@ -14,6 +16,8 @@ import { isHttpStatus } from './is-http-status.ts';
 export interface GithubSourceOptions {
   /** From `createOctokit`. */
   readonly octokit: GithubClient;
+  /** Largest file `readFile` returns, in bytes; {@link SOURCE_FILE_MAX_BYTES} unless a test says less. */
+  readonly maxFileBytes?: number;
 }
 
 /** The compare API lists at most this many files per page and may stop there. */
@@ -31,9 +35,11 @@ const MAX_COMPARE_PAGES = 30;
  */
 export class GithubSource implements Source {
   readonly #octokit: GithubClient;
+  readonly #maxFileBytes: number;
 
   constructor(options: GithubSourceOptions) {
     this.#octokit = options.octokit;
+    this.#maxFileBytes = options.maxFileBytes ?? SOURCE_FILE_MAX_BYTES;
   }
 
   async readFile(repository: string, revision: string, path: string): Promise<Uint8Array | undefined> {
@@ -56,13 +62,23 @@ export class GithubSource implements Source {
     if (data.type !== 'file') throw new SourceNotAFileError(path, data.type);
     // GitHub answers a link to a file with the target's content and path: a different path is a link.
     if (data.path !== path) throw new SourceSymlinkError(path);
+    // The size GitHub reports decides before anything large is fetched or decoded.
+    this.#checkSize(path, data.size);
     if ('content' in data && data.encoding === 'base64' && (data.content.length > 0 || data.size === 0)) {
       return decodeBase64(data.content);
     }
 
     // Files over 1 MB come without content: read the blob itself.
     const blob = await this.#octokit.rest.git.getBlob({ owner, repo, file_sha: data.sha });
-    return decodeBase64(blob.data.content);
+    this.#checkSize(path, blob.data.size ?? 0);
+    const bytes = decodeBase64(blob.data.content);
+    this.#checkSize(path, bytes.byteLength);
+    return bytes;
+  }
+
+  /** Throws {@link SourceFileTooLargeError} naming `path` when `bytes` is over the cap. */
+  #checkSize(path: string, bytes: number): void {
+    if (bytes > this.#maxFileBytes) throw new SourceFileTooLargeError(path, bytes, this.#maxFileBytes);
   }
 
   async changedPaths(repository: string, base: string | undefined, head: string): Promise<readonly string[]> {

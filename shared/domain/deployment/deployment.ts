@@ -52,6 +52,12 @@ export interface Deployment {
   readonly revision: string;
   /** Who wrote the change (github login or commit author), who may not approve it. */
   readonly author?: string;
+  /**
+   * Everyone the change is attributed to from authenticated sources (the pusher, the pull
+   * request's author, the authors of the commits a merge brings in), as approver identities or
+   * GitHub logins: none of them may approve it unless self-approval is allowed.
+   */
+  readonly authors?: readonly string[];
   /** When the revision was committed (ISO 8601), for lead-time metrics. */
   readonly committedAt?: string;
   readonly pullRequest?: number;
