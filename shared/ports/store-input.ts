@@ -2,7 +2,7 @@ import type { Approval } from '../domain/approval/approval.ts';
 import type { Deployment, NotificationRefs } from '../domain/deployment/deployment.ts';
 import { type DeploymentStatus, isDeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import { isSortableId } from '../domain/ids.ts';
-import type { AuditInput, DeploymentPatch, ListOptions, RecordApprovalOptions } from './store.ts';
+import type { AuditInput, DeploymentPatch, ListOptions, PushKey, RecordApprovalOptions } from './store.ts';
 import { StoreInputError } from './store-errors.ts';
 
 /**
@@ -211,4 +211,18 @@ function shown(value: unknown): string {
   if (typeof value === 'string') return value === '' ? 'an empty string' : JSON.stringify(value.slice(0, 80));
   if (typeof value === 'number') return String(value);
   return typeof value;
+}
+
+/** Checks every part of a push key and returns its canonical text (unambiguous whatever the parts contain). */
+export function pushKeyText(push: PushKey): string {
+  if (typeof push !== 'object' || push === null) {
+    throw new StoreInputError(
+      `push must be an object with repository, ref, before and after, got ${shown(push)}.`,
+    );
+  }
+  requireText('push.repository', push.repository);
+  requireText('push.ref', push.ref);
+  requireText('push.before', push.before);
+  requireText('push.after', push.after);
+  return JSON.stringify([push.repository, push.ref, push.before, push.after]);
 }

@@ -87,13 +87,28 @@ export interface Store {
   /** Every stack Converge has state for (the drift sweep's stack list), in stack-key order. */
   listStackStates(): Promise<readonly StackState[]>;
   /**
-   * Records the newest deployment planned for a stack; never moves backwards. Deployments
-   * are ordered by id, so `deploymentId` must be a sortable id (`sortableId` in
-   * shared/domain/ids.ts) made when the deployment was created. Returns false, writing
-   * nothing, when a later deployment is already recorded; true otherwise (also on a repeat).
+   * Records the newest deployment planned for a stack. `deploymentId` must be a sortable id
+   * (`sortableId` in shared/domain/ids.ts) made when the deployment was created.
+   *
+   * Without `replacing`, deployments are ordered by id: returns false, writing nothing, when a
+   * later deployment is already recorded. With `replacing`, the caller has compared the
+   * revisions in Git history and the order of ids does not count: it writes only while the
+   * stack's last attempted deployment is still `replacing.deploymentId` (`undefined`: none
+   * recorded yet), so a concurrent planner that recorded first makes this return false and the
+   * caller compares again. Either way a repeat (`deploymentId` already recorded) returns true.
    */
-  recordAttempt(stackKey: string, revision: string, deploymentId: string, at: string): Promise<boolean>;
-  /** Records the deployment that last converged the stack; never moves backwards (as recordAttempt). */
+  recordAttempt(
+    stackKey: string,
+    revision: string,
+    deploymentId: string,
+    at: string,
+    replacing?: { readonly deploymentId: string | undefined },
+  ): Promise<boolean>;
+  /**
+   * Records the deployment that last converged the stack; never moves backwards by id, except
+   * that the stack's last attempted deployment (which Git history put after every other) is
+   * always recorded. Returns false, writing nothing, when neither holds.
+   */
   recordApplied(stackKey: string, revision: string, deploymentId: string, at: string): Promise<boolean>;
   /**
    * Takes the stack lock for `leaseMs` from `now` if nobody holds it, its lease expired
@@ -116,6 +131,15 @@ export interface Store {
    */
   releaseDelivery(deliveryId: string): Promise<void>;
 
+  /**
+   * Records a push of `ref` from `before` to `after` until `now + ttlMs`; `false` if the same
+   * push was recorded and has not expired, whatever delivery carried it (a replayed body under a
+   * new delivery id is the same push). Expiry is checked in the write's condition.
+   */
+  recordPush(push: PushKey, now: number, ttlMs: number): Promise<boolean>;
+  /** Forgets a recorded push whose jobs were not all queued, so a redelivery plans it (as releaseDelivery). */
+  releasePush(push: PushKey): Promise<void>;
+
   appendAudit(audit: AuditInput): Promise<void>;
   /** The audit trail of one subject, oldest first (by `at`, then by the order written). */
   listAudit(subject: string, options?: ListOptions): Promise<readonly AuditRecord[]>;
@@ -129,6 +153,14 @@ export interface RecordApprovalOptions {
    * change set and status against its own read (auto-approval, where the status is the guard).
    */
   readonly expectedVersion?: number;
+}
+
+/** What identifies one push: the branch moved from one commit to another in one repository. */
+export interface PushKey {
+  readonly repository: string;
+  readonly ref: string;
+  readonly before: string;
+  readonly after: string;
 }
 
 export interface ListOptions {

@@ -663,6 +663,80 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         });
       });
 
+      describe('ordered by Git history (replacing the attempt the caller compared against)', () => {
+        it('records a descendant planned after a later-arriving deployment (a smaller id)', async () => {
+          await store.recordAttempt(STACK, 'rev-a', deploymentId(5), instant(5));
+          expect(
+            await store.recordAttempt(STACK, 'rev-b', deploymentId(3), instant(6), {
+              deploymentId: deploymentId(5),
+            }),
+          ).toBe(true);
+          expect(await store.getStackState(STACK)).toMatchObject({
+            lastAttemptedRevision: 'rev-b',
+            lastAttemptedDeploymentId: deploymentId(3),
+          });
+        });
+
+        it('records the first attempt of a stack only while none is recorded', async () => {
+          expect(
+            await store.recordAttempt(STACK, 'rev-a', deploymentId(1), instant(1), {
+              deploymentId: undefined,
+            }),
+          ).toBe(true);
+          expect(
+            await store.recordAttempt(STACK, 'rev-b', deploymentId(2), instant(2), {
+              deploymentId: undefined,
+            }),
+          ).toBe(false);
+          expect((await store.getStackState(STACK))?.lastAttemptedRevision).toBe('rev-a');
+        });
+
+        it('refuses, writing nothing, when another attempt was recorded since the caller compared', async () => {
+          await store.recordAttempt(STACK, 'rev-a', deploymentId(1), instant(1));
+          await store.recordAttempt(STACK, 'rev-c', deploymentId(3), instant(3));
+          expect(
+            await store.recordAttempt(STACK, 'rev-b', deploymentId(4), instant(4), {
+              deploymentId: deploymentId(1),
+            }),
+          ).toBe(false);
+          expect((await store.getStackState(STACK))?.lastAttemptedRevision).toBe('rev-c');
+        });
+
+        it('accepts the same attempt again (a redelivered job)', async () => {
+          await store.recordAttempt(STACK, 'rev-a', deploymentId(1), instant(1));
+          expect(
+            await store.recordAttempt(STACK, 'rev-a', deploymentId(1), instant(1), {
+              deploymentId: undefined,
+            }),
+          ).toBe(true);
+        });
+
+        it(`lets exactly one of ${RACERS} concurrent planners replace the same attempt`, async () => {
+          await store.recordAttempt(STACK, 'rev-a', deploymentId(1), instant(1));
+          const { wins, errors } = await race((racer) =>
+            store.recordAttempt(STACK, `rev-${racer}`, deploymentId(2, racer), instant(2), {
+              deploymentId: deploymentId(1),
+            }),
+          );
+          expect(errors).toEqual([]);
+          expect(wins.filter(Boolean)).toHaveLength(1);
+        });
+
+        it('records as applied the last attempted deployment, even with a smaller id than the applied one', async () => {
+          await store.recordAttempt(STACK, 'rev-a', deploymentId(5), instant(5));
+          await store.recordApplied(STACK, 'rev-a', deploymentId(5), instant(6));
+          await store.recordAttempt(STACK, 'rev-b', deploymentId(3), instant(7), {
+            deploymentId: deploymentId(5),
+          });
+          expect(await store.recordApplied(STACK, 'rev-b', deploymentId(3), instant(8))).toBe(true);
+          expect(await store.getStackState(STACK)).toMatchObject({
+            lastAppliedRevision: 'rev-b',
+            lastAppliedDeploymentId: deploymentId(3),
+          });
+          expect(await store.recordApplied(STACK, 'rev-x', deploymentId(2), instant(9))).toBe(false);
+        });
+      });
+
       it('keeps the lock when an attempt is recorded, and the attempt when the lock is taken', async () => {
         await store.acquireLock(STACK, 'execute-1', T0, 60_000);
         await store.recordAttempt(STACK, 'rev-1', deploymentId(1), instant(1));
@@ -758,6 +832,57 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         const { wins, errors } = await race(() => store.recordDelivery('delivery-1', T0, 60_000));
         expect(errors).toEqual([]);
         expect(wins.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe('pushes', () => {
+      const push = {
+        repository: 'acme/infra',
+        ref: 'refs/heads/main',
+        before: 'a'.repeat(40),
+        after: 'b'.repeat(40),
+      };
+
+      it('records a push once and refuses it while it has not expired, whatever else differs', async () => {
+        expect(await store.recordPush(push, T0, 1_000)).toBe(true);
+        expect(await store.recordPush({ ...push }, T0 + 999, 1_000)).toBe(false);
+        expect(await store.recordPush({ ...push, before: 'c'.repeat(40) }, T0 + 999, 1_000)).toBe(true);
+        expect(await store.recordPush({ ...push, ref: 'refs/heads/other' }, T0 + 999, 1_000)).toBe(true);
+        expect(await store.recordPush({ ...push, repository: 'acme/other' }, T0 + 999, 1_000)).toBe(true);
+      });
+
+      it('tells apart pushes whose parts only join the same way', async () => {
+        expect(await store.recordPush({ ...push, repository: 'acme/x', ref: 'y' }, T0, 1_000)).toBe(true);
+        expect(await store.recordPush({ ...push, repository: 'acme', ref: 'x/y' }, T0, 1_000)).toBe(true);
+        expect(await store.recordPush({ ...push, repository: 'a","b', ref: 'c' }, T0, 1_000)).toBe(true);
+        expect(await store.recordPush({ ...push, repository: 'a', ref: 'b","c' }, T0, 1_000)).toBe(true);
+      });
+
+      it('records an expired push again, although its entry is still stored', async () => {
+        await store.recordPush(push, T0, 1_000);
+        expect(await store.recordPush(push, T0 + 1_000, 1_000)).toBe(true);
+        expect(await store.recordPush(push, T0 + 1_500, 1_000)).toBe(false);
+      });
+
+      it('records a released push again, and releases only the push named', async () => {
+        await store.recordPush(push, T0, 1_000);
+        await store.releasePush({ ...push, after: 'c'.repeat(40) });
+        expect(await store.recordPush(push, T0 + 1, 1_000)).toBe(false);
+        await store.releasePush(push);
+        expect(await store.recordPush(push, T0 + 2, 1_000)).toBe(true);
+      });
+
+      it(`accepts exactly one of ${RACERS} concurrent copies of a push`, async () => {
+        const { wins, errors } = await race(() => store.recordPush(push, T0, 60_000));
+        expect(errors).toEqual([]);
+        expect(wins.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('refuses a push with a missing part, writing nothing', async () => {
+        const attempt = store.recordPush({ ...push, after: '' }, T0, 1_000);
+        await expect(attempt).rejects.toBeInstanceOf(StoreInputError);
+        await expect(attempt).rejects.toThrow(/push\.after must be a non-empty string/);
+        expect(await store.recordPush(push, T0, 1_000)).toBe(true);
       });
     });
 

@@ -10,6 +10,7 @@ import type {
   AuditRecord,
   DeploymentPatch,
   ListOptions,
+  PushKey,
   RecordApprovalOptions,
   StackState,
   Store,
@@ -32,6 +33,7 @@ import {
   checkNotifications,
   checkPatch,
   checkRecordApprovalOptions,
+  pushKeyText,
   requireDuration,
   requireEpochMs,
   requireInstant,
@@ -280,8 +282,23 @@ export class DynamoDbStore implements Store {
     revision: string,
     deploymentId: string,
     at: string,
+    replacing?: { readonly deploymentId: string | undefined },
   ): Promise<boolean> {
-    return this.#recordOrdered('lastAttempted', stackKey, revision, deploymentId, at);
+    if (!replacing) return this.#recordOrdered('lastAttempted', stackKey, revision, deploymentId, at);
+    // Git history ordered the revisions: write only over the attempt the caller compared against.
+    const expected = replacing.deploymentId;
+    if (expected !== undefined) requireSortableId('replacing.deploymentId', expected);
+    return this.#recordOrdered(
+      'lastAttempted',
+      stackKey,
+      revision,
+      deploymentId,
+      at,
+      expected === undefined
+        ? 'attribute_not_exists(lastAttemptedDeploymentId) OR lastAttemptedDeploymentId = :id'
+        : 'lastAttemptedDeploymentId = :expected OR lastAttemptedDeploymentId = :id',
+      expected === undefined ? {} : { ':expected': expected },
+    );
   }
 
   async recordApplied(
@@ -290,7 +307,14 @@ export class DynamoDbStore implements Store {
     deploymentId: string,
     at: string,
   ): Promise<boolean> {
-    return this.#recordOrdered('lastApplied', stackKey, revision, deploymentId, at);
+    return this.#recordOrdered(
+      'lastApplied',
+      stackKey,
+      revision,
+      deploymentId,
+      at,
+      'attribute_not_exists(lastAppliedDeploymentId) OR lastAppliedDeploymentId <= :id OR lastAttemptedDeploymentId = :id',
+    );
   }
 
   async acquireLock(stackKey: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
@@ -349,6 +373,27 @@ export class DynamoDbStore implements Store {
   async releaseDelivery(deliveryId: string): Promise<void> {
     requireText('deliveryId', deliveryId);
     await this.#table.delete(ItemKey.delivery(deliveryId));
+  }
+
+  async recordPush(push: PushKey, now: number, ttlMs: number): Promise<boolean> {
+    const key = pushKeyText(push);
+    requireEpochMs('now', now);
+    requireDuration('ttlMs', ttlMs);
+    const expiresAt = now + ttlMs;
+    const item = { ...ItemKey.push(key), type: 'push', ...push, expiresAt };
+    return this.#table.putIf(
+      {
+        Item: { ...item, ttl: Math.ceil(expiresAt / 1000) },
+        // As deliveries: a push still stored but past its expiry counts as absent.
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+        ExpressionAttributeValues: { ':now': now },
+      },
+      `push#${key}`,
+    );
+  }
+
+  async releasePush(push: PushKey): Promise<void> {
+    await this.#table.delete(ItemKey.push(pushKeyText(push)));
   }
 
   async appendAudit(audit: AuditInput): Promise<void> {
@@ -417,13 +462,18 @@ export class DynamoDbStore implements Store {
     };
   }
 
-  /** Sets `<field>Revision`, `<field>DeploymentId` and `<field>At` unless a later deployment is recorded. */
+  /**
+   * Sets `<field>Revision`, `<field>DeploymentId` and `<field>At` when `condition` holds; by
+   * default, unless a later deployment (by id) is recorded.
+   */
   async #recordOrdered(
     field: 'lastAttempted' | 'lastApplied',
     stackKey: string,
     revision: string,
     deploymentId: string,
     at: string,
+    condition = `attribute_not_exists(${field}DeploymentId) OR ${field}DeploymentId <= :id`,
+    values: Record<string, string> = {},
   ): Promise<boolean> {
     requireText('stackKey', stackKey);
     requireText('revision', revision);
@@ -433,9 +483,10 @@ export class DynamoDbStore implements Store {
       {
         Key: ItemKey.stack(stackKey),
         UpdateExpression: `${SET_STACK}, ${field}Revision = :revision, ${field}DeploymentId = :id, ${field}At = :at`,
-        ConditionExpression: `attribute_not_exists(${field}DeploymentId) OR ${field}DeploymentId <= :id`,
+        ConditionExpression: condition,
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: {
+          ...values,
           ...stackValues(stackKey),
           ':revision': revision,
           ':id': deploymentId,

@@ -1,5 +1,6 @@
 import {
   type CommitInfo,
+  RevisionRelation,
   SOURCE_FILE_MAX_BYTES,
   type Source,
   SourceFileTooLargeError,
@@ -142,6 +143,26 @@ export class GithubSource implements Source {
   }
 
   /**
+   * GitHub's compare API names the relation itself (`status`); one commit and one file per page
+   * keep the answer small, since only the status is read.
+   */
+  async compare(repository: string, base: string, head: string): Promise<RevisionRelation> {
+    const { owner, repo } = parseGithubRepository(repository);
+    validateRevision(base);
+    validateRevision(head);
+    const { data } = await this.#octokit.rest.repos
+      .compareCommitsWithBasehead({ owner, repo, basehead: `${base}...${head}`, per_page: 1, page: 1 })
+      .catch((error: unknown) => {
+        if (isHttpStatus(error, 404) || isHttpStatus(error, 422))
+          throw new SourceRevisionNotFoundError(repository, `${base}...${head}`);
+        throw error;
+      });
+    const relation = Object.values(RevisionRelation).find((r) => r === data.status);
+    if (!relation) throw new GithubCompareStatusError(repository, `${base}...${head}`, String(data.status));
+    return relation;
+  }
+
+  /**
    * The head commit of a pull request and the commit of its base branch, for a preview asked
    * for in a comment (`/converge plan`); `undefined` when the pull request does not exist.
    */
@@ -190,6 +211,20 @@ export class GithubTreeTooLargeError extends Error {
       `the tree of ${repository} at ${revision} is too large for GitHub to list in one response; use the git source for this repository`,
     );
     this.name = 'GithubTreeTooLargeError';
+  }
+}
+
+/** GitHub answered a comparison with a status Converge does not know, so the order of two revisions is unknown. */
+export class GithubCompareStatusError extends Error {
+  constructor(
+    readonly repository: string,
+    readonly basehead: string,
+    readonly status: string,
+  ) {
+    super(
+      `GitHub compared ${basehead} in ${repository} as "${status}", not ahead, behind, diverged or identical; plan the revision again later`,
+    );
+    this.name = 'GithubCompareStatusError';
   }
 }
 

@@ -8,6 +8,7 @@ import type {
   AuditRecord,
   DeploymentPatch,
   ListOptions,
+  PushKey,
   RecordApprovalOptions,
   StackState,
   Store,
@@ -30,6 +31,7 @@ import {
   checkPatch,
   checkRecordApprovalOptions,
   deploymentOrder,
+  pushKeyText,
   requireDuration,
   requireEpochMs,
   requireInstant,
@@ -66,6 +68,8 @@ export class MemoryStore implements Store {
   readonly #approvals = new Map<string, Approval[]>();
   readonly #stacks = new Map<string, StackState>();
   readonly #deliveries = new Map<string, number>();
+  /** Recorded pushes (canonical push key) → when each expires (epoch ms). */
+  readonly #pushes = new Map<string, number>();
   readonly #audit = new Map<string, StoredAudit[]>();
   readonly #newId: (timeMs: number) => string;
 
@@ -196,8 +200,14 @@ export class MemoryStore implements Store {
     revision: string,
     deploymentId: string,
     at: string,
+    replacing?: { readonly deploymentId: string | undefined },
   ): Promise<boolean> {
-    return this.#recordRevision('Attempted', stackKey, revision, deploymentId, at);
+    const last = this.#stacks.get(stackKey)?.lastAttemptedDeploymentId;
+    const mayWrite = (current: string | undefined) =>
+      replacing
+        ? current === replacing.deploymentId || current === deploymentId
+        : current === undefined || current <= deploymentId;
+    return this.#recordRevision('Attempted', stackKey, revision, deploymentId, at, mayWrite(last));
   }
 
   async recordApplied(
@@ -206,24 +216,28 @@ export class MemoryStore implements Store {
     deploymentId: string,
     at: string,
   ): Promise<boolean> {
-    return this.#recordRevision('Applied', stackKey, revision, deploymentId, at);
+    const state = this.#stacks.get(stackKey);
+    const last = state?.lastAppliedDeploymentId;
+    const mayWrite =
+      last === undefined || last <= deploymentId || state?.lastAttemptedDeploymentId === deploymentId;
+    return this.#recordRevision('Applied', stackKey, revision, deploymentId, at, mayWrite);
   }
 
-  /** Records the newest attempted or applied revision; an older deployment never overwrites it. */
+  /** Records the attempted or applied revision when `mayWrite` (the caller's condition on what is stored). */
   #recordRevision(
     which: 'Attempted' | 'Applied',
     stackKey: string,
     revision: string,
     deploymentId: string,
     at: string,
+    mayWrite: boolean,
   ): boolean {
     requireText('stackKey', stackKey);
     requireText('revision', revision);
     requireSortableId('deploymentId', deploymentId);
     requireInstant('at', at);
     const state = this.#stacks.get(stackKey) ?? { stackKey };
-    const last = state[`last${which}DeploymentId`];
-    if (last !== undefined && last > deploymentId) return false;
+    if (!mayWrite) return false;
     this.#stacks.set(stackKey, {
       ...state,
       [`last${which}Revision`]: revision,
@@ -268,6 +282,20 @@ export class MemoryStore implements Store {
   async releaseDelivery(deliveryId: string): Promise<void> {
     requireText('deliveryId', deliveryId);
     this.#deliveries.delete(deliveryId);
+  }
+
+  async recordPush(push: PushKey, now: number, ttlMs: number): Promise<boolean> {
+    const key = pushKeyText(push);
+    requireEpochMs('now', now);
+    requireDuration('ttlMs', ttlMs);
+    const expiresAt = this.#pushes.get(key);
+    if (expiresAt !== undefined && expiresAt > now) return false;
+    this.#pushes.set(key, now + ttlMs);
+    return true;
+  }
+
+  async releasePush(push: PushKey): Promise<void> {
+    this.#pushes.delete(pushKeyText(push));
   }
 
   async appendAudit(audit: AuditInput): Promise<void> {

@@ -78,6 +78,16 @@ export function buildApprovalMessage(
       mrkdwn(`*Repository*\n${escapeMrkdwn(deployment.repository)}`),
     ],
   });
+  // A rewritten history (force push) is called out above everything else: no rule auto-approves it.
+  if (deployment.historyRewritten) {
+    const from = deployment.historyRewritten.from.slice(0, 7);
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        `:warning: *History rewritten*: ${shortSha} does not descend from ${escapeMrkdwn(from)}, the revision this stack had. Check the force push before approving.`,
+      ),
+    });
+  }
   const subject = context.commitMessage?.split('\n')[0]?.trim();
   if (subject) blocks.push({ type: 'section', text: mrkdwn(`> ${escapeMrkdwn(truncate(subject, 300))}`) });
 

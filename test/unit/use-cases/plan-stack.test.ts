@@ -312,12 +312,13 @@ describe('planStack', () => {
     const p = pipeline();
     p.commit(REV1);
     p.commit(REV2);
+    p.source.history({ [REV1]: [], [REV2]: [REV1] });
     const olderJob = p.planJob(REV1);
     p.clock.advance(1_000);
     await planStack(p.deps, p.planJob(REV2));
     const older = await planStack(p.deps, olderJob);
     expect(older.status).toBe(DeploymentStatus.SUPERSEDED);
-    expect(older.reason?.code).toBe(ReasonCode.NEWER_REVISION);
+    expect(older.reason?.code).toBe(ReasonCode.STALE_REVISION);
     expect(p.stacks.created).toHaveLength(1);
   });
 
