@@ -131,6 +131,8 @@ export function buildApprovalMessage(
   const statusParts = [STATUS_LINE[deployment.status], escapeMrkdwn(context.event)];
   if (deployment.reason) statusParts.push(escapeMrkdwn(truncate(deployment.reason.message, 500)));
   if (context.detailsUrl) statusParts.push(`<${context.detailsUrl}|details>`);
+  // The id people give `converge show` / `converge approve`.
+  statusParts.push(`deployment \`${deployment.id}\``);
   blocks.push({ type: 'context', elements: [mrkdwn(truncate(statusParts.join(' · '), SECTION_MAX))] });
 
   if (showsButtons(deployment, context) && deployment.changeSet) {
