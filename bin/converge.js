@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', join(root, 'cli', 'main.ts'), ...process.argv.slice(2)],
+  // tsx resolved from this checkout, not from the working directory: `converge validate` runs
+  // wherever the policy lives.
+  ['--import', import.meta.resolve('tsx'), join(root, 'cli', 'main.ts'), ...process.argv.slice(2)],
   {
     stdio: 'inherit',
   },

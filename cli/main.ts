@@ -13,4 +13,5 @@ const program = new Command()
 (await import('./commands/approve.ts')).registerApproveCommand(program);
 (await import('./commands/cloud.ts')).registerCloudCommand(program);
 (await import('./commands/drift.ts')).registerDriftCommand(program);
+(await import('./commands/validate.ts')).registerValidateCommand(program);
 await program.parseAsync(process.argv);
