@@ -52,17 +52,13 @@ export async function localPush(dir: string, revision: string, before?: string):
   const base =
     parent === ZERO ? (await git('hash-object', '-t', 'tree', '/dev/null')).trim() : await verified(parent);
   const changes = { added: [] as string[], modified: [] as string[], removed: [] as string[] };
-  for (const line of (await git('diff', '--name-status', '--no-renames', '-z', base, after))
-    .split('\0')
-    .reduce<string[][]>(
-      (pairs, field, index, fields) =>
-        index % 2 === 0 && field ? [...pairs, [field, fields[index + 1] ?? '']] : pairs,
-      [],
-    )) {
-    const [status, path] = line as [string, string];
+  // `-z` output is status and path, NUL-separated, one pair per changed path.
+  const fields = (await git('diff', '--name-status', '--no-renames', '-z', base, after)).split('\0');
+  for (let index = 0; index + 1 < fields.length; index += 2) {
+    const [status = '', path = ''] = [fields[index], fields[index + 1]];
     if (status.startsWith('A')) changes.added.push(path);
     else if (status.startsWith('D')) changes.removed.push(path);
-    else changes.modified.push(path);
+    else if (status) changes.modified.push(path);
   }
   const message = (await git('log', '-1', '--format=%B', after)).trim();
   return { before: parent === ZERO ? ZERO : base, after, message, changes };

@@ -155,7 +155,6 @@ export function composeDeps(readConfig: () => Config): Deps {
       defaultRoleArn: settings().cloudFormationRoleArn,
       lockLeaseMs: LOCK_LEASE_MS,
       deliveryTtlMs: DELIVERY_TTL_MS,
-      repositories: settings().github.repositories,
       sweep: { maxConcurrency: settings().driftMaxConcurrency },
     }),
   });
