@@ -100,7 +100,8 @@ const SPECS: Record<
     secrets: NOTIFY,
   },
   'drift-sweep': {
-    description: 'Runs drift detection on managed stacks, records drift, reports it or queues a revert',
+    description:
+      'Runs drift detection on managed stacks, records drift, and reports it or plans a revert through the approval gate',
     trigger: 'schedule',
     timeoutSeconds: 300,
     memoryMb: 512,

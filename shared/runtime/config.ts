@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { nearestKey } from '../domain/config/nearest-key.ts';
 import { githubAuthProblems } from './github-auth.ts';
 import { registerSecretValue } from './redaction.ts';
 
@@ -181,7 +182,7 @@ export function parseConfig(env: Env): Config {
     if (Object.hasOwn(RETIRED_SETTINGS, key)) {
       problems.push(`${key} is not a Converge setting: ${RETIRED_SETTINGS[key]}; remove it`);
     } else if (key.startsWith('CONVERGE_') && !Object.hasOwn(SETTINGS, key)) {
-      const near = closest(key, SETTING_NAMES);
+      const near = nearestKey(key, SETTING_NAMES);
       problems.push(`${key} is not a Converge setting${near ? ` (did you mean ${near}?)` : ''}; remove it`);
     }
   }
@@ -269,27 +270,4 @@ export function config(): Config {
 
 function describe(error: z.ZodError): string {
   return error.issues.map((issue) => issue.message).join('; ');
-}
-
-/** The known key within edit distance 3 of `key`, for "did you mean" hints. */
-function closest(key: string, candidates: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const name of candidates) {
-    const distance = editDistance(key, name);
-    if (distance <= 3 && (!best || distance < best.distance)) best = { name, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
