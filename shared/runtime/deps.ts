@@ -3,6 +3,7 @@ import { DynamoDbDriftStore } from '../adapters/aws/dynamodb-drift-store.ts';
 import { DynamoDbStore } from '../adapters/aws/dynamodb-store.ts';
 import { S3Artifacts } from '../adapters/aws/s3-artifacts.ts';
 import { SqsQueue } from '../adapters/aws/sqs-queue.ts';
+import { stsCallerIdentity } from '../adapters/aws/sts-caller-identity.ts';
 import { GitSource } from '../adapters/git/git-source.ts';
 import { createOctokit, type GithubClient } from '../adapters/github/create-octokit.ts';
 import { GithubCodeReview } from '../adapters/github/github-code-review.ts';
@@ -17,6 +18,7 @@ import { systemClock } from '../adapters/system/system-clock.ts';
 import type { ApprovalRequirement } from '../domain/approval/approval.ts';
 import { buildApproverAliases } from '../domain/approval/approver-aliases.ts';
 import type { ControlPlanePolicy } from '../domain/policy/control-plane-policy.ts';
+import type { WhoAmI } from '../ports/caller-identity.ts';
 import type { CodeReview } from '../ports/code-review.ts';
 import type { NotificationChannel } from '../ports/notifier.ts';
 import type { Source } from '../ports/source.ts';
@@ -42,6 +44,8 @@ export type Deps = ReceiveWebhookDeps &
   ReceiveChatVoteDeps & {
     /** The control-plane policy, read once per execution environment; fails closed when missing. */
     readonly policy: ControlPlanePolicy;
+    /** Who the current AWS credentials belong to (`converge approve` votes as that principal). */
+    readonly whoAmI: WhoAmI;
     readonly settings: ReceiveWebhookDeps['settings'] &
       PlanDeps['settings'] &
       ExecuteDeps['settings'] &
@@ -110,6 +114,7 @@ export function composeDeps(readConfig: () => Config): Deps {
     queue: () =>
       new SqsQueue({ planQueueUrl: settings().planQueueUrl, executeQueueUrl: settings().executeQueueUrl }),
     stacks: () => new CloudFormationStacks(),
+    whoAmI: () => stsCallerIdentity(),
     artifacts: () =>
       new S3Artifacts({
         bucket: settings().artifactBucket,

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { castCliVote } from '../../cli/commands/approve.ts';
 import { signedSlackClick } from '../../local/host/signed-slack-click.ts';
 import type { Deployment } from '../../shared/domain/deployment/deployment.ts';
+import { deps } from '../../shared/runtime/deps.ts';
 import { recordedExample } from '../support/github-delivery.ts';
 import {
   convergeYaml,
@@ -32,7 +34,8 @@ const POLICY = [
   ...REPOSITORIES.map((name) => `  acme/${name}: { branches: [main], stacks: ["*"] }`),
   'approvers: ["slack:U0APPROVER", "github:approver", "slack:U0ALICE", "github:alice", "slack:U0BOB", "github:bob"]',
   'people:',
-  '  alice: ["github:alice", "slack:U0ALICE"]',
+  // The local cloud's STS names the CLI's caller after the access key id the host sets (local).
+  '  alice: ["github:alice", "slack:U0ALICE", "aws:arn:aws:iam::000000000000:user/local"]',
   '  bob: ["github:bob", "slack:U0BOB"]',
   'slack: { teamId: T0LOCAL }',
   '',
@@ -279,6 +282,26 @@ describe('the webhook and Slack edge under attack', () => {
     expect((await e2e.store.getDeployment(awaiting!.id))?.status).toBe('AWAITING_APPROVAL');
 
     // A second person completes the quorum.
+    await e2e.click(awaiting!);
+    expect((await reaches(e2e, awaiting!.id, ['SUCCEEDED', 'FAILED'])).status).toBe('SUCCEEDED');
+  });
+
+  it('attack 5: converge approve votes as the caller’s AWS principal, one person with their Slack identity', async () => {
+    const repo = e2e.repository('people');
+    const third = await pushAs(repo, { 'stacks/twice-app.yaml': template('v3') }, { pusher: 'carol' });
+    const awaiting = await e2e.waitFor(
+      async () => (await e2e.deployments('twice-app')).find((d) => d.revision === third.sha),
+      (d) => d?.status === 'AWAITING_APPROVAL',
+      'the third revision to await approval',
+    );
+    await e2e.click(awaiting!, { userId: 'U0ALICE' });
+    const cli = await castCliVote(deps(), { deploymentId: awaiting!.id, decision: 'approve' });
+    expect(cli).toMatchObject({
+      outcome: 'refused',
+      message: expect.stringContaining('a person counts once'),
+    });
+    expect(await approvals(awaiting!)).toEqual([['slack:U0ALICE', 'slack']]);
+
     await e2e.click(awaiting!);
     expect((await reaches(e2e, awaiting!.id, ['SUCCEEDED', 'FAILED'])).status).toBe('SUCCEEDED');
   });
