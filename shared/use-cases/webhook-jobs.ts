@@ -73,9 +73,10 @@ export async function pullRequestJobs(
   if (!closing && !['opened', 'synchronize', 'reopened'].includes(payload.action)) {
     return ignored(`pull_request ${payload.action} needs nothing`);
   }
-  const refused = previewRefusal(deps, repository, pr.base.ref, isFork(payload));
-  if (refused) return ignored(refused);
+  // Only pull requests into a tracked branch, and from a fork only when the policy allows it.
   const fork = isFork(payload);
+  const refused = previewRefusal(deps, repository, pr.base.ref, fork);
+  if (refused) return ignored(refused);
 
   const configuration = await readConfiguration(deps, repository, pr.head.sha);
   if (typeof configuration === 'string') return ignored(configuration);
