@@ -7,6 +7,7 @@ import { createExampleRepository, type ExampleRepository } from '../../local/hos
 import { signedPushDelivery } from '../../local/host/push-delivery.ts';
 import { startHost } from '../../local/host/start-host.ts';
 import { loadPolicy } from '../../shared/runtime/policy.ts';
+import { writeDevState } from '../dev-state.ts';
 
 interface DevCommandOptions {
   readonly port: string;
@@ -107,6 +108,15 @@ export function registerDevCommand(program: Command): Command {
           .join('\n'),
         { mode: 0o600 },
       );
+      // Where other commands (status, show, why, ...) find this host: no secrets in it.
+      const devState = writeDevState(process.cwd(), {
+        pid: process.pid,
+        url: host.url,
+        cloudEndpoint: host.cloudEndpoint,
+        region: options.region,
+        tableName: host.tableName,
+        startedAt: new Date().toISOString(),
+      });
       console.log(`\nConverge is running at ${host.url}`);
       console.log(`  POST ${host.url}/webhooks/github   GitHub webhooks (push, pull_request)`);
       console.log(`  POST ${host.url}/slack/actions     Slack Approve / Reject clicks`);
@@ -154,6 +164,7 @@ export function registerDevCommand(program: Command): Command {
       const stopOnSignal = async (signal: NodeJS.Signals) => {
         console.log(`Received ${signal}; stopping the host and the local cloud.`);
         await host.stop();
+        devState.remove();
         if (example) await rm(example.dir, { recursive: true, force: true });
         if (pushFile) await rm(pushFile, { force: true });
         await rm(dirname(envFile), { recursive: true, force: true });

@@ -202,6 +202,7 @@ function delegatingSource(source: () => Promise<GithubSource>): Source {
     readFile: async (repository, revision, path) => (await source()).readFile(repository, revision, path),
     changedPaths: async (repository, base, head) => (await source()).changedPaths(repository, base, head),
     commit: async (repository, revision) => (await source()).commit(repository, revision),
+    compare: async (repository, base, head) => (await source()).compare(repository, base, head),
   };
 }
 

@@ -66,6 +66,13 @@ export interface Deployment {
   readonly changeSet?: ChangeSetRef;
   /** The approval rule that gates this deployment, taken from trusted configuration. */
   readonly approval?: ApprovalRequirement;
+  /**
+   * Set when the revision neither descends from nor precedes, in Git history, a revision the
+   * stack has applied or was about to apply (`from`): its history was rewritten (a force push).
+   * Such a deployment always waits for a person, whatever the approval rule says, and every
+   * message about it says so.
+   */
+  readonly historyRewritten?: { readonly from: string };
   /** After this instant (ISO 8601) an unapproved deployment is EXPIRED. */
   readonly expiresAt?: string;
   /**
