@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { RequestRejectedError } from '../../shared/ports/request-rejected-error.ts';
 import { deps } from '../../shared/runtime/deps.ts';
 import { standardMiddleware } from '../../shared/runtime/middleware.ts';
 import { type ReceiveWebhookDeps, receiveWebhook } from '../../shared/use-cases/receive-webhook.ts';
@@ -13,11 +14,21 @@ import { json, rawBody } from '../http-body.ts';
 export function webhookHandler(deps: ReceiveWebhookDeps) {
   return async function handleGithubWebhook(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
     if (event.requestContext?.http?.method && event.requestContext.http.method !== 'POST') {
-      return json(405, { error: 'method-not-allowed', message: 'GitHub webhooks are POST requests.' });
+      throw new WebhookMethodNotAllowedError(event.requestContext.http.method);
     }
     const result = await receiveWebhook(deps, { headers: event.headers ?? {}, body: rawBody(event) });
     return json(result.outcome === 'duplicate' ? 200 : 202, result);
   };
+}
+
+/** Anything but POST: GitHub only POSTs deliveries. */
+export class WebhookMethodNotAllowedError extends RequestRejectedError {
+  readonly reason = 'method-not-allowed';
+  readonly statusCode = 405;
+  constructor(method: string) {
+    super(`GitHub webhooks are POST requests; got ${method}.`);
+    this.name = 'WebhookMethodNotAllowedError';
+  }
 }
 
 export const handler = middy(webhookHandler(deps())).use(

@@ -12,5 +12,5 @@
  */
 export abstract class RequestRejectedError extends Error {
   abstract readonly reason: string;
-  abstract readonly statusCode: 400 | 401 | 403 | 413 | 415;
+  abstract readonly statusCode: 400 | 401 | 403 | 405 | 413 | 415;
 }
