@@ -322,7 +322,7 @@ describe('the webhook and Slack edge under attack', () => {
     expect((await reaches(e2e, awaiting.id, ['SUCCEEDED', 'FAILED'])).status).toBe('SUCCEEDED');
   });
 
-  it('attack 6: /converge approve on an unrelated pull request does not vote and says why; on the merged one it does', async () => {
+  it('attack 6: /converge approve or an approving review on an unrelated pull request does not vote (a reply says why); on the merged one it does', async () => {
     const repo = e2e.repository('comments');
     const pushed = await pushAs(
       repo,
@@ -334,6 +334,16 @@ describe('the webhook and Slack edge under attack', () => {
       body: pullRequest('acme/comments', 32, { author: 'carol', mergeCommit: pushed.sha }),
     });
     const awaiting = await settled(e2e, 'app-b', ['AWAITING_APPROVAL']);
+
+    const review = recordedExample('pull_request_review');
+    Object.assign(review, { action: 'submitted' });
+    Object.assign(review.review, { state: 'approved', commit_id: pushed.sha });
+    review.review.user.login = 'approver';
+    review.repository.full_name = 'acme/comments';
+    review.pull_request.number = 31;
+    expect(await (await e2e.deliver('pull_request_review', review)).json()).toMatchObject({
+      outcome: 'ignored',
+    });
 
     const unrelated = await comment('acme/comments', 31, 'approver', '/converge approve app-b');
     expect(await unrelated.json()).toMatchObject({ outcome: 'ignored' });
