@@ -8,6 +8,7 @@ import {
   type DecideApprovalDeps,
   decideApproval,
 } from '../../shared/use-cases/decide-approval.ts';
+import { useDevEnvironment } from '../dev-state.ts';
 
 interface ApproveCommandOptions {
   readonly as?: string;
@@ -101,6 +102,8 @@ export function registerApproveCommand(program: Command): Command {
     .option('--reject', 'reject instead of approving')
     .option('--change-set <id>', 'the change set you reviewed (default: the deployment’s current one)')
     .action(async function runApprove(deploymentId: string, options: ApproveCommandOptions) {
+      // Against the converge dev running here unless CONVERGE_TABLE_NAME names one in AWS.
+      useDevEnvironment();
       const { deps } = await import('../../shared/runtime/deps.ts');
       try {
         const result = await castCliVote(deps(), {

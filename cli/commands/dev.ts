@@ -94,7 +94,7 @@ export function registerDevCommand(program: Command): Command {
         ...(settings.githubApiUrl ? { githubApiUrl: settings.githubApiUrl } : {}),
         delays: { changeSet: 200, resource: 200 },
         approveHint: (deploymentId) => [
-          `or:      env $(cat ${envFile}) npx converge approve ${deploymentId} --as cli:${userInfo().username}`,
+          `or:      npx converge approve ${deploymentId} --as cli:${userInfo().username}`,
         ],
       }).catch(async (error: Error) => {
         if (example) await rm(example.dir, { recursive: true, force: true });
@@ -117,7 +117,8 @@ export function registerDevCommand(program: Command): Command {
         tableName: host.tableName,
         startedAt: new Date().toISOString(),
         repositories,
-        webhookSecret: settings.localDefaults.includes('CONVERGE_WEBHOOK_SECRET')
+        environmentFile: envFile,
+        webhookSecret: settings.localDefaults.includes('CONVERGE_GITHUB_WEBHOOK_SECRET')
           ? 'local-default'
           : 'environment',
       });
