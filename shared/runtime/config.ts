@@ -53,6 +53,11 @@ export interface Config {
   readonly approvalTtlSeconds: number;
   /** Drift detections a sweep runs at once (CloudFormation limits concurrent detections). */
   readonly driftMaxConcurrency: number;
+  /**
+   * How long reconcile waits before it executes a change set still AVAILABLE under an EXECUTING
+   * deployment (its execute function died before ExecuteChangeSet).
+   */
+  readonly executionGraceSeconds: number;
   /** Branches whose pushes deploy. */
   readonly trackedBranches: readonly string[];
   /** Each secret that is configured, by name; an absent one is not used by this deployment. */
@@ -132,6 +137,10 @@ const SETTINGS = {
     schema: z.coerce.number().int().min(1).max(100),
     hint: 'a whole number of detections between 1 and 100',
   },
+  CONVERGE_EXECUTION_GRACE_SECONDS: {
+    schema: z.coerce.number().int().min(1).max(3600),
+    hint: 'whole seconds between 1 and 3600',
+  },
   CONVERGE_TRACKED_BRANCHES: { schema: list.pipe(z.array(nonEmpty).min(1)), hint: 'e.g. main,release' },
   CONVERGE_GITHUB_WEBHOOK_SECRET_ARN: { schema: arn, hint: 'a Secrets Manager secret ARN' },
   CONVERGE_GITHUB_WEBHOOK_SECRET: { schema: nonEmpty, hint: 'the webhook secret (local use)' },
@@ -160,6 +169,8 @@ export const SECRET_SETTINGS: Readonly<Record<SecretName, { arn: SettingName; va
 
 const DEFAULT_APPROVAL_TTL_SECONDS = 86_400;
 const DEFAULT_DRIFT_MAX_CONCURRENCY = 5;
+/** Five minutes: far longer than the execute function takes from the EXECUTING write to ExecuteChangeSet. */
+const DEFAULT_EXECUTION_GRACE_SECONDS = 300;
 
 /**
  * Parses and validates an environment into a {@link Config}. Pure: pass any record.
@@ -247,6 +258,7 @@ export function parseConfig(env: Env): Config {
     gitRepositories: Object.fromEntries(v.CONVERGE_GIT_REPOSITORIES ?? []),
     approvalTtlSeconds: v.CONVERGE_APPROVAL_TTL_SECONDS ?? DEFAULT_APPROVAL_TTL_SECONDS,
     driftMaxConcurrency: v.CONVERGE_DRIFT_MAX_CONCURRENCY ?? DEFAULT_DRIFT_MAX_CONCURRENCY,
+    executionGraceSeconds: v.CONVERGE_EXECUTION_GRACE_SECONDS ?? DEFAULT_EXECUTION_GRACE_SECONDS,
     trackedBranches: v.CONVERGE_TRACKED_BRANCHES ?? ['main'],
     secrets,
   };
