@@ -12,6 +12,8 @@ interface DevCommandOptions {
   readonly repo: string[];
   readonly example?: boolean;
   readonly region: string;
+  readonly cloudEndpoint?: string;
+  readonly scheduleEvery?: string;
 }
 
 /**
@@ -36,10 +38,26 @@ export function registerDevCommand(program: Command): Command {
     )
     .option('--example', 'create and map an example infrastructure repository (the default without --repo)')
     .option('--region <region>', 'the AWS Region the functions run in', 'us-east-1')
+    .option(
+      '--cloud-endpoint <url>',
+      'use this running local cloud (`converge cloud`) instead of starting one; it keeps its state when the host stops',
+    )
+    .option('--schedule-every <seconds>', 'how often the reconcile and drift-sweep schedules fire', '60')
     .action(async function runDev(options: DevCommandOptions) {
       const port = Number(options.port);
       if (!(Number.isInteger(port) && port > 0 && port < 65536)) {
         program.error(`--port must be a whole number from 1 to 65535, got '${options.port}'.`);
+      }
+      const scheduleEvery = Number(options.scheduleEvery ?? '60');
+      if (!(Number.isFinite(scheduleEvery) && scheduleEvery >= 0)) {
+        program.error(
+          `--schedule-every must be a number of seconds (0 turns the schedules off), got '${options.scheduleEvery}'.`,
+        );
+      }
+      if (options.cloudEndpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(options.cloudEndpoint)) {
+        program.error(
+          `--cloud-endpoint must be an http(s) URL such as http://127.0.0.1:4566, got '${options.cloudEndpoint}'.`,
+        );
       }
       let repositories: Record<string, string>;
       try {
@@ -70,7 +88,10 @@ export function registerDevCommand(program: Command): Command {
         region: options.region,
         repositories,
         secrets: settings.secrets,
-        ...(settings.cloudEndpoint ? { cloudEndpoint: settings.cloudEndpoint } : {}),
+        ...((options.cloudEndpoint ?? settings.cloudEndpoint)
+          ? { cloudEndpoint: options.cloudEndpoint ?? settings.cloudEndpoint }
+          : {}),
+        scheduleEveryMs: scheduleEvery * 1000,
         ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
         ...(settings.slackChannel ? { slackChannel: settings.slackChannel } : {}),
         ...(settings.githubApiUrl ? { githubApiUrl: settings.githubApiUrl } : {}),
@@ -94,7 +115,9 @@ export function registerDevCommand(program: Command): Command {
       console.log(`  POST ${host.url}/webhooks/github   GitHub webhooks (push, pull_request)`);
       console.log(`  POST ${host.url}/slack/actions     Slack Approve / Reject clicks`);
       console.log(`  GET  ${host.url}/health`);
-      console.log(`Local cloud: ${host.cloudEndpoint}${host.cloud ? '' : ' (from AWS_ENDPOINT_URL)'}`);
+      console.log(
+        `Local cloud: ${host.cloudEndpoint}${host.cloud ? '' : options.cloudEndpoint ? ' (from --cloud-endpoint)' : ' (from AWS_ENDPOINT_URL)'}`,
+      );
       console.log(
         `  aws --endpoint-url ${host.cloudEndpoint} --region ${options.region} cloudformation describe-stacks`,
       );
