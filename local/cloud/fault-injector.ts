@@ -1,9 +1,11 @@
 import { type EventFaultDecision, type EventFaultRule, eventFaults } from './event-faults.ts';
 import { type HeldRequest, heldRequests } from './held-requests.ts';
 import { seededRandom } from './seeded-random.ts';
+import { validateEventRules, validateRules } from './validate-fault-config.ts';
 
 export type { EventFaultDecision, EventFaultRule } from './event-faults.ts';
 export type { HeldRequest } from './held-requests.ts';
+export { FaultConfigInvalidError } from './validate-fault-config.ts';
 
 /** The faults the local cloud can inject, answered as each protocol's real service does. */
 export const FaultKind = {
@@ -100,13 +102,6 @@ export interface FaultInjector {
   decideEvent(event: { readonly detailType: string; readonly status?: string }): EventFaultDecision;
 }
 
-export class FaultConfigInvalidError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FaultConfigInvalidError';
-  }
-}
-
 /**
  * Creates the fault injector. `now` is injectable so rate limits are testable without sleeping.
  *
@@ -132,8 +127,8 @@ export function createFaultInjector(config: FaultConfig = {}, now: () => number 
   });
 
   function set(next: FaultConfig): void {
-    rules = validate(next.rules ?? []);
-    events.set(validateEvents(next.events ?? []));
+    rules = validateRules(next.rules ?? []);
+    events.set(validateEventRules(next.events ?? []));
     random = seededRandom(next.seed ?? 0);
     matches = new Map();
     buckets = new Map();
@@ -218,56 +213,4 @@ function increment(counts: Map<string, number>, key: string): number {
   const next = (counts.get(key) ?? 0) + 1;
   counts.set(key, next);
   return next;
-}
-
-function validate(rules: readonly FaultRule[]): readonly FaultRule[] {
-  for (const [index, rule] of rules.entries()) {
-    validateTriggers(`fault rule ${index + 1}`, [rule.throttle, rule.error, rule.drop]);
-    const where = `fault rule ${index + 1}`;
-    const max = rule.throttle?.maxPerSecond;
-    if (max !== undefined && !(max > 0)) {
-      throw new FaultConfigInvalidError(`${where}: maxPerSecond must be above 0, got ${max}.`);
-    }
-    if (rule.latencyMs !== undefined && !(rule.latencyMs >= 0)) {
-      throw new FaultConfigInvalidError(`${where}: latencyMs must be 0 or more, got ${rule.latencyMs}.`);
-    }
-    const kind = rule.error?.kind;
-    if (kind !== undefined && kind !== FaultKind.InternalFailure && kind !== FaultKind.ServiceUnavailable) {
-      throw new FaultConfigInvalidError(
-        `${where}: error kind must be InternalFailure or ServiceUnavailable.`,
-      );
-    }
-  }
-  return rules;
-}
-
-function validateEvents(rules: readonly EventFaultRule[]): readonly EventFaultRule[] {
-  for (const [index, rule] of rules.entries()) {
-    const where = `event fault rule ${index + 1}`;
-    validateTriggers(where, [rule.drop, rule.duplicate]);
-    if (rule.delayMs !== undefined && !(rule.delayMs >= 0)) {
-      throw new FaultConfigInvalidError(`${where}: delayMs must be 0 or more, got ${rule.delayMs}.`);
-    }
-  }
-  return rules;
-}
-
-function validateTriggers(where: string, triggers: ReadonlyArray<FaultTrigger | undefined>): void {
-  for (const trigger of triggers) {
-    if (!trigger) continue;
-    const { probability, everyNth, first } = trigger;
-    if (probability !== undefined && !(probability >= 0 && probability <= 1)) {
-      throw new FaultConfigInvalidError(`${where}: probability must be between 0 and 1, got ${probability}.`);
-    }
-    if (everyNth !== undefined && !(Number.isInteger(everyNth) && everyNth >= 1)) {
-      throw new FaultConfigInvalidError(
-        `${where}: everyNth must be a whole number of at least 1, got ${everyNth}.`,
-      );
-    }
-    if (first !== undefined && !(Number.isInteger(first) && first >= 1)) {
-      throw new FaultConfigInvalidError(
-        `${where}: first must be a whole number of at least 1, got ${first}.`,
-      );
-    }
-  }
 }
