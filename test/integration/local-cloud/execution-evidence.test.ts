@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CloudFormationClient, DescribeStackEventsCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CreateChangeSetCommand,
+  DescribeChangeSetCommand,
+  DescribeStackEventsCommand,
+  ExecuteChangeSetCommand,
+} from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudEvent } from '../../../local/cloud/service.ts';
 import { type LocalCloud, startLocalCloud } from '../../../local/start-local-cloud.ts';
@@ -211,6 +217,66 @@ describe('execution evidence against the local cloud', () => {
     expect(await reconcileDeployments(run.deps)).toMatchObject({ closed: 1 });
     expect((await run.p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.SUCCEEDED);
     expect(cloud.faults.counters().dropped[`events.${STATUS_CHANGE}`]).toBe(1);
+    run.unsubscribe();
+  });
+
+  it('ends FAILED from its own evidence when its rollback event was lost and another update then succeeded', async () => {
+    const run = onLocalCloud('other-update');
+    await deployedOnce(run);
+    const deployment = await approved(run.p as never, REV2);
+    cloud.cloudFormation.failures.add({
+      operation: 'update',
+      logicalId: 'Queue',
+      message: 'Access denied',
+      times: 1,
+    });
+    cloud.faults.set({ events: [{ status: 'UPDATE_ROLLBACK_COMPLETE', drop: { everyNth: 1 } }] });
+    await executeDeployment(run.deps, { deploymentId: deployment.id });
+    await until(deployment.id, run.p.store, [DeploymentStatus.EXECUTING]);
+    for (let i = 0; i < 300; i += 1) {
+      const state = await stacks.describeChangeSet(deployment.stack, deployment.changeSet!.id);
+      if (state.executionStatus === 'EXECUTE_FAILED') break;
+      await sleep(20);
+    }
+
+    // Someone updates the stack from the console; it ends UPDATE_COMPLETE, with its own token.
+    const byHand = clientFor('eu-west-1');
+    await byHand.send(
+      new CreateChangeSetCommand({
+        StackName: 'other-update',
+        ChangeSetName: 'by-hand',
+        TemplateBody: templateOf(45),
+        Parameters: [{ ParameterKey: 'VpcCidr', ParameterValue: '10.0.0.0/16' }],
+      }),
+    );
+    for (let i = 0; i < 300; i += 1) {
+      const described = await byHand.send(
+        new DescribeChangeSetCommand({ StackName: 'other-update', ChangeSetName: 'by-hand' }),
+      );
+      if (described.Status === 'CREATE_COMPLETE') break;
+      await sleep(20);
+    }
+    await byHand.send(
+      new ExecuteChangeSetCommand({
+        StackName: 'other-update',
+        ChangeSetName: 'by-hand',
+        ClientRequestToken: 'Console-ExecuteChangeSet-1',
+      }),
+    );
+    for (let i = 0; i < 300; i += 1) {
+      if ((await stacks.describeStack(deployment.stack))?.status === 'UPDATE_COMPLETE') break;
+      await sleep(20);
+    }
+    await sleep(100);
+    await Promise.all(run.handled);
+    expect((await run.p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.EXECUTING);
+
+    expect(await reconcileDeployments(run.deps)).toMatchObject({ closed: 1 });
+    expect(await run.p.store.getDeployment(deployment.id)).toMatchObject({
+      status: DeploymentStatus.FAILED,
+      reason: { code: 'RolledBack' },
+    });
+    expect((await run.p.store.getStackState(keyOf('other-update')))?.lastAppliedRevision).toBe(REV1);
     run.unsubscribe();
   });
 
