@@ -121,7 +121,12 @@ export async function executeDeployment(
     if (!executing)
       throw new StackBusyError(deployment.stackKey, 'the deployment changed while it was being started');
     const started = await startExecution(stacks, executing);
-    if (started.kind === 'refused') return fail(deps, executing, started.reason);
+    if (started.kind === 'refused') {
+      const failed = await fail(deps, executing, started.reason);
+      if (failed.outcome === 'failed' && started.reason.code === ReasonCode.CHANGE_SET_OBSOLETE)
+        await planAgain(deps, executing);
+      return failed;
+    }
     // Started, or unresolved: either way EXECUTING with the lock held until evidence closes it.
     return { outcome: 'executing', deployment: await notify(deps, executing, { event: 'executing' }) };
   } finally {

@@ -36,11 +36,12 @@ export async function startExecution(stacks: Stacks, deployment: Deployment): Pr
       if (evidence.kind === 'ran' || evidence.kind === 'running') return { kind: 'started' };
       if (evidence.kind === 'neverRuns')
         return { kind: 'refused', reason: { code: evidence.code, message: evidence.message } };
+      if (evidence.kind === 'unknown')
+        return { kind: 'unresolved', message: `${problem}; ${evidence.message}` };
+      // Refused, and CloudFormation's record says nothing of it ran: a failure with its reason.
       if (error instanceof ChangeSetExecutionRefusedError) {
         return { kind: 'refused', reason: { code: ReasonCode.EXECUTION_FAILED, message: problem } };
       }
-      if (evidence.kind === 'unknown')
-        return { kind: 'unresolved', message: `${problem}; ${evidence.message}` };
       // Still AVAILABLE: this call never reached it; the same token makes another call safe.
     }
   }

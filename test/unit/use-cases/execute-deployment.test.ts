@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
+import { ChangeSetExecutionRefusedError } from '../../../shared/ports/stacks.ts';
 import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
 import { deploymentId } from '../../../shared/use-cases/deployment-names.ts';
 import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
@@ -283,5 +284,40 @@ describe('executeDeployment', () => {
       deployment: { status: DeploymentStatus.FAILED, reason: { code: ReasonCode.CHANGE_SET_OBSOLETE } },
     });
     expect((await p.store.getStackState(KEY))?.lock).toBeUndefined();
+    expect(p.queue.jobs('plan').map((job) => job.revision)).toContain(deployment.revision);
+  });
+
+  it('never fails on a refusal while CloudFormation cannot say whether the call ran', async () => {
+    const p = pipeline();
+    const deployment = await approved(p);
+    const execute = p.stacks.executeChangeSet.bind(p.stacks);
+    let calls = 0;
+    let reachable = true;
+    p.stacks.interruptExecute('lost-before');
+    p.stacks.executeChangeSet = async (stack, id, token) => {
+      calls += 1;
+      if (calls === 1) return execute(stack, id, token);
+      // The retry runs, yet the answer is a refusal, and CloudFormation is unreachable right after.
+      await execute(stack, id, token);
+      reachable = false;
+      throw new ChangeSetExecutionRefusedError(id, 'ValidationError', 'Stack is in UPDATE_IN_PROGRESS state');
+    };
+    const describe = p.stacks.describeChangeSet.bind(p.stacks);
+    const operation = p.stacks.operationStatus.bind(p.stacks);
+    p.stacks.describeChangeSet = async (stack, id) => {
+      if (!reachable) throw new Error('connect ETIMEDOUT');
+      return describe(stack, id);
+    };
+    p.stacks.operationStatus = async (stack, token) => {
+      if (!reachable) throw new Error('connect ETIMEDOUT');
+      return operation(stack, token);
+    };
+    const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
+    expect(result).toMatchObject({
+      outcome: 'executing',
+      deployment: { status: DeploymentStatus.EXECUTING },
+    });
+    expect((await p.store.getStackState(KEY))?.lock?.owner).toBe(deployment.id);
+    expect(p.stacks.executed).toHaveLength(1);
   });
 });
