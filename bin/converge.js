@@ -7,9 +7,13 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', join(root, 'cli', 'main.ts'), ...process.argv.slice(2)],
+  // tsx resolved from this checkout, so the command works from any folder.
+  ['--import', import.meta.resolve('tsx'), join(root, 'cli', 'main.ts'), ...process.argv.slice(2)],
   {
     stdio: 'inherit',
+    // The AWS SDK warns on every run that Node 20 leaves its support window; the README says
+    // once that Node 22 is recommended, so the command's output stays the command's.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env },
   },
 );
 process.exit(result.status ?? 1);

@@ -1,16 +1,22 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { ConvergeCommand } from './converge-command.ts';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 /**
  * The `converge` command. Each subcommand lives in its own module and is registered here.
  */
-const program = new Command()
+const program = new ConvergeCommand()
   .name('converge')
   .description('GitOps for AWS CloudFormation')
-  .showHelpAfterError();
+  .version(version, '-V, --version', 'print the Converge version');
 
 (await import('./commands/dev.ts')).registerDevCommand(program);
 (await import('./commands/approve.ts')).registerApproveCommand(program);
 (await import('./commands/cloud.ts')).registerCloudCommand(program);
 (await import('./commands/drift.ts')).registerDriftCommand(program);
+(await import('./commands/status.ts')).registerStatusCommands(program);
 await program.parseAsync(process.argv);

@@ -6,6 +6,8 @@ import { DEV_ONLY_VARIABLES, devSettings, parseRepositoryOptions } from '../../l
 import { createExampleRepository, type ExampleRepository } from '../../local/host/example-repository.ts';
 import { signedPushDelivery } from '../../local/host/push-delivery.ts';
 import { startHost } from '../../local/host/start-host.ts';
+import { loadPolicy } from '../../shared/runtime/policy.ts';
+import { writeDevState } from '../dev-state.ts';
 
 interface DevCommandOptions {
   readonly port: string;
@@ -14,6 +16,7 @@ interface DevCommandOptions {
   readonly region: string;
   readonly cloudEndpoint?: string;
   readonly scheduleEvery?: string;
+  readonly policy?: string;
 }
 
 /**
@@ -43,6 +46,10 @@ export function registerDevCommand(program: Command): Command {
       'use this running local cloud (`converge cloud`) instead of starting one; it keeps its state when the host stops',
     )
     .option('--schedule-every <seconds>', 'how often the reconcile and drift-sweep schedules fire', '60')
+    .option(
+      '--policy <file>',
+      'the control-plane policy (docs/policy.md); default: serve the mapped repositories, you approve',
+    )
     .action(async function runDev(options: DevCommandOptions) {
       const port = Number(options.port);
       if (!(Number.isInteger(port) && port > 0 && port < 65536)) {
@@ -70,6 +77,14 @@ export function registerDevCommand(program: Command): Command {
       } catch (error) {
         return program.error((error as Error).message);
       }
+      // A given policy must read before anything starts: a bad one serves nothing.
+      if (options.policy) {
+        try {
+          loadPolicy(resolve(options.policy));
+        } catch (error) {
+          return program.error((error as Error).message);
+        }
+      }
       const settings = devSettings(process.env);
       for (const name of DEV_ONLY_VARIABLES) delete process.env[name];
 
@@ -88,6 +103,9 @@ export function registerDevCommand(program: Command): Command {
         region: options.region,
         repositories,
         secrets: settings.secrets,
+        ...(options.policy
+          ? { policyFile: resolve(options.policy) }
+          : { localApprovers: [`cli:${userInfo().username}`, 'slack:U0LOCAL'] }),
         ...((options.cloudEndpoint ?? settings.cloudEndpoint)
           ? { cloudEndpoint: options.cloudEndpoint ?? settings.cloudEndpoint }
           : {}),
@@ -111,6 +129,15 @@ export function registerDevCommand(program: Command): Command {
           .join('\n'),
         { mode: 0o600 },
       );
+      // Where other commands (status, show, why, ...) find this host: no secrets in it.
+      const devState = writeDevState(process.cwd(), {
+        pid: process.pid,
+        url: host.url,
+        cloudEndpoint: host.cloudEndpoint,
+        region: options.region,
+        tableName: host.tableName,
+        startedAt: new Date().toISOString(),
+      });
       console.log(`\nConverge is running at ${host.url}`);
       console.log(`  POST ${host.url}/webhooks/github   GitHub webhooks (push, pull_request)`);
       console.log(`  POST ${host.url}/slack/actions     Slack Approve / Reject clicks`);
@@ -160,6 +187,7 @@ export function registerDevCommand(program: Command): Command {
       const stopOnSignal = async (signal: NodeJS.Signals) => {
         console.log(`Received ${signal}; stopping the host and the local cloud.`);
         await host.stop();
+        devState.remove();
         if (example) await rm(example.dir, { recursive: true, force: true });
         if (pushFile) await rm(pushFile, { force: true });
         await rm(dirname(envFile), { recursive: true, force: true });

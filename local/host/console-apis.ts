@@ -1,3 +1,5 @@
+import { renderSlackBlocks } from './render-slack-blocks.ts';
+
 /** A pending approval request the console showed, for the approve/reject shortcuts. */
 export interface ShownApproval {
   readonly deploymentId: string;
@@ -44,7 +46,12 @@ export function consoleApis(options: {
       if (method === 'chat.postMessage' || method === 'chat.update') {
         const messageTs = method === 'chat.update' ? String(fields.ts) : `${ts++}.000100`;
         const vote = voteButtonValue(fields.blocks);
-        const lines = [`[slack ${method === 'chat.update' ? 'update' : 'message'}] ${text}`];
+        // The message as a person would read it in Slack, not only its notification text.
+        const rendered = renderSlackBlocks(fields.blocks);
+        const lines = [
+          `[slack ${method === 'chat.update' ? 'update' : 'message'}] ${text}`,
+          ...rendered.map((line) => `  ${line}`),
+        ];
         if (vote) {
           const shown = { ...vote, channel, ts: messageTs };
           approvals.set(vote.deploymentId, shown);
@@ -70,7 +77,11 @@ export function consoleApis(options: {
         const runId = /\/check-runs\/(\d+)$/.exec(path)?.[1];
         const name = String(body.name ?? (runId ? checkNames.get(runId) : undefined) ?? '');
         if (method === 'POST') checkNames.set(String(id), name);
-        say([`[github check] ${name}: ${String(body.conclusion ?? body.status ?? '')} ${title(body)}`]);
+        const summary = (body.output as { summary?: unknown } | undefined)?.summary;
+        say([
+          `[github check] ${name}: ${String(body.conclusion ?? body.status ?? '')} ${title(body)}`,
+          ...(typeof summary === 'string' ? commentLines(summary) : []),
+        ]);
         return {
           status: method === 'POST' ? 201 : 200,
           body: { id, ...body, html_url: `https://github.com/checks/${id}` },
@@ -83,7 +94,7 @@ export function consoleApis(options: {
         return { status: 201, body: { id, ...body } };
       }
       if (path.includes('/comments')) {
-        say([`[github comment] ${String(body.body ?? '').split('\n')[0]}`]);
+        say([`[github comment]`, ...commentLines(String(body.body ?? ''))]);
         return {
           status: method === 'POST' ? 201 : 200,
           body: {
@@ -97,6 +108,16 @@ export function consoleApis(options: {
       return { status: 404, body: { message: 'Not Found' } };
     },
   };
+}
+
+/** A comment's Markdown as lines to read: the hidden marker that finds it again is left out. */
+function commentLines(markdown: string): string[] {
+  return markdown
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '')
+    .map((line) => `  ${line}`);
 }
 
 function title(body: Readonly<Record<string, unknown>>): string {

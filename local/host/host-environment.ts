@@ -24,6 +24,8 @@ export interface HostEnvironmentInput {
   readonly githubApiUrl: string;
   readonly secrets: HostSecrets;
   readonly logLevel: string;
+  /** The control-plane policy file the functions read. */
+  readonly policyFile: string;
 }
 
 /**
@@ -47,6 +49,7 @@ export function hostEnvironment(input: HostEnvironmentInput): Record<string, str
     CONVERGE_SLACK_SIGNING_SECRET: input.secrets.slackSigningSecret,
     CONVERGE_SLACK_BOT_TOKEN: input.secrets.slackBotToken,
     CONVERGE_GITHUB_TOKEN: input.secrets.githubToken,
+    CONVERGE_POLICY_FILE: input.policyFile,
     ...(Object.keys(input.repositories).length > 0
       ? {
           CONVERGE_GIT_REPOSITORIES: Object.entries(input.repositories)

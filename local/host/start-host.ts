@@ -16,6 +16,7 @@ import { HOST_ACCOUNT_ID, type HostRequest } from './function-url-event.ts';
 import { type HostSecrets, hostEnvironment } from './host-environment.ts';
 import { createHostServer, type FunctionUrlHandler, type PlainAnswer } from './host-server.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { localPolicyText, writeLocalPolicy } from './local-policy.ts';
 import { signedSlackClick } from './signed-slack-click.ts';
 import { SQS_TARGET_PREFIX, sqsEndpoint } from './sqs-endpoint.ts';
 
@@ -30,6 +31,13 @@ export interface HostOptions {
   /** Emulator delays of the local cloud the host starts. */
   readonly delays?: Partial<EmulatorDelays>;
   readonly secrets: HostSecrets;
+  /**
+   * The control-plane policy file. Without one, the host writes a policy serving `repositories`
+   * (branch main, any stack) with {@link HostOptions.localApprovers} as approvers.
+   */
+  readonly policyFile?: string;
+  /** Approvers of the generated policy; the host's own Slack click identity (`slack:U0LOCAL`) by default. */
+  readonly localApprovers?: readonly string[];
   /** Slack Web API base URL (ending in `/`); the console stand-in when omitted. */
   readonly slackApiUrl?: string;
   /** The Slack channel approval requests go to. */
@@ -72,6 +80,8 @@ export interface Host {
 const TABLE_NAME = 'converge';
 const BUCKET = 'converge-artifacts-local';
 const SLACK_CHANNEL = 'C0LOCAL';
+/** The Slack user the host's `/local/approve` shortcut clicks as. */
+const LOCAL_CLICK_USER = 'U0LOCAL';
 const SCHEDULE_SOURCE = 'converge.scheduler';
 const QUEUE_NAMES = { plan: 'converge-plan.fifo', execute: 'converge-execute.fifo' } as const;
 /** Async invocations (EventBridge, Scheduler) are retried twice by Lambda. */
@@ -94,13 +104,14 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const region = options.region ?? 'us-east-1';
   const log = options.log ?? ((message: string) => console.error(message));
   const print = options.print ?? ((text: string) => console.log(text));
-  const started: { cloud?: LocalCloud; server?: Server } = {};
+  const started: { cloud?: LocalCloud; server?: Server; policy?: { remove(): Promise<void> } } = {};
   try {
     return await start();
   } catch (error) {
     started.server?.close();
     started.server?.closeAllConnections();
     await started.cloud?.stop();
+    await started.policy?.remove();
     throw error;
   }
 
@@ -145,8 +156,22 @@ export async function startHost(options: HostOptions): Promise<Host> {
     started.server = server;
     url = `http://127.0.0.1:${await listen(server, options.port)}`;
 
+    // The control-plane policy: the given file, or one generated for the local repositories.
+    let policyFile = options.policyFile;
+    if (!policyFile) {
+      const generated = await writeLocalPolicy(
+        localPolicyText({
+          repositories: Object.keys(options.repositories),
+          approvers: options.localApprovers ?? [`slack:${LOCAL_CLICK_USER}`],
+        }),
+      );
+      started.policy = generated;
+      policyFile = generated.file;
+    }
+
     // The functions' environment, then the functions themselves (they read it on first use).
     const environment = hostEnvironment({
+      policyFile,
       region,
       cloudEndpoint,
       hostUrl: url,
@@ -268,6 +293,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
             server.closeAllConnections();
           });
           await cloud?.stop();
+          await started.policy?.remove();
         })();
         return stopping;
       },
@@ -319,7 +345,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         decision,
         deploymentId,
         changeSetId: shown.changeSetId,
-        userId: 'U0LOCAL',
+        userId: LOCAL_CLICK_USER,
         message: { channel: shown.channel, ts: shown.ts },
         signingSecret: options.secrets.slackSigningSecret,
         timestamp: Math.floor(Date.now() / 1000),

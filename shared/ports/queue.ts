@@ -16,6 +16,10 @@ export type Job =
       readonly pullRequest?: number;
       readonly deliveryId?: string;
       readonly author?: string;
+      /** Everyone the change is attributed to (see `Deployment.authors`). */
+      readonly authors?: readonly string[];
+      /** A preview of a pull request from a fork: planned only when the policy allows, with the preview role. */
+      readonly fork?: boolean;
     }
   | { readonly type: 'execute'; readonly deploymentId: string; readonly stackKey: string }
   | {

@@ -13,7 +13,26 @@ export interface Source {
   changedPaths(repository: string, base: string | undefined, head: string): Promise<readonly string[]>;
   /** Commit metadata for lead time and self-approval checks. */
   commit(repository: string, revision: string): Promise<CommitInfo>;
+  /**
+   * Where `head` stands in Git history relative to `base`: `ahead` when `head` descends from
+   * `base`, `behind` when it is an ancestor of `base`, `diverged` when neither (a rewritten
+   * history), `identical` when both name the same commit. Throws
+   * `SourceRevisionNotFoundError` when either commit is not in the repository.
+   *
+   * @example
+   * if ((await source.compare(repository, applied, pushed)) === 'behind') { ... } // a late delivery
+   */
+  compare(repository: string, base: string, head: string): Promise<RevisionRelation>;
 }
+
+/** How one revision relates to another in Git history (the words of GitHub's compare API). */
+export const RevisionRelation = {
+  IDENTICAL: 'identical',
+  AHEAD: 'ahead',
+  BEHIND: 'behind',
+  DIVERGED: 'diverged',
+} as const;
+export type RevisionRelation = (typeof RevisionRelation)[keyof typeof RevisionRelation];
 
 export interface CommitInfo {
   /** The full commit SHA. */
@@ -98,6 +117,13 @@ export class SourceRepositoryInvalidError extends Error {
     this.name = 'SourceRepositoryInvalidError';
   }
 }
+
+/**
+ * Largest file any {@link Source} reads, in bytes (10 MiB): far above CloudFormation's 1 MB
+ * template limit, low enough that a huge file committed by mistake (or on purpose) cannot
+ * exhaust a function's memory. Every adapter enforces it and throws {@link SourceFileTooLargeError}.
+ */
+export const SOURCE_FILE_MAX_BYTES = 10 * 1024 * 1024;
 
 /** The file is larger than the source is configured to read. */
 export class SourceFileTooLargeError extends Error {

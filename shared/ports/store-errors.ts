@@ -10,6 +10,11 @@ export const StoreConflict = {
   DUPLICATE_VOTE: 'DUPLICATE_VOTE',
   /** The vote names a change set that is not the deployment's current one. */
   CHANGE_SET_CHANGED: 'CHANGE_SET_CHANGED',
+  /**
+   * The deployment was written (a vote, a transition, notification refs) after the caller read
+   * the version it judged by; nothing was written. Read again and judge again.
+   */
+  VERSION_CHANGED: 'VERSION_CHANGED',
   /** Too many concurrent writers: the write kept colliding and was given up. */
   CONTENDED: 'CONTENDED',
 } as const;
@@ -78,6 +83,17 @@ export function statusChanged(deploymentId: string, expected: string, actual: st
     expected,
     actual,
     message: `Deployment ${deploymentId} is ${actual}, not ${expected}: another writer changed it first; re-read it before deciding again.`,
+  });
+}
+
+/** Builds the conflict for a write judged against a version of the deployment that is no longer current. */
+export function versionChanged(deploymentId: string, expected: number, actual: number): StoreConflictError {
+  return new StoreConflictError({
+    conflict: StoreConflict.VERSION_CHANGED,
+    subject: `deployment#${deploymentId}`,
+    expected: String(expected),
+    actual: String(actual),
+    message: `Deployment ${deploymentId} is at version ${actual}, not ${expected}: it was written since it was read; re-read it and decide again.`,
   });
 }
 

@@ -1,8 +1,8 @@
 import type { Approval } from '../domain/approval/approval.ts';
-import type { Deployment } from '../domain/deployment/deployment.ts';
+import type { Deployment, NotificationRefs } from '../domain/deployment/deployment.ts';
 import { type DeploymentStatus, isDeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import { isSortableId } from '../domain/ids.ts';
-import type { AuditInput, DeploymentPatch, ListOptions } from './store.ts';
+import type { AuditInput, DeploymentPatch, ListOptions, PushKey, RecordApprovalOptions } from './store.ts';
 import { StoreInputError } from './store-errors.ts';
 
 /**
@@ -148,6 +148,40 @@ export function votedChangeSetId(
   return transition?.next.changeSet?.id ?? current.changeSet?.id;
 }
 
+/** The expected version of a vote, when given: a whole number >= 0. */
+export function checkRecordApprovalOptions(options: RecordApprovalOptions | undefined): number | undefined {
+  const version = options?.expectedVersion;
+  if (version === undefined) return undefined;
+  if (!Number.isSafeInteger(version) || version < 0) {
+    throw new StoreInputError(
+      `options.expectedVersion must be the version of the deployment read (a whole number >= 0), got ${shown(version)}.`,
+    );
+  }
+  return version;
+}
+
+/** Notification refs: channel name → string fields, as `Deployment.notifications` holds them. */
+export function checkNotifications(notifications: NotificationRefs): void {
+  if (!isPlainObject(notifications)) {
+    throw new StoreInputError(
+      `notifications must be an object of channel → refs (e.g. { slack: { channel: 'C1', ts: '1.2' } }), got ${shown(notifications)}.`,
+    );
+  }
+  for (const [channel, refs] of Object.entries(notifications)) {
+    requireText('notifications channel name', channel);
+    const fields = isPlainObject(refs) ? Object.entries(refs) : undefined;
+    if (!fields || fields.some(([, value]) => typeof value !== 'string')) {
+      throw new StoreInputError(
+        `notifications.${channel} must be an object of string fields (e.g. { channel: 'C1', ts: '1.2' }), got ${shown(refs)}.`,
+      );
+    }
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Checks an audit record and returns its instant in canonical form (the sort order). */
 export function checkAudit(audit: AuditInput): string {
   if (typeof audit !== 'object' || audit === null) {
@@ -177,4 +211,18 @@ function shown(value: unknown): string {
   if (typeof value === 'string') return value === '' ? 'an empty string' : JSON.stringify(value.slice(0, 80));
   if (typeof value === 'number') return String(value);
   return typeof value;
+}
+
+/** Checks every part of a push key and returns its canonical text (unambiguous whatever the parts contain). */
+export function pushKeyText(push: PushKey): string {
+  if (typeof push !== 'object' || push === null) {
+    throw new StoreInputError(
+      `push must be an object with repository, ref, before and after, got ${shown(push)}.`,
+    );
+  }
+  requireText('push.repository', push.repository);
+  requireText('push.ref', push.ref);
+  requireText('push.before', push.before);
+  requireText('push.after', push.after);
+  return JSON.stringify([push.repository, push.ref, push.before, push.after]);
 }

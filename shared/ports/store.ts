@@ -1,5 +1,5 @@
 import type { Approval } from '../domain/approval/approval.ts';
-import type { Deployment } from '../domain/deployment/deployment.ts';
+import type { Deployment, NotificationRefs } from '../domain/deployment/deployment.ts';
 import type { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 
 export {
@@ -16,6 +16,8 @@ export {
  * Rules every adapter keeps (test/support/store-contract.ts proves them):
  * - Every status change is conditional on the current status; a lost race throws
  *   `StoreConflictError` and writes nothing.
+ * - Every write of a deployment (transition, vote, notification refs) moves its `version` up
+ *   by one, so a write conditional on the version read never lands on a stale read.
  * - The audit record passed with a state change is written in the same transaction.
  * - Bad input (empty ids, unknown statuses, malformed instants) throws `StoreInputError`
  *   and writes nothing.
@@ -48,29 +50,65 @@ export interface Store {
   /**
    * Records one vote (one per approver per deployment) and, when `transition` is given,
    * changes the deployment's status in the same transaction: either both are written or
-   * neither. The vote counts only for the deployment's current change set, or for the change
-   * set `transition` sets (the policy approving a change set as planning records it).
-   * Throws StoreConflictError: DUPLICATE_VOTE, CHANGE_SET_CHANGED or STATUS_CHANGED.
+   * neither. Every vote moves the deployment's `version` up by one in that transaction, so votes
+   * on one deployment are serialised: with `options.expectedVersion` (the version of the
+   * deployment the vote was judged against, read before its votes were listed) the vote is
+   * written only if no other vote, transition or notification save came in between, so a vote
+   * that completes a quorum always carries the transition.
+   * The vote counts only for the deployment's current change set, or for the change set
+   * `transition` sets (the policy approving a change set as planning records it).
+   * Throws StoreConflictError, writing nothing: DUPLICATE_VOTE, CHANGE_SET_CHANGED,
+   * STATUS_CHANGED, VERSION_CHANGED (only with `expectedVersion`: read again and judge again);
+   * CONTENDED when concurrent transactions kept it out; DeploymentNotFoundError.
    */
   recordApproval(
     approval: Approval,
     transition: { from: DeploymentStatus; next: DeploymentPatch } | undefined,
     audit: AuditInput,
+    options?: RecordApprovalOptions,
   ): Promise<void>;
   /** The votes on a deployment, in the order they were cast. */
   listApprovals(deploymentId: string): Promise<readonly Approval[]>;
+
+  /**
+   * Replaces the deployment's notification references (where each channel posted about it, so
+   * the next notification edits that message) with their audit record, and returns the
+   * deployment as stored afterwards. Not a state change: no condition on the status (refs are
+   * worth keeping whatever the deployment went on to), and the status stays as it is. It does
+   * move `version` up by one, because status changes and votes write the whole deployment
+   * conditionally on the version they read: a save that left the version alone would be
+   * overwritten, and lost, by a transition based on an earlier read. Concurrent saves: the last
+   * one wins (each carries the refs it was given, earlier ones included).
+   * Throws DeploymentNotFoundError when there is no such deployment.
+   */
+  saveNotifications(id: string, notifications: NotificationRefs, audit: AuditInput): Promise<Deployment>;
 
   getStackState(stackKey: string): Promise<StackState | undefined>;
   /** Every stack Converge has state for (the drift sweep's stack list), in stack-key order. */
   listStackStates(): Promise<readonly StackState[]>;
   /**
-   * Records the newest deployment planned for a stack; never moves backwards. Deployments
-   * are ordered by id, so `deploymentId` must be a sortable id (`sortableId` in
-   * shared/domain/ids.ts) made when the deployment was created. Returns false, writing
-   * nothing, when a later deployment is already recorded; true otherwise (also on a repeat).
+   * Records the newest deployment planned for a stack. `deploymentId` must be a sortable id
+   * (`sortableId` in shared/domain/ids.ts) made when the deployment was created.
+   *
+   * Without `replacing`, deployments are ordered by id: returns false, writing nothing, when a
+   * later deployment is already recorded. With `replacing`, the caller has compared the
+   * revisions in Git history and the order of ids does not count: it writes only while the
+   * stack's last attempted deployment is still `replacing.deploymentId` (`undefined`: none
+   * recorded yet), so a concurrent planner that recorded first makes this return false and the
+   * caller compares again. Either way a repeat (`deploymentId` already recorded) returns true.
    */
-  recordAttempt(stackKey: string, revision: string, deploymentId: string, at: string): Promise<boolean>;
-  /** Records the deployment that last converged the stack; never moves backwards (as recordAttempt). */
+  recordAttempt(
+    stackKey: string,
+    revision: string,
+    deploymentId: string,
+    at: string,
+    replacing?: { readonly deploymentId: string | undefined },
+  ): Promise<boolean>;
+  /**
+   * Records the deployment that last converged the stack; never moves backwards by id, except
+   * that the stack's last attempted deployment (which Git history put after every other) is
+   * always recorded. Returns false, writing nothing, when neither holds.
+   */
   recordApplied(stackKey: string, revision: string, deploymentId: string, at: string): Promise<boolean>;
   /**
    * Takes the stack lock for `leaseMs` from `now` if nobody holds it, its lease expired
@@ -93,9 +131,36 @@ export interface Store {
    */
   releaseDelivery(deliveryId: string): Promise<void>;
 
+  /**
+   * Records a push of `ref` from `before` to `after` until `now + ttlMs`; `false` if the same
+   * push was recorded and has not expired, whatever delivery carried it (a replayed body under a
+   * new delivery id is the same push). Expiry is checked in the write's condition.
+   */
+  recordPush(push: PushKey, now: number, ttlMs: number): Promise<boolean>;
+  /** Forgets a recorded push whose jobs were not all queued, so a redelivery plans it (as releaseDelivery). */
+  releasePush(push: PushKey): Promise<void>;
+
   appendAudit(audit: AuditInput): Promise<void>;
   /** The audit trail of one subject, oldest first (by `at`, then by the order written). */
   listAudit(subject: string, options?: ListOptions): Promise<readonly AuditRecord[]>;
+}
+
+/** Options of {@link Store.recordApproval}. */
+export interface RecordApprovalOptions {
+  /**
+   * The `version` of the deployment the vote was judged against: the vote is written only while
+   * the deployment is still at it (VERSION_CHANGED otherwise). Without it the store judges the
+   * change set and status against its own read (auto-approval, where the status is the guard).
+   */
+  readonly expectedVersion?: number;
+}
+
+/** What identifies one push: the branch moved from one commit to another in one repository. */
+export interface PushKey {
+  readonly repository: string;
+  readonly ref: string;
+  readonly before: string;
+  readonly after: string;
 }
 
 export interface ListOptions {

@@ -58,6 +58,8 @@ export interface Config {
    * deployment (its execute function died before ExecuteChangeSet).
    */
   readonly executionGraceSeconds: number;
+  /** The control-plane policy file (see `loadPolicy`); absent means nothing is served. */
+  readonly policyFile?: string;
   /** Branches whose pushes deploy. */
   readonly trackedBranches: readonly string[];
   /** Each secret that is configured, by name; an absent one is not used by this deployment. */
@@ -140,6 +142,10 @@ const SETTINGS = {
   CONVERGE_EXECUTION_GRACE_SECONDS: {
     schema: z.coerce.number().int().min(1).max(3600),
     hint: 'whole seconds between 1 and 3600',
+  },
+  CONVERGE_POLICY_FILE: {
+    schema: nonEmpty,
+    hint: 'the path of the control-plane policy file (docs/policy.md)',
   },
   CONVERGE_TRACKED_BRANCHES: { schema: list.pipe(z.array(nonEmpty).min(1)), hint: 'e.g. main,release' },
   CONVERGE_GITHUB_WEBHOOK_SECRET_ARN: { schema: arn, hint: 'a Secrets Manager secret ARN' },
@@ -259,6 +265,7 @@ export function parseConfig(env: Env): Config {
     approvalTtlSeconds: v.CONVERGE_APPROVAL_TTL_SECONDS ?? DEFAULT_APPROVAL_TTL_SECONDS,
     driftMaxConcurrency: v.CONVERGE_DRIFT_MAX_CONCURRENCY ?? DEFAULT_DRIFT_MAX_CONCURRENCY,
     executionGraceSeconds: v.CONVERGE_EXECUTION_GRACE_SECONDS ?? DEFAULT_EXECUTION_GRACE_SECONDS,
+    ...(v.CONVERGE_POLICY_FILE ? { policyFile: v.CONVERGE_POLICY_FILE } : {}),
     trackedBranches: v.CONVERGE_TRACKED_BRANCHES ?? ['main'],
     secrets,
   };

@@ -14,6 +14,7 @@ import { SlackNotifier } from '../adapters/slack/slack-notifier.ts';
 import { verifySlackRequest } from '../adapters/slack/verify-slack-request.ts';
 import { systemClock } from '../adapters/system/system-clock.ts';
 import type { ApprovalRequirement } from '../domain/approval/approval.ts';
+import type { ControlPlanePolicy } from '../domain/policy/control-plane-policy.ts';
 import type { NotificationChannel, VoterReplies } from '../ports/notifier.ts';
 import type { Source } from '../ports/source.ts';
 import type { DecideApprovalDeps } from '../use-cases/decide-approval.ts';
@@ -26,6 +27,7 @@ import { type Config, config, SecretName } from './config.ts';
 import { driftMetricsNotifier } from './drift-metrics-notifier.ts';
 import { githubAuth } from './github-auth.ts';
 import { metricsChannel } from './metrics-channel.ts';
+import { loadPolicy } from './policy.ts';
 import { createSecrets, type Secrets } from './secrets.ts';
 
 /** Everything any Converge function needs; each handler takes the part it uses. */
@@ -39,6 +41,8 @@ export type Deps = ReceiveWebhookDeps &
       body: string;
     }) => Promise<void>;
     readonly voterReplies: VoterReplies;
+    /** The control-plane policy, read once per execution environment; fails closed when missing. */
+    readonly policy: ControlPlanePolicy;
     readonly settings: ReceiveWebhookDeps['settings'] &
       PlanDeps['settings'] &
       ExecuteDeps['settings'] &
@@ -87,6 +91,7 @@ export function composeDeps(readConfig: () => Config): Deps {
 
   return lazyObject<Deps>({
     clock: () => systemClock,
+    policy: () => loadPolicy(settings().policyFile),
     store: () => new DynamoDbStore({ tableName: settings().tableName }),
     drift: () => new DynamoDbDriftStore({ tableName: settings().tableName }),
     driftNotifier: () =>
@@ -195,6 +200,7 @@ function delegatingSource(source: () => Promise<GithubSource>): Source {
     readFile: async (repository, revision, path) => (await source()).readFile(repository, revision, path),
     changedPaths: async (repository, base, head) => (await source()).changedPaths(repository, base, head),
     commit: async (repository, revision) => (await source()).commit(repository, revision),
+    compare: async (repository, base, head) => (await source()).compare(repository, base, head),
   };
 }
 

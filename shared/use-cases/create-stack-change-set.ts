@@ -1,6 +1,7 @@
 import type { StackConfig } from '../domain/config/stack-config.ts';
 import type { StackRef } from '../domain/deployment/deployment.ts';
 import { TEMPLATE_BODY_MAX_BYTES } from '../domain/template/template-limits.ts';
+import { templateTransforms } from '../domain/template/template-transforms.ts';
 import type { Artifacts } from '../ports/artifacts.ts';
 import type { Source } from '../ports/source.ts';
 import type { Stacks } from '../ports/stacks.ts';
@@ -21,7 +22,8 @@ export interface StackChangeSetInput {
 /**
  * Creates the change set of one deployment from the template and parameters at the job's
  * revision: CREATE for a new stack, UPDATE otherwise, and templates over CloudFormation's
- * inline limit uploaded first and passed by URL. Returns the change set id; throws what
+ * inline limit uploaded first and passed by URL. Returns the change set id and the template's
+ * transforms and macros (they make the change set unsafe to auto-approve); throws what
  * reading the template or CloudFormation threw (the caller turns it into a named reason), or
  * a retryable {@link StackBusyError} while the stack is mid-operation: CloudFormation refuses
  * change sets then, and a newer revision must wait for the running update, not fail.
@@ -29,7 +31,7 @@ export interface StackChangeSetInput {
 export async function createStackChangeSet(
   { source, stacks, artifacts }: { source: Source; stacks: Stacks; artifacts: Artifacts },
   { job, deploymentId, changeSetName, stack, stackConfig }: StackChangeSetInput,
-): Promise<string> {
+): Promise<{ changeSetId: string; transforms: readonly string[] }> {
   const templateBody = await readTemplate(source, job, stackConfig.template);
   const live = await stacks.describeStack(stack);
   if (live && isInProgress(live.status)) throw new StackBusyError(job.stackKey, `stack is ${live.status}`);
@@ -57,7 +59,7 @@ export async function createStackChangeSet(
       }
       throw error;
     });
-  return changeSetId;
+  return { changeSetId, transforms: templateTransforms(templateBody, stackConfig.template) };
 }
 
 /** CloudFormation's refusal while a stack operation runs ("... is in UPDATE_IN_PROGRESS state and can not be updated."). */

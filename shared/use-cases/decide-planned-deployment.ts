@@ -1,6 +1,7 @@
 import type { Approval } from '../domain/approval/approval.ts';
 import { autoApprovalDecision } from '../domain/approval/auto-approval-decision.ts';
 import { type ChangeSetRef, type Deployment, DeploymentKind } from '../domain/deployment/deployment.ts';
+import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { Queue } from '../ports/queue.ts';
@@ -28,12 +29,20 @@ export async function decidePlannedDeployment(
   const by = { deploymentId: deployment.id, revision: deployment.revision };
 
   // Supersede older pending deployments of the stack (previews: older previews of the same pull request).
+  // Git history orders deployments: the stack's newest attempt also replaces pending ones that
+  // arrived later (ancestors planned before it); one still PLANNING has yet to be compared.
   const isPreview = deployment.kind === DeploymentKind.PREVIEW;
+  const newestAttempt =
+    !isPreview &&
+    (await store.getStackState(deployment.stackKey))?.lastAttemptedDeploymentId === deployment.id;
   for (const older of await store.listDeployments(deployment.stackKey)) {
     const sameLine = isPreview
       ? older.kind === DeploymentKind.PREVIEW && older.pullRequest === deployment.pullRequest
       : older.kind !== DeploymentKind.PREVIEW;
-    if (sameLine && older.id < deployment.id) await supersede(deps, older, by, actor);
+    const replaced =
+      older.id < deployment.id ||
+      (newestAttempt && older.id !== deployment.id && older.status !== DeploymentStatus.PLANNING);
+    if (sameLine && replaced) await supersede(deps, older, by, actor);
   }
 
   // Previews are never executed: report the change set on the pull request; the preview stays
@@ -48,9 +57,7 @@ export async function decidePlannedDeployment(
   }
 
   // Apply the trusted approval rule: auto-approve, with an approval record naming this change set ...
-  const decision = changeSet.summary
-    ? autoApprovalDecision(deployment.approval!, changeSet.summary)
-    : { autoApprove: false, why: 'The change set has no summary.' };
+  const decision = gateDecision(deployment, changeSet);
   if (decision.autoApprove) {
     // The status and the policy's approval record naming this change set are one write: either
     // both exist or neither, so execution never finds an approved deployment without its approval.
@@ -74,9 +81,29 @@ export async function decidePlannedDeployment(
       actor,
       reason: decision.why,
     },
+    deployment.historyRewritten ? { historyRewritten: deployment.historyRewritten } : {},
   );
   if (!waiting) return (await store.getDeployment(deployment.id)) ?? deployment;
   return notify(deps, waiting, { event: `approval needed: ${decision.why}`, awaitingApproval: true });
+}
+
+/**
+ * Whether the trusted rule lets the policy approve. A revision on a rewritten history always
+ * waits for a person: the rule was written for a history that moves forward.
+ */
+function gateDecision(
+  deployment: Deployment,
+  changeSet: ChangeSetRef,
+): { autoApprove: boolean; why: string } {
+  if (deployment.historyRewritten) {
+    return {
+      autoApprove: false,
+      why: `History rewritten: ${deployment.revision.slice(0, 12)} does not descend from ${deployment.historyRewritten.from.slice(0, 12)}, so a person must approve it.`,
+    };
+  }
+  return changeSet.summary
+    ? autoApprovalDecision(deployment.approval!, changeSet.summary)
+    : { autoApprove: false, why: 'The change set has no summary.' };
 }
 
 /**

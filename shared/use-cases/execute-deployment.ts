@@ -72,10 +72,11 @@ export async function executeDeployment(
       });
     }
 
-    // Still the newest plan of the stack? Otherwise it is superseded, never executed.
+    // Still the newest plan of the stack? Otherwise it is superseded, never executed. Git history
+    // decided which attempt is newest (claimRevision), so any other one replaced this deployment.
     const state = await store.getStackState(deployment.stackKey);
     const newest = state?.lastAttemptedDeploymentId;
-    if (newest && newest > deployment.id) {
+    if (newest && newest !== deployment.id) {
       const superseded = await supersede(
         deps,
         deployment,

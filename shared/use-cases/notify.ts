@@ -7,7 +7,10 @@ import { iso, subjectOf } from './move-deployment.ts';
 /**
  * Tells people about a deployment and keeps where each channel posted (`notifications`), so the
  * next call edits the same message. A channel that fails never undoes or blocks the state change
- * it reports; the failure goes to the audit trail. Returns the deployment as stored afterwards.
+ * it reports; the failure goes to the audit trail. Saving the refs is not a state change, so it
+ * goes through `saveNotifications`, never a transition; a failed save is thrown (refs that were
+ * silently dropped would make the next call post a second message instead of editing the first).
+ * Returns the deployment as stored afterwards.
  */
 export async function notify(
   { notifier, store, clock }: { notifier: Notifier; store: Store; clock: Clock },
@@ -25,19 +28,12 @@ export async function notify(
     });
   }
   if (!outcome.changed) return deployment;
-  // Keep the refs with the deployment; the status stays as it is (conditional on it, too).
-  return store
-    .transition(
-      deployment.id,
-      deployment.status,
-      { status: deployment.status, updatedAt: iso(clock), notifications: outcome.refs },
-      {
-        subject: subjectOf(deployment.id),
-        action: 'notified',
-        actor: 'system:notify',
-        at: iso(clock),
-        data: { channels: Object.keys(outcome.refs) },
-      },
-    )
-    .catch(() => deployment);
+  // Keep the refs with the deployment, whatever its status is by now.
+  return store.saveNotifications(deployment.id, outcome.refs, {
+    subject: subjectOf(deployment.id),
+    action: 'notified',
+    actor: 'system:notify',
+    at: iso(clock),
+    data: { channels: Object.keys(outcome.refs) },
+  });
 }

@@ -16,6 +16,7 @@ import type { Source } from '../ports/source.ts';
 import type { Stacks } from '../ports/stacks.ts';
 import type { Store } from '../ports/store.ts';
 import { changeSetFailureReason } from './change-set-failure-reason.ts';
+import { claimRevision } from './claim-revision.ts';
 import { clearFailedCreate } from './clear-failed-create.ts';
 import { createStackChangeSet } from './create-stack-change-set.ts';
 import { decidePlannedDeployment } from './decide-planned-deployment.ts';
@@ -84,18 +85,13 @@ export async function planStack(deps: PlanDeps, job: PlanJob): Promise<Deploymen
   const deployment = existing ?? (await createDeployment(deps, job, id, stack, trusted));
   const fail = (reason: Reason) => finish(deps, deployment, { type: 'PLAN_FAILED', reason }, reason);
 
-  // Refuse to move backwards: record this attempt unless a newer plan of the stack was requested.
-  if (
-    job.kind !== DeploymentKind.PREVIEW &&
-    !(await store.recordAttempt(job.stackKey, job.revision, id, iso(deps.clock)))
-  ) {
-    const newer = await store.getStackState(job.stackKey);
-    const by = {
-      deploymentId: newer?.lastAttemptedDeploymentId ?? 'unknown',
-      revision: newer?.lastAttemptedRevision ?? 'unknown',
-    };
-    return finish(deps, deployment, { type: 'SUPERSEDED', by });
-  }
+  // Order by Git history: an ancestor of what the stack has is stale, a rewritten history is flagged.
+  const claim = job.kind === DeploymentKind.PREVIEW ? undefined : await claimRevision(deps, job, id);
+  if (claim?.kind === 'stale')
+    return finish(deps, deployment, { type: 'SUPERSEDED', by: claim.by, reason: claim.reason }, claim.reason);
+  const planned = claim?.historyRewritten
+    ? { ...deployment, historyRewritten: claim.historyRewritten }
+    : deployment;
 
   // The stack must be configured at this revision (its template and parameters read there).
   if (configuration instanceof Error)
@@ -132,14 +128,15 @@ export async function planStack(deps: PlanDeps, job: PlanJob): Promise<Deploymen
   // Create the change set: CREATE for a new stack, UPDATE otherwise; large templates via S3.
   const name = changeSetName({ revision: job.revision, deploymentId: id, pullRequest: job.pullRequest });
   let changeSetId: string;
+  let transforms: readonly string[];
   try {
-    changeSetId = await createStackChangeSet(deps, {
+    ({ changeSetId, transforms } = await createStackChangeSet(deps, {
       job,
       deploymentId: id,
       changeSetName: name,
       stack,
       stackConfig,
-    });
+    }));
   } catch (error) {
     // A busy stack is retried (the job stays first in its stack's FIFO group); anything else fails.
     if (error instanceof StackBusyError) throw error;
@@ -167,8 +164,8 @@ export async function planStack(deps: PlanDeps, job: PlanJob): Promise<Deploymen
   }
 
   // Summarize what would change, then supersede, gate and report.
-  const summary = summarizeChangeSet(computed.changes);
-  return decidePlannedDeployment(deps, deployment, { id: changeSetId, name, summary });
+  const summary = summarizeChangeSet(computed.changes, { transforms });
+  return decidePlannedDeployment(deps, planned, { id: changeSetId, name, summary });
 }
 
 async function createDeployment(

@@ -71,12 +71,12 @@ export async function settleExecution(
       message: `Change set ${deployment.changeSet?.name} never ran and another execution holds ${deployment.stack.stackName} now; push again to plan anew.`,
     });
   }
-  // Never an older revision once a newer one was planned meanwhile.
+  // Never once another deployment became the newest attempt of the stack meanwhile.
   const newest = (await store.getStackState(deployment.stackKey))?.lastAttemptedDeploymentId;
-  if (newest && newest > deployment.id) {
+  if (newest && newest !== deployment.id) {
     return fail({
       code: ReasonCode.NEWER_REVISION,
-      message: `Change set ${deployment.changeSet?.name} never ran and deployment ${newest} is newer; it will not run now.`,
+      message: `Change set ${deployment.changeSet?.name} never ran and deployment ${newest} is now the newest attempt of the stack; it will not run.`,
     });
   }
   const live = await stacks.describeStack(deployment.stack);

@@ -14,7 +14,11 @@ export interface DeliveryContext {
   readonly requestedAt: number;
 }
 
-/** A push to the tracked branch: one deploy plan per stack it touches, at the pushed revision. */
+/**
+ * A push to the tracked branch: one deploy plan per stack it touches, at the pushed revision.
+ * Each push (repository, ref, before, after) is taken once: GitHub's signature does not cover
+ * the delivery id, so a replayed body under a new one is the same push and changes nothing.
+ */
 export async function pushJobs(
   deps: ReceiveWebhookDeps,
   payload: PushPayload,
@@ -23,6 +27,36 @@ export async function pushJobs(
   const repository = payload.repository.full_name;
   if (payload.deleted || !payload.ref.startsWith('refs/heads/'))
     return ignored(`${payload.ref} is not a branch update`);
+
+  // Take each push once, whatever delivery carries it (a conditional write, expiry in its condition).
+  const push = { repository, ref: payload.ref, before: payload.before, after: payload.after };
+  if (!(await deps.store.recordPush(push, deps.clock.now(), deps.settings.deliveryTtlMs))) {
+    return {
+      outcome: 'duplicate',
+      reason: `the push of ${payload.ref} from ${payload.before.slice(0, 12)} to ${payload.after.slice(0, 12)} was already processed`,
+    };
+  }
+
+  // A push whose jobs were not all queued is forgotten again, like its delivery, so a redelivery plans it.
+  try {
+    return await pushPlanJobs(deps, payload, context);
+  } catch (error) {
+    await deps.store.releasePush(push).catch((releaseError: unknown) => {
+      throw new AggregateError(
+        [error, releaseError],
+        `The push to ${payload.after.slice(0, 12)} failed and could not be forgotten, so a redelivery of it is dropped as a duplicate until the push record expires; push again to plan its stacks.`,
+      );
+    });
+    throw error;
+  }
+}
+
+async function pushPlanJobs(
+  deps: ReceiveWebhookDeps,
+  payload: PushPayload,
+  context: DeliveryContext,
+): Promise<WebhookResult> {
+  const repository = payload.repository.full_name;
   const configuration = await readConfiguration(deps, repository, payload.after);
   if (typeof configuration === 'string') return ignored(configuration);
   if (payload.ref !== `refs/heads/${configuration.branch}`) {

@@ -1,11 +1,21 @@
-import type { CommitInfo, Source } from '../../shared/ports/source.ts';
+import {
+  type CommitInfo,
+  RevisionRelation,
+  type Source,
+  SourceRevisionNotFoundError,
+} from '../../shared/ports/source.ts';
 
 /** Files per revision: revision → repository-relative path → content. */
 export type MemoryRevisions = Record<string, Record<string, string | Uint8Array>>;
 
+/** Commit graph: revision → its parents. */
+export type MemoryParents = Record<string, readonly string[]>;
+
 /**
  * An in-memory {@link Source} for one repository: a plain map of revision → path → content.
- * Reads count per path so tests can assert what was (not) read.
+ * Reads count per path so tests can assert what was (not) read. Git history comes from
+ * `parents` (set with {@link MemorySource.history}); without it, every revision descends from
+ * every other, for tests about something else than order.
  *
  * @example
  * const source = new MemorySource({ abc123: { 'converge.yaml': 'version: 1\nstacks: []\n' } });
@@ -13,10 +23,29 @@ export type MemoryRevisions = Record<string, Record<string, string | Uint8Array>
 export class MemorySource implements Source {
   readonly reads: string[] = [];
 
+  #parents: MemoryParents | undefined;
+
   constructor(
     private readonly revisions: MemoryRevisions,
     private readonly commits: Record<string, CommitInfo> = {},
   ) {}
+
+  /** Sets the commit graph (revision → parents) that `compare` answers from. */
+  history(parents: MemoryParents): this {
+    this.#parents = parents;
+    return this;
+  }
+
+  async compare(repository: string, base: string, head: string): Promise<RevisionRelation> {
+    if (base === head) return RevisionRelation.IDENTICAL;
+    const parents = this.#parents;
+    if (!parents) return RevisionRelation.AHEAD;
+    for (const revision of [base, head])
+      if (!(revision in parents)) throw new SourceRevisionNotFoundError(repository, revision);
+    if (reaches(parents, head, base)) return RevisionRelation.AHEAD;
+    if (reaches(parents, base, head)) return RevisionRelation.BEHIND;
+    return RevisionRelation.DIVERGED;
+  }
 
   async readFile(_repository: string, revision: string, path: string): Promise<Uint8Array | undefined> {
     this.reads.push(`${revision}:${path}`);
@@ -46,6 +75,20 @@ export class MemorySource implements Source {
       }
     );
   }
+}
+
+/** Whether `ancestor` is reachable from `from` through parents. */
+function reaches(parents: MemoryParents, from: string, ancestor: string): boolean {
+  const seen = new Set<string>();
+  const todo = [from];
+  while (todo.length > 0) {
+    const next = todo.pop()!;
+    if (next === ancestor) return true;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    todo.push(...(parents[next] ?? []));
+  }
+  return false;
 }
 
 function sameContent(a: string | Uint8Array | undefined, b: string | Uint8Array | undefined): boolean {

@@ -460,6 +460,164 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
       });
     });
 
+    describe('votes judged against a version', () => {
+      async function awaiting(minute: number): Promise<Deployment> {
+        return seed(minute, { status: DeploymentStatus.AWAITING_APPROVAL });
+      }
+
+      it('moves the version up with every vote, whether it changes the status or not', async () => {
+        const deployment = await awaiting(1);
+        await store.recordApproval(
+          aVote(deployment, 'github:bob', 2),
+          undefined,
+          anAudit(subjectOf(deployment), 2),
+        );
+        expect(await store.getDeployment(deployment.id)).toEqual({ ...deployment, version: 2 });
+        await store.recordApproval(
+          aVote(deployment, 'slack:U2', 3),
+          {
+            from: DeploymentStatus.AWAITING_APPROVAL,
+            next: { status: DeploymentStatus.APPROVED, updatedAt: instant(3) },
+          },
+          anAudit(subjectOf(deployment), 3),
+          { expectedVersion: 2 },
+        );
+        expect(await store.getDeployment(deployment.id)).toMatchObject({
+          status: DeploymentStatus.APPROVED,
+          version: 3,
+        });
+      });
+
+      it('records a vote judged against the current version', async () => {
+        const deployment = await awaiting(1);
+        const vote = aVote(deployment, 'github:bob', 2);
+        await store.recordApproval(vote, undefined, anAudit(subjectOf(deployment), 2, 'vote'), {
+          expectedVersion: deployment.version,
+        });
+        expect(await store.listApprovals(deployment.id)).toEqual([vote]);
+      });
+
+      it('refuses a vote judged against an older version, and writes nothing', async () => {
+        const deployment = await awaiting(1);
+        await store.recordApproval(
+          aVote(deployment, 'github:bob', 2),
+          undefined,
+          anAudit(subjectOf(deployment), 2, 'vote'),
+        );
+        const late = store.recordApproval(
+          aVote(deployment, 'slack:U2', 3),
+          undefined,
+          anAudit(subjectOf(deployment), 3, 'late vote'),
+          { expectedVersion: deployment.version },
+        );
+        await expect(late).rejects.toMatchObject({
+          name: 'StoreConflictError',
+          conflict: StoreConflict.VERSION_CHANGED,
+          expected: '1',
+          actual: '2',
+        });
+        expect((await store.listApprovals(deployment.id)).map((v) => v.approver)).toEqual(['github:bob']);
+        expect(await store.getDeployment(deployment.id)).toMatchObject({ version: 2 });
+        expect((await store.listAudit(subjectOf(deployment))).map((r) => r.action)).toEqual([
+          'created',
+          'vote',
+        ]);
+      });
+
+      it(`records one of ${RACERS} votes judged against the same version and refuses the others`, async () => {
+        const deployment = await awaiting(1);
+        const { wins, errors } = await race((racer) =>
+          store.recordApproval(
+            aVote(deployment, `github:approver-${racer}`, 2),
+            undefined,
+            anAudit(subjectOf(deployment), 2, `vote-${racer}`),
+            { expectedVersion: deployment.version },
+          ),
+        );
+        expect(wins).toHaveLength(1);
+        for (const error of errors) expect(error).toMatchObject({ conflict: StoreConflict.VERSION_CHANGED });
+        expect(await store.listApprovals(deployment.id)).toHaveLength(1);
+        expect(await store.getDeployment(deployment.id)).toMatchObject({ version: 2 });
+        expect(await store.listAudit(subjectOf(deployment))).toHaveLength(2);
+      });
+    });
+
+    describe('notification refs', () => {
+      const refs = { slack: { channel: 'C1', ts: '1700000000.000100' }, github: { checkRunId: '42' } };
+
+      it('saves the refs with their audit record, keeps the status and moves the version up', async () => {
+        const deployment = await seed(1, { status: DeploymentStatus.AWAITING_APPROVAL });
+        const saved = await store.saveNotifications(
+          deployment.id,
+          refs,
+          anAudit(subjectOf(deployment), 2, 'notified'),
+        );
+        expect(saved).toEqual({ ...deployment, notifications: refs, version: 2 });
+        expect(await store.getDeployment(deployment.id)).toEqual(saved);
+        expect((await store.listAudit(subjectOf(deployment))).map((r) => r.action)).toEqual([
+          'created',
+          'notified',
+        ]);
+      });
+
+      it('replaces the refs saved before', async () => {
+        const deployment = await seed(1);
+        await store.saveNotifications(
+          deployment.id,
+          { slack: { channel: 'C1', ts: '1' } },
+          anAudit(subjectOf(deployment), 2),
+        );
+        await store.saveNotifications(deployment.id, refs, anAudit(subjectOf(deployment), 3));
+        expect((await store.getDeployment(deployment.id))?.notifications).toEqual(refs);
+      });
+
+      it('saves refs of a deployment in any status, a finished one too', async () => {
+        const deployment = await seed(1, { status: DeploymentStatus.SUCCEEDED });
+        await store.saveNotifications(deployment.id, refs, anAudit(subjectOf(deployment), 2));
+        expect(await store.getDeployment(deployment.id)).toMatchObject({
+          status: DeploymentStatus.SUCCEEDED,
+          notifications: refs,
+        });
+      });
+
+      it('keeps the refs through a later status change', async () => {
+        const deployment = await seed(1, { status: DeploymentStatus.AWAITING_APPROVAL });
+        await store.saveNotifications(deployment.id, refs, anAudit(subjectOf(deployment), 2));
+        const moved = await store.transition(
+          deployment.id,
+          DeploymentStatus.AWAITING_APPROVAL,
+          { status: DeploymentStatus.EXPIRED, updatedAt: instant(3) },
+          anAudit(subjectOf(deployment), 3),
+        );
+        expect(moved).toMatchObject({ status: DeploymentStatus.EXPIRED, notifications: refs, version: 3 });
+      });
+
+      it('makes a vote judged before the save judge again', async () => {
+        const deployment = await seed(1, { status: DeploymentStatus.AWAITING_APPROVAL });
+        await store.saveNotifications(deployment.id, refs, anAudit(subjectOf(deployment), 2));
+        await expect(
+          store.recordApproval(
+            aVote(deployment, 'github:bob', 3),
+            undefined,
+            anAudit(subjectOf(deployment), 3),
+            {
+              expectedVersion: deployment.version,
+            },
+          ),
+        ).rejects.toMatchObject({ conflict: StoreConflict.VERSION_CHANGED });
+        expect(await store.listApprovals(deployment.id)).toEqual([]);
+      });
+
+      it('refuses refs of an unknown deployment, and writes nothing', async () => {
+        const ghost = aDeployment(1);
+        await expect(
+          store.saveNotifications(ghost.id, refs, anAudit(subjectOf(ghost), 2)),
+        ).rejects.toBeInstanceOf(DeploymentNotFoundError);
+        expect(await store.getDeployment(ghost.id)).toBeUndefined();
+        expect(await store.listAudit(subjectOf(ghost))).toEqual([]);
+      });
+    });
+
     describe('stack state', () => {
       it('has no state for a stack it never saw', async () => {
         expect(await store.getStackState(STACK)).toBeUndefined();
@@ -502,6 +660,80 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
           lastAppliedRevision: 'rev-2',
           lastAppliedDeploymentId: deploymentId(2),
           lastAppliedAt: instant(4),
+        });
+      });
+
+      describe('ordered by Git history (replacing the attempt the caller compared against)', () => {
+        it('records a descendant planned after a later-arriving deployment (a smaller id)', async () => {
+          await store.recordAttempt(STACK, 'rev-a', deploymentId(5), instant(5));
+          expect(
+            await store.recordAttempt(STACK, 'rev-b', deploymentId(3), instant(6), {
+              deploymentId: deploymentId(5),
+            }),
+          ).toBe(true);
+          expect(await store.getStackState(STACK)).toMatchObject({
+            lastAttemptedRevision: 'rev-b',
+            lastAttemptedDeploymentId: deploymentId(3),
+          });
+        });
+
+        it('records the first attempt of a stack only while none is recorded', async () => {
+          expect(
+            await store.recordAttempt(STACK, 'rev-a', deploymentId(1), instant(1), {
+              deploymentId: undefined,
+            }),
+          ).toBe(true);
+          expect(
+            await store.recordAttempt(STACK, 'rev-b', deploymentId(2), instant(2), {
+              deploymentId: undefined,
+            }),
+          ).toBe(false);
+          expect((await store.getStackState(STACK))?.lastAttemptedRevision).toBe('rev-a');
+        });
+
+        it('refuses, writing nothing, when another attempt was recorded since the caller compared', async () => {
+          await store.recordAttempt(STACK, 'rev-a', deploymentId(1), instant(1));
+          await store.recordAttempt(STACK, 'rev-c', deploymentId(3), instant(3));
+          expect(
+            await store.recordAttempt(STACK, 'rev-b', deploymentId(4), instant(4), {
+              deploymentId: deploymentId(1),
+            }),
+          ).toBe(false);
+          expect((await store.getStackState(STACK))?.lastAttemptedRevision).toBe('rev-c');
+        });
+
+        it('accepts the same attempt again (a redelivered job)', async () => {
+          await store.recordAttempt(STACK, 'rev-a', deploymentId(1), instant(1));
+          expect(
+            await store.recordAttempt(STACK, 'rev-a', deploymentId(1), instant(1), {
+              deploymentId: undefined,
+            }),
+          ).toBe(true);
+        });
+
+        it(`lets exactly one of ${RACERS} concurrent planners replace the same attempt`, async () => {
+          await store.recordAttempt(STACK, 'rev-a', deploymentId(1), instant(1));
+          const { wins, errors } = await race((racer) =>
+            store.recordAttempt(STACK, `rev-${racer}`, deploymentId(2, racer), instant(2), {
+              deploymentId: deploymentId(1),
+            }),
+          );
+          expect(errors).toEqual([]);
+          expect(wins.filter(Boolean)).toHaveLength(1);
+        });
+
+        it('records as applied the last attempted deployment, even with a smaller id than the applied one', async () => {
+          await store.recordAttempt(STACK, 'rev-a', deploymentId(5), instant(5));
+          await store.recordApplied(STACK, 'rev-a', deploymentId(5), instant(6));
+          await store.recordAttempt(STACK, 'rev-b', deploymentId(3), instant(7), {
+            deploymentId: deploymentId(5),
+          });
+          expect(await store.recordApplied(STACK, 'rev-b', deploymentId(3), instant(8))).toBe(true);
+          expect(await store.getStackState(STACK)).toMatchObject({
+            lastAppliedRevision: 'rev-b',
+            lastAppliedDeploymentId: deploymentId(3),
+          });
+          expect(await store.recordApplied(STACK, 'rev-x', deploymentId(2), instant(9))).toBe(false);
         });
       });
 
@@ -603,6 +835,57 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
       });
     });
 
+    describe('pushes', () => {
+      const push = {
+        repository: 'acme/infra',
+        ref: 'refs/heads/main',
+        before: 'a'.repeat(40),
+        after: 'b'.repeat(40),
+      };
+
+      it('records a push once and refuses it while it has not expired, whatever else differs', async () => {
+        expect(await store.recordPush(push, T0, 1_000)).toBe(true);
+        expect(await store.recordPush({ ...push }, T0 + 999, 1_000)).toBe(false);
+        expect(await store.recordPush({ ...push, before: 'c'.repeat(40) }, T0 + 999, 1_000)).toBe(true);
+        expect(await store.recordPush({ ...push, ref: 'refs/heads/other' }, T0 + 999, 1_000)).toBe(true);
+        expect(await store.recordPush({ ...push, repository: 'acme/other' }, T0 + 999, 1_000)).toBe(true);
+      });
+
+      it('tells apart pushes whose parts only join the same way', async () => {
+        expect(await store.recordPush({ ...push, repository: 'acme/x', ref: 'y' }, T0, 1_000)).toBe(true);
+        expect(await store.recordPush({ ...push, repository: 'acme', ref: 'x/y' }, T0, 1_000)).toBe(true);
+        expect(await store.recordPush({ ...push, repository: 'a","b', ref: 'c' }, T0, 1_000)).toBe(true);
+        expect(await store.recordPush({ ...push, repository: 'a', ref: 'b","c' }, T0, 1_000)).toBe(true);
+      });
+
+      it('records an expired push again, although its entry is still stored', async () => {
+        await store.recordPush(push, T0, 1_000);
+        expect(await store.recordPush(push, T0 + 1_000, 1_000)).toBe(true);
+        expect(await store.recordPush(push, T0 + 1_500, 1_000)).toBe(false);
+      });
+
+      it('records a released push again, and releases only the push named', async () => {
+        await store.recordPush(push, T0, 1_000);
+        await store.releasePush({ ...push, after: 'c'.repeat(40) });
+        expect(await store.recordPush(push, T0 + 1, 1_000)).toBe(false);
+        await store.releasePush(push);
+        expect(await store.recordPush(push, T0 + 2, 1_000)).toBe(true);
+      });
+
+      it(`accepts exactly one of ${RACERS} concurrent copies of a push`, async () => {
+        const { wins, errors } = await race(() => store.recordPush(push, T0, 60_000));
+        expect(errors).toEqual([]);
+        expect(wins.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('refuses a push with a missing part, writing nothing', async () => {
+        const attempt = store.recordPush({ ...push, after: '' }, T0, 1_000);
+        await expect(attempt).rejects.toBeInstanceOf(StoreInputError);
+        await expect(attempt).rejects.toThrow(/push\.after must be a non-empty string/);
+        expect(await store.recordPush(push, T0, 1_000)).toBe(true);
+      });
+    });
+
     describe('audit trail', () => {
       it('lists the trail of a subject in time order, whatever the order written', async () => {
         await store.appendAudit(anAudit('stack#a', 3, 'third'));
@@ -694,6 +977,22 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
               audit,
             ),
           message: /approval\.approver must be a non-empty string/,
+        },
+        {
+          what: 'a vote judged against a negative version',
+          act: (s) =>
+            s.recordApproval(aVote(aDeployment(1), 'github:x', 2), undefined, audit, { expectedVersion: -1 }),
+          message: /options\.expectedVersion must be the version of the deployment read/,
+        },
+        {
+          what: 'notification refs of an empty id',
+          act: (s) => s.saveNotifications('', {}, audit),
+          message: /id must be a non-empty string/,
+        },
+        {
+          what: 'notification refs that are not string fields',
+          act: (s) => s.saveNotifications(deploymentId(1), { slack: { ts: 17 } } as never, audit),
+          message: /notifications\.slack must be an object of string fields/,
         },
         {
           what: 'an attempt with an id that does not sort',

@@ -14,6 +14,7 @@ import { type ChangeSet, isStackBusy, type Stack } from '../stack-model.ts';
 import { parseTemplateDocument, type TemplateDocument } from '../template/parse-template-document.ts';
 import { type PreparedTemplate, prepareTemplate } from '../template/prepare-template.ts';
 import type { ParameterInput } from '../template/resolve-parameters.ts';
+import { checkTemplateBodySize } from '../template/template-size.ts';
 
 const NO_CHANGES =
   "The submitted information didn't contain changes. Submit different information to create a change set.";
@@ -85,6 +86,7 @@ export async function createChangeSet(
 ): Promise<ServiceOutput> {
   const stackName = requiredString(input.StackName, 'StackName');
   const name = requiredString(input.ChangeSetName, 'ChangeSetName');
+  checkTemplateBodySize(input.TemplateBody);
   if (!stackName.startsWith('arn:') && !/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(stackName)) {
     throw validation(
       `1 validation error detected: Value '${stackName}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,

@@ -8,6 +8,7 @@ import type { EmulatorState } from '../emulator-state.ts';
 import { requiredCapability } from '../resource-types.ts';
 import { parseTemplateDocument } from '../template/parse-template-document.ts';
 import { prepareTemplate } from '../template/prepare-template.ts';
+import { checkTemplateBodySize } from '../template/template-size.ts';
 
 /** ValidateTemplate: parameters, description and the capabilities the template needs. */
 export async function validateTemplate(
@@ -15,6 +16,7 @@ export async function validateTemplate(
   input: ServiceInput,
   context: RequestContext,
 ): Promise<ServiceOutput> {
+  checkTemplateBodySize(input.TemplateBody);
   let body = typeof input.TemplateBody === 'string' ? input.TemplateBody : undefined;
   if (body === undefined && typeof input.TemplateURL === 'string' && state.fetchTemplate) {
     body = await state.fetchTemplate(input.TemplateURL).catch(() => {

@@ -21,6 +21,8 @@ export const ItemKey = {
   }),
   stack: (stackKey: string): Key => ({ pk: `STACK#${stackKey}`, sk: 'STATE' }),
   delivery: (deliveryId: string): Key => ({ pk: `DELIVERY#${deliveryId}`, sk: 'DELIVERY' }),
+  /** `push` is the canonical push key (`pushKeyText`): repository, ref, before and after. */
+  push: (push: string): Key => ({ pk: `PUSH#${push}`, sk: 'PUSH' }),
   audit: (subject: string, order: string): Key => ({ pk: `AUDIT#${subject}`, sk: order }),
 } as const;
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Approval } from '../../domain/approval/approval.ts';
-import type { Deployment } from '../../domain/deployment/deployment.ts';
+import type { Deployment, NotificationRefs } from '../../domain/deployment/deployment.ts';
 import type { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { sortableIds } from '../../domain/ids.ts';
 import type {
@@ -10,6 +10,8 @@ import type {
   AuditRecord,
   DeploymentPatch,
   ListOptions,
+  PushKey,
+  RecordApprovalOptions,
   StackState,
   Store,
 } from '../../ports/store.ts';
@@ -21,13 +23,17 @@ import {
   StoreConflictError,
   StoreInputError,
   statusChanged,
+  versionChanged,
 } from '../../ports/store-errors.ts';
 import {
   applyPatch,
   checkApproval,
   checkAudit,
   checkDeployment,
+  checkNotifications,
   checkPatch,
+  checkRecordApprovalOptions,
+  pushKeyText,
   requireDuration,
   requireEpochMs,
   requireInstant,
@@ -169,12 +175,14 @@ export class DynamoDbStore implements Store {
     approval: Approval,
     transition: { from: DeploymentStatus; next: DeploymentPatch } | undefined,
     audit: AuditInput,
+    options?: RecordApprovalOptions,
   ): Promise<void> {
     checkApproval(approval);
     if (transition) {
       requireStatus('transition.from', transition.from);
       checkPatch(transition.next);
     }
+    const expectedVersion = checkRecordApprovalOptions(options);
     const auditAt = checkAudit(audit);
     for (let attempt = 1; ; attempt++) {
       const current = await this.#readDeployment(approval.deploymentId);
@@ -184,19 +192,15 @@ export class DynamoDbStore implements Store {
       if (transition && current.status !== transition.from) {
         throw statusChanged(current.id, transition.from, current.status);
       }
-      // One transaction: the deployment (changed, conditional on the status and version read, or
-      // checked to still carry the change set voted on), the vote (one per approver) and the audit record.
-      const deploymentItem: TransactItem = transition
-        ? this.#putIfUnchanged(current, applyPatch(current, transition.next))
-        : {
-            ConditionCheck: {
-              TableName: this.#table.name,
-              Key: ItemKey.deployment(current.id),
-              ConditionExpression: 'changeSet.#id = :changeSetId',
-              ExpressionAttributeNames: { '#id': 'id' },
-              ExpressionAttributeValues: { ':changeSetId': approval.changeSetId },
-            },
-          };
+      if (expectedVersion !== undefined && current.version !== expectedVersion) {
+        throw versionChanged(current.id, expectedVersion, current.version);
+      }
+      // One transaction: the deployment (its next version, with the status change if any,
+      // conditional on the status and version read: two votes never both land on one read), the
+      // vote (one per approver) and the audit record.
+      const voted = transition
+        ? applyPatch(current, transition.next)
+        : { ...current, version: current.version + 1 };
       const voteItem: TransactItem = {
         Put: {
           TableName: this.#table.name,
@@ -204,7 +208,7 @@ export class DynamoDbStore implements Store {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       };
-      const items = [deploymentItem, voteItem, { Put: this.#auditPut(audit, auditAt) }];
+      const items = [this.#putIfUnchanged(current, voted), voteItem, { Put: this.#auditPut(audit, auditAt) }];
       const written = await this.#table.transactOnce(items, attempt, `deployment#${current.id}`, (failed) => {
         if (!failed.includes(0) && failed.includes(1)) throw duplicateVote(approval);
       });
@@ -221,6 +225,34 @@ export class DynamoDbStore implements Store {
     });
     const votes = items.map(fromApprovalItem);
     return votes.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || (a.approver < b.approver ? -1 : 1));
+  }
+
+  async saveNotifications(
+    id: string,
+    notifications: NotificationRefs,
+    audit: AuditInput,
+  ): Promise<Deployment> {
+    requireText('id', id);
+    checkNotifications(notifications);
+    const auditAt = checkAudit(audit);
+    // An update of the refs alone (a transition's Put would need a read first), not conditional
+    // on the status; the version moves so that writes based on an earlier read re-read.
+    const saved: TransactItem = {
+      Update: {
+        TableName: this.#table.name,
+        Key: ItemKey.deployment(id),
+        UpdateExpression: 'SET #notifications = :notifications, #version = #version + :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#notifications': 'notifications', '#version': 'version' },
+        ExpressionAttributeValues: { ':notifications': notifications, ':one': 1 },
+      },
+    };
+    await this.#table.transact([saved, { Put: this.#auditPut(audit, auditAt) }], `deployment#${id}`, () => {
+      throw new DeploymentNotFoundError(id);
+    });
+    const stored = await this.#readDeployment(id);
+    if (!stored) throw new DeploymentNotFoundError(id);
+    return stored;
   }
 
   async getStackState(stackKey: string): Promise<StackState | undefined> {
@@ -250,8 +282,23 @@ export class DynamoDbStore implements Store {
     revision: string,
     deploymentId: string,
     at: string,
+    replacing?: { readonly deploymentId: string | undefined },
   ): Promise<boolean> {
-    return this.#recordOrdered('lastAttempted', stackKey, revision, deploymentId, at);
+    if (!replacing) return this.#recordOrdered('lastAttempted', stackKey, revision, deploymentId, at);
+    // Git history ordered the revisions: write only over the attempt the caller compared against.
+    const expected = replacing.deploymentId;
+    if (expected !== undefined) requireSortableId('replacing.deploymentId', expected);
+    return this.#recordOrdered(
+      'lastAttempted',
+      stackKey,
+      revision,
+      deploymentId,
+      at,
+      expected === undefined
+        ? 'attribute_not_exists(lastAttemptedDeploymentId) OR lastAttemptedDeploymentId = :id'
+        : 'lastAttemptedDeploymentId = :expected OR lastAttemptedDeploymentId = :id',
+      expected === undefined ? {} : { ':expected': expected },
+    );
   }
 
   async recordApplied(
@@ -260,7 +307,14 @@ export class DynamoDbStore implements Store {
     deploymentId: string,
     at: string,
   ): Promise<boolean> {
-    return this.#recordOrdered('lastApplied', stackKey, revision, deploymentId, at);
+    return this.#recordOrdered(
+      'lastApplied',
+      stackKey,
+      revision,
+      deploymentId,
+      at,
+      'attribute_not_exists(lastAppliedDeploymentId) OR lastAppliedDeploymentId <= :id OR lastAttemptedDeploymentId = :id',
+    );
   }
 
   async acquireLock(stackKey: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
@@ -319,6 +373,27 @@ export class DynamoDbStore implements Store {
   async releaseDelivery(deliveryId: string): Promise<void> {
     requireText('deliveryId', deliveryId);
     await this.#table.delete(ItemKey.delivery(deliveryId));
+  }
+
+  async recordPush(push: PushKey, now: number, ttlMs: number): Promise<boolean> {
+    const key = pushKeyText(push);
+    requireEpochMs('now', now);
+    requireDuration('ttlMs', ttlMs);
+    const expiresAt = now + ttlMs;
+    const item = { ...ItemKey.push(key), type: 'push', ...push, expiresAt };
+    return this.#table.putIf(
+      {
+        Item: { ...item, ttl: Math.ceil(expiresAt / 1000) },
+        // As deliveries: a push still stored but past its expiry counts as absent.
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+        ExpressionAttributeValues: { ':now': now },
+      },
+      `push#${key}`,
+    );
+  }
+
+  async releasePush(push: PushKey): Promise<void> {
+    await this.#table.delete(ItemKey.push(pushKeyText(push)));
   }
 
   async appendAudit(audit: AuditInput): Promise<void> {
@@ -387,13 +462,18 @@ export class DynamoDbStore implements Store {
     };
   }
 
-  /** Sets `<field>Revision`, `<field>DeploymentId` and `<field>At` unless a later deployment is recorded. */
+  /**
+   * Sets `<field>Revision`, `<field>DeploymentId` and `<field>At` when `condition` holds; by
+   * default, unless a later deployment (by id) is recorded.
+   */
   async #recordOrdered(
     field: 'lastAttempted' | 'lastApplied',
     stackKey: string,
     revision: string,
     deploymentId: string,
     at: string,
+    condition = `attribute_not_exists(${field}DeploymentId) OR ${field}DeploymentId <= :id`,
+    values: Record<string, string> = {},
   ): Promise<boolean> {
     requireText('stackKey', stackKey);
     requireText('revision', revision);
@@ -403,9 +483,10 @@ export class DynamoDbStore implements Store {
       {
         Key: ItemKey.stack(stackKey),
         UpdateExpression: `${SET_STACK}, ${field}Revision = :revision, ${field}DeploymentId = :id, ${field}At = :at`,
-        ConditionExpression: `attribute_not_exists(${field}DeploymentId) OR ${field}DeploymentId <= :id`,
+        ConditionExpression: condition,
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: {
+          ...values,
           ...stackValues(stackKey),
           ':revision': revision,
           ':id': deploymentId,

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import {
   type CommitInfo,
+  RevisionRelation,
+  SOURCE_FILE_MAX_BYTES,
   type Source,
   SourceFileTooLargeError,
   SourceNotAFileError,
@@ -12,7 +14,7 @@ import {
   SourceRevisionNotFoundError,
   SourceSymlinkError,
 } from '../../ports/source.ts';
-import { redact, runGit, splitZ } from './run-git.ts';
+import { GitCommandError, redact, runGit, splitZ } from './run-git.ts';
 import { isFullSha, isNullRevision, validatePath, validateRevision } from './validate-source-input.ts';
 
 export interface GitSourceOptions {
@@ -27,7 +29,7 @@ export interface GitSourceOptions {
   readonly gitBinary?: string;
   /** Longest a single git command may run, in milliseconds. */
   readonly timeoutMs?: number;
-  /** Largest file `readFile` returns, in bytes. */
+  /** Largest file `readFile` returns, in bytes; {@link SOURCE_FILE_MAX_BYTES} unless a test says less. */
   readonly maxFileBytes?: number;
 }
 
@@ -35,7 +37,7 @@ const DEFAULTS = {
   cacheDir: join(tmpdir(), 'converge-git-cache'),
   gitBinary: 'git',
   timeoutMs: 120_000,
-  maxFileBytes: 10 * 1024 * 1024,
+  maxFileBytes: SOURCE_FILE_MAX_BYTES,
 } as const;
 
 const REMOTE_URL = /^(?:https?|ssh|git|file):\/\/[^\s]+$/;
@@ -135,6 +137,49 @@ export class GitSource implements Source {
       committedAt: new Date(committedAt!).toISOString(),
       message: message.join('\0').trimEnd(),
     };
+  }
+
+  async compare(repository: string, base: string, head: string): Promise<RevisionRelation> {
+    const location = await this.#locate(repository);
+    const baseSha = await this.#resolve(location, repository, base);
+    const headSha = await this.#resolve(location, repository, head);
+    if (baseSha === headSha) return RevisionRelation.IDENTICAL;
+    // Remote revisions were fetched one commit deep: history is needed to relate them.
+    if (location.remoteUrl) await this.#unshallow(location, repository, [baseSha, headSha]);
+    if (await this.#isAncestor(location, baseSha, headSha)) return RevisionRelation.AHEAD;
+    if (await this.#isAncestor(location, headSha, baseSha)) return RevisionRelation.BEHIND;
+    return RevisionRelation.DIVERGED;
+  }
+
+  /** `git merge-base --is-ancestor` answers with its exit status: 0 yes, 1 no, anything else is an error. */
+  async #isAncestor(location: Location, ancestor: string, descendant: string): Promise<boolean> {
+    try {
+      await this.#run(location, ['merge-base', '--is-ancestor', ancestor, descendant]);
+      return true;
+    } catch (error) {
+      if (error instanceof GitCommandError && error.exitCode === 1) return false;
+      throw error;
+    }
+  }
+
+  /** Fetches the full history of `shas` into a shallow cache repository. */
+  async #unshallow(location: Location, repository: string, shas: readonly string[]): Promise<void> {
+    const shallow = (await this.#run(location, ['rev-parse', '--is-shallow-repository'])).toString('utf8');
+    if (shallow.trim() !== 'true') return;
+    try {
+      await this.#run(location, [
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--unshallow',
+        '--',
+        location.remoteUrl!,
+        ...shas,
+      ]);
+    } catch {
+      throw new SourceRevisionNotFoundError(redact(repository), shas.join('...'));
+    }
   }
 
   /** Where git runs for `repository`: the local repository, or the cache of the remote one. */

@@ -49,7 +49,8 @@ export function runGit(args: readonly string[], options: RunGitOptions): Promise
       (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         const detail = redact(stderr.toString('utf8').trim().split('\n').slice(-1)[0] ?? '');
-        reject(new GitCommandError(args[0] ?? 'git', detail || redact(error.message)));
+        const exitCode = typeof error.code === 'number' ? error.code : undefined;
+        reject(new GitCommandError(args[0] ?? 'git', detail || redact(error.message), exitCode));
       },
     );
   });
@@ -60,6 +61,8 @@ export class GitCommandError extends Error {
   constructor(
     readonly command: string,
     detail: string,
+    /** git's exit status, when it ran and exited (some commands answer a question with it). */
+    readonly exitCode?: number,
   ) {
     super(`git ${command} failed: ${detail}`);
     this.name = 'GitCommandError';

@@ -198,6 +198,11 @@ export class GithubNotifier implements NotificationChannel {
 function checkSummary(deployment: Deployment, context: NotificationContext): string {
   const summary = deployment.changeSet?.summary;
   const lines = [context.event];
+  if (deployment.historyRewritten) {
+    lines.push(
+      `**History rewritten**: ${deployment.revision.slice(0, 7)} does not descend from ${deployment.historyRewritten.from.slice(0, 7)}; a person must approve it.`,
+    );
+  }
   if (deployment.reason) lines.push(`${deployment.reason.code}: ${deployment.reason.message}`);
   if (summary) {
     lines.push(

@@ -1,6 +1,9 @@
 import {
   type CommitInfo,
+  RevisionRelation,
+  SOURCE_FILE_MAX_BYTES,
   type Source,
+  SourceFileTooLargeError,
   SourceNotAFileError,
   SourceRevisionNotFoundError,
   SourceSymlinkError,
@@ -13,6 +16,8 @@ import { isHttpStatus } from './is-http-status.ts';
 export interface GithubSourceOptions {
   /** From `createOctokit`. */
   readonly octokit: GithubClient;
+  /** Largest file `readFile` returns, in bytes; {@link SOURCE_FILE_MAX_BYTES} unless a test says less. */
+  readonly maxFileBytes?: number;
 }
 
 /** The compare API lists at most this many files per page and may stop there. */
@@ -30,9 +35,11 @@ const MAX_COMPARE_PAGES = 30;
  */
 export class GithubSource implements Source {
   readonly #octokit: GithubClient;
+  readonly #maxFileBytes: number;
 
   constructor(options: GithubSourceOptions) {
     this.#octokit = options.octokit;
+    this.#maxFileBytes = options.maxFileBytes ?? SOURCE_FILE_MAX_BYTES;
   }
 
   async readFile(repository: string, revision: string, path: string): Promise<Uint8Array | undefined> {
@@ -55,13 +62,23 @@ export class GithubSource implements Source {
     if (data.type !== 'file') throw new SourceNotAFileError(path, data.type);
     // GitHub answers a link to a file with the target's content and path: a different path is a link.
     if (data.path !== path) throw new SourceSymlinkError(path);
+    // The size GitHub reports decides before anything large is fetched or decoded.
+    this.#checkSize(path, data.size);
     if ('content' in data && data.encoding === 'base64' && (data.content.length > 0 || data.size === 0)) {
       return decodeBase64(data.content);
     }
 
     // Files over 1 MB come without content: read the blob itself.
     const blob = await this.#octokit.rest.git.getBlob({ owner, repo, file_sha: data.sha });
-    return decodeBase64(blob.data.content);
+    this.#checkSize(path, blob.data.size ?? 0);
+    const bytes = decodeBase64(blob.data.content);
+    this.#checkSize(path, bytes.byteLength);
+    return bytes;
+  }
+
+  /** Throws {@link SourceFileTooLargeError} naming `path` when `bytes` is over the cap. */
+  #checkSize(path: string, bytes: number): void {
+    if (bytes > this.#maxFileBytes) throw new SourceFileTooLargeError(path, bytes, this.#maxFileBytes);
   }
 
   async changedPaths(repository: string, base: string | undefined, head: string): Promise<readonly string[]> {
@@ -126,6 +143,26 @@ export class GithubSource implements Source {
   }
 
   /**
+   * GitHub's compare API names the relation itself (`status`); one commit and one file per page
+   * keep the answer small, since only the status is read.
+   */
+  async compare(repository: string, base: string, head: string): Promise<RevisionRelation> {
+    const { owner, repo } = parseGithubRepository(repository);
+    validateRevision(base);
+    validateRevision(head);
+    const { data } = await this.#octokit.rest.repos
+      .compareCommitsWithBasehead({ owner, repo, basehead: `${base}...${head}`, per_page: 1, page: 1 })
+      .catch((error: unknown) => {
+        if (isHttpStatus(error, 404) || isHttpStatus(error, 422))
+          throw new SourceRevisionNotFoundError(repository, `${base}...${head}`);
+        throw error;
+      });
+    const relation = Object.values(RevisionRelation).find((r) => r === data.status);
+    if (!relation) throw new GithubCompareStatusError(repository, `${base}...${head}`, String(data.status));
+    return relation;
+  }
+
+  /**
    * The head commit of a pull request and the commit of its base branch, for a preview asked
    * for in a comment (`/converge plan`); `undefined` when the pull request does not exist.
    */
@@ -174,6 +211,20 @@ export class GithubTreeTooLargeError extends Error {
       `the tree of ${repository} at ${revision} is too large for GitHub to list in one response; use the git source for this repository`,
     );
     this.name = 'GithubTreeTooLargeError';
+  }
+}
+
+/** GitHub answered a comparison with a status Converge does not know, so the order of two revisions is unknown. */
+export class GithubCompareStatusError extends Error {
+  constructor(
+    readonly repository: string,
+    readonly basehead: string,
+    readonly status: string,
+  ) {
+    super(
+      `GitHub compared ${basehead} in ${repository} as "${status}", not ahead, behind, diverged or identical; plan the revision again later`,
+    );
+    this.name = 'GithubCompareStatusError';
   }
 }
 

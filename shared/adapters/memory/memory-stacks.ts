@@ -60,7 +60,11 @@ const DEFAULT_CHANGE: CfnChange = {
     Replacement: 'False',
     Scope: ['Properties'],
     Details: [
-      { Target: { Attribute: 'Properties', Name: 'VisibilityTimeout', RequiresRecreation: 'Never' } },
+      {
+        Target: { Attribute: 'Properties', Name: 'VisibilityTimeout', RequiresRecreation: 'Never' },
+        Evaluation: 'Static',
+        ChangeSource: 'DirectModification',
+      },
     ],
   },
 };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Approval } from '../../domain/approval/approval.ts';
-import type { Deployment } from '../../domain/deployment/deployment.ts';
+import type { Deployment, NotificationRefs } from '../../domain/deployment/deployment.ts';
 import type { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { sortableIds } from '../../domain/ids.ts';
 import type {
@@ -8,6 +8,8 @@ import type {
   AuditRecord,
   DeploymentPatch,
   ListOptions,
+  PushKey,
+  RecordApprovalOptions,
   StackState,
   Store,
 } from '../../ports/store.ts';
@@ -18,14 +20,18 @@ import {
   StoreConflict,
   StoreConflictError,
   statusChanged,
+  versionChanged,
 } from '../../ports/store-errors.ts';
 import {
   applyPatch,
   checkApproval,
   checkAudit,
   checkDeployment,
+  checkNotifications,
   checkPatch,
+  checkRecordApprovalOptions,
   deploymentOrder,
+  pushKeyText,
   requireDuration,
   requireEpochMs,
   requireInstant,
@@ -62,6 +68,8 @@ export class MemoryStore implements Store {
   readonly #approvals = new Map<string, Approval[]>();
   readonly #stacks = new Map<string, StackState>();
   readonly #deliveries = new Map<string, number>();
+  /** Recorded pushes (canonical push key) → when each expires (epoch ms). */
+  readonly #pushes = new Map<string, number>();
   readonly #audit = new Map<string, StoredAudit[]>();
   readonly #newId: (timeMs: number) => string;
 
@@ -125,12 +133,14 @@ export class MemoryStore implements Store {
     approval: Approval,
     transition: { from: DeploymentStatus; next: DeploymentPatch } | undefined,
     audit: AuditInput,
+    options?: RecordApprovalOptions,
   ): Promise<void> {
     checkApproval(approval);
     if (transition) {
       requireStatus('transition.from', transition.from);
       checkPatch(transition.next);
     }
+    const expectedVersion = checkRecordApprovalOptions(options);
     const auditAt = checkAudit(audit);
     const current = this.#deployments.get(approval.deploymentId);
     if (!current) throw new DeploymentNotFoundError(approval.deploymentId);
@@ -139,11 +149,17 @@ export class MemoryStore implements Store {
     if (transition && current.status !== transition.from) {
       throw statusChanged(current.id, transition.from, current.status);
     }
+    if (expectedVersion !== undefined && current.version !== expectedVersion) {
+      throw versionChanged(current.id, expectedVersion, current.version);
+    }
     const votes = this.#approvals.get(approval.deploymentId) ?? [];
     if (votes.some((vote) => vote.approver === approval.approver)) throw duplicateVote(approval);
 
     this.#approvals.set(approval.deploymentId, [...votes, copy(approval)]);
-    if (transition) this.#deployments.set(current.id, copy(applyPatch(current, transition.next)));
+    const voted = transition
+      ? applyPatch(current, transition.next)
+      : { ...current, version: current.version + 1 };
+    this.#deployments.set(current.id, copy(voted));
     this.#writeAudit(audit, auditAt);
   }
 
@@ -151,6 +167,22 @@ export class MemoryStore implements Store {
     requireText('deploymentId', deploymentId);
     const votes = (this.#approvals.get(deploymentId) ?? []).map(copy);
     return votes.sort(byCastOrder);
+  }
+
+  async saveNotifications(
+    id: string,
+    notifications: NotificationRefs,
+    audit: AuditInput,
+  ): Promise<Deployment> {
+    requireText('id', id);
+    checkNotifications(notifications);
+    const auditAt = checkAudit(audit);
+    const current = this.#deployments.get(id);
+    if (!current) throw new DeploymentNotFoundError(id);
+    const saved = { ...current, notifications: copy(notifications), version: current.version + 1 };
+    this.#deployments.set(id, copy(saved));
+    this.#writeAudit(audit, auditAt);
+    return copy(saved);
   }
 
   async getStackState(stackKey: string): Promise<StackState | undefined> {
@@ -168,8 +200,14 @@ export class MemoryStore implements Store {
     revision: string,
     deploymentId: string,
     at: string,
+    replacing?: { readonly deploymentId: string | undefined },
   ): Promise<boolean> {
-    return this.#recordRevision('Attempted', stackKey, revision, deploymentId, at);
+    const last = this.#stacks.get(stackKey)?.lastAttemptedDeploymentId;
+    const mayWrite = (current: string | undefined) =>
+      replacing
+        ? current === replacing.deploymentId || current === deploymentId
+        : current === undefined || current <= deploymentId;
+    return this.#recordRevision('Attempted', stackKey, revision, deploymentId, at, mayWrite(last));
   }
 
   async recordApplied(
@@ -178,24 +216,28 @@ export class MemoryStore implements Store {
     deploymentId: string,
     at: string,
   ): Promise<boolean> {
-    return this.#recordRevision('Applied', stackKey, revision, deploymentId, at);
+    const state = this.#stacks.get(stackKey);
+    const last = state?.lastAppliedDeploymentId;
+    const mayWrite =
+      last === undefined || last <= deploymentId || state?.lastAttemptedDeploymentId === deploymentId;
+    return this.#recordRevision('Applied', stackKey, revision, deploymentId, at, mayWrite);
   }
 
-  /** Records the newest attempted or applied revision; an older deployment never overwrites it. */
+  /** Records the attempted or applied revision when `mayWrite` (the caller's condition on what is stored). */
   #recordRevision(
     which: 'Attempted' | 'Applied',
     stackKey: string,
     revision: string,
     deploymentId: string,
     at: string,
+    mayWrite: boolean,
   ): boolean {
     requireText('stackKey', stackKey);
     requireText('revision', revision);
     requireSortableId('deploymentId', deploymentId);
     requireInstant('at', at);
     const state = this.#stacks.get(stackKey) ?? { stackKey };
-    const last = state[`last${which}DeploymentId`];
-    if (last !== undefined && last > deploymentId) return false;
+    if (!mayWrite) return false;
     this.#stacks.set(stackKey, {
       ...state,
       [`last${which}Revision`]: revision,
@@ -240,6 +282,20 @@ export class MemoryStore implements Store {
   async releaseDelivery(deliveryId: string): Promise<void> {
     requireText('deliveryId', deliveryId);
     this.#deliveries.delete(deliveryId);
+  }
+
+  async recordPush(push: PushKey, now: number, ttlMs: number): Promise<boolean> {
+    const key = pushKeyText(push);
+    requireEpochMs('now', now);
+    requireDuration('ttlMs', ttlMs);
+    const expiresAt = this.#pushes.get(key);
+    if (expiresAt !== undefined && expiresAt > now) return false;
+    this.#pushes.set(key, now + ttlMs);
+    return true;
+  }
+
+  async releasePush(push: PushKey): Promise<void> {
+    this.#pushes.delete(pushKeyText(push));
   }
 
   async appendAudit(audit: AuditInput): Promise<void> {

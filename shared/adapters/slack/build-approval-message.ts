@@ -78,6 +78,16 @@ export function buildApprovalMessage(
       mrkdwn(`*Repository*\n${escapeMrkdwn(deployment.repository)}`),
     ],
   });
+  // A rewritten history (force push) is called out above everything else: no rule auto-approves it.
+  if (deployment.historyRewritten) {
+    const from = deployment.historyRewritten.from.slice(0, 7);
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        `:warning: *History rewritten*: ${shortSha} does not descend from ${escapeMrkdwn(from)}, the revision this stack had. Check the force push before approving.`,
+      ),
+    });
+  }
   const subject = context.commitMessage?.split('\n')[0]?.trim();
   if (subject) blocks.push({ type: 'section', text: mrkdwn(`> ${escapeMrkdwn(truncate(subject, 300))}`) });
 
@@ -121,6 +131,8 @@ export function buildApprovalMessage(
   const statusParts = [STATUS_LINE[deployment.status], escapeMrkdwn(context.event)];
   if (deployment.reason) statusParts.push(escapeMrkdwn(truncate(deployment.reason.message, 500)));
   if (context.detailsUrl) statusParts.push(`<${context.detailsUrl}|details>`);
+  // The id people give `converge show` / `converge approve`.
+  statusParts.push(`deployment \`${deployment.id}\``);
   blocks.push({ type: 'context', elements: [mrkdwn(truncate(statusParts.join(' · '), SECTION_MAX))] });
 
   if (showsButtons(deployment, context) && deployment.changeSet) {

@@ -7,10 +7,14 @@ export interface AutoApprovalDecision {
   readonly why: string;
 }
 
+/** How many reasons a decision spells out before it says "and n more". */
+const NAMED = 3;
+
 /**
  * Applies a stack's approval policy to a planned change set. `required: 0` and
- * `autoApprove: always` never ask; `never` always asks; `safe` asks unless the change set's
- * risk is `safe` (no removal, replacement, security-sensitive or uncertain change).
+ * `autoApprove: always` never ask; `never` always asks; `safe` asks unless every resource change
+ * is on the safe list (safe-changes.ts) and the template runs no transform, and then says which
+ * change made a person necessary. A summary written before the safe list existed is never safe.
  *
  * @example
  * ```ts
@@ -29,16 +33,28 @@ export function autoApprovalDecision(
     case 'never':
       return { autoApprove: false, why: 'The policy asks a person to approve every change set.' };
     default:
-      return summary.risk === 'safe'
-        ? {
-            autoApprove: true,
-            why: 'The change set is safe: nothing is removed, replaced or security-sensitive.',
-          }
-        : { autoApprove: false, why: `The change set is rated ${summary.risk} (${flagsOf(summary)}).` };
+      return safeDecision(summary);
   }
 }
 
-function flagsOf(summary: ChangeSetSummary): string {
-  const flags = new Set(summary.changes.flatMap((change) => change.flags));
-  return flags.size > 0 ? [...flags].join(', ') : 'no flags';
+function safeDecision(summary: ChangeSetSummary): AutoApprovalDecision {
+  if (summary.unsafe === undefined) {
+    return {
+      autoApprove: false,
+      why: 'The change set was summarized before the safe list existed, so it is not known to be safe; plan it again to rate it.',
+    };
+  }
+  const unsafe = [
+    ...summary.unsafe,
+    ...summary.changes.flatMap((change) => (change.unsafe === undefined ? [] : [change.unsafe])),
+  ];
+  if (unsafe.length === 0 && summary.risk === 'safe') {
+    return { autoApprove: true, why: 'Every resource change is on the safe list.' };
+  }
+  const reasons = unsafe.length > 0 ? unsafe : [`the change set is rated ${summary.risk}`];
+  const more = reasons.length > NAMED ? `; and ${reasons.length - NAMED} more` : '';
+  return {
+    autoApprove: false,
+    why: `Not auto-approved: ${reasons.slice(0, NAMED).join('; ')}${more}.`,
+  };
 }

@@ -152,12 +152,13 @@ function refuseByVoter(
       `${voter} is not an approver of ${deployment.stack.stackName}; ask one of ${allowed.join(', ')}, or add yourself to approval.approvers in converge.yaml (it counts once that change is applied).`,
     );
   }
-  const author = authorIdentity(deployment.author);
+  const authors = [deployment.author, ...(deployment.authors ?? [])]
+    .map(authorIdentity)
+    .filter((identity) => identity !== undefined);
   if (
     decision === 'approve' &&
     !requirement.allowSelfApproval &&
-    author &&
-    personOf(author, aliases) === person
+    authors.some((author) => personOf(author, aliases) === person)
   ) {
     return refuse(
       VoteRefusal.SELF_APPROVAL,

@@ -33,6 +33,10 @@ export const ChangeFlag = {
   RESOURCE_POLICY: 'resource-policy',
   /** AWS::SecretsManager::*: secrets, rotation, their policies. */
   SECRETS: 'secrets',
+  /** Custom::* and AWS::CloudFormation::CustomResource: code of the template's choosing runs. */
+  CUSTOM_RESOURCE: 'custom-resource',
+  /** No other flag applies, but the change is not on the safe list (see `unsafe`). */
+  NOT_ON_SAFE_LIST: 'not-on-safe-list',
 } as const;
 export type ChangeFlag = (typeof ChangeFlag)[keyof typeof ChangeFlag];
 

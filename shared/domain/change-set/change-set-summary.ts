@@ -1,7 +1,8 @@
 /** Risk of a change set, highest wins. `safe` may be auto-approved when policy allows. */
 export const ChangeRisk = {
+  /** Every resource change is on the safe list (safe-changes.ts) and no transform or macro runs. */
   SAFE: 'safe',
-  /** Replacements that CloudFormation marks Conditional, or modifications of sensitive types. */
+  /** Conditional replacements, transforms, and anything else not on the safe list. */
   REVIEW: 'review',
   /** Removals, certain replacements, IAM / security changes, Delete / Replace policy actions. */
   DANGEROUS: 'dangerous',
@@ -19,6 +20,8 @@ export interface ResourceChangeSummary {
   readonly properties: readonly string[];
   /** Why this change raised the risk, e.g. `removal`, `replacement`, `iam`. */
   readonly flags: readonly string[];
+  /** Why this change is not on the safe list, naming the resource; absent when it is. */
+  readonly unsafe?: string;
 }
 
 /** Counts and risk of a change set: what Slack, GitHub and the approval policy see. */
@@ -36,4 +39,12 @@ export interface ChangeSetSummary {
   readonly security: number;
   readonly risk: ChangeRisk;
   readonly changes: readonly ResourceChangeSummary[];
+  /** Transforms and macros the template runs (`Transform`, `Fn::Transform`); absent when none or unknown. */
+  readonly transforms?: readonly string[];
+  /**
+   * Why the change set as a whole is not safe (the transforms it runs), one line each; each
+   * resource change off the safe list says why in its own `unsafe`. Absent in summaries written
+   * before the safe list, which are therefore never auto-approved.
+   */
+  readonly unsafe?: readonly string[];
 }

@@ -38,6 +38,7 @@ export function describeChangeSetSummary(summary: ChangeSetSummary): string {
     ...SECURITY_WORDS.filter(([flag]) => changes.some((c) => c.flags.includes(flag))).map(
       ([, words]) => words,
     ),
+    summary.transforms?.length ? `runs ${summary.transforms.join(', ')}` : '',
   ].filter((part) => part !== '');
   return parts.length === 0 ? 'no changes' : parts.join(', ');
 }

@@ -2,6 +2,7 @@ import type { CfnResourceChange, CfnResourceChangeDetail } from './change.ts';
 import { ChangeFlag } from './change-flag.ts';
 import { ChangeRisk, type ResourceChangeSummary } from './change-set-summary.ts';
 import { securityFlagOf } from './security-flag-of.ts';
+import { unsafeReasonOf } from './unsafe-reason-of.ts';
 
 type Action = ResourceChangeSummary['action'];
 type Replacement = ResourceChangeSummary['replacement'];
@@ -44,9 +45,10 @@ export interface ClassifiedResourceChange {
 
 /**
  * Reduces one CloudFormation `ResourceChange` to what a reviewer needs, and rates it:
- * removals, replacements (`Replacement: True`) and security-sensitive types are dangerous;
- * conditional replacements, `Dynamic` and `Import` actions, nested stacks and a retained old
- * resource need review. `PolicyAction` adds a flag saying what happens to the old resource.
+ * removals, replacements (`Replacement: True`), security-sensitive types and custom resources
+ * are dangerous; conditional replacements, `Dynamic` and `Import` actions, nested stacks, a
+ * retained old resource and anything else off the safe list need review. Only a change on the
+ * safe list is `safe`. `PolicyAction` adds a flag saying what happens to the old resource.
  */
 export function summarizeResourceChange(rc: CfnResourceChange): ClassifiedResourceChange {
   const resourceType = rc.ResourceType ?? 'Unknown';
@@ -77,6 +79,12 @@ export function summarizeResourceChange(rc: CfnResourceChange): ClassifiedResour
   const policy = rc.PolicyAction === undefined ? undefined : POLICY_FLAGS[rc.PolicyAction];
   raise(policy, policy === ChangeFlag.RETAINS ? ChangeRisk.REVIEW : ChangeRisk.SAFE);
   if (action !== 'SyncWithActual') raise(securityFlagOf(resourceType), ChangeRisk.DANGEROUS);
+  if (action !== 'SyncWithActual' && isCustomResource(resourceType)) {
+    raise(ChangeFlag.CUSTOM_RESOURCE, ChangeRisk.DANGEROUS);
+  }
+  // The allow-list has the last word: a change it does not name is never safe.
+  const unsafe = unsafeReasonOf(rc);
+  if (unsafe !== undefined && risk === ChangeRisk.SAFE) raise(ChangeFlag.NOT_ON_SAFE_LIST, ChangeRisk.REVIEW);
 
   return {
     risk,
@@ -88,8 +96,13 @@ export function summarizeResourceChange(rc: CfnResourceChange): ClassifiedResour
       ...(rc.PhysicalResourceId ? { physicalId: rc.PhysicalResourceId } : {}),
       properties: propertyPaths(rc.Details ?? []),
       flags,
+      ...(unsafe !== undefined ? { unsafe } : {}),
     },
   };
+}
+
+function isCustomResource(type: string): boolean {
+  return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
 }
 
 /** Orders risks so the highest wins. */

@@ -40,9 +40,20 @@ const glob = z.string({ error: 'must be a glob (a string)' }).check((ctx) => {
   }
 });
 
-/** Parameter and tag values may be written as YAML numbers or booleans; CloudFormation wants strings. */
-const scalarValue = z.union([z.string(), z.number(), z.boolean()], {
-  error: 'must be a string, number or boolean',
+/** Why a null parameter or tag value is refused, and what to write instead. */
+export const NULL_VALUE_PROBLEM =
+  'has no value (null, ~ or nothing); write "" for an empty value, or quote "null" for that text';
+
+/**
+ * A parameter or tag value. The parsers read these parts as written (see `parseSourceDocument`),
+ * so `012345678901`, `1.10` and `true` arrive here as those strings, and only a null or a
+ * collection can fail.
+ */
+export const scalarValue = z.string({
+  error: (issue) =>
+    issue.input === null || issue.input === undefined
+      ? NULL_VALUE_PROBLEM
+      : 'must be a single value, not a list or map',
 });
 
 const tags = z
@@ -130,16 +141,24 @@ const defaults = z.strictObject(
   { error: 'must be a map of defaults' },
 );
 
-const parameters = z.union(
-  [
-    repositoryPath,
-    z.record(
-      z.string().regex(PARAMETER_KEY, { error: 'parameter names are letters and digits only' }),
-      scalarValue,
-    ),
-  ],
-  { error: 'must be a path to a parameter file, or a map of parameter names to values' },
-);
+/**
+ * A parameter file's path or an inline map. The map's names and values are checked after the
+ * union picked it, so a bad name or a null value gets its own message, not the union's.
+ */
+const parameters = z
+  .union([repositoryPath, z.record(z.string(), z.custom<string>())], {
+    error: 'must be a path to a parameter file, or a map of parameter names to values',
+  })
+  .check((ctx) => {
+    if (typeof ctx.value === 'string') return;
+    for (const [name, value] of Object.entries(ctx.value)) {
+      const problem = !PARAMETER_KEY.test(name)
+        ? `"${name}" is not a parameter name; use letters and digits only`
+        : scalarValue.safeParse(value).error?.issues[0]?.message;
+      if (problem !== undefined)
+        ctx.issues.push({ code: 'custom', input: value, path: [name], message: problem });
+    }
+  });
 
 const stack = z.strictObject(
   {

@@ -39,7 +39,7 @@ export function parseConfiguration(text: string, options: { file: string }): Con
 
 /** {@link parseConfiguration}, also returning the document to locate later issues in. */
 export function parseConfigurationDocument(text: string, { file }: { file: string }): ParsedConfiguration {
-  const document = parseSourceDocument(text, file);
+  const document = parseSourceDocument(text, file, { asWritten: isParameterOrTagMap });
   if (document.issues.length > 0) throw new ConfigurationError(document.issues);
   const result = configurationSchema.safeParse(document.value ?? {});
   if (!result.success) throw new ConfigurationError(schemaIssues(result.error.issues, document));
@@ -176,8 +176,8 @@ function resolve(doc: ConfigurationDocument, file: string): Configuration {
       name: stack.name as string,
       template: parseRepositoryPath(stack.template as string),
       parameterFile: typeof parameters === 'string' ? parseRepositoryPath(parameters) : undefined,
-      parameters: typeof parameters === 'object' ? stringValues(parameters) : {},
-      tags: stringValues({ ...defaults.tags, ...stack.tags }),
+      parameters: typeof parameters === 'object' ? { ...parameters } : {},
+      tags: { ...defaults.tags, ...stack.tags },
       capabilities: [...(stack.capabilities ?? defaults.capabilities ?? [])],
       region: (stack.region ?? defaults.region)!,
       roleArn: stack.roleArn ?? defaults.roleArn,
@@ -197,9 +197,13 @@ function resolve(doc: ConfigurationDocument, file: string): Configuration {
   return { version: 1, file, branch, stacks, ...(doc.people ? { people: doc.people } : {}) };
 }
 
-/** Parameter and tag values as CloudFormation wants them: strings. */
-export function stringValues(
-  values: Readonly<Record<string, string | number | boolean>>,
-): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, String(value)]));
+/** Parameter and tag values are text to CloudFormation, so they are read as written. */
+function isParameterOrTagMap(path: DocumentPath): boolean {
+  if (path.length === 2) return path[0] === 'defaults' && path[1] === 'tags';
+  return (
+    path.length === 3 &&
+    path[0] === 'stacks' &&
+    typeof path[1] === 'number' &&
+    (path[2] === 'parameters' || path[2] === 'tags')
+  );
 }

@@ -1,15 +1,11 @@
 import * as z from 'zod';
 import { parseRepositoryPath, repositoryPathProblem } from '../paths/repository-path.ts';
 import { ConfigurationError } from './configuration-error.ts';
-import { isStackName, STACK_NAME_RULE } from './configuration-schema.ts';
-import { BUILT_IN_DEFAULTS, schemaIssues, stringValues } from './parse-configuration.ts';
+import { isStackName, STACK_NAME_RULE, scalarValue } from './configuration-schema.ts';
+import { BUILT_IN_DEFAULTS, schemaIssues } from './parse-configuration.ts';
 import { parseDuration } from './parse-duration.ts';
 import { parseSourceDocument } from './source-document.ts';
 import type { Capability, Configuration } from './stack-config.ts';
-
-const scalar = z.union([z.string(), z.number(), z.boolean()], {
-  error: 'must be a string, number or boolean',
-});
 
 /**
  * An AWS CloudFormation Git sync stack deployment file:
@@ -24,9 +20,9 @@ const deploymentFileSchema = z.strictObject(
         if (problem !== undefined) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
       }),
     parameters: z
-      .record(z.string(), scalar, { error: 'must be a map of parameter names to values' })
+      .record(z.string(), scalarValue, { error: 'must be a map of parameter names to values' })
       .optional(),
-    tags: z.record(z.string(), scalar, { error: 'must be a map of tag keys to values' }).optional(),
+    tags: z.record(z.string(), scalarValue, { error: 'must be a map of tag keys to values' }).optional(),
   },
   { error: 'a deployment file must be a map with template-file-path, parameters and tags' },
 );
@@ -55,7 +51,10 @@ export interface GitSyncStackOptions {
  * });
  */
 export function parseGitSyncDeploymentFile(text: string, options: GitSyncStackOptions): Configuration {
-  const document = parseSourceDocument(text, options.file);
+  // Parameter and tag values are text to CloudFormation: read them as written.
+  const document = parseSourceDocument(text, options.file, {
+    asWritten: (path) => path.length === 1 && (path[0] === 'parameters' || path[0] === 'tags'),
+  });
   if (document.issues.length > 0) throw new ConfigurationError(document.issues);
   if (!isStackName(options.stackName)) {
     throw new ConfigurationError([
@@ -78,8 +77,8 @@ export function parseGitSyncDeploymentFile(text: string, options: GitSyncStackOp
         name: options.stackName,
         template: parseRepositoryPath(result.data['template-file-path']),
         parameterFile: undefined,
-        parameters: stringValues(result.data.parameters ?? {}),
-        tags: stringValues(result.data.tags ?? {}),
+        parameters: { ...result.data.parameters },
+        tags: { ...result.data.tags },
         capabilities: [...(options.capabilities ?? [])],
         region: options.region,
         roleArn: undefined,

@@ -1,4 +1,5 @@
 import { ConfigurationError, type ConfigurationIssue } from './configuration-error.ts';
+import { NULL_VALUE_PROBLEM } from './configuration-schema.ts';
 import { parseSourceDocument, type SourceDocument } from './source-document.ts';
 
 /** The values a parameter file supplies. */
@@ -18,15 +19,17 @@ const TEMPLATE_CONFIGURATION_KEYS = new Set(['Parameters', 'Tags', 'StackPolicy'
  * - a plain map: `{ "Env": "prod" }`
  * - the CodePipeline template-configuration format: `{ "Parameters": { "Env": "prod" }, "Tags": { ... } }`
  *
- * Numbers and booleans become strings; a list of scalars becomes a comma-separated string
- * (a `CommaDelimitedList` value).
+ * Values keep their text as written: `012345678901`, `1.10`, `true` and `0x1F` reach
+ * CloudFormation exactly so, in YAML and in JSON. A list of values becomes a comma-separated
+ * string (a `CommaDelimitedList` value). A null (`null`, `~`, nothing) is refused: write `""`
+ * for an empty value.
  *
  * @throws ConfigurationError locating every problem in the file.
  * @example
  * parseParameterFile('[{"ParameterKey":"Env","ParameterValue":"prod"}]', { file: 'p.json' }).parameters; // { Env: 'prod' }
  */
 export function parseParameterFile(text: string, { file }: { file: string }): ParameterFile {
-  const document = parseSourceDocument(text, file);
+  const document = parseSourceDocument(text, file, { asWritten: (path) => path.length === 0 });
   if (document.issues.length > 0) throw new ConfigurationError(document.issues);
   const issues: ConfigurationIssue[] = [];
   const result = read(document, issues);
@@ -109,13 +112,8 @@ function readCliList(
     }
     if ('UsePreviousValue' in entry) continue;
     const text = scalarText(entry.ParameterValue);
-    if (text === undefined) {
-      issues.push(
-        document.issue(
-          [index, 'ParameterValue'],
-          `ParameterValue of "${name}" must be a string, number or boolean`,
-        ),
-      );
+    if (typeof text !== 'string') {
+      issues.push(document.issue([index, 'ParameterValue'], `ParameterValue of "${name}" ${text.problem}`));
       continue;
     }
     if (name in out)
@@ -159,10 +157,8 @@ function readMap(
       continue;
     }
     const text = scalarText(raw);
-    if (text === undefined) {
-      issues.push(
-        document.issue([...at, name], `value of ${kind} "${name}" must be a string, number or boolean`),
-      );
+    if (typeof text !== 'string') {
+      issues.push(document.issue([...at, name], `value of ${kind} "${name}" ${text.problem}`));
       continue;
     }
     out[name] = text;
@@ -170,13 +166,12 @@ function readMap(
   return out;
 }
 
-function scalarText(value: unknown): string | undefined {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
-    return String(value);
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) {
-    return value.join(',');
-  }
-  return undefined;
+/** The document is read as written, so every value present is a string, a list, a map or null. */
+function scalarText(value: unknown): string | { problem: string } {
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return { problem: NULL_VALUE_PROBLEM };
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join(',');
+  return { problem: 'must be a value or a list of values, not a map' };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -52,6 +52,8 @@ export type DeploymentEvent =
       readonly type: 'SUPERSEDED';
       /** The newer deployment that replaces this one, named in the reason. */
       readonly by?: { readonly deploymentId: string; readonly revision: string };
+      /** Why, when it says more than "a newer revision" (a stale revision, say). */
+      readonly reason?: Reason;
     }
   | { readonly type: 'EXECUTION_STARTED' }
   | { readonly type: 'EXECUTION_SUCCEEDED' }

@@ -52,6 +52,12 @@ export interface Deployment {
   readonly revision: string;
   /** Who wrote the change (github login or commit author), who may not approve it. */
   readonly author?: string;
+  /**
+   * Everyone the change is attributed to from authenticated sources (the pusher, the pull
+   * request's author, the authors of the commits a merge brings in), as approver identities or
+   * GitHub logins: none of them may approve it unless self-approval is allowed.
+   */
+  readonly authors?: readonly string[];
   /** When the revision was committed (ISO 8601), for lead-time metrics. */
   readonly committedAt?: string;
   readonly pullRequest?: number;
@@ -60,6 +66,13 @@ export interface Deployment {
   readonly changeSet?: ChangeSetRef;
   /** The approval rule that gates this deployment, taken from trusted configuration. */
   readonly approval?: ApprovalRequirement;
+  /**
+   * Set when the revision neither descends from nor precedes, in Git history, a revision the
+   * stack has applied or was about to apply (`from`): its history was rewritten (a force push).
+   * Such a deployment always waits for a person, whatever the approval rule says, and every
+   * message about it says so.
+   */
+  readonly historyRewritten?: { readonly from: string };
   /** After this instant (ISO 8601) an unapproved deployment is EXPIRED. */
   readonly expiresAt?: string;
   /**

@@ -34,6 +34,11 @@ export const ReasonCode = {
   REJECTED: 'Rejected',
   /** A newer revision of the same stack was planned; this one will never execute. */
   NEWER_REVISION: 'NewerRevision',
+  /**
+   * The revision is an ancestor, in Git history, of one the stack already has or will have (a
+   * late or replayed push): it is recorded, never planned.
+   */
+  STALE_REVISION: 'StaleRevision',
   /** Another execution holds the stack lock. */
   STACK_BUSY: 'StackBusy',
   /** converge.yaml at the revision does not parse or validate. */

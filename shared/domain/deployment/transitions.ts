@@ -185,7 +185,7 @@ function fieldsOf(event: DeploymentEvent): Omit<DeploymentStatusPatch, 'status' 
         reason: { code: ReasonCode.APPROVAL_EXPIRED, message: 'Nobody approved the change set in time.' },
       };
     case 'SUPERSEDED':
-      return { reason: supersededReason(event.by) };
+      return { reason: event.reason ?? supersededReason(event.by) };
     default:
       return {};
   }

@@ -103,11 +103,25 @@ export interface E2e {
   stop(): Promise<void>;
 }
 
+/** The Slack user the harness clicks as unless a test says otherwise: a control-plane approver. */
+export const APPROVER_SLACK_ID = 'U0APPROVER';
+
+export interface E2eOptions {
+  /**
+   * The control-plane policy file. Without one, the host generates a policy that serves every
+   * `acme/<name>` repository (branch main, any stack) with `slack:U0APPROVER` as approver.
+   */
+  readonly policyFile?: string;
+}
+
 /**
  * Starts everything for one e2e file: the host on a free port with the local cloud and DynamoDB
  * Local, a recording server for Slack and GitHub, and one git repository per name.
  */
-export async function startE2e(names: readonly string[] = ['infrastructure']): Promise<E2e> {
+export async function startE2e(
+  names: readonly string[] = ['infrastructure'],
+  options: E2eOptions = {},
+): Promise<E2e> {
   const recorder = await startRecordingServer();
   const repos = new Map<string, GitRepo>();
   let host: Host;
@@ -119,6 +133,9 @@ export async function startE2e(names: readonly string[] = ['infrastructure']): P
       repositories: Object.fromEntries([...repos].map(([name, repo]) => [name, repo.dir])),
       delays: { changeSet: 5, resource: 5 },
       secrets: SECRETS,
+      ...(options.policyFile
+        ? { policyFile: options.policyFile }
+        : { localApprovers: [`slack:${APPROVER_SLACK_ID}`] }),
       slackApiUrl: `${recorder.url}/api/`,
       githubApiUrl: recorder.url,
       // Longer than any one invocation (AWS uses six times the function timeout), short enough
@@ -204,7 +221,7 @@ export async function startE2e(names: readonly string[] = ['infrastructure']): P
         decision: options.decision ?? 'approve',
         deploymentId: options.deploymentId ?? deployment.id,
         changeSetId: options.changeSetId ?? deployment.changeSet?.id ?? '',
-        userId: options.userId ?? 'U0APPROVER',
+        userId: options.userId ?? APPROVER_SLACK_ID,
         ...(slack?.channel && slack.ts ? { message: { channel: slack.channel, ts: slack.ts } } : {}),
         signingSecret: SECRETS.slackSigningSecret,
         timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),

@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOctokit } from '../../../shared/adapters/github/create-octokit.ts';
 import { GithubSource } from '../../../shared/adapters/github/github-source.ts';
 import {
+  SOURCE_FILE_MAX_BYTES,
+  SourceFileTooLargeError,
   SourceNotAFileError,
   SourcePathInvalidError,
   SourceRepositoryInvalidError,
@@ -23,8 +25,9 @@ afterEach(async () => {
   await server.stop();
 });
 
-function source() {
+function source(options: { maxFileBytes?: number } = {}) {
   return new GithubSource({
+    ...options,
     octokit: createOctokit({
       baseUrl: server.url,
       auth: { type: 'token', token: 'ghp_test' },
@@ -83,6 +86,54 @@ describe('GithubSource.readFile', () => {
       },
     });
     expect(decode(await source().readFile('acme/infra', SHA, 'stacks/big.yaml'))).toHaveLength(1_100_000);
+  });
+
+  it('refuses a file over the size cap every source shares, naming it, without fetching the blob', async () => {
+    server.route('GET', '/repos/acme/infra/contents/:path*', {
+      body: fileContent('stacks/huge.yaml', '', {
+        encoding: 'none',
+        content: '',
+        size: 62_000_000,
+        sha: 'b1ob',
+      }),
+    });
+    server.route('GET', '/repos/acme/infra/git/blobs/b1ob', {
+      body: { sha: 'b1ob', size: 62_000_000, content: '' },
+    });
+    const error = await source()
+      .readFile('acme/infra', SHA, 'stacks/huge.yaml')
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SourceFileTooLargeError);
+    expect(error).toMatchObject({
+      path: 'stacks/huge.yaml',
+      bytes: 62_000_000,
+      limit: SOURCE_FILE_MAX_BYTES,
+    });
+    expect((error as Error).message).toContain('"stacks/huge.yaml" is 62000000 bytes');
+    expect(server.requestsTo('GET', '/repos/acme/infra/git/blobs/b1ob')).toHaveLength(0);
+  });
+
+  it('refuses a blob over the cap when the contents API reported less', async () => {
+    const big = 'x'.repeat(1_100_000);
+    server.route('GET', '/repos/acme/infra/contents/:path*', {
+      body: fileContent('stacks/big.yaml', '', {
+        encoding: 'none',
+        content: '',
+        size: 1_000_001,
+        sha: 'b1ob',
+      }),
+    });
+    server.route('GET', '/repos/acme/infra/git/blobs/b1ob', {
+      body: {
+        sha: 'b1ob',
+        size: big.length,
+        encoding: 'base64',
+        content: Buffer.from(big).toString('base64'),
+      },
+    });
+    await expect(
+      source({ maxFileBytes: 1_050_000 }).readFile('acme/infra', SHA, 'stacks/big.yaml'),
+    ).rejects.toThrow(new SourceFileTooLargeError('stacks/big.yaml', 1_100_000, 1_050_000));
   });
 
   it('reads an empty file', async () => {

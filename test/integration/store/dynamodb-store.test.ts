@@ -144,6 +144,62 @@ describe('DynamoDbStore conditional writes', () => {
     expect(await other.getDeployment(deployment.id)).toEqual(updated);
   });
 
+  it('keeps notification refs saved between a transition’s read and its write', async () => {
+    const tableName = await newTable();
+    const other = new DynamoDbStore({ tableName, client });
+    const overtaken = clientOvertakenAfterRead();
+    const store = new DynamoDbStore({ tableName, client: overtaken.client });
+    const deployment = aDeployment(1, { status: DeploymentStatus.AWAITING_APPROVAL });
+    const subject = `deployment#${deployment.id}`;
+    await other.createDeployment(deployment, anAudit(subject, 1, 'created'));
+    const refs = { slack: { channel: 'C1', ts: '1700000000.000100' } };
+
+    overtaken.overtakeNextRead(() =>
+      other.saveNotifications(deployment.id, refs, anAudit(subject, 2, 'notified')),
+    );
+    const expired = await store.transition(
+      deployment.id,
+      DeploymentStatus.AWAITING_APPROVAL,
+      { status: DeploymentStatus.EXPIRED, updatedAt: instant(3) },
+      anAudit(subject, 3, 'expired'),
+    );
+
+    expect(expired).toMatchObject({ status: DeploymentStatus.EXPIRED, notifications: refs, version: 3 });
+    expect(await other.getDeployment(deployment.id)).toEqual(expired);
+  });
+
+  it('refuses a vote when another vote lands between its read and its write', async () => {
+    const tableName = await newTable();
+    const other = new DynamoDbStore({ tableName, client });
+    const overtaken = clientOvertakenAfterRead();
+    const store = new DynamoDbStore({ tableName, client: overtaken.client });
+    const deployment = aDeployment(1, { status: DeploymentStatus.AWAITING_APPROVAL });
+    const subject = `deployment#${deployment.id}`;
+    await other.createDeployment(deployment, anAudit(subject, 1, 'created'));
+    const vote = (approver: 'github:bob' | 'github:dave', minute: number) =>
+      ({
+        deploymentId: deployment.id,
+        changeSetId: deployment.changeSet?.id ?? '',
+        approver,
+        decision: 'approve',
+        at: instant(minute),
+        via: 'github',
+      }) as const;
+
+    overtaken.overtakeNextRead(() =>
+      other.recordApproval(vote('github:bob', 2), undefined, anAudit(subject, 2, 'bob'), {
+        expectedVersion: 1,
+      }),
+    );
+    const late = store.recordApproval(vote('github:dave', 3), undefined, anAudit(subject, 3, 'dave'), {
+      expectedVersion: 1,
+    });
+
+    await expect(late).rejects.toMatchObject({ conflict: StoreConflict.VERSION_CHANGED, actual: '2' });
+    expect((await other.listApprovals(deployment.id)).map((v) => v.approver)).toEqual(['github:bob']);
+    expect((await other.listAudit(subject)).map((r) => r.action)).toEqual(['created', 'bob']);
+  });
+
   it('does not count a vote when the change set changed between the read and the write', async () => {
     const tableName = await newTable();
     const other = new DynamoDbStore({ tableName, client });

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { ApproverIdentity } from '../../../shared/domain/approval/approval.ts';
 import { VoteRefusal } from '../../../shared/domain/approval/vote-refusal.ts';
+import type { Deployment } from '../../../shared/domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
-import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
+import { decideApproval, VoteContendedError } from '../../../shared/use-cases/decide-approval.ts';
 import { deploymentId } from '../../../shared/use-cases/deployment-names.ts';
 import { planStack } from '../../../shared/use-cases/plan-stack.ts';
+import { overriding } from '../../support/overriding-store.ts';
 import { awaitingApproval, convergeYaml, KEY, pipeline, REV1, REV2 } from './pipeline-fixture.ts';
 
 /** converge.yaml needing two approvals, where bob votes from Slack and from GitHub. */
@@ -184,5 +187,177 @@ describe('decideApproval', () => {
       via: 'github',
     });
     expect(result).toMatchObject({ outcome: 'refused', code: 'NotFound' });
+  });
+});
+
+/** A vote of `approver` on a deployment (its current change set). */
+function voteOf(
+  deploymentId: string,
+  approver: ApproverIdentity,
+  decision: 'approve' | 'reject' = 'approve',
+) {
+  return { deploymentId, approver, decision, via: 'github' as const };
+}
+
+describe('decideApproval with votes at the same moment', () => {
+  it.each([2, 3])(
+    'approves once N approvals for required: N arrive together (N = %i), and queues one execution',
+    async (n) => {
+      const p = pipeline();
+      const deployment = await awaitingApproval(p, { required: n });
+      const approvers = Array.from({ length: n }, (_, i) => `github:approver-${i}` as const);
+
+      const results = await Promise.all(
+        approvers.map((a) => decideApproval(p.deps, voteOf(deployment.id, a))),
+      );
+
+      expect(results.map((r) => r.outcome).sort()).toEqual(['approved', ...Array(n - 1).fill('pending')]);
+      expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.APPROVED);
+      expect(await p.store.listApprovals(deployment.id)).toHaveLength(n);
+      expect(p.queue.jobs('execute')).toEqual([
+        { type: 'execute', deploymentId: deployment.id, stackKey: KEY },
+      ]);
+    },
+  );
+
+  it('counts a person once when they vote from Slack and GitHub at the same moment', async () => {
+    const { p, deployment } = await awaitingWithApplied(WITH_BOB, WITH_BOB);
+    const results = await Promise.all([
+      bobVotes(p, deployment.id, 'slack'),
+      bobVotes(p, deployment.id, 'github'),
+    ]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(['pending', 'refused']);
+    expect(results.find((r) => r.outcome === 'refused')).toMatchObject({ code: VoteRefusal.DUPLICATE_VOTE });
+    expect(await p.store.listApprovals(deployment.id)).toHaveLength(1);
+    expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.AWAITING_APPROVAL);
+  });
+
+  it('ends an approve racing a reject in one decision, for required: 1', async () => {
+    const p = pipeline();
+    const deployment = await awaitingApproval(p);
+    const [approve, reject] = await Promise.all([
+      decideApproval(p.deps, voteOf(deployment.id, 'github:bob')),
+      decideApproval(p.deps, voteOf(deployment.id, 'github:dave', 'reject')),
+    ]);
+
+    const decided = (await p.store.getDeployment(deployment.id))?.status;
+    expect([approve?.outcome, reject?.outcome]).toEqual(
+      decided === DeploymentStatus.APPROVED ? ['approved', 'refused'] : ['refused', 'rejected'],
+    );
+    expect(p.queue.jobs('execute')).toHaveLength(decided === DeploymentStatus.APPROVED ? 1 : 0);
+    expect(p.stacks.deleted).toHaveLength(decided === DeploymentStatus.REJECTED ? 1 : 0);
+    expect(await p.store.listApprovals(deployment.id)).toHaveLength(1);
+  });
+
+  it('judges a vote again when the deployment changed under it, and counts it', async () => {
+    const p = pipeline();
+    const deployment = await awaitingApproval(p, { required: 2 });
+    let overtaken = false;
+    // Another process saves notification refs between this vote's read and its write, once.
+    p.deps.store = overriding(p.store, {
+      async recordApproval(...args) {
+        if (!overtaken) {
+          overtaken = true;
+          await p.store.saveNotifications(
+            deployment.id,
+            { slack: { channel: 'C1', ts: '1.1' } },
+            {
+              subject: `deployment#${deployment.id}`,
+              action: 'notified',
+              actor: 'system:notify',
+              at: p.clock.iso(),
+            },
+          );
+        }
+        return p.store.recordApproval(...args);
+      },
+    });
+    expect(await decideApproval(p.deps, voteOf(deployment.id, 'github:bob'))).toMatchObject({
+      outcome: 'pending',
+    });
+    expect(await p.store.listApprovals(deployment.id)).toHaveLength(1);
+    expect(p.clock.sleeps).toHaveLength(1);
+  });
+});
+
+describe('decideApproval when the store fails', () => {
+  const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+    name: 'ThrottlingException',
+  });
+
+  it('throws a store failure that is not a conflict, refusing nothing, and counts the vote cast again', async () => {
+    const p = pipeline();
+    const deployment = await awaitingApproval(p);
+    let failures = 0;
+    p.deps.store = overriding(p.store, {
+      async recordApproval(...args) {
+        if (failures++ === 0) throw throttled;
+        return p.store.recordApproval(...args);
+      },
+    });
+
+    await expect(decideApproval(p.deps, voteOf(deployment.id, 'github:bob'))).rejects.toBe(throttled);
+    const trail = await p.store.listAudit(`deployment#${deployment.id}`);
+    expect(trail.map((r) => r.action)).not.toContain('vote-refused');
+    expect(await p.store.listApprovals(deployment.id)).toEqual([]);
+
+    expect(await decideApproval(p.deps, voteOf(deployment.id, 'github:bob'))).toMatchObject({
+      outcome: 'approved',
+    });
+    expect(p.queue.jobs('execute')).toHaveLength(1);
+  });
+
+  it('gives up with VoteContendedError, refusing nothing, when the deployment changes under every attempt', async () => {
+    const p = pipeline();
+    const deployment = await awaitingApproval(p);
+    p.deps.store = overriding(p.store, {
+      async recordApproval(...args) {
+        await p.store.saveNotifications(
+          deployment.id,
+          {},
+          {
+            subject: `deployment#${deployment.id}`,
+            action: 'notified',
+            actor: 'system:notify',
+            at: p.clock.iso(),
+          },
+        );
+        return p.store.recordApproval(...args);
+      },
+    });
+
+    await expect(decideApproval(p.deps, voteOf(deployment.id, 'github:bob'))).rejects.toBeInstanceOf(
+      VoteContendedError,
+    );
+    expect(await p.store.listApprovals(deployment.id)).toEqual([]);
+    expect((await p.store.listAudit(`deployment#${deployment.id}`)).map((r) => r.action)).not.toContain(
+      'vote-refused',
+    );
+    expect(p.clock.sleeps).toHaveLength(9);
+    for (const ms of p.clock.sleeps) expect(ms).toBeLessThanOrEqual(100);
+  });
+
+  it('throws when the notification refs cannot be saved after the vote counted', async () => {
+    const p = pipeline();
+    const deployment = await awaitingApproval(p, { required: 2 });
+    p.notifier.sent.length = 0;
+    const unsaved = Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    p.deps.store = overriding(p.store, {
+      async saveNotifications() {
+        throw unsaved;
+      },
+    });
+    // A notifier that has new refs to keep (a channel posted anew).
+    p.deps.notifier = {
+      deploymentChanged: async (d: Deployment) => ({
+        refs: { ...d.notifications, extra: { ts: '2' } },
+        changed: true,
+        failures: [],
+      }),
+      pullRequestClosed: async () => ({ refs: {}, changed: false, failures: [] }),
+    } as unknown as typeof p.notifier;
+
+    await expect(decideApproval(p.deps, voteOf(deployment.id, 'github:bob'))).rejects.toBe(unsaved);
+    expect(await p.store.listApprovals(deployment.id)).toHaveLength(1);
   });
 });

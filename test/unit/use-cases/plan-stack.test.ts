@@ -170,6 +170,22 @@ describe('planStack', () => {
     expect(deployment.status).toBe(DeploymentStatus.AWAITING_APPROVAL);
   });
 
+  it('does not auto-approve under the safe rule when the template runs a transform, and says why', async () => {
+    const p = pipeline();
+    p.commit(REV1, {
+      'stacks/network.yaml':
+        'Transform: AWS::Serverless-2016-10-31\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n',
+    });
+    p.deps.settings.defaultApproval = { ...p.deps.settings.defaultApproval, autoApprove: 'safe' };
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    expect(deployment.status).toBe(DeploymentStatus.AWAITING_APPROVAL);
+    expect(deployment.changeSet?.summary?.transforms).toEqual(['AWS::Serverless-2016-10-31']);
+    const trail = await p.store.listAudit(`deployment#${deployment.id}`);
+    expect(trail.find((record) => record.action === 'awaiting-approval')?.reason).toContain(
+      'the template runs transform AWS::Serverless-2016-10-31',
+    );
+  });
+
   it('ends NO_CHANGES and deletes an empty change set', async () => {
     const p = pipeline();
     p.commit(REV1);
@@ -296,12 +312,13 @@ describe('planStack', () => {
     const p = pipeline();
     p.commit(REV1);
     p.commit(REV2);
+    p.source.history({ [REV1]: [], [REV2]: [REV1] });
     const olderJob = p.planJob(REV1);
     p.clock.advance(1_000);
     await planStack(p.deps, p.planJob(REV2));
     const older = await planStack(p.deps, olderJob);
     expect(older.status).toBe(DeploymentStatus.SUPERSEDED);
-    expect(older.reason?.code).toBe(ReasonCode.NEWER_REVISION);
+    expect(older.reason?.code).toBe(ReasonCode.STALE_REVISION);
     expect(p.stacks.created).toHaveLength(1);
   });
 

@@ -60,6 +60,12 @@ describe('evaluateVote refusals', () => {
     ['the author', {}, vote('github:ALICE'), VoteRefusal.SELF_APPROVAL],
     ['the author under a Slack alias', {}, vote('slack:U0123'), VoteRefusal.SELF_APPROVAL],
     [
+      'an author of a commit the change brings in',
+      { deployment: deployment('AWAITING_APPROVAL', { authors: ['github:carol', 'bob'] }) },
+      vote('github:bob'),
+      VoteRefusal.SELF_APPROVAL,
+    ],
+    [
       'a vote at expiresAt',
       { now: Date.parse('2026-11-26T11:00:00.000Z') },
       vote('github:bob'),

@@ -27,6 +27,14 @@ describe('describeChangeSetSummary', () => {
     expect(describeChangeSetSummary(summarizeChangeSet(loadChangeSet(name).Changes))).toBe(text);
   });
 
+  it('names the transforms the template runs', () => {
+    const summary = summarizeChangeSet(loadChangeSet('revert-drift').Changes, {
+      transforms: ['AWS::Serverless-2016-10-31'],
+    });
+
+    expect(describeChangeSetSummary(summary)).toBe('1 to modify, runs AWS::Serverless-2016-10-31');
+  });
+
   it('says so when nothing changes', () => {
     expect(describeChangeSetSummary(summarizeChangeSet([]))).toBe('no changes');
   });

@@ -20,6 +20,7 @@ describe('summarizeChangeSet', () => {
       security: 0,
       risk: 'safe',
       changes: [],
+      unsafe: [],
     });
   });
 
@@ -34,7 +35,20 @@ describe('summarizeChangeSet', () => {
     ],
     [
       'tags-and-properties-only',
-      { add: 1, modify: 2, replace: 0, conditionalReplace: 0, remove: 0, security: 0, risk: 'safe' },
+      { add: 1, modify: 2, replace: 0, conditionalReplace: 0, remove: 0, security: 0, risk: 'review' },
+    ],
+    [
+      'safe-list-only',
+      {
+        add: 1,
+        modify: 2,
+        replace: 0,
+        conditionalReplace: 0,
+        remove: 0,
+        security: 0,
+        risk: 'safe',
+        unsafe: [],
+      },
     ],
     [
       'revert-drift',
@@ -47,10 +61,52 @@ describe('summarizeChangeSet', () => {
   it.each([
     ['Add of a queue', { Action: 'Add', ResourceType: 'AWS::SQS::Queue' }, 'safe', []],
     [
-      'Modify without replacement',
-      { Action: 'Modify', ResourceType: 'AWS::SQS::Queue', Replacement: 'False' },
+      'a safe-listed Modify without replacement',
+      {
+        Action: 'Modify',
+        ResourceType: 'AWS::SQS::Queue',
+        Replacement: 'False',
+        Scope: ['Properties'],
+        Details: [
+          {
+            Target: { Attribute: 'Properties', Name: 'VisibilityTimeout', RequiresRecreation: 'Never' },
+            Evaluation: 'Static',
+            ChangeSource: 'DirectModification',
+          },
+        ],
+      },
       'safe',
       [],
+    ],
+    [
+      'a Modify without replacement that CloudFormation does not detail',
+      { Action: 'Modify', ResourceType: 'AWS::SQS::Queue', Replacement: 'False' },
+      'review',
+      ['not-on-safe-list'],
+    ],
+    [
+      'Add of a Lambda function',
+      { Action: 'Add', ResourceType: 'AWS::Lambda::Function' },
+      'review',
+      ['not-on-safe-list'],
+    ],
+    [
+      'Add of an unknown type',
+      { Action: 'Add', ResourceType: 'AWS::Foo::Bar' },
+      'review',
+      ['not-on-safe-list'],
+    ],
+    [
+      'Add of a custom resource',
+      { Action: 'Add', ResourceType: 'Custom::Seeder' },
+      'dangerous',
+      ['custom-resource'],
+    ],
+    [
+      'Add of an AWS::CloudFormation::CustomResource',
+      { Action: 'Add', ResourceType: 'AWS::CloudFormation::CustomResource' },
+      'dangerous',
+      ['custom-resource'],
     ],
     [
       'Modify with Replacement True',
@@ -234,6 +290,38 @@ describe('summarizeChangeSet', () => {
     ]);
 
     expect(summary).toMatchObject({ import: 1, dynamic: 1, risk: 'review' });
+  });
+
+  it('says on each resource change off the safe list why, naming it', () => {
+    const summary = summarizeChangeSet(loadChangeSet('update-with-replacement-and-iam').Changes);
+
+    expect(summary.unsafe).toEqual([]);
+    expect(summary.changes.flatMap((change) => change.unsafe ?? [])).toEqual([
+      'WorkerRole (AWS::IAM::Role) is added: IAM resources are never on the safe list',
+      'Queue (AWS::SQS::Queue) is replaced: replacements are never safe',
+      'QueuePolicy (AWS::SQS::QueuePolicy) may be replaced (Replacement Conditional): replacements are never safe',
+    ]);
+  });
+
+  it('rates a template with a transform review, and says so first', () => {
+    const summary = summarizeChangeSet(loadChangeSet('safe-list-only').Changes, {
+      transforms: ['AWS::Serverless-2016-10-31'],
+    });
+
+    expect(summary).toMatchObject({ risk: 'review', transforms: ['AWS::Serverless-2016-10-31'] });
+    expect(summary.unsafe).toEqual([
+      'the template runs transform AWS::Serverless-2016-10-31: macros and transforms are never on the safe list',
+    ]);
+  });
+
+  it('names a dynamic detail that keeps an otherwise listed change off the safe list', () => {
+    const summary = summarizeChangeSet(loadChangeSet('tags-and-properties-only').Changes);
+
+    expect(summary.changes.map((change) => change.unsafe)).toEqual([
+      undefined,
+      'Alarm (AWS::CloudWatch::Alarm) Threshold is decided at execution (Evaluation Dynamic): dynamic changes are never safe',
+      undefined,
+    ]);
   });
 
   it('skips entries that are not resource changes', () => {

@@ -4,6 +4,7 @@ import {
   type ConfigurationIssue,
 } from '../../../../shared/domain/config/configuration-error.ts';
 import { parseConfiguration } from '../../../../shared/domain/config/parse-configuration.ts';
+import { NULL_VALUES, WRITTEN_VALUES } from './written-values.ts';
 
 const FILE = 'converge.yaml';
 
@@ -108,6 +109,44 @@ describe('parseConfiguration', () => {
 
   const stack = (extra: string) =>
     `version: 1\nstacks:\n  - name: app\n    template: app.yaml\n    region: eu-west-1\n${extra}`;
+
+  describe('keeps parameter and tag values as written', () => {
+    it.each(WRITTEN_VALUES)('%s as an inline parameter', (written, expected) => {
+      const parsed = parseConfiguration(stack(`    parameters:\n      Value: ${written}\n`), { file: FILE });
+      expect(parsed.stacks[0]?.parameters).toEqual({ Value: expected });
+    });
+
+    it.each(WRITTEN_VALUES)('%s as a stack tag and a default tag', (written, expected) => {
+      const text = `version: 1\ndefaults:\n  tags: { inherited: ${written} }\nstacks:\n  - name: app\n    template: app.yaml\n    region: eu-west-1\n    tags:\n      own: ${written}\n`;
+      expect(parseConfiguration(text, { file: FILE }).stacks[0]?.tags).toEqual({
+        inherited: expected,
+        own: expected,
+      });
+    });
+
+    it('reads the rest of the file with the YAML core schema', () => {
+      const text = stack('    approval: { required: 2, allowSelfApproval: true }\n    tags: { n: 2 }\n');
+      const [parsed] = parseConfiguration(text, { file: FILE }).stacks;
+      expect(parsed?.approval).toMatchObject({ required: 2, allowSelfApproval: true });
+      expect(parsed?.tags).toEqual({ n: '2' });
+    });
+
+    it('reads a value through an alias as written without changing the anchor', () => {
+      const text = `version: 1\ndefaults: { region: eu-west-1, approval: { required: &n 02 } }\nstacks:\n  - name: app\n    template: app.yaml\n    parameters: { Count: *n }\n`;
+      const [parsed] = parseConfiguration(text, { file: FILE }).stacks;
+      expect(parsed?.parameters).toEqual({ Count: '02' });
+      expect(parsed?.approval.required).toBe(2);
+    });
+
+    it.each(NULL_VALUES)(
+      'refuses the null %j with its position and how to write an empty value',
+      (written) => {
+        const [issue] = issuesOf(stack(`    parameters:\n      Value: ${written}\n`));
+        expect(issue?.message).toMatch(/has no value .*write "" for an empty value/);
+        expect(issue?.line).toBe(7);
+      },
+    );
+  });
 
   it.each([
     ['a wrong version', 'version: 2\nstacks: []\n', 1, 10, 'version', 'must be 1'],

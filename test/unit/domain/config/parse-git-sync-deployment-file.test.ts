@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../../../shared/domain/config/configuration-error.ts';
 import { parseGitSyncDeploymentFile } from '../../../../shared/domain/config/parse-git-sync-deployment-file.ts';
+import { NULL_VALUES, WRITTEN_VALUES } from './written-values.ts';
 
 const text = readFileSync(
   new URL('../../../fixtures/config/git-sync-deployment.yaml', import.meta.url),
@@ -63,4 +64,19 @@ describe('parseGitSyncDeploymentFile', () => {
       ConfigurationError,
     );
   });
+
+  it.each(WRITTEN_VALUES)('keeps the parameter and tag value %s as written', (written, expected) => {
+    const body = `template-file-path: a.yaml\nparameters:\n  Value: ${written}\ntags:\n  value: ${written}\n`;
+    const [stack] = parseGitSyncDeploymentFile(body, options).stacks;
+    expect([stack?.parameters, stack?.tags]).toEqual([{ Value: expected }, { value: expected }]);
+  });
+
+  it.each(NULL_VALUES)(
+    'refuses the null parameter value %j, saying how to write an empty value',
+    (written) => {
+      expect(() =>
+        parseGitSyncDeploymentFile(`template-file-path: a.yaml\nparameters:\n  Value: ${written}\n`, options),
+      ).toThrow(/has no value .*write "" for an empty value/);
+    },
+  );
 });

@@ -1,0 +1,74 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, parse } from 'node:path';
+
+/**
+ * What a running `converge dev` leaves in the project (`.converge/dev.json`) so other commands
+ * find it: where it listens and where its state is. No secrets: the functions' secrets stay in
+ * the host's own process.
+ */
+export interface DevState {
+  readonly pid: number;
+  /** The host's Function URLs, `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  /** The local cloud (CloudFormation, S3, DynamoDB) the host uses. */
+  readonly cloudEndpoint: string;
+  readonly region: string;
+  readonly tableName: string;
+  readonly startedAt: string;
+}
+
+/** Where `converge dev` started in `cwd` records itself. */
+export function devStatePath(cwd: string): string {
+  return join(cwd, '.converge', 'dev.json');
+}
+
+/** Records a running host; `remove` deletes the record again (only if it is still this one's). */
+export function writeDevState(cwd: string, state: DevState): { remove(): void } {
+  const file = devStatePath(cwd);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  return {
+    remove() {
+      const current = readState(file);
+      if (current?.pid === state.pid) rmSync(file, { force: true });
+    },
+  };
+}
+
+/**
+ * The running `converge dev` recorded in `cwd` or the nearest folder above it, if its process is
+ * still alive; a record left by a host that died is ignored.
+ */
+export function findDevState(cwd: string): DevState | undefined {
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    const state = readState(devStatePath(dir));
+    if (state && isAlive(state.pid)) return state;
+    if (dir === parse(dir).root) return undefined;
+  }
+}
+
+function readState(file: string): DevState | undefined {
+  try {
+    const value = JSON.parse(readFileSync(file, 'utf8')) as Partial<DevState>;
+    if (
+      typeof value.pid === 'number' &&
+      typeof value.url === 'string' &&
+      typeof value.cloudEndpoint === 'string' &&
+      typeof value.region === 'string' &&
+      typeof value.tableName === 'string'
+    )
+      return value as DevState;
+  } catch {
+    // Missing or unreadable: no host recorded here.
+  }
+  return undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,40 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+/** Who the generated local policy names as approvers and the repositories it serves. */
+export interface LocalPolicyInput {
+  /** `owner/name` of each repository the host reads. */
+  readonly repositories: readonly string[];
+  /** Identities that approve what no trusted repository rule covers (`cli:alice`, `slack:U0LOCAL`). */
+  readonly approvers: readonly string[];
+}
+
+/**
+ * The control-plane policy `converge dev` uses when no `--policy` is given: every repository the
+ * host reads, its `main` branch, any stack name, the local user as approver. A starting point to
+ * copy into a real policy file, not a policy for production (docs/policy.md).
+ *
+ * @example
+ * localPolicyText({ repositories: ['local/example'], approvers: ['cli:alice', 'slack:U0LOCAL'] });
+ */
+export function localPolicyText(input: LocalPolicyInput): string {
+  return stringify({
+    version: 1,
+    repositories: Object.fromEntries(
+      input.repositories.map((name) => [name, { branches: ['main'], stacks: ['*'] }]),
+    ),
+    approvers: [...input.approvers],
+  });
+}
+
+/** Writes a generated policy to a private temporary file; `remove` deletes it again. */
+export async function writeLocalPolicy(
+  text: string,
+): Promise<{ readonly file: string; readonly remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'converge-policy-'));
+  const file = join(dir, 'policy.yaml');
+  await writeFile(file, text, { mode: 0o600 });
+  return { file, remove: () => rm(dir, { recursive: true, force: true }) };
+}
