@@ -219,7 +219,7 @@ describe('a host killed mid-execution and restarted on the same state', () => {
         : true,
     );
     await kill(host);
-  });
+  }, 120_000);
 
   it('closes from the change set evidence when it died between ExecuteChangeSet and its completion event', async () => {
     cloud.faults.resetCounters();
@@ -247,5 +247,5 @@ describe('a host killed mid-execution and restarted on the same state', () => {
     const state = await store.getStackState(stackKey({ stackName: 'crash-after', region: REGION }));
     expect(state?.lastAppliedRevision).toBe(revision);
     await kill(host);
-  });
+  }, 120_000);
 });
