@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects, one per kind of test (ARCHITECTURE.md, "Code layout"):
- * unit tests make no network calls; integration and end-to-end tests start real
- * servers on free loopback ports and stop them in their own teardown.
+ * Two projects (ARCHITECTURE.md, "Code layout"): `unit` makes no network calls;
+ * `integration` holds the integration and end-to-end tests, which start real servers on
+ * free loopback ports and stop them in their own teardown.
  */
 export default defineConfig({
   test: {

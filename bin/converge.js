@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const result = spawnSync(
   process.execPath,
-  // tsx resolved from this checkout, so the command works from any folder.
+  // tsx resolved from this checkout, not from the working directory, so the command works
+  // from any folder.
   ['--import', import.meta.resolve('tsx'), join(root, 'cli', 'main.ts'), ...process.argv.slice(2)],
   {
     stdio: 'inherit',

@@ -15,6 +15,13 @@ export interface DevState {
   readonly region: string;
   readonly tableName: string;
   readonly startedAt: string;
+  /** The repositories the host reads: `owner/name` → local path or git URL (for `converge push`). */
+  readonly repositories?: Readonly<Record<string, string>>;
+  /**
+   * Whether the host signs webhooks with the local-only default secret (printed as such when it
+   * starts) or with `CONVERGE_WEBHOOK_SECRET` from its environment, which `converge push` then needs too.
+   */
+  readonly webhookSecret?: 'local-default' | 'environment';
 }
 
 /** Where `converge dev` started in `cwd` records itself. */

@@ -19,4 +19,6 @@ const program = new ConvergeCommand()
 (await import('./commands/cloud.ts')).registerCloudCommand(program);
 (await import('./commands/drift.ts')).registerDriftCommand(program);
 (await import('./commands/status.ts')).registerStatusCommands(program);
+(await import('./commands/push.ts')).registerPushCommand(program);
+(await import('./commands/validate.ts')).registerValidateCommand(program);
 await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { readDeployedPolicy } from './deployed-policy.ts';
 import { parseInfraSettings } from './settings.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
@@ -13,12 +14,15 @@ export interface ConvergeAppOptions {
   readonly appProps?: AppProps;
   /** Where `functions/<name>/handler.ts` live; tests point it at stubs. Default: the repository. */
   readonly projectRoot?: string;
+  /** Where a relative `converge:policyFile` is resolved from. Default: the working directory (where `cdk` runs). */
+  readonly cwd?: string;
 }
 
 /**
  * The Converge CDK app: the stateful stack, the stateless stack that depends on it, and
  * cdk-nag's AWS Solutions checks as a validation plugin, so `cdk synth` fails on any
- * finding that has not been acknowledged with a reason.
+ * finding that has not been acknowledged with a reason. The control-plane policy (context
+ * `converge:policyFile`) is required and checked here, before anything is built.
  *
  * @example
  * const { app } = createConvergeApp();
@@ -27,6 +31,7 @@ export interface ConvergeAppOptions {
 export function createConvergeApp(options: ConvergeAppOptions = {}) {
   const app = new App(options.appProps);
   const settings = parseInfraSettings(app.node.getAllContext());
+  const policy = readDeployedPolicy(settings.policyFile, options.cwd);
   const stateful = new StatefulStack(app, `${settings.stackPrefix}Stateful`, {
     settings,
     description: 'Converge: table, artifact bucket, FIFO queues, secrets, CloudFormation service role',
@@ -34,9 +39,10 @@ export function createConvergeApp(options: ConvergeAppOptions = {}) {
   const stateless = new StatelessStack(app, `${settings.stackPrefix}Stateless`, {
     settings,
     stateful,
+    policy,
     projectRoot: options.projectRoot ?? PROJECT_ROOT,
     description: 'Converge: functions, triggers, schedules, dashboard and alarms',
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, settings, stateful, stateless };
+  return { app, settings, policy, stateful, stateless };
 }

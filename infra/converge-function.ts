@@ -7,6 +7,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../shared/runtime/observability.ts';
 import { BUNDLING } from './bundling.ts';
+import type { DeployedPolicy } from './deployed-policy.ts';
 import type { FunctionSpec } from './function-catalog.ts';
 
 export interface ConvergeFunctionProps {
@@ -15,6 +16,8 @@ export interface ConvergeFunctionProps {
   readonly projectRoot: string;
   /** `CONVERGE_*` settings for the runtime config (`shared/runtime/config.ts`). */
   readonly environment: Readonly<Record<string, string>>;
+  /** The control-plane policy, copied into the bundle and named by `CONVERGE_POLICY_FILE`. */
+  readonly policy: DeployedPolicy;
   readonly logRetentionDays: number;
   readonly logLevel: string;
   /** Where failed asynchronous invocations (EventBridge, Scheduler) land. */
@@ -26,6 +29,10 @@ export interface ConvergeFunctionProps {
  * arm64, an ESM bundle built by local esbuild, X-Ray tracing, Powertools environment, an
  * explicit log group with retention, and a role of its own that starts with nothing but
  * writing to that log group (and X-Ray, which active tracing adds).
+ *
+ * The control-plane policy travels inside the code asset, next to `index.mjs`: the asset hash
+ * covers the bundle's output, so a changed policy is a changed function and `cdk deploy` ships
+ * it, and a function never runs with a policy other than the one it was deployed with.
  */
 export class ConvergeFunction extends Construct {
   readonly function: NodejsFunction;
@@ -67,6 +74,7 @@ export class ConvergeFunction extends Construct {
         : {}),
       environment: {
         ...props.environment,
+        CONVERGE_POLICY_FILE: props.policy.runtimePath,
         POWERTOOLS_SERVICE_NAME: 'converge',
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: props.logLevel,
@@ -83,7 +91,19 @@ export class ConvergeFunction extends Construct {
         externalModules: [...BUNDLING.externalModules],
         // esbuild is a dev dependency; bundling never needs Docker.
         forceDockerBundling: false,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            `cp ${shellQuote(props.policy.source)} ${shellQuote(`${outputDir}/${props.policy.bundledName}`)}`,
+          ],
+        },
       },
     });
   }
+}
+
+/** One argument for the POSIX shell the bundling hooks run in. */
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
 }

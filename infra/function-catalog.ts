@@ -11,7 +11,7 @@ export interface FunctionSpec {
   readonly trigger: Trigger;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
-  /** Reserved concurrency, only where overlapping runs would do harm. */
+  /** Reserved concurrency: where overlapping runs would do harm, and on the public URLs as a ceiling. */
   readonly reservedConcurrency?: number;
   /** Secrets the function reads; only these ARNs reach its environment and its role. */
   readonly secrets: readonly SecretName[];
@@ -34,6 +34,13 @@ type SecretRef = SecretName | typeof GITHUB_CREDENTIAL;
 
 const NOTIFY: readonly SecretRef[] = [GITHUB_CREDENTIAL, 'slackBotToken'];
 
+/**
+ * Concurrent executions each public function (webhook, approve) may use: far above what people
+ * pushing and clicking need (each request takes well under a second), and a ceiling on what an
+ * unauthenticated flood can spend.
+ */
+export const PUBLIC_CONCURRENCY = 10;
+
 const SPECS: Record<
   FunctionName,
   Omit<FunctionSpec, 'name' | 'secrets'> & { secrets: readonly SecretRef[] }
@@ -45,6 +52,9 @@ const SPECS: Record<
     // GitHub gives up on a delivery after 10 seconds.
     timeoutSeconds: 10,
     memoryMb: 512,
+    // A public URL: a flood of requests (signed or not) takes at most this many executions and
+    // never starves the functions that finish deployments. GitHub retries what is throttled.
+    reservedConcurrency: PUBLIC_CONCURRENCY,
     // PR review votes update the deployment's Slack message too.
     secrets: ['githubWebhookSecret', ...NOTIFY],
   },
@@ -53,6 +63,8 @@ const SPECS: Record<
     trigger: 'http',
     timeoutSeconds: 10,
     memoryMb: 512,
+    // A public URL, bounded like the webhook's.
+    reservedConcurrency: PUBLIC_CONCURRENCY,
     secrets: ['slackSigningSecret', ...NOTIFY],
   },
   plan: {
@@ -88,7 +100,8 @@ const SPECS: Record<
     secrets: NOTIFY,
   },
   'drift-sweep': {
-    description: 'Runs drift detection on managed stacks, records drift, reports it or queues a revert',
+    description:
+      'Runs drift detection on managed stacks, records drift, and reports it or plans a revert through the approval gate',
     trigger: 'schedule',
     timeoutSeconds: 300,
     memoryMb: 512,

@@ -1,10 +1,12 @@
-import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { TableSchema } from '../shared/adapters/aws/table-schema.ts';
+import type { ControlPlanePolicy } from '../shared/domain/policy/control-plane-policy.ts';
+import { TableSchema } from '../shared/domain/table/table-schema.ts';
 import type { SecretName } from '../shared/runtime/config.ts';
+import { grantCloudFormation, serviceRoles } from './cloudformation-grants.ts';
 import type { FunctionSpec } from './function-catalog.ts';
 import { artifactBucketName } from './stateful-stack.ts';
 
@@ -22,6 +24,9 @@ export const WILDCARD_RESOURCE_ACTIONS = {
     'CloudFormation defines no resource types for this action',
 } as const;
 
+/** Sid of the drift function's resource reads (`converge:driftReadActions`), the other use of `*`. */
+export const DRIFT_READS_SID = 'DriftResourceReads';
+
 /** What the functions touch, from the stateful stack. */
 export interface PermissionTargets {
   readonly table: ITable;
@@ -32,9 +37,12 @@ export interface PermissionTargets {
   readonly executeQueue: IQueue;
   readonly secrets: Readonly<Partial<Record<SecretName, ISecret>>>;
   readonly cloudFormationRole: IRole;
-  readonly targetRoleArns: readonly string[];
   /** Converge's own stacks: denied to every CloudFormation action, so Converge cannot change itself. */
   readonly ownStackNames: readonly string[];
+  /** The deployed control-plane policy: its stack globs and protected stacks shape the grants. */
+  readonly policy: ControlPlanePolicy;
+  /** Resource reads drift detection needs (`converge:driftReadActions`). */
+  readonly driftReadActions: readonly string[];
 }
 
 const TABLE_ITEM_ACTIONS = [
@@ -123,15 +131,11 @@ const SENDS_TO: Partial<Record<FunctionSpec['name'], readonly ('plan' | 'execute
 /** Functions that create change sets: they upload large templates and pass the service role. */
 const CREATES_CHANGE_SETS: ReadonlySet<FunctionSpec['name']> = new Set(['plan', 'drift-sweep']);
 
-/** Functions that may work in other accounts through `converge:targetRoleArns`. */
-const CROSS_ACCOUNT: ReadonlySet<FunctionSpec['name']> = new Set(['plan', 'execute', 'drift-sweep']);
-
 /**
  * Adds to `role` exactly what the function `spec` calls, on the resources it touches.
  * Nothing here uses a `*` action; `*` resources are limited to {@link WILDCARD_RESOURCE_ACTIONS}.
  */
 export function grantFunctionPermissions(role: IRole, spec: FunctionSpec, targets: PermissionTargets): void {
-  const stack = Stack.of(role);
   const add = (statement: PolicyStatement) => role.addToPrincipalPolicy(statement);
 
   // The table and its indexes: every function records state and audit.
@@ -174,43 +178,7 @@ export function grantFunctionPermissions(role: IRole, spec: FunctionSpec, target
   }
 
   const cloudFormation = CLOUDFORMATION_ACTIONS[spec.name];
-  if (cloudFormation) {
-    // Managed stacks are named in converge.yaml, so the stack name cannot be narrowed here;
-    // the partition, region and account are, and Converge's own stacks are denied below.
-    const anyStack = stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: '*/*' });
-    const anyChangeSet = stack.formatArn({
-      service: 'cloudformation',
-      resource: 'changeSet',
-      resourceName: '*/*',
-    });
-    const touchesChangeSets = cloudFormation.some((action) => action.endsWith('ChangeSet'));
-    add(
-      new PolicyStatement({
-        sid: 'ManagedStacks',
-        actions: [...cloudFormation],
-        resources: touchesChangeSets ? [anyStack, anyChangeSet] : [anyStack],
-      }),
-    );
-    add(
-      new PolicyStatement({
-        sid: 'NotConvergeItself',
-        effect: Effect.DENY,
-        actions: [...cloudFormation],
-        resources: targets.ownStackNames.map((name) =>
-          stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${name}/*` }),
-        ),
-      }),
-    );
-    const reason =
-      'Managed stacks are named in converge.yaml at run time, not at deploy time; the ARN is scoped to this partition, region and account, and an explicit Deny keeps Converge off its own stacks.';
-    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagArn('stack/*/*')}]`, reason });
-    if (touchesChangeSets) {
-      Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${nagArn('changeSet/*/*')}]`,
-        reason,
-      });
-    }
-  }
+  if (cloudFormation) grantCloudFormation(role, spec, cloudFormation, targets);
 
   if (CREATES_CHANGE_SETS.has(spec.name)) {
     // Large templates go to S3 and CloudFormation fetches them with the caller's credentials.
@@ -233,7 +201,7 @@ export function grantFunctionPermissions(role: IRole, spec: FunctionSpec, target
       new PolicyStatement({
         sid: 'PassServiceRole',
         actions: ['iam:PassRole'],
-        resources: [targets.cloudFormationRole.roleArn],
+        resources: serviceRoles(spec, targets),
         conditions: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
       }),
     );
@@ -247,22 +215,20 @@ export function grantFunctionPermissions(role: IRole, spec: FunctionSpec, target
         resources: ['*'],
       }),
     );
+    // CloudFormation reads each resource of a stack with the caller's credentials when it detects
+    // drift, so the caller needs the read-handler permissions of every resource type the managed
+    // stacks declare. Those types are only known to the operator: they name the actions
+    // (converge:driftReadActions), and nothing broader (no ReadOnlyAccess) is granted by default.
+    if (targets.driftReadActions.length > 0) {
+      add(
+        new PolicyStatement({
+          sid: DRIFT_READS_SID,
+          actions: [...targets.driftReadActions],
+          resources: ['*'],
+        }),
+      );
+    }
   }
-
-  if (CROSS_ACCOUNT.has(spec.name) && targets.targetRoleArns.length > 0) {
-    add(
-      new PolicyStatement({
-        sid: 'TargetAccounts',
-        actions: ['sts:AssumeRole'],
-        resources: [...targets.targetRoleArns],
-      }),
-    );
-  }
-}
-
-/** How cdk-nag prints a CloudFormation ARN in this partition, region and account. */
-function nagArn(resource: string): string {
-  return `arn:<AWS::Partition>:cloudformation:<AWS::Region>:<AWS::AccountId>:${resource}`;
 }
 
 /** Pseudo parameters as cdk-nag prints them. */

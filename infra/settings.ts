@@ -2,9 +2,12 @@ import * as z from 'zod';
 
 /**
  * Deployment choices read from CDK context (`cdk.json` or `-c converge:key=value`). Every key
- * is optional; an unknown `converge:` key is rejected so a typo fails at synth, not in production.
+ * but `converge:policyFile` is optional; an unknown `converge:` key is rejected so a typo fails
+ * at synth, not in production.
  */
 export interface InfraSettings {
+  /** The control-plane policy file (docs/policy.md), as given; `readDeployedPolicy` reads and checks it. */
+  readonly policyFile: string;
   /** Prefix of the two stack names: `<prefix>Stateful`, `<prefix>Stateless`. */
   readonly stackPrefix: string;
   /** How GitHub is authenticated: a GitHub App (private key) or a token. */
@@ -13,10 +16,8 @@ export interface InfraSettings {
   /** The App's installation id (with `githubAuth: app`). */
   readonly githubInstallationId?: string;
   readonly githubApiUrl?: string;
-  readonly repositories: readonly string[];
   readonly slackApiUrl?: string;
   readonly slackChannel?: string;
-  readonly trackedBranches: readonly string[];
   readonly approvalTtlSeconds?: number;
   /** Drift detections one sweep keeps running at once (CloudFormation limits them). */
   readonly driftMaxConcurrency?: number;
@@ -26,11 +27,15 @@ export interface InfraSettings {
   readonly reconcileIntervalMinutes: number;
   readonly logRetentionDays: number;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  /** Roles in other accounts that plan, execute and drift-sweep may assume. */
-  readonly targetRoleArns: readonly string[];
   /** AWS managed policies of the CloudFormation service role (what stacks may create). */
   readonly cloudFormationRolePolicies: readonly string[];
-  /** AWS managed policies that let drift detection read live resources (it uses the caller's credentials). */
+  /**
+   * IAM actions drift detection needs to read the live resources of managed stacks: CloudFormation
+   * reads each resource with the caller's credentials, so these are the read-handler permissions
+   * of the resource types the stacks declare. Specific actions only; none by default.
+   */
+  readonly driftReadActions: readonly string[];
+  /** AWS managed policies granted to the drift function for the same purpose; none by default. */
   readonly driftReadPolicies: readonly string[];
   /** Alarm notifications: an existing SNS topic, or an email address for a topic Converge creates. */
   readonly alarmTopicArn?: string;
@@ -38,8 +43,16 @@ export interface InfraSettings {
 }
 
 const list = z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()))]);
-const arnList = list.pipe(
-  z.array(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be IAM role ARNs')),
+/** A single IAM action such as `sqs:GetQueueAttributes`: no wildcard, so nothing is granted by accident. */
+const actionList = list.pipe(
+  z.array(
+    z
+      .string()
+      .regex(
+        /^[a-z0-9-]+:[A-Za-z0-9]+$/,
+        'must be IAM actions without wildcards, such as sqs:GetQueueAttributes',
+      ),
+  ),
 );
 /** The retention periods CloudWatch Logs accepts. */
 const RETENTION_DAYS = [
@@ -53,6 +66,13 @@ const minutes = z.coerce
 
 const SCHEMA = z
   .object({
+    'converge:policyFile': z
+      .string({
+        error:
+          'is required: the path of the control-plane policy file (docs/policy.md), e.g. -c converge:policyFile=policy.yaml',
+      })
+      .trim()
+      .min(1, { error: 'must name the control-plane policy file (docs/policy.md)' }),
     'converge:stackPrefix': z
       .string()
       .regex(/^[A-Za-z][A-Za-z0-9-]*$/)
@@ -61,10 +81,8 @@ const SCHEMA = z
     'converge:githubAppId': z.coerce.string().regex(/^\d+$/).optional(),
     'converge:githubInstallationId': z.coerce.string().regex(/^\d+$/).optional(),
     'converge:githubApiUrl': z.url().optional(),
-    'converge:repositories': list.default([]),
     'converge:slackApiUrl': z.url().optional(),
     'converge:slackChannel': z.string().min(1).optional(),
-    'converge:trackedBranches': list.default(['main']),
     'converge:approvalTtlSeconds': z.coerce.number().int().min(60).optional(),
     'converge:driftSweepIntervalMinutes': minutes.default(360),
     'converge:driftMaxConcurrency': z.coerce.number().int().min(1).max(100).optional(),
@@ -74,9 +92,9 @@ const SCHEMA = z
       .refine((days) => RETENTION_DAYS.includes(days), `must be one of ${RETENTION_DAYS.join(', ')}`)
       .default(30),
     'converge:logLevel': z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
-    'converge:targetRoleArns': arnList.default([]),
     'converge:cloudFormationRolePolicies': list.default(['AdministratorAccess']),
-    'converge:driftReadPolicies': list.default(['ReadOnlyAccess']),
+    'converge:driftReadActions': actionList.default([]),
+    'converge:driftReadPolicies': list.default([]),
     'converge:alarmTopicArn': z
       .string()
       .regex(/^arn:aws[a-z-]*:sns:/)
@@ -114,23 +132,22 @@ export function parseInfraSettings(context: Readonly<Record<string, unknown>>): 
   }
   const c = parsed.data;
   return {
+    policyFile: c['converge:policyFile'],
     stackPrefix: c['converge:stackPrefix'],
     githubAuth: c['converge:githubAuth'],
     githubAppId: c['converge:githubAppId'],
     githubInstallationId: c['converge:githubInstallationId'],
     githubApiUrl: c['converge:githubApiUrl'],
-    repositories: c['converge:repositories'],
     slackApiUrl: c['converge:slackApiUrl'],
     slackChannel: c['converge:slackChannel'],
-    trackedBranches: c['converge:trackedBranches'],
     approvalTtlSeconds: c['converge:approvalTtlSeconds'],
     driftSweepIntervalMinutes: c['converge:driftSweepIntervalMinutes'],
     driftMaxConcurrency: c['converge:driftMaxConcurrency'],
     reconcileIntervalMinutes: c['converge:reconcileIntervalMinutes'],
     logRetentionDays: c['converge:logRetentionDays'],
     logLevel: c['converge:logLevel'],
-    targetRoleArns: c['converge:targetRoleArns'],
     cloudFormationRolePolicies: c['converge:cloudFormationRolePolicies'],
+    driftReadActions: c['converge:driftReadActions'],
     driftReadPolicies: c['converge:driftReadPolicies'],
     alarmTopicArn: c['converge:alarmTopicArn'],
     alarmEmail: c['converge:alarmEmail'],

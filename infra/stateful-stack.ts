@@ -11,7 +11,7 @@ import {
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { TableSchema } from '../shared/adapters/aws/table-schema.ts';
+import { TableSchema } from '../shared/domain/table/table-schema.ts';
 import type { SecretName } from '../shared/runtime/config.ts';
 import { visibilityTimeoutSeconds } from './function-catalog.ts';
 import type { InfraSettings } from './settings.ts';
@@ -56,7 +56,7 @@ export class StatefulStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
 
-    // The same schema the local host and the DynamoDB store use (shared/adapters/aws/table-schema.ts).
+    // The same schema the local host and the DynamoDB store use (shared/domain/table/table-schema.ts).
     this.table = new Table(this, 'Table', {
       partitionKey: {
         name: TableSchema.partitionKey.name,

@@ -15,6 +15,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SECRET_SETTINGS, type SettingName } from '../shared/runtime/config.ts';
 import { ConvergeFunction } from './converge-function.ts';
+import type { DeployedPolicy } from './deployed-policy.ts';
 import { type FunctionName, type FunctionSpec, functionSpecs } from './function-catalog.ts';
 import { grantFunctionPermissions } from './function-permissions.ts';
 import { ConvergeMonitoring } from './monitoring.ts';
@@ -37,6 +38,8 @@ export const SCHEDULED_EVENT = { source: 'converge.scheduler', detailType: 'Sche
 export interface StatelessStackProps extends StackProps {
   readonly settings: InfraSettings;
   readonly stateful: StatefulStack;
+  /** The control-plane policy, read and checked at synth; bundled with every function. */
+  readonly policy: DeployedPolicy;
   /** Root holding `functions/` and `package-lock.json`; tests point it at stubs. */
   readonly projectRoot: string;
 }
@@ -69,6 +72,7 @@ export class StatelessStack extends Stack {
     });
 
     const common = commonEnvironment(settings, stateful);
+    const { policy } = props;
     const ownStackNames = [stateful.stackName, this.stackName];
     const functions = {} as Record<FunctionName, ConvergeFunction>;
     for (const spec of functionSpecs(settings.githubAuth)) {
@@ -77,6 +81,7 @@ export class StatelessStack extends Stack {
         spec,
         projectRoot: props.projectRoot,
         environment: { ...common, ...secretEnvironment(spec, stateful) },
+        policy,
         logRetentionDays: settings.logRetentionDays,
         logLevel: settings.logLevel,
         ...(asyncInvoked ? { asyncDeadLetterQueue: eventsDeadLetterQueue } : {}),
@@ -89,8 +94,9 @@ export class StatelessStack extends Stack {
         executeQueue: stateful.executeQueue,
         secrets: stateful.secrets,
         cloudFormationRole: stateful.cloudFormationRole,
-        targetRoleArns: settings.targetRoleArns,
         ownStackNames,
+        policy: policy.policy,
+        driftReadActions: settings.driftReadActions,
       });
       acknowledgeFunctionFindings(fn);
       functions[spec.name] = fn;
@@ -156,14 +162,15 @@ export class StatelessStack extends Stack {
       task: 'reconcile',
     });
 
-    // Drift detection reads live resources with the caller's credentials.
+    // Drift detection reads live resources with the caller's credentials: managed policies only
+    // when the operator names them (converge:driftReadPolicies); none by default.
     const driftRole = functions['drift-sweep'].role;
     for (const name of settings.driftReadPolicies) {
       driftRole.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName(name));
       Validations.of(driftRole).acknowledge({
         id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${name}]`,
         reason:
-          "CloudFormation drift detection reads each resource with the caller's credentials, and the resource types are whatever the managed stacks declare; context converge:driftReadPolicies narrows it.",
+          "CloudFormation drift detection reads each resource with the caller's credentials, and the resource types are whatever the managed stacks declare; the operator chose this policy with context converge:driftReadPolicies (none by default).",
       });
     }
 
@@ -192,10 +199,7 @@ function commonEnvironment(
     CONVERGE_ARTIFACT_BUCKET: stateful.bucket.bucketName,
     CONVERGE_ARTIFACT_PREFIX: TEMPLATE_PREFIX,
     CONVERGE_CFN_ROLE_ARN: stateful.cloudFormationRole.roleArn,
-    CONVERGE_TRACKED_BRANCHES: settings.trackedBranches.join(','),
   };
-  if (settings.targetRoleArns.length > 0) env.CONVERGE_TARGET_ROLE_ARNS = settings.targetRoleArns.join(',');
-  if (settings.repositories.length > 0) env.CONVERGE_GITHUB_REPOSITORIES = settings.repositories.join(',');
   if (settings.githubApiUrl) env.CONVERGE_GITHUB_API_URL = settings.githubApiUrl;
   if (settings.githubAppId) env.CONVERGE_GITHUB_APP_ID = settings.githubAppId;
   if (settings.githubInstallationId) env.CONVERGE_GITHUB_INSTALLATION_ID = settings.githubInstallationId;
@@ -273,7 +277,7 @@ function acknowledgeFunctionFindings(fn: ConvergeFunction): void {
   Validations.of(fn.role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      'Only actions AWS offers no resource-level permission for: xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and cloudformation:DescribeStackDriftDetectionStatus (drift sweep). See WILDCARD_RESOURCE_ACTIONS.',
+      'Only actions AWS offers no resource-level permission for: xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and cloudformation:DescribeStackDriftDetectionStatus (drift sweep), see WILDCARD_RESOURCE_ACTIONS; and on the drift function, the resource reads the operator names in converge:driftReadActions (drift detection reads resources with its credentials).',
   });
 }
 

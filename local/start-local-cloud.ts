@@ -16,6 +16,7 @@ import type { EmulatorDelays } from './cloudformation/emulator-state.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb/start-dynamodb-local.ts';
 import { createFetchTemplate, type FetchTemplate } from './s3/fetch-template.ts';
 import { createS3Store, type S3Store } from './s3/s3-store.ts';
+import { StsService } from './sts/sts-service.ts';
 
 /** What emulated services get from the local cloud when they are created. */
 export interface LocalServiceDeps {
@@ -104,6 +105,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const services = [
     cloudFormation.cloudFormation,
     cloudFormation.cloudControl,
+    new StsService(),
     ...(options.services?.({ publish: bus.publish, fetchTemplate }) ?? []),
   ];
   const dynamodb = options.dynamodb === false ? undefined : await startDynamoDbLocal();

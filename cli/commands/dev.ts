@@ -137,6 +137,10 @@ export function registerDevCommand(program: Command): Command {
         region: options.region,
         tableName: host.tableName,
         startedAt: new Date().toISOString(),
+        repositories,
+        webhookSecret: settings.localDefaults.includes('CONVERGE_WEBHOOK_SECRET')
+          ? 'local-default'
+          : 'environment',
       });
       console.log(`\nConverge is running at ${host.url}`);
       console.log(`  POST ${host.url}/webhooks/github   GitHub webhooks (push, pull_request)`);
@@ -148,8 +152,11 @@ export function registerDevCommand(program: Command): Command {
       console.log(
         `  aws --endpoint-url ${host.cloudEndpoint} --region ${options.region} cloudformation describe-stacks`,
       );
-      for (const [name, location] of Object.entries(repositories))
+      for (const [name, location] of Object.entries(repositories)) {
         console.log(`Repository ${name} → ${location}`);
+        if (!example || name !== example.repository)
+          console.log(`  after a commit there: npx converge push --repo ${name}`);
+      }
       console.log(
         settings.slackApiUrl
           ? `Approval requests go to Slack at ${settings.slackApiUrl}`

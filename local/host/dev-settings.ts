@@ -12,7 +12,7 @@ export interface DevSettings {
 }
 
 /** Defaults for a first run on a laptop: not secrets, and printed as such. */
-const LOCAL_ONLY = {
+export const LOCAL_ONLY = {
   CONVERGE_WEBHOOK_SECRET: 'local-only-webhook-secret',
   CONVERGE_SLACK_SIGNING_SECRET: 'local-only-slack-signing-secret',
   SLACK_BOT_TOKEN: 'xoxb-local-only',

@@ -6,8 +6,17 @@ export interface PushInput {
   /** The previous head (forty zeros for a new branch). */
   readonly before: string;
   readonly after: string;
-  /** Paths the pushed commit changed. */
+  /** Paths the pushed commit changed (reported as added unless `changes` says more). */
   readonly paths: readonly string[];
+  /** Paths by how they changed, as GitHub lists them per commit. */
+  readonly changes?: {
+    readonly added: readonly string[];
+    readonly modified: readonly string[];
+    readonly removed: readonly string[];
+  };
+  /** The branch ref pushed; `refs/heads/main` by default. */
+  readonly ref?: string;
+  readonly message?: string;
   readonly author?: string;
 }
 
@@ -24,15 +33,15 @@ export function signedPushDelivery(push: PushInput, secret: string) {
   const author = push.author ?? 'converge-example';
   const commit = {
     id: push.after,
-    message: 'Add the example stack',
+    message: push.message ?? 'Add the example stack',
     timestamp: new Date().toISOString(),
     author: { name: author, email: `${author}@users.noreply.github.com`, username: author },
-    added: [...push.paths],
-    removed: [],
-    modified: [],
+    added: [...(push.changes?.added ?? push.paths)],
+    removed: [...(push.changes?.removed ?? [])],
+    modified: [...(push.changes?.modified ?? [])],
   };
   const body = JSON.stringify({
-    ref: 'refs/heads/main',
+    ref: push.ref ?? 'refs/heads/main',
     before: push.before,
     after: push.after,
     created: /^0+$/.test(push.before),

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { EventBridgeEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createTable } from '../../shared/adapters/aws/table-schema.ts';
+import { createTable } from '../../shared/adapters/aws/create-table.ts';
 import type { CloudEvent } from '../cloud/service.ts';
 import type { EmulatorDelays } from '../cloudformation/emulator-state.ts';
 import { type LocalCloud, startLocalCloud } from '../start-local-cloud.ts';

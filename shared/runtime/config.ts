@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { nearestKey } from '../domain/config/nearest-key.ts';
 import { githubAuthProblems } from './github-auth.ts';
 import { registerSecretValue } from './redaction.ts';
 
@@ -32,16 +33,12 @@ export interface Config {
   readonly artifactPrefix: string;
   /** CloudFormation service role passed as `RoleARN`, so functions never hold resource permissions. */
   readonly cloudFormationRoleArn?: string;
-  /** Roles assumed for stacks in other accounts; empty for single-account use. */
-  readonly targetRoleArns: readonly string[];
   readonly github: {
     readonly apiUrl: string;
     /** With `installationId` and the `githubPrivateKey` secret: authenticate as this GitHub App. */
     readonly appId?: string;
     /** The App's installation on the repositories Converge deploys from. */
     readonly installationId?: string;
-    /** Repositories (`owner/name`) accepted from webhooks; empty accepts any the hook is on. */
-    readonly repositories: readonly string[];
   };
   readonly slack: { readonly apiUrl: string; readonly channel?: string };
   /**
@@ -58,10 +55,11 @@ export interface Config {
    * deployment (its execute function died before ExecuteChangeSet).
    */
   readonly executionGraceSeconds: number;
-  /** The control-plane policy file (see `loadPolicy`); absent means nothing is served. */
+  /**
+   * The control-plane policy file (see `loadPolicy`); absent means nothing is served. It says
+   * which repositories are served and which of their branches deploy.
+   */
   readonly policyFile?: string;
-  /** Branches whose pushes deploy. */
-  readonly trackedBranches: readonly string[];
   /** Each secret that is configured, by name; an absent one is not used by this deployment. */
   readonly secrets: Readonly<Partial<Record<SecretName, SecretSource>>>;
 }
@@ -103,16 +101,11 @@ const SETTINGS = {
   CONVERGE_ARTIFACT_BUCKET: { schema: nonEmpty, hint: 'the artifact bucket name', required: true },
   CONVERGE_ARTIFACT_PREFIX: { schema: nonEmpty, hint: 'a key prefix such as templates/' },
   CONVERGE_CFN_ROLE_ARN: { schema: arn, hint: 'the CloudFormation service role ARN' },
-  CONVERGE_TARGET_ROLE_ARNS: { schema: list.pipe(z.array(arn)), hint: 'comma-separated role ARNs' },
   CONVERGE_GITHUB_API_URL: { schema: url, hint: 'e.g. https://api.github.com' },
   CONVERGE_GITHUB_APP_ID: { schema: z.string().regex(/^\d+$/, 'must be digits'), hint: 'the numeric App id' },
   CONVERGE_GITHUB_INSTALLATION_ID: {
     schema: z.string().regex(/^\d+$/, 'must be digits'),
     hint: 'the numeric id of the App installation',
-  },
-  CONVERGE_GITHUB_REPOSITORIES: {
-    schema: list.pipe(z.array(z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name'))),
-    hint: 'comma-separated owner/name',
   },
   CONVERGE_GIT_REPOSITORIES: {
     schema: list.pipe(
@@ -147,7 +140,6 @@ const SETTINGS = {
     schema: nonEmpty,
     hint: 'the path of the control-plane policy file (docs/policy.md)',
   },
-  CONVERGE_TRACKED_BRANCHES: { schema: list.pipe(z.array(nonEmpty).min(1)), hint: 'e.g. main,release' },
   CONVERGE_GITHUB_WEBHOOK_SECRET_ARN: { schema: arn, hint: 'a Secrets Manager secret ARN' },
   CONVERGE_GITHUB_WEBHOOK_SECRET: { schema: nonEmpty, hint: 'the webhook secret (local use)' },
   CONVERGE_GITHUB_TOKEN_SECRET_ARN: { schema: arn, hint: 'a Secrets Manager secret ARN' },
@@ -159,6 +151,13 @@ const SETTINGS = {
   CONVERGE_SLACK_BOT_TOKEN_SECRET_ARN: { schema: arn, hint: 'a Secrets Manager secret ARN' },
   CONVERGE_SLACK_BOT_TOKEN: { schema: nonEmpty, hint: 'a Slack bot token (local use)' },
 } as const satisfies Record<string, Setting>;
+
+/** Settings Converge no longer reads, with what replaced them, so an old environment fails with a pointer. */
+const RETIRED_SETTINGS: Readonly<Record<string, string>> = {
+  CONVERGE_TRACKED_BRANCHES: 'the branches that deploy are listed per repository in the control-plane policy',
+  CONVERGE_GITHUB_REPOSITORIES: 'the repositories served are listed in the control-plane policy',
+  CONVERGE_TARGET_ROLE_ARNS: 'Converge deploys into the account it runs in',
+};
 
 /** The environment variable names Converge reads (for the CDK app and the local host). */
 export type SettingName = keyof typeof SETTINGS;
@@ -191,8 +190,10 @@ export function parseConfig(env: Env): Config {
 
   // Unknown CONVERGE_* keys are typos until proven otherwise.
   for (const key of Object.keys(env)) {
-    if (key.startsWith('CONVERGE_') && !Object.hasOwn(SETTINGS, key)) {
-      const near = closest(key, SETTING_NAMES);
+    if (Object.hasOwn(RETIRED_SETTINGS, key)) {
+      problems.push(`${key} is not a Converge setting: ${RETIRED_SETTINGS[key]}; remove it`);
+    } else if (key.startsWith('CONVERGE_') && !Object.hasOwn(SETTINGS, key)) {
+      const near = nearestKey(key, SETTING_NAMES);
       problems.push(`${key} is not a Converge setting${near ? ` (did you mean ${near}?)` : ''}; remove it`);
     }
   }
@@ -250,12 +251,10 @@ export function parseConfig(env: Env): Config {
     artifactBucket: v.CONVERGE_ARTIFACT_BUCKET,
     artifactPrefix: v.CONVERGE_ARTIFACT_PREFIX ?? 'templates/',
     ...(v.CONVERGE_CFN_ROLE_ARN ? { cloudFormationRoleArn: v.CONVERGE_CFN_ROLE_ARN } : {}),
-    targetRoleArns: v.CONVERGE_TARGET_ROLE_ARNS ?? [],
     github: {
       apiUrl: v.CONVERGE_GITHUB_API_URL ?? 'https://api.github.com',
       ...(v.CONVERGE_GITHUB_APP_ID ? { appId: v.CONVERGE_GITHUB_APP_ID } : {}),
       ...(v.CONVERGE_GITHUB_INSTALLATION_ID ? { installationId: v.CONVERGE_GITHUB_INSTALLATION_ID } : {}),
-      repositories: v.CONVERGE_GITHUB_REPOSITORIES ?? [],
     },
     slack: {
       apiUrl: v.CONVERGE_SLACK_API_URL ?? 'https://slack.com/api/',
@@ -266,7 +265,6 @@ export function parseConfig(env: Env): Config {
     driftMaxConcurrency: v.CONVERGE_DRIFT_MAX_CONCURRENCY ?? DEFAULT_DRIFT_MAX_CONCURRENCY,
     executionGraceSeconds: v.CONVERGE_EXECUTION_GRACE_SECONDS ?? DEFAULT_EXECUTION_GRACE_SECONDS,
     ...(v.CONVERGE_POLICY_FILE ? { policyFile: v.CONVERGE_POLICY_FILE } : {}),
-    trackedBranches: v.CONVERGE_TRACKED_BRANCHES ?? ['main'],
     secrets,
   };
 }
@@ -284,27 +282,4 @@ export function config(): Config {
 
 function describe(error: z.ZodError): string {
   return error.issues.map((issue) => issue.message).join('; ');
-}
-
-/** The known key within edit distance 3 of `key`, for "did you mean" hints. */
-function closest(key: string, candidates: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined;
-  for (const name of candidates) {
-    const distance = editDistance(key, name);
-    if (distance <= 3 && (!best || distance < best.distance)) best = { name, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }

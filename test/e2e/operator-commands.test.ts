@@ -11,6 +11,7 @@ import {
   type E2e,
   REGION,
   reaches,
+  SECRETS,
   settled,
   startE2e,
   template,
@@ -59,6 +60,8 @@ describe('converge status, deployments, show and why, through the binary against
       region: REGION,
       tableName: e2e.host.tableName,
       startedAt: new Date().toISOString(),
+      repositories: { 'acme/ops': e2e.repository('ops').repo.dir },
+      webhookSecret: 'environment',
     });
     ({ sha } = await e2e.push({
       'converge.yaml': convergeYaml(['ops-app']),
@@ -154,6 +157,29 @@ describe('converge status, deployments, show and why, through the binary against
     expect(run.stderr).toMatch(
       /^converge status: No running `converge dev` found .* pass --table NAME --region REGION/,
     );
+  });
+
+  it('converge push sends the signed push for a local commit, with the changed paths computed', async () => {
+    const { sha: next } = await e2e.push({ 'stacks/ops-app.yaml': template('v2') }, { send: false });
+    const unsigned = await converge(project, ['push', '--repo', 'acme/ops']);
+    expect(unsigned.code).toBe(2);
+    expect(unsigned.stderr).toContain('set the same variable here');
+
+    const run = await converge(project, ['push', '--repo', 'acme/ops'], {
+      CONVERGE_WEBHOOK_SECRET: SECRETS.webhookSecret,
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(
+      `push acme/ops main ${sha.slice(0, 12)}..${next.slice(0, 12)} (1 paths changed)`,
+    );
+    const planned = await settled(e2e, 'ops-app', ['AWAITING_APPROVAL']);
+    expect(planned.revision).toBe(next);
+
+    const unknown = await converge(project, ['push', '--repo', 'acme/nope'], {
+      CONVERGE_WEBHOOK_SECRET: SECRETS.webhookSecret,
+    });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('converge dev does not read acme/nope; it reads acme/ops');
   });
 
   it('prints its version', async () => {

@@ -5,6 +5,7 @@ import type { Approval } from '../../domain/approval/approval.ts';
 import type { Deployment, NotificationRefs } from '../../domain/deployment/deployment.ts';
 import type { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { sortableIds } from '../../domain/ids.ts';
+import { TableIndex } from '../../domain/table/table-schema.ts';
 import type {
   AuditInput,
   AuditRecord,
@@ -58,11 +59,10 @@ import {
   toDeploymentItem,
 } from './dynamodb-items.ts';
 import { DynamoDbTable, type TransactItem } from './dynamodb-table.ts';
-import { TableIndex } from './table-schema.ts';
 
 /** Options of {@link DynamoDbStore}. Unknown keys are refused, so a typo fails at start-up. */
 export interface DynamoDbStoreOptions {
-  /** The table built from `TableSchema` (table-schema.ts). */
+  /** The table built from `TableSchema` (shared/domain/table/table-schema.ts). */
   readonly tableName: string;
   /**
    * The client: a DocumentClient, or a DynamoDBClient to wrap in one. Defaults to a client

@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb/start-dynamodb-local.ts';
+import { createTable } from '../../../shared/adapters/aws/create-table.ts';
 import { DynamoDbDriftStore } from '../../../shared/adapters/aws/dynamodb-drift-store.ts';
 import { DynamoDbStore } from '../../../shared/adapters/aws/dynamodb-store.ts';
-import { createTable } from '../../../shared/adapters/aws/table-schema.ts';
 import { aSweep, aSweepStack, driftStoreContract } from '../../support/drift-store-contract.ts';
 
 let db: DynamoDbLocal;

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb/start-dynamodb-local.ts';
+import { createTable } from '../../../shared/adapters/aws/create-table.ts';
 import { DynamoDbStore } from '../../../shared/adapters/aws/dynamodb-store.ts';
-import { createTable } from '../../../shared/adapters/aws/table-schema.ts';
 import { MemoryNotifier } from '../../../shared/adapters/memory/memory-notifier.ts';
 import { MemoryQueue } from '../../../shared/adapters/memory/memory-queue.ts';
 import { MemoryStacks } from '../../../shared/adapters/memory/memory-stacks.ts';

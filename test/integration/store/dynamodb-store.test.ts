@@ -1,8 +1,8 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb/start-dynamodb-local.ts';
+import { createTable } from '../../../shared/adapters/aws/create-table.ts';
 import { DynamoDbStore } from '../../../shared/adapters/aws/dynamodb-store.ts';
-import { createTable } from '../../../shared/adapters/aws/table-schema.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { StoreConflict, StoreInputError } from '../../../shared/ports/store-errors.ts';
 import { aDeployment, anAudit, instant, storeContract } from '../../support/store-contract.ts';

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES, type FunctionName } from '../../../infra/function-catalog.ts';
-import { WILDCARD_RESOURCE_ACTIONS } from '../../../infra/function-permissions.ts';
+import { DRIFT_READS_SID, WILDCARD_RESOURCE_ACTIONS } from '../../../infra/function-permissions.ts';
 import { CLOUDFORMATION_EVENTS } from '../../../infra/stateless-stack.ts';
 import { MetricName } from '../../../shared/runtime/observability.ts';
 import { type SynthesizedApp, synthesizeApp } from './synthesized-app.ts';
@@ -242,14 +242,30 @@ describe('stateless stack: functions', () => {
     expect(env('reconcile')).not.toContain('CONVERGE_SLACK_SIGNING_SECRET_ARN');
   });
 
-  it('limits reconcile and drift-sweep to one run at a time', () => {
+  it('limits reconcile and drift-sweep to one run at a time, and caps the two public functions', () => {
     const reserved = ofType(stateless, 'AWS::Lambda::Function')
       .filter(([, fn]) => fn.Properties.ReservedConcurrentExecutions !== undefined)
       .map(([id, fn]) => [id.replace(/Function.*$/, ''), fn.Properties.ReservedConcurrentExecutions]);
     expect(reserved.sort()).toEqual([
+      ['Approve', 10],
       ['DriftSweep', 1],
       ['Reconcile', 1],
+      ['Webhook', 10],
     ]);
+  });
+
+  it('points every function at the bundled control-plane policy, and sets none of the settings it replaced', () => {
+    for (const [, fn] of ofType(stateless, 'AWS::Lambda::Function')) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(variables.CONVERGE_POLICY_FILE).toBe('/var/task/converge-policy.yaml');
+      for (const retired of [
+        'CONVERGE_TRACKED_BRANCHES',
+        'CONVERGE_GITHUB_REPOSITORIES',
+        'CONVERGE_TARGET_ROLE_ARNS',
+      ]) {
+        expect(variables).not.toHaveProperty(retired);
+      }
+    }
   });
 });
 
@@ -326,12 +342,86 @@ describe('least privilege', () => {
     expect(wildcards).toEqual([]);
   });
 
-  it('uses a "*" resource only for actions AWS cannot scope', () => {
-    const onStar = allStatements()
-      .filter((s) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')))
-      .flatMap((s) => asList(s.Action));
-    expect(onStar.length).toBeGreaterThan(0);
-    for (const action of onStar) expect(Object.keys(WILDCARD_RESOURCE_ACTIONS)).toContain(action);
+  it('uses a "*" resource only for actions AWS cannot scope, and the drift reads the operator named', () => {
+    const onStar = allStatements().filter(
+      (s) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')),
+    );
+    const unscopable = onStar.filter((s) => s.Sid !== DRIFT_READS_SID).flatMap((s) => asList(s.Action));
+    expect(unscopable.length).toBeGreaterThan(0);
+    for (const action of unscopable) expect(Object.keys(WILDCARD_RESOURCE_ACTIONS)).toContain(action);
+    const driftReads = onStar.filter((s) => s.Sid === DRIFT_READS_SID);
+    expect(driftReads.flatMap((s) => asList(s.Action)).sort()).toEqual([
+      'sqs:GetQueueAttributes',
+      'ssm:GetParameters',
+    ]);
+    expect(statementsOf('drift-sweep').filter((s) => s.Sid === DRIFT_READS_SID)).toHaveLength(1);
+  });
+
+  it('narrows every CloudFormation grant to the stack globs of the control-plane policy', () => {
+    const stackNames = (statement: Statement) =>
+      asList(statement.Resource)
+        .map((resource) => JSON.stringify(resource).match(/:stack\/([^/]+)\/\*/)?.[1])
+        .filter((name) => name !== undefined)
+        .sort();
+    for (const name of FUNCTION_NAMES) {
+      for (const statement of statementsOf(name).filter(
+        (s) => s.Effect === 'Allow' && asList(s.Action).some((a) => a.startsWith('cloudformation:')),
+      )) {
+        if (statement.Sid === 'DriftDetectionStatus') continue;
+        expect(stackNames(statement)).toEqual(['app-*', 'data-*', 'network-prod']);
+      }
+    }
+    expect(JSON.stringify(statementsOf('execute'))).toContain(':changeSet/converge-*/*');
+  });
+
+  it('lets plan and drift-sweep create change sets only with the service role, a converge- name and the converge:managed tag', () => {
+    for (const name of ['plan', 'drift-sweep'] as const) {
+      const create = statementsOf(name).filter(
+        (s) => s.Effect === 'Allow' && asList(s.Action).includes('cloudformation:CreateChangeSet'),
+      );
+      expect(create).toHaveLength(1);
+      expect(create[0]).toMatchObject({
+        Sid: 'CreateTaggedChangeSets',
+        Condition: {
+          StringEquals: { 'aws:RequestTag/converge:managed': 'true' },
+          StringLike: { 'cloudformation:ChangeSetName': 'converge-*' },
+          ArnEquals: {
+            'cloudformation:RoleArn': [
+              { 'Fn::ImportValue': expect.stringMatching(/CloudFormationServiceRole/) },
+            ],
+          },
+        },
+      });
+    }
+  });
+
+  it('lets plan delete only stacks tagged converge:managed=true', () => {
+    const deletes = statementsOf('plan').filter((s) =>
+      asList(s.Action).includes('cloudformation:DeleteStack'),
+    );
+    expect(deletes.filter((s) => s.Effect === 'Allow')).toEqual([
+      expect.objectContaining({
+        Sid: 'DeleteTaggedStacks',
+        Condition: { StringEquals: { 'aws:ResourceTag/converge:managed': 'true' } },
+      }),
+    ]);
+  });
+
+  it("denies every CloudFormation action on the policy's protected stacks", () => {
+    for (const name of FUNCTION_NAMES) {
+      const deny = statementsOf(name).find((s) => s.Sid === 'NotProtectedStacks');
+      if (!actionsOf(name).some((a) => a.startsWith('cloudformation:'))) {
+        expect(deny).toBeUndefined();
+        continue;
+      }
+      expect(deny?.Effect).toBe('Deny');
+      expect(asList(deny!.Action).sort()).toEqual(
+        [...new Set(actionsOf(name).filter((a) => a.startsWith('cloudformation:')))]
+          .filter((a) => a !== 'cloudformation:DescribeStackDriftDetectionStatus')
+          .sort(),
+      );
+      expect(JSON.stringify(deny!.Resource)).toMatch(/stack\/CDKToolkit\/\*[\s\S]*stack\/StackSet-\*\/\*/);
+    }
   });
 
   it('lets only the functions that create change sets (plan, drift-sweep) pass the service role, only to CloudFormation', () => {
@@ -421,12 +511,8 @@ describe('least privilege', () => {
     expect(targets.sort()).toEqual([...queues, ...(asyncInvoked ? ['EventsDeadLetter'] : [])].sort());
   });
 
-  it('lets only plan, execute and drift-sweep assume the cross-account target roles', () => {
-    for (const name of FUNCTION_NAMES) {
-      expect(actionsOf(name).includes('sts:AssumeRole')).toBe(
-        ['plan', 'execute', 'drift-sweep'].includes(name),
-      );
-    }
+  it('grants sts:AssumeRole to no function: Converge deploys into its own account', () => {
+    for (const name of FUNCTION_NAMES) expect(actionsOf(name)).not.toContain('sts:AssumeRole');
   });
 
   it('limits template access to the templates/ prefix of the artifact bucket, for plan and drift-sweep', () => {
@@ -439,11 +525,11 @@ describe('least privilege', () => {
     );
   });
 
-  it('gives no function a managed policy except the drift reader', () => {
+  it('gives no function a managed policy (the drift function holds no ReadOnlyAccess)', () => {
     const withManaged = ofType(stateless, 'AWS::IAM::Role')
       .filter(([, role]) => role.Properties.ManagedPolicyArns)
       .map(([id]) => id.replace(/Role.*$/, ''));
-    expect(withManaged).toEqual(['DriftSweep']);
+    expect(withManaged).toEqual([]);
   });
 });
 

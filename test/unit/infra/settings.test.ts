@@ -2,39 +2,53 @@ import { describe, expect, it } from 'vitest';
 import { functionSpecs, visibilityTimeoutSeconds } from '../../../infra/function-catalog.ts';
 import { InfraSettingsInvalidError, parseInfraSettings } from '../../../infra/settings.ts';
 
+const POLICY = { 'converge:policyFile': 'policy.yaml' };
+
 describe('parseInfraSettings', () => {
-  it('defaults every setting when the context has none', () => {
-    expect(parseInfraSettings({ 'aws:cdk:bundling-stacks': [] })).toMatchObject({
+  it('defaults every setting but the policy file when the context has none', () => {
+    expect(parseInfraSettings({ 'aws:cdk:bundling-stacks': [], ...POLICY })).toMatchObject({
+      policyFile: 'policy.yaml',
       stackPrefix: 'Converge',
       githubAuth: 'token',
-      trackedBranches: ['main'],
       driftSweepIntervalMinutes: 360,
       reconcileIntervalMinutes: 5,
       logRetentionDays: 30,
       logLevel: 'INFO',
-      targetRoleArns: [],
       cloudFormationRolePolicies: ['AdministratorAccess'],
-      driftReadPolicies: ['ReadOnlyAccess'],
+      driftReadActions: [],
+      driftReadPolicies: [],
     });
   });
 
+  it.each([
+    [{}, /converge:policyFile: is required: the path of the control-plane policy file/],
+    [{ 'converge:policyFile': ' ' }, /converge:policyFile: must name the control-plane policy file/],
+  ])('requires converge:policyFile and names the key (%j)', (context, message) => {
+    expect(() => parseInfraSettings(context)).toThrow(InfraSettingsInvalidError);
+    expect(() => parseInfraSettings(context)).toThrow(message);
+  });
+
   it('accepts lists as comma-separated strings (the -c form) or arrays (cdk.json)', () => {
-    expect(parseInfraSettings({ 'converge:trackedBranches': 'main, release' }).trackedBranches).toEqual([
-      'main',
-      'release',
+    const actions = (value: unknown) =>
+      parseInfraSettings({ ...POLICY, 'converge:driftReadActions': value }).driftReadActions;
+    expect(actions('sqs:GetQueueAttributes, ssm:GetParameters')).toEqual([
+      'sqs:GetQueueAttributes',
+      'ssm:GetParameters',
     ]);
-    expect(parseInfraSettings({ 'converge:trackedBranches': ['main'] }).trackedBranches).toEqual(['main']);
+    expect(actions(['sqs:GetQueueAttributes'])).toEqual(['sqs:GetQueueAttributes']);
   });
 
   it('coerces numbers given as strings on the command line', () => {
-    expect(parseInfraSettings({ 'converge:driftSweepIntervalMinutes': '60' }).driftSweepIntervalMinutes).toBe(
-      60,
-    );
+    expect(
+      parseInfraSettings({ ...POLICY, 'converge:driftSweepIntervalMinutes': '60' }).driftSweepIntervalMinutes,
+    ).toBe(60);
   });
 
   it('passes the drift concurrency to the drift-sweep configuration only when set', () => {
-    expect(parseInfraSettings({ 'converge:driftMaxConcurrency': '12' }).driftMaxConcurrency).toBe(12);
-    expect(parseInfraSettings({}).driftMaxConcurrency).toBeUndefined();
+    expect(parseInfraSettings({ ...POLICY, 'converge:driftMaxConcurrency': '12' }).driftMaxConcurrency).toBe(
+      12,
+    );
+    expect(parseInfraSettings(POLICY).driftMaxConcurrency).toBeUndefined();
   });
 
   it.each([
@@ -42,11 +56,13 @@ describe('parseInfraSettings', () => {
     ['converge:githubAuth', 'password', /converge:githubAuth/],
     ['converge:driftMaxConcurrency', '0', /converge:driftMaxConcurrency/],
     ['converge:logRetentionDays', '31', /converge:logRetentionDays: must be one of 1, 3, 5/],
-    ['converge:targetRoleArns', 'arn:aws:iam::1:role/x', /must be IAM role ARNs/],
+    ['converge:driftReadActions', 's3:*', /must be IAM actions without wildcards/],
+    ['converge:trackedBranches', 'main', /unknown context keys converge:trackedBranches/],
+    ['converge:targetRoleArns', 'arn:aws:iam::1:role/x', /unknown context keys converge:targetRoleArns/],
     ['converge:alarmEmail', 'ops', /converge:alarmEmail/],
   ])('rejects %s=%s and says why', (key, value, message) => {
-    expect(() => parseInfraSettings({ [key]: value })).toThrow(InfraSettingsInvalidError);
-    expect(() => parseInfraSettings({ [key]: value })).toThrow(message);
+    expect(() => parseInfraSettings({ ...POLICY, [key]: value })).toThrow(InfraSettingsInvalidError);
+    expect(() => parseInfraSettings({ ...POLICY, [key]: value })).toThrow(message);
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -6,11 +6,27 @@ import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { createConvergeApp } from '../../../infra/converge-app.ts';
 import { createStubProject } from './stub-project.ts';
 
-/** Context of the shared test app: cross-account targets and an alarm email, to exercise both options. */
+/** The control-plane policy of the shared test app: two served repositories, the default protected stacks. */
+export const TEST_POLICY = `version: 1
+repositories:
+  acme/infra: { branches: [main], stacks: ["app-*", "network-prod"] }
+  acme/data: { branches: [main, "release/*"], stacks: ["data-*"] }
+approvers: ["github:alice"]
+`;
+
+/** Writes `text` as a policy file in a fresh temporary directory and returns its path. */
+export function writePolicy(text: string = TEST_POLICY, name = 'policy.yaml'): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'converge-policy-')), name);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Context of the shared test app: drift read actions and an alarm email, to exercise both options. */
 export const TEST_CONTEXT = {
   // Stub handlers are not bundled: synthesis stays offline and fast.
   'aws:cdk:bundling-stacks': [],
-  'converge:targetRoleArns': 'arn:aws:iam::210987654321:role/converge-target',
+  'converge:policyFile': writePolicy(),
+  'converge:driftReadActions': 'sqs:GetQueueAttributes,ssm:GetParameters',
   'converge:alarmEmail': 'ops@example.com',
   'converge:driftSweepIntervalMinutes': 120,
   'converge:reconcileIntervalMinutes': 10,

@@ -29,9 +29,7 @@ describe('parseConfig', () => {
       tableName: 'converge',
       artifactPrefix: 'templates/',
       approvalTtlSeconds: 86_400,
-      trackedBranches: ['main'],
-      targetRoleArns: [],
-      github: { apiUrl: 'https://api.github.com', repositories: [] },
+      github: { apiUrl: 'https://api.github.com' },
       slack: { apiUrl: 'https://slack.com/api/' },
       secrets: {},
     });
@@ -40,19 +38,15 @@ describe('parseConfig', () => {
   it('parses lists, numbers and secret sources', () => {
     const config = parseConfig({
       ...MINIMAL,
-      CONVERGE_TRACKED_BRANCHES: 'main, release ,',
       CONVERGE_APPROVAL_TTL_SECONDS: '3600',
       CONVERGE_GITHUB_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hook-AbCdEf',
       CONVERGE_SLACK_SIGNING_SECRET: 'local-signing-secret',
-      CONVERGE_TARGET_ROLE_ARNS: 'arn:aws:iam::210987654321:role/converge-target',
     });
-    expect(config.trackedBranches).toEqual(['main', 'release']);
     expect(config.approvalTtlSeconds).toBe(3600);
     expect(config.secrets.githubWebhookSecret).toEqual({
       arn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hook-AbCdEf',
     });
     expect(config.secrets.slackSigningSecret).toEqual({ value: 'local-signing-secret' });
-    expect(config.targetRoleArns).toEqual(['arn:aws:iam::210987654321:role/converge-target']);
   });
 
   it('maps repositories read with git to their locations', () => {
@@ -85,6 +79,16 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it.each([
+    ['CONVERGE_TRACKED_BRANCHES', 'main'],
+    ['CONVERGE_GITHUB_REPOSITORIES', 'acme/infra'],
+    ['CONVERGE_TARGET_ROLE_ARNS', 'arn:aws:iam::210987654321:role/converge-target'],
+  ])('rejects the retired %s and says what replaced it', (key, value) => {
+    expect(problemsOf({ ...MINIMAL, [key]: value })).toEqual([
+      expect.stringMatching(new RegExp(`^${key} is not a Converge setting: .*; remove it$`)),
+    ]);
+  });
+
   it('ignores variables outside the CONVERGE_ prefix', () => {
     expect(
       parseConfig({ ...MINIMAL, PATH: '/usr/bin', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }).tableName,
@@ -97,9 +101,7 @@ describe('parseConfig', () => {
     ['CONVERGE_APPROVAL_TTL_SECONDS', 'a day'],
     ['CONVERGE_CFN_ROLE_ARN', 'converge-role'],
     ['CONVERGE_GITHUB_APP_ID', 'my-app'],
-    ['CONVERGE_GITHUB_REPOSITORIES', 'just-a-name'],
     ['CONVERGE_GIT_REPOSITORIES', 'acme/infra'],
-    ['CONVERGE_TARGET_ROLE_ARNS', 'arn:aws:iam::123456789012:role/a,nope'],
   ])('rejects a malformed %s (%s)', (key, value) => {
     const problems = problemsOf({ ...MINIMAL, [key]: value });
     expect(problems).toHaveLength(1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTableInput, TableIndex, TableSchema } from '../../../shared/adapters/aws/table-schema.ts';
+import { createTableInput } from '../../../shared/adapters/aws/create-table.ts';
+import { TableIndex, TableSchema } from '../../../shared/domain/table/table-schema.ts';
 
 describe('createTableInput', () => {
   const input = createTableInput('converge');
