@@ -94,7 +94,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   validateOptions(options);
   const log = options.log ?? ((message: string) => console.error(message));
   const faults = createFaultInjector(options.faults);
-  const bus = createEventBus({ targets: options.eventTargets ?? [], log });
+  const bus = createEventBus({ targets: options.eventTargets ?? [], log, faults });
   const s3 = createS3Store();
   const fetchTemplate = createFetchTemplate(s3);
   const cloudFormation = createCloudFormationEmulator({

@@ -27,6 +27,7 @@ import type { ExecuteDeps } from '../use-cases/execute-deployment.ts';
 import type { PlanDeps } from '../use-cases/plan-stack.ts';
 import type { ReceiveChatVoteDeps } from '../use-cases/receive-chat-vote.ts';
 import type { ReceiveWebhookDeps } from '../use-cases/receive-webhook.ts';
+import type { ReconcileDeps } from '../use-cases/reconcile-deployments.ts';
 import type { SweepDriftDeps } from '../use-cases/sweep-drift.ts';
 import { type Config, config, SecretName } from './config.ts';
 import { driftMetricsNotifier } from './drift-metrics-notifier.ts';
@@ -49,6 +50,7 @@ export type Deps = ReceiveWebhookDeps &
     readonly settings: ReceiveWebhookDeps['settings'] &
       PlanDeps['settings'] &
       ExecuteDeps['settings'] &
+      ReconcileDeps['settings'] &
       SweepDriftDeps['settings'];
   };
 
@@ -160,6 +162,7 @@ export function composeDeps(readConfig: () => Config): Deps {
       defaultApproval: controlPlaneApproval(settings()),
       defaultRoleArn: settings().cloudFormationRoleArn,
       lockLeaseMs: LOCK_LEASE_MS,
+      executionGraceMs: settings().executionGraceSeconds * 1000,
       deliveryTtlMs: DELIVERY_TTL_MS,
       sweep: { maxConcurrency: settings().driftMaxConcurrency },
     }),
