@@ -6,6 +6,7 @@ import { MemoryNotifier } from '../../../shared/adapters/memory/memory-notifier.
 import { MemoryQueue } from '../../../shared/adapters/memory/memory-queue.ts';
 import { MemoryStacks } from '../../../shared/adapters/memory/memory-stacks.ts';
 import { MemoryStore } from '../../../shared/adapters/memory/memory-store.ts';
+import type { ApprovalRequirement } from '../../../shared/domain/approval/approval.ts';
 import { type Deployment, type StackRef, stackKey } from '../../../shared/domain/deployment/deployment.ts';
 import { sortableId } from '../../../shared/domain/ids.ts';
 import type {
@@ -164,10 +165,19 @@ export async function driftWorld(policies: Readonly<Record<string, DriftYaml>>) 
   const driftNotifier = new MemoryDriftNotifier();
   const queue = new MemoryQueue();
   const settings: {
+    defaultApproval: ApprovalRequirement;
+    defaultRoleArn?: string;
     changeSetWait: ChangeSetWait;
     sweep: Partial<SweepSettings>;
     throttle?: ThrottleBackoff;
   } = {
+    defaultApproval: {
+      required: 1,
+      approvers: [],
+      allowSelfApproval: false,
+      autoApprove: 'never',
+      ttlSeconds: 3600,
+    },
     changeSetWait: { firstDelayMs: 1_000, maxDelayMs: 1_000, timeoutMs: 10_000 },
     sweep: { maxConcurrency: 3, pollFirstDelayMs: 1_000, pollMaxDelayMs: 4_000, safetyMarginMs: 0 },
   };

@@ -355,6 +355,57 @@ describe('sweepDrift', () => {
     expect(world.queue.sent).toEqual([]);
   });
 
+  it("plans a drift revert with the control-plane role when the stack's configuration names none, as a deploy does", async () => {
+    const world = await driftWorld({ 'app-000': '{ mode: revert }' });
+    world.settings.defaultRoleArn = 'arn:aws:iam::123456789012:role/converge-cloudformation';
+    world.stacks.drifts.set('app-000', [QUEUE_DRIFT]);
+
+    await sweepDrift(world.deps, {
+      requestedBy: 'system:schedule',
+      owner: 'inv-1',
+      remainingMs: deadlineIn(world.clock, HOUR),
+    });
+
+    expect(world.stacks.cfn.created).toEqual([
+      expect.objectContaining({
+        deploymentMode: 'REVERT_DRIFT',
+        roleArn: 'arn:aws:iam::123456789012:role/converge-cloudformation',
+      }),
+    ]);
+  });
+
+  it('retries a drift revert of a busy stack instead of failing it, and plans it once the stack is free', async () => {
+    const world = await driftWorld({ 'app-000': '{ mode: revert }' });
+    world.stacks.drifts.set('app-000', [QUEUE_DRIFT]);
+    world.stacks.cfn.operationStarted('app-000');
+
+    const busy = await sweepDrift(world.deps, {
+      requestedBy: 'system:schedule',
+      owner: 'inv-1',
+      remainingMs: deadlineIn(world.clock, 60_000),
+    });
+
+    expect(busy.finished).toBe(false);
+    expect(busy.counts.detecting).toBe(1);
+    expect(world.stacks.cfn.created).toEqual([]);
+    const planning = await world.store.listDeployments(keyOf('app-000'));
+    const revert = planning.find((d) => d.kind === 'revert-drift');
+    expect(revert).toMatchObject({ status: 'PLANNING' });
+
+    world.stacks.cfn.finish('app-000', 'success');
+    const freed = await sweepDrift(world.deps, {
+      requestedBy: 'system:schedule',
+      owner: 'inv-2',
+      remainingMs: deadlineIn(world.clock, HOUR),
+    });
+
+    expect(freed.finished).toBe(true);
+    const [record] = await world.drift.listDriftRecords(keyOf('app-000'));
+    expect(record?.deploymentId).toBe(revert!.id);
+    expect(await world.store.getDeployment(revert!.id)).toMatchObject({ status: 'AWAITING_APPROVAL' });
+    expect(world.stacks.cfn.created).toHaveLength(1);
+  });
+
   it('sweeps only the named stacks on demand', async () => {
     const world = await driftWorld(names(3));
 
