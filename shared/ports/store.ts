@@ -70,6 +70,13 @@ export interface Store {
    * nothing, when a later deployment is already recorded; true otherwise (also on a repeat).
    */
   recordAttempt(stackKey: string, revision: string, deploymentId: string, at: string): Promise<boolean>;
+  /**
+   * Makes `repository` the stack's owner unless another repository already owns it: a
+   * conditional write, so of two repositories naming a new stack at once exactly one wins, and
+   * an owner never changes afterwards. Returns the owner after the call (`repository` when it
+   * won or already owned the stack).
+   */
+  claimStack(stackKey: string, repository: string, at: string): Promise<string>;
   /** Records the deployment that last converged the stack; never moves backwards (as recordAttempt). */
   recordApplied(stackKey: string, revision: string, deploymentId: string, at: string): Promise<boolean>;
   /**
@@ -118,6 +125,10 @@ export interface StackState {
   readonly lastAppliedRevision?: string;
   readonly lastAppliedDeploymentId?: string;
   readonly lastAppliedAt?: string;
+  /** The repository that owns the stack: the first whose deployment of it was planned (`claimStack`). */
+  readonly owner?: string;
+  /** When the owner claimed it. */
+  readonly ownedAt?: string;
   /** The lock as stored; it is free when `expiresAt <= now`, even while still present. */
   readonly lock?: { readonly owner: string; readonly expiresAt: number };
 }

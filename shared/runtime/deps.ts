@@ -13,7 +13,6 @@ import { SlackDriftNotifier } from '../adapters/slack/slack-drift-notifier.ts';
 import { SlackNotifier } from '../adapters/slack/slack-notifier.ts';
 import { verifySlackRequest } from '../adapters/slack/verify-slack-request.ts';
 import { systemClock } from '../adapters/system/system-clock.ts';
-import type { ApprovalRequirement } from '../domain/approval/approval.ts';
 import type { ControlPlanePolicy } from '../domain/policy/control-plane-policy.ts';
 import type { NotificationChannel, VoterReplies } from '../ports/notifier.ts';
 import type { Source } from '../ports/source.ts';
@@ -151,7 +150,6 @@ export function composeDeps(readConfig: () => Config): Deps {
           now: systemClock.now(),
         }),
     settings: () => ({
-      defaultApproval: controlPlaneApproval(settings()),
       defaultRoleArn: settings().cloudFormationRoleArn,
       lockLeaseMs: LOCK_LEASE_MS,
       deliveryTtlMs: DELIVERY_TTL_MS,
@@ -159,17 +157,6 @@ export function composeDeps(readConfig: () => Config): Deps {
       sweep: { maxConcurrency: settings().driftMaxConcurrency },
     }),
   });
-}
-
-/** The approval rule for a stack with no applied (trusted) configuration yet: a person approves. */
-export function controlPlaneApproval(settings: Pick<Config, 'approvalTtlSeconds'>): ApprovalRequirement {
-  return {
-    required: 1,
-    approvers: [],
-    allowSelfApproval: false,
-    autoApprove: 'never',
-    ttlSeconds: settings.approvalTtlSeconds,
-  };
 }
 
 /** A value computed on first call and reused. */

@@ -20,6 +20,7 @@ import {
 } from './plan-drift-revert.ts';
 import { retryThrottled, type ThrottleBackoff } from './retry-throttled.ts';
 import { StackBusyError } from './stack-busy-error.ts';
+import { TrustedRuleUnreadableError } from './trusted-rule-unreadable-error.ts';
 import { type ConfigurationCache, trustedStackConfig } from './trusted-stack-config.ts';
 
 export interface FinishDriftDeps extends PlanDriftRevertDeps {
@@ -106,7 +107,7 @@ export async function finishDriftDetection(
   };
 
   // Record it, and plan the revert through the approval gate. Before settling: a busy stack
-  // throws StackBusyError, and the detection stays open so the next poll (or a retried event)
+  // (or an unreadable trusted rule, for a while) throws a retryable error, and the detection stays open so the next poll (or a retried event)
   // plans again, resuming the same deployment (its id derives from the detection).
   await drift.saveDriftRecord(record);
   if (decision.action === DriftAction.PROPOSE_REVERT && !(stackConfig instanceof Error)) {
@@ -120,7 +121,9 @@ export async function finishDriftDetection(
         drift: driftedOnly(resources, decision.drifted),
       });
     } catch (error) {
-      if (error instanceof StackBusyError) return { outcome: 'running' };
+      if (error instanceof StackBusyError || error instanceof TrustedRuleUnreadableError) {
+        return { outcome: 'running' };
+      }
       throw error;
     }
     record = {

@@ -10,6 +10,7 @@ import {
 } from '../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../domain/deployment/reason-code.ts';
+import type { ControlPlanePolicy } from '../domain/policy/control-plane-policy.ts';
 import type { Artifacts } from '../ports/artifacts.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/notifier.ts';
@@ -26,8 +27,8 @@ import { changeSetName } from './deployment-names.ts';
 import { loadConfiguration } from './load-configuration.ts';
 import { iso, moveDeployment } from './move-deployment.ts';
 import { notify } from './notify.ts';
+import { planTrust, REPOSITORY_TAG } from './plan-trust.ts';
 import { StackBusyError } from './stack-busy-error.ts';
-import { trustedApproval } from './trusted-approval.ts';
 import { type ChangeSetWait, isEmptyChangeSet, waitForChangeSet } from './wait-for-change-set.ts';
 
 export interface PlanDeps {
@@ -38,9 +39,11 @@ export interface PlanDeps {
   readonly clock: Clock;
   readonly artifacts: Artifacts;
   readonly notifier: Notifier;
+  /** The control-plane policy: which stacks a repository may manage, and who approves what no trusted rule covers. */
+  readonly policy: ControlPlanePolicy;
   readonly settings: {
-    /** The control-plane approval rule, for stacks without a trusted (applied) configuration. */
-    readonly defaultApproval: ApprovalRequirement;
+    /** How long a plan waits (retried) for an unreadable trusted rule before it fails; 10 minutes by default. */
+    readonly trustedRuleWaitMs?: number;
     /** CloudFormation service role for stacks whose configuration names none. */
     readonly defaultRoleArn?: string;
     readonly changeSetWait?: ChangeSetWait;
@@ -58,7 +61,11 @@ export interface PlanRequest {
   readonly revision: string;
   readonly stackName: string;
   readonly stackKey: string;
+  /** When the plan was requested (ms since the epoch); an unreadable trusted rule is waited for from here. */
+  readonly requestedAt: number;
   readonly pullRequest?: number;
+  /** A preview of a pull request from a fork: planned only as the policy allows, with its preview role. */
+  readonly fork?: boolean;
   readonly author?: string;
   readonly authors?: readonly string[];
   /** Who plans, for the audit trail: `system:plan`, `system:drift`. */
@@ -101,17 +108,24 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
       : configuration.stacks.find((s) => s.name === request.stackName);
   const stack = stackRef(deps, request, configuration);
 
-  // Take the approval rule from trusted configuration, never from this revision.
+  // Decide trust: whether this repository may plan the stack, and under which trusted rule.
   const state = await store.getStackState(request.stackKey);
-  const trusted = await trustedApproval(deps, { ...request, state, fallback: deps.settings.defaultApproval });
-  const approval = mode === DeploymentKind.REVERT_DRIFT ? humanApproval(trusted.approval) : trusted.approval;
+  const trust = await planTrust(deps, {
+    ...request,
+    stack,
+    state,
+    next: configuration instanceof Error ? undefined : configuration,
+  });
+  const approval = mode === DeploymentKind.REVERT_DRIFT ? humanApproval(trust.approval) : trust.approval;
+  const gateDeps = trust.flags.length > 0 ? { ...deps, notifier: flagged(deps.notifier, trust.flags) } : deps;
 
   // Record the deployment (PLANNING) unless a retry already did.
   const deployment =
-    existing ?? (await createDeployment(deps, request, stack, { approval, from: trusted.from }));
+    existing ??
+    (await createDeployment(deps, request, stack, { approval, from: trust.from, flags: trust.flags }));
   if (deployment.status !== DeploymentStatus.PLANNING) return deployment;
   const end = (event: Parameters<typeof moveDeployment>[2], reason?: Reason) =>
-    endPlanning(deps, deployment, event, request.actor, reason);
+    endPlanning(gateDeps, deployment, event, request.actor, reason);
   const fail = (reason: Reason) => end({ type: 'PLAN_FAILED', reason }, reason);
 
   // Refuse to move backwards: record this attempt unless a newer plan of the stack was requested.
@@ -126,6 +140,9 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
     };
     return end({ type: 'SUPERSEDED', by });
   }
+
+  // A plan the trust step refused ends here, with its reason.
+  if (trust.refusal) return fail(trust.refusal);
 
   // The stack must be configured at this revision (its template and parameters read there).
   if (configuration instanceof Error)
@@ -176,6 +193,7 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
       changeSetName: name,
       stack,
       stackConfig,
+      tags: { [REPOSITORY_TAG]: request.repository },
     });
   } catch (error) {
     // A busy stack is retried (the caller keeps the request); anything else fails.
@@ -205,10 +223,16 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
 
   // Summarize what would change, then supersede, gate and report.
   const summary = summarizeChangeSet(computed.changes);
-  const gated: Deployment = request.autoApproveIf?.(summary)
+  // A revert the drift policy proves harmless is approved by policy, unless the policy caps
+  // auto-approval at never or the plan carries a flag (adoption, policy change) people must see.
+  const autoApprove =
+    request.autoApproveIf?.(summary) &&
+    trust.flags.length === 0 &&
+    deps.policy.approval.autoApprove !== 'never';
+  const gated: Deployment = autoApprove
     ? { ...deployment, approval: { ...approval, autoApprove: 'always' } }
     : deployment;
-  return decidePlannedDeployment(deps, gated, { id: changeSetId, name, summary });
+  return decidePlannedDeployment(gateDeps, gated, { id: changeSetId, name, summary });
 }
 
 /** The stack as configured at the revision, its role defaulting to the control plane's. */
@@ -222,7 +246,10 @@ function stackRef(deps: PlanDeps, request: PlanRequest, configuration: Configura
     const [, region = 'unknown'] = request.stackKey.split('/');
     return { stackName: request.stackName, region };
   }
-  const roleArn = stackConfig.roleArn ?? deps.settings.defaultRoleArn;
+  // A fork is planned with the preview role, which may create change sets and never execute them.
+  const roleArn = request.fork
+    ? deps.policy.forks.previewRoleArn
+    : (stackConfig.roleArn ?? deps.settings.defaultRoleArn);
   return { stackName: stackConfig.name, region: stackConfig.region, ...(roleArn ? { roleArn } : {}) };
 }
 
@@ -235,7 +262,7 @@ async function createDeployment(
   { store, clock, source }: PlanDeps,
   request: PlanRequest,
   stack: StackRef,
-  trusted: { approval: ApprovalRequirement; from: string },
+  trusted: { approval: ApprovalRequirement; from: string; flags: readonly string[] },
 ): Promise<Deployment> {
   const at = iso(clock);
   const commit = await source.commit(request.repository, request.revision).catch(() => undefined);
@@ -262,7 +289,14 @@ async function createDeployment(
       action: 'planning',
       actor: request.actor,
       at,
-      data: { revision: request.revision, kind: request.mode, approvalFrom: trusted.from, ...request.audit },
+      data: {
+        revision: request.revision,
+        kind: request.mode,
+        approvalFrom: trusted.from,
+        ...(trusted.flags.length > 0 ? { flags: trusted.flags } : {}),
+        ...(request.fork ? { fork: true } : {}),
+        ...request.audit,
+      },
     });
     return deployment;
   } catch (error) {
@@ -270,6 +304,16 @@ async function createDeployment(
     if (!(error instanceof StoreConflictError)) throw error;
     return (await store.getDeployment(request.id)) ?? deployment;
   }
+}
+
+/** Every message about a flagged deployment (adoption, policy change) says so first. */
+function flagged(notifier: Notifier, flags: readonly string[]): Notifier {
+  const prefix = flags.join(' | ');
+  return {
+    deploymentChanged: (deployment, context) =>
+      notifier.deploymentChanged(deployment, { ...context, event: `${prefix} | ${context.event}` }),
+    pullRequestClosed: (pullRequest) => notifier.pullRequestClosed(pullRequest),
+  };
 }
 
 /** Ends planning early (failed, empty or superseded) and tells people. */

@@ -59,6 +59,7 @@ export async function planDriftRevert(
       revision: target.revision,
       stackName: target.stack.stackName,
       stackKey: target.stackKey,
+      requestedAt: target.startedAt ? Date.parse(target.startedAt) : deps.clock.now(),
       author: 'system:drift',
       actor: 'system:drift',
       audit: { detectionId: input.detectionId, sweepId: target.sweepId },

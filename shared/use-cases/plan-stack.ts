@@ -27,8 +27,11 @@ export async function planStack(deps: PlanDeps, job: PlanJob): Promise<Deploymen
     revision: job.revision,
     stackName: job.stackName,
     stackKey: job.stackKey,
+    requestedAt: job.requestedAt,
     pullRequest: job.pullRequest,
+    fork: job.fork,
     author: job.author,
+    authors: job.authors,
     actor: 'system:plan',
     audit: { deliveryId: job.deliveryId },
   });

@@ -78,9 +78,9 @@ export class MemoryStacks implements Stacks {
     return this;
   }
 
-  /** Adds an existing stack in a stable status. */
-  existing(stackName: string, status = 'UPDATE_COMPLETE'): this {
-    this.stacks.set(stackName, this.newStack(stackName, status));
+  /** Adds an existing stack in a stable status, with its stack tags. */
+  existing(stackName: string, status = 'UPDATE_COMPLETE', tags: Readonly<Record<string, string>> = {}): this {
+    this.stacks.set(stackName, { ...this.newStack(stackName, status), tags: { ...tags } });
     return this;
   }
 
@@ -222,6 +222,8 @@ export class MemoryStacks implements Stacks {
     changeSet.executionStatus = 'EXECUTE_IN_PROGRESS';
     for (const other of live.changeSets.values()) if (other !== changeSet) other.executionStatus = 'OBSOLETE';
     live.status = live.status === 'REVIEW_IN_PROGRESS' ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS';
+    // As in CloudFormation, the change set's tags become the stack's.
+    if (changeSet.request.tags) live.tags = { ...changeSet.request.tags };
     this.executed.push({ stackName: stack.stackName, changeSetId, clientRequestToken });
   }
 

@@ -6,7 +6,6 @@ import { MemoryNotifier } from '../../../shared/adapters/memory/memory-notifier.
 import { MemoryQueue } from '../../../shared/adapters/memory/memory-queue.ts';
 import { MemoryStacks } from '../../../shared/adapters/memory/memory-stacks.ts';
 import { MemoryStore } from '../../../shared/adapters/memory/memory-store.ts';
-import type { ApprovalRequirement } from '../../../shared/domain/approval/approval.ts';
 import { type Deployment, type StackRef, stackKey } from '../../../shared/domain/deployment/deployment.ts';
 import { sortableId } from '../../../shared/domain/ids.ts';
 import type {
@@ -20,6 +19,7 @@ import type { ThrottleBackoff } from '../../../shared/use-cases/retry-throttled.
 import type { SweepDriftDeps, SweepSettings } from '../../../shared/use-cases/sweep-drift.ts';
 import type { ChangeSetWait } from '../../../shared/use-cases/wait-for-change-set.ts';
 import { type MemoryRevisions, MemorySource } from '../../support/memory-source.ts';
+import { testPolicy } from '../../support/test-policy.ts';
 
 export const REPOSITORY = 'acme/infrastructure';
 export const APPLIED = 'a1'.repeat(20);
@@ -165,19 +165,11 @@ export async function driftWorld(policies: Readonly<Record<string, DriftYaml>>) 
   const driftNotifier = new MemoryDriftNotifier();
   const queue = new MemoryQueue();
   const settings: {
-    defaultApproval: ApprovalRequirement;
     defaultRoleArn?: string;
     changeSetWait: ChangeSetWait;
     sweep: Partial<SweepSettings>;
     throttle?: ThrottleBackoff;
   } = {
-    defaultApproval: {
-      required: 1,
-      approvers: [],
-      allowSelfApproval: false,
-      autoApprove: 'never',
-      ttlSeconds: 3600,
-    },
     changeSetWait: { firstDelayMs: 1_000, maxDelayMs: 1_000, timeoutMs: 10_000 },
     sweep: { maxConcurrency: 3, pollFirstDelayMs: 1_000, pollMaxDelayMs: 4_000, safetyMarginMs: 0 },
   };
@@ -192,6 +184,7 @@ export async function driftWorld(policies: Readonly<Record<string, DriftYaml>>) 
     driftNotifier,
     artifacts: new MemoryArtifacts(),
     random: () => 0.5,
+    policy: testPolicy({ repositories: [REPOSITORY] }),
     settings,
   };
   let sequence = 0;
