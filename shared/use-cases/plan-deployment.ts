@@ -18,15 +18,15 @@ import type { Queue } from '../ports/queue.ts';
 import type { Source } from '../ports/source.ts';
 import type { Stacks } from '../ports/stacks.ts';
 import type { Store } from '../ports/store.ts';
-import { StoreConflictError } from '../ports/store-errors.ts';
 import { changeSetFailureReason } from './change-set-failure-reason.ts';
 import { clearFailedCreate } from './clear-failed-create.ts';
+import { createPlannedDeployment } from './create-planned-deployment.ts';
 import { createStackChangeSet } from './create-stack-change-set.ts';
 import { decidePlannedDeployment } from './decide-planned-deployment.ts';
 import { changeSetName } from './deployment-names.ts';
+import { endPlanning } from './end-planning.ts';
 import { loadConfiguration } from './load-configuration.ts';
-import { iso, moveDeployment } from './move-deployment.ts';
-import { notify } from './notify.ts';
+import { iso, type moveDeployment } from './move-deployment.ts';
 import { planTrust, REPOSITORY_TAG } from './plan-trust.ts';
 import { StackBusyError } from './stack-busy-error.ts';
 import { type ChangeSetWait, isEmptyChangeSet, waitForChangeSet } from './wait-for-change-set.ts';
@@ -122,7 +122,7 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
   // Record the deployment (PLANNING) unless a retry already did.
   const deployment =
     existing ??
-    (await createDeployment(deps, request, stack, { approval, from: trust.from, flags: trust.flags }));
+    (await createPlannedDeployment(deps, request, stack, { approval, from: trust.from, flags: trust.flags }));
   if (deployment.status !== DeploymentStatus.PLANNING) return deployment;
   const end = (event: Parameters<typeof moveDeployment>[2], reason?: Reason) =>
     endPlanning(gateDeps, deployment, event, request.actor, reason);
@@ -258,54 +258,6 @@ function humanApproval(trusted: ApprovalRequirement): ApprovalRequirement {
   return { ...trusted, required: Math.max(1, trusted.required), autoApprove: 'never' };
 }
 
-async function createDeployment(
-  { store, clock, source }: PlanDeps,
-  request: PlanRequest,
-  stack: StackRef,
-  trusted: { approval: ApprovalRequirement; from: string; flags: readonly string[] },
-): Promise<Deployment> {
-  const at = iso(clock);
-  const commit = await source.commit(request.repository, request.revision).catch(() => undefined);
-  const deployment: Deployment = {
-    id: request.id,
-    kind: request.mode,
-    stack,
-    stackKey: request.stackKey,
-    repository: request.repository,
-    revision: request.revision,
-    author: request.author ?? commit?.author,
-    ...(request.authors ? { authors: request.authors } : {}),
-    committedAt: commit?.committedAt,
-    pullRequest: request.pullRequest,
-    status: DeploymentStatus.PLANNING,
-    approval: trusted.approval,
-    createdAt: at,
-    updatedAt: at,
-    version: 1,
-  };
-  try {
-    await store.createDeployment(deployment, {
-      subject: `deployment#${request.id}`,
-      action: 'planning',
-      actor: request.actor,
-      at,
-      data: {
-        revision: request.revision,
-        kind: request.mode,
-        approvalFrom: trusted.from,
-        ...(trusted.flags.length > 0 ? { flags: trusted.flags } : {}),
-        ...(request.fork ? { fork: true } : {}),
-        ...request.audit,
-      },
-    });
-    return deployment;
-  } catch (error) {
-    // Another invocation of the same request created it first: continue with theirs.
-    if (!(error instanceof StoreConflictError)) throw error;
-    return (await store.getDeployment(request.id)) ?? deployment;
-  }
-}
-
 /** Every message about a flagged deployment (adoption, policy change) says so first. */
 function flagged(notifier: Notifier, flags: readonly string[]): Notifier {
   const prefix = flags.join(' | ');
@@ -314,23 +266,6 @@ function flagged(notifier: Notifier, flags: readonly string[]): Notifier {
       notifier.deploymentChanged(deployment, { ...context, event: `${prefix} | ${context.event}` }),
     pullRequestClosed: (pullRequest) => notifier.pullRequestClosed(pullRequest),
   };
-}
-
-/** Ends planning early (failed, empty or superseded) and tells people. */
-async function endPlanning(
-  deps: PlanDeps,
-  deployment: Deployment,
-  event: Parameters<typeof moveDeployment>[2],
-  actor: string,
-  reason?: Reason,
-): Promise<Deployment> {
-  const ended = await moveDeployment(deps, deployment, event, {
-    action: event.type.toLowerCase(),
-    actor,
-    reason: reason?.message,
-  });
-  if (!ended) return (await deps.store.getDeployment(deployment.id)) ?? deployment;
-  return notify(deps, ended, { event: reason?.message ?? event.type.toLowerCase().replace('_', ' ') });
 }
 
 /** A missing template or parameter file has its own code; any other configuration problem is invalid configuration. */
