@@ -8,6 +8,7 @@ import { MemoryStacks } from '../../../shared/adapters/memory/memory-stacks.ts';
 import { MemoryStore } from '../../../shared/adapters/memory/memory-store.ts';
 import { type Deployment, type StackRef, stackKey } from '../../../shared/domain/deployment/deployment.ts';
 import { sortableId } from '../../../shared/domain/ids.ts';
+import type { ControlPlanePolicy } from '../../../shared/domain/policy/control-plane-policy.ts';
 import type {
   CreateChangeSetRequest,
   DriftDetectionState,
@@ -173,7 +174,7 @@ export async function driftWorld(policies: Readonly<Record<string, DriftYaml>>) 
     changeSetWait: { firstDelayMs: 1_000, maxDelayMs: 1_000, timeoutMs: 10_000 },
     sweep: { maxConcurrency: 3, pollFirstDelayMs: 1_000, pollMaxDelayMs: 4_000, safetyMarginMs: 0 },
   };
-  const deps: SweepDriftDeps = {
+  const deps: SweepDriftDeps & { policy: ControlPlanePolicy } = {
     source,
     store,
     drift,

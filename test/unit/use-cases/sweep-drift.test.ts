@@ -3,7 +3,8 @@ import type { CfnChange } from '../../../shared/domain/change-set/change.ts';
 import { SweepStackState } from '../../../shared/domain/drift/drift-sweep.ts';
 import { DriftSweepInputError } from '../../../shared/use-cases/drift-sweep-input-error.ts';
 import { sweepDrift } from '../../../shared/use-cases/sweep-drift.ts';
-import { APPLIED, deadlineIn, driftWorld, keyOf, QUEUE_DRIFT } from './drift-fixture.ts';
+import { testPolicy } from '../../support/test-policy.ts';
+import { APPLIED, deadlineIn, driftWorld, keyOf, QUEUE_DRIFT, REPOSITORY } from './drift-fixture.ts';
 
 const HOUR = 3_600_000;
 
@@ -404,6 +405,42 @@ describe('sweepDrift', () => {
     expect(record?.deploymentId).toBe(revert!.id);
     expect(await world.store.getDeployment(revert!.id)).toMatchObject({ status: 'AWAITING_APPROVAL' });
     expect(world.stacks.cfn.created).toHaveLength(1);
+  });
+
+  it('gates a drift revert by the trusted rule held to the policy: approvers [] are the control-plane approvers', async () => {
+    const world = await driftWorld({ 'app-000': '{ mode: revert }' });
+    world.deps.policy = testPolicy({ repositories: [REPOSITORY], approvers: ['slack:U0APPROVER'], floor: 2 });
+    world.stacks.drifts.set('app-000', [QUEUE_DRIFT]);
+
+    await sweepDrift(world.deps, {
+      requestedBy: 'system:schedule',
+      owner: 'inv-1',
+      remainingMs: deadlineIn(world.clock, HOUR),
+    });
+
+    const [record] = await world.drift.listDriftRecords(keyOf('app-000'));
+    expect(await world.store.getDeployment(record!.deploymentId!)).toMatchObject({
+      status: 'AWAITING_APPROVAL',
+      approval: { approvers: ['slack:U0APPROVER'], required: 2, autoApprove: 'never' },
+    });
+  });
+
+  it('never reverts automatically when the policy turns auto-approval off', async () => {
+    const world = await driftWorld({ 'app-000': '{ mode: revert-auto }' });
+    world.deps.policy = testPolicy({ repositories: [REPOSITORY], autoApprove: 'never' });
+    world.stacks.drifts.set('app-000', [QUEUE_DRIFT]);
+
+    await sweepDrift(world.deps, {
+      requestedBy: 'system:schedule',
+      owner: 'inv-1',
+      remainingMs: deadlineIn(world.clock, HOUR),
+    });
+
+    const [record] = await world.drift.listDriftRecords(keyOf('app-000'));
+    expect(await world.store.getDeployment(record!.deploymentId!)).toMatchObject({
+      status: 'AWAITING_APPROVAL',
+    });
+    expect(world.queue.sent).toEqual([]);
   });
 
   it('sweeps only the named stacks on demand', async () => {
