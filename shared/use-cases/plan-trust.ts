@@ -101,8 +101,13 @@ export async function planTrust(deps: PlanTrustDeps, input: PlanTrustInput): Pro
 
   // A stack that exists but that Converge never deployed is adopted only if the policy allows it.
   const live = await deps.stacks.describeStack(input.stack);
+  // Converge's own stacks carry its tag, or this repository claimed them when it first planned them
+  // (a creation still running may not show its tags yet).
   const adoption =
-    live !== undefined && !state?.lastAppliedRevision && live.tags[REPOSITORY_TAG] !== repository;
+    live !== undefined &&
+    !state?.lastAppliedRevision &&
+    state?.owner !== repository &&
+    live.tags[REPOSITORY_TAG] !== repository;
   if (adoption && !policy.adoption.allowed) {
     return refuse(
       ReasonCode.STACK_NOT_MANAGED,
