@@ -185,6 +185,7 @@ async function createDeployment(
     repository: job.repository,
     revision: job.revision,
     author: job.author ?? commit?.author,
+    ...(job.authors?.length ? { authors: job.authors } : {}),
     committedAt: commit?.committedAt,
     pullRequest: job.pullRequest,
     status: DeploymentStatus.PLANNING,

@@ -128,6 +128,9 @@ export class DriftStacks implements Stacks {
   executeChangeSet(stack: StackRef, changeSetId: string, token: string) {
     return this.cfn.executeChangeSet(stack, changeSetId, token);
   }
+  operationStatus(stack: StackRef, token: string) {
+    return this.cfn.operationStatus(stack, token);
+  }
   deleteStackInReview(stack: StackRef) {
     return this.cfn.deleteStackInReview(stack);
   }
