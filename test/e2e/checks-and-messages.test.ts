@@ -168,5 +168,19 @@ describe('checks and messages finish', () => {
     const last = edits.at(-1)!;
     expect(last.blocks.some((block) => block.type === 'actions')).toBe(false);
     expect(JSON.stringify(last.blocks)).toContain(`Expired without approval at ${waiting.expiresAt}`);
+
+    // A click on its old button is refused privately, saying when the window closed.
+    const ephemeralBefore = e2e.recorder.requestsTo('POST', '/api/chat.postEphemeral').length;
+    expect((await e2e.click(waiting)).status).toBe(200);
+    const replies = await e2e.waitFor(
+      async () => e2e.recorder.requestsTo('POST', '/api/chat.postEphemeral').slice(ephemeralBefore),
+      (list) => list.length > 0,
+      'the private reply to the voter',
+    );
+    expect((replies[0]!.body as Record<string, string>).text).toContain(
+      `The approval window closed at ${waiting.expiresAt}`,
+    );
+    expect((await e2e.store.getDeployment(waiting.id))?.status).toBe('EXPIRED');
+    expect(await e2e.store.listApprovals(waiting.id)).toEqual([]);
   });
 });
