@@ -13,7 +13,6 @@ const ENV = {
   CONVERGE_PLAN_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/converge-plan.fifo',
   CONVERGE_EXECUTE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/converge-execute.fifo',
   CONVERGE_ARTIFACT_BUCKET: 'converge-artifacts',
-  CONVERGE_APPROVAL_TTL_SECONDS: '7200',
   CONVERGE_GITHUB_TOKEN: 'ghp_example',
 };
 
