@@ -16,6 +16,7 @@ describe('adoption under a policy that allows it, through the local host', () =>
         '  acme/adopter: { branches: [main], stacks: ["*"] }',
         'approvers: [slack:U0APPROVER]',
         'adoption: { allowed: true }',
+        'slack: { teamId: T0LOCAL }',
         '',
       ].join('\n'),
     );
