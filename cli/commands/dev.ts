@@ -6,6 +6,7 @@ import { DEV_ONLY_VARIABLES, devSettings, parseRepositoryOptions } from '../../l
 import { createExampleRepository, type ExampleRepository } from '../../local/host/example-repository.ts';
 import { signedPushDelivery } from '../../local/host/push-delivery.ts';
 import { startHost } from '../../local/host/start-host.ts';
+import { LOG_LEVELS } from '../../shared/runtime/config.ts';
 import { loadPolicy } from '../../shared/runtime/policy.ts';
 import { writeDevState } from '../dev-state.ts';
 
@@ -17,6 +18,8 @@ interface DevCommandOptions {
   readonly cloudEndpoint?: string;
   readonly scheduleEvery?: string;
   readonly policy?: string;
+  readonly cloudPort?: string;
+  readonly logLevel: string;
 }
 
 /**
@@ -45,6 +48,8 @@ export function registerDevCommand(program: Command): Command {
       '--cloud-endpoint <url>',
       'use this running local cloud (`converge cloud`) instead of starting one; it keeps its state when the host stops',
     )
+    .option('--cloud-port <port>', 'port on 127.0.0.1 for the local cloud it starts (default: a free one)')
+    .option('--log-level <level>', `how much the functions log: ${LOG_LEVELS.join(', ')}`, 'WARN')
     .option('--schedule-every <seconds>', 'how often the reconcile and drift-sweep schedules fire', '60')
     .option(
       '--policy <file>',
@@ -60,6 +65,19 @@ export function registerDevCommand(program: Command): Command {
         program.error(
           `--schedule-every must be a number of seconds (0 turns the schedules off), got '${options.scheduleEvery}'.`,
         );
+      }
+      const cloudPort = options.cloudPort === undefined ? undefined : Number(options.cloudPort);
+      if (cloudPort !== undefined && !(Number.isInteger(cloudPort) && cloudPort > 0 && cloudPort < 65536)) {
+        program.error(`--cloud-port must be a whole number from 1 to 65535, got '${options.cloudPort}'.`);
+      }
+      if (cloudPort !== undefined && options.cloudEndpoint !== undefined) {
+        program.error(
+          '--cloud-port is for the local cloud converge dev starts; with --cloud-endpoint it starts none.',
+        );
+      }
+      const logLevel = options.logLevel.toUpperCase();
+      if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+        program.error(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${options.logLevel}'.`);
       }
       if (options.cloudEndpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(options.cloudEndpoint)) {
         program.error(
@@ -110,6 +128,8 @@ export function registerDevCommand(program: Command): Command {
           ? { cloudEndpoint: options.cloudEndpoint ?? settings.cloudEndpoint }
           : {}),
         scheduleEveryMs: scheduleEvery * 1000,
+        logLevel,
+        ...(cloudPort !== undefined ? { cloudPort } : {}),
         ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
         ...(settings.slackChannel ? { slackChannel: settings.slackChannel } : {}),
         ...(settings.githubApiUrl ? { githubApiUrl: settings.githubApiUrl } : {}),
@@ -192,7 +212,12 @@ export function registerDevCommand(program: Command): Command {
       }
       console.log('\nPress Ctrl+C to stop.');
 
+      // A terminal's Ctrl+C reaches both this process and the `converge` wrapper, which passes it
+      // on: stop once, whatever number of signals arrive.
+      let stopping = false;
       const stopOnSignal = async (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
         console.log(`Received ${signal}; stopping the host and the local cloud.`);
         await host.stop();
         devState.remove();
@@ -201,7 +226,6 @@ export function registerDevCommand(program: Command): Command {
         await rm(dirname(envFile), { recursive: true, force: true });
         process.exit(0);
       };
-      process.once('SIGINT', stopOnSignal);
-      process.once('SIGTERM', stopOnSignal);
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stopOnSignal);
     });
 }

@@ -28,6 +28,8 @@ export interface HostOptions {
   readonly repositories: Readonly<Record<string, string>>;
   /** Use this endpoint instead of starting a local cloud (its events arrive on `POST /events`). */
   readonly cloudEndpoint?: string;
+  /** Port on 127.0.0.1 for the local cloud the host starts; a free one when omitted. */
+  readonly cloudPort?: number;
   /** Emulator delays of the local cloud the host starts. */
   readonly delays?: Partial<EmulatorDelays>;
   readonly secrets: HostSecrets;
@@ -121,7 +123,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
     // The local cloud, unless an endpoint was given.
     const cloud = options.cloudEndpoint
       ? undefined
-      : await startLocalCloud({ dynamodb: true, ...(options.delays ? { delays: options.delays } : {}), log });
+      : await startLocalCloud({
+          dynamodb: true,
+          ...(options.cloudPort !== undefined ? { port: options.cloudPort } : {}),
+          ...(options.delays ? { delays: options.delays } : {}),
+          log,
+        });
     started.cloud = cloud;
     const cloudEndpoint = options.cloudEndpoint ?? cloud!.endpoint;
 
