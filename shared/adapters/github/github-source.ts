@@ -162,6 +162,19 @@ export class GithubSource implements Source {
     return relation;
   }
 
+  /** The git refs API: `heads/<branch>` names exactly that branch (no prefix matching), 404 when absent. */
+  async branchHead(repository: string, branch: string): Promise<string | undefined> {
+    const { owner, repo } = parseGithubRepository(repository);
+    validateRevision(branch);
+    try {
+      const { data } = await this.#octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` });
+      return data.object.sha;
+    } catch (error) {
+      if (isHttpStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
   /**
    * The head commit of a pull request and the commit of its base branch, for a preview asked
    * for in a comment (`/converge plan`); `undefined` when the pull request does not exist.
