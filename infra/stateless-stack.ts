@@ -14,6 +14,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SECRET_SETTINGS, type SettingName } from '../shared/runtime/config.ts';
+import { CONVERGE_ON_GIT_TASK } from '../shared/use-cases/converge-on-git.ts';
 import { ConvergeFunction } from './converge-function.ts';
 import type { DeployedPolicy } from './deployed-policy.ts';
 import { type FunctionName, type FunctionSpec, functionSpecs } from './function-catalog.ts';
@@ -160,6 +161,11 @@ export class StatelessStack extends Stack {
     scheduled(this, 'ReconcileSchedule', functions.reconcile, settings.reconcileIntervalMinutes, {
       deadLetterQueue: eventsDeadLetterQueue,
       task: 'reconcile',
+    });
+    // The reconcile of Git itself: a push whose webhook was lost or refused is planned from the branch head.
+    scheduled(this, 'GitPollSchedule', functions.reconcile, settings.gitPollIntervalMinutes, {
+      deadLetterQueue: eventsDeadLetterQueue,
+      task: CONVERGE_ON_GIT_TASK,
     });
 
     // Drift detection reads live resources with the caller's credentials: managed policies only

@@ -59,6 +59,12 @@ export interface ConvergeOnGitResult {
   readonly skipped: readonly BranchPollSkip[];
 }
 
+/**
+ * The `detail.task` of the schedule that runs {@link convergeOnGit} (the reconcile function's
+ * second schedule; its first reconciles deployments).
+ */
+export const CONVERGE_ON_GIT_TASK = 'converge-on-git';
+
 /** Who the audit records name for what the poll does. */
 export const GIT_POLL_ACTOR = 'system:git-poll';
 
