@@ -163,9 +163,11 @@ export class StatelessStack extends Stack {
       task: 'reconcile',
     });
     // The reconcile of Git itself: a push whose webhook was lost or refused is planned from the branch head.
+    // A head committed in the last two minutes is left to its own webhook, so the two never plan it twice.
     scheduled(this, 'GitPollSchedule', functions.reconcile, settings.gitPollIntervalMinutes, {
       deadLetterQueue: eventsDeadLetterQueue,
       task: CONVERGE_ON_GIT_TASK,
+      detail: { minCommitAgeSeconds: 120 },
     });
 
     // Drift detection reads live resources with the caller's credentials: managed policies only
@@ -234,7 +236,7 @@ function scheduled(
   id: string,
   fn: ConvergeFunction,
   minutes: number,
-  options: { deadLetterQueue: Queue; task: string },
+  options: { deadLetterQueue: Queue; task: string; detail?: Readonly<Record<string, string | number>> },
 ): void {
   const stack = Stack.of(scope);
   const role = new Role(scope, `${id}Role`, {
@@ -267,7 +269,7 @@ function scheduled(
         region: stack.region,
         time: ContextAttribute.scheduledTime,
         resources: [ContextAttribute.scheduleArn],
-        detail: { task: options.task },
+        detail: { task: options.task, ...options.detail },
       }),
     }),
   });

@@ -1,13 +1,14 @@
 import picomatch from 'picomatch';
 import type { Configuration, StackConfig } from '../domain/config/stack-config.ts';
 import { stackKey } from '../domain/deployment/deployment.ts';
-import { type ControlPlanePolicy, stackPermission } from '../domain/policy/control-plane-policy.ts';
+import type { ControlPlanePolicy } from '../domain/policy/control-plane-policy.ts';
 import { planOrder } from '../domain/stack/plan-order.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Job, Queue } from '../ports/queue.ts';
-import { RevisionRelation, type Source } from '../ports/source.ts';
+import type { Source } from '../ports/source.ts';
 import type { Store } from '../ports/store.ts';
-import { deploymentInFlight } from './deployment-in-flight.ts';
+import { decideStack, GitPollDecision } from './git-poll-decision.ts';
+
 import { loadConfiguration } from './load-configuration.ts';
 import { iso } from './move-deployment.ts';
 import { sendStackJobs, stacksToPlan } from './webhook-plan-jobs.ts';
@@ -20,21 +21,6 @@ export interface ConvergeOnGitDeps {
   readonly queue: Queue;
   readonly clock: Clock;
 }
-
-/** What the poll decided for one stack. */
-export const GitPollDecision = {
-  /** Its inputs at the head differ from what is applied: a plan job was sent. */
-  PLANNED: 'planned',
-  /** Its inputs at the head are what is applied. */
-  UP_TO_DATE: 'up-to-date',
-  /** A deployment of it is planning, awaiting approval, approved or executing, or its lock is held. */
-  IN_FLIGHT: 'in-flight',
-  /** The head (or a revision with the same inputs, or a later one) was planned already; its outcome stands. */
-  ALREADY_ATTEMPTED: 'already-attempted',
-  /** The control-plane policy does not let the repository manage it. */
-  NOT_ALLOWED: 'not-allowed',
-} as const;
-export type GitPollDecision = (typeof GitPollDecision)[keyof typeof GitPollDecision];
 
 export interface StackPollDecision {
   readonly repository: string;
@@ -52,6 +38,15 @@ export interface BranchPollSkip {
   readonly repository: string;
   readonly branch: string;
   readonly reason: string;
+}
+
+export interface ConvergeOnGitOptions {
+  /**
+   * A head committed less than this long ago is left to its webhook (decision `recent`), so a
+   * poll that runs between a push and its plan does not plan the same revision twice. 0 (the
+   * default) plans at once. A committer date in the future counts as old: it never delays a plan.
+   */
+  readonly minCommitAgeMs?: number;
 }
 
 export interface ConvergeOnGitResult {
@@ -79,7 +74,10 @@ export const GIT_POLL_ACTOR = 'system:git-poll';
  * @example
  * const { stacks, skipped } = await convergeOnGit(deps);
  */
-export async function convergeOnGit(deps: ConvergeOnGitDeps): Promise<ConvergeOnGitResult> {
+export async function convergeOnGit(
+  deps: ConvergeOnGitDeps,
+  options: ConvergeOnGitOptions = {},
+): Promise<ConvergeOnGitResult> {
   const stacks: StackPollDecision[] = [];
   const skipped: BranchPollSkip[] = [];
   for (const entry of deps.policy.repositories) {
@@ -94,7 +92,7 @@ export async function convergeOnGit(deps: ConvergeOnGitDeps): Promise<ConvergeOn
         continue;
       }
       try {
-        const outcome = await pollBranch(deps, entry.name, branch);
+        const outcome = await pollBranch(deps, entry.name, branch, options.minCommitAgeMs ?? 0);
         if (typeof outcome === 'string') skipped.push({ repository: entry.name, branch, reason: outcome });
         else stacks.push(...outcome);
       } catch (error) {
@@ -114,6 +112,7 @@ async function pollBranch(
   deps: ConvergeOnGitDeps,
   repository: string,
   branch: string,
+  minCommitAgeMs: number,
 ): Promise<readonly StackPollDecision[] | string> {
   // Read the branch head, and converge.yaml at it.
   const head = await deps.source.branchHead(repository, branch);
@@ -148,6 +147,16 @@ async function pollBranch(
       decision,
       reason,
     });
+  }
+
+  // A head just committed is left to its own webhook for a while (read only when something would be planned).
+  const planned = decisions.some((d) => d.decision === GitPollDecision.PLANNED);
+  const young =
+    planned && minCommitAgeMs > 0 ? await youngHead(deps, repository, head, minCommitAgeMs) : undefined;
+  if (young) {
+    for (const [index, d] of decisions.entries())
+      if (d.decision === GitPollDecision.PLANNED)
+        decisions[index] = { ...d, decision: GitPollDecision.RECENT, reason: `${d.reason}, but ${young}` };
   }
 
   // Send the webhook's own plan job for each stack to plan, in dependency order; the delivery id
@@ -188,90 +197,17 @@ async function pollBranch(
   return decisions;
 }
 
-interface StackContext {
-  readonly repository: string;
-  readonly head: string;
-  readonly stack: StackConfig;
-  readonly key: string;
-  readonly inputsChanged: (stack: StackConfig, base: string) => Promise<boolean>;
-}
-
-async function decideStack(
-  deps: ConvergeOnGitDeps,
-  { repository, head, stack, key, inputsChanged }: StackContext,
-): Promise<{ decision: GitPollDecision; reason: string }> {
-  const short = head.slice(0, 12);
-  // Only stacks the control-plane policy lets this repository manage.
-  const permission = stackPermission(deps.policy, repository, stack.name);
-  if (!permission.allowed) return { decision: GitPollDecision.NOT_ALLOWED, reason: permission.reason };
-
-  // Up to date when nothing the stack reads changed between the applied revision and the head.
-  const state = await deps.store.getStackState(key);
-  const applied = state?.lastAppliedRevision;
-  if (applied === head) return { decision: GitPollDecision.UP_TO_DATE, reason: `${short} is applied` };
-  if (applied && !(await orTrue(inputsChanged(stack, applied)))) {
-    return {
-      decision: GitPollDecision.UP_TO_DATE,
-      reason: `its inputs at ${short} are those of the applied ${applied.slice(0, 12)}`,
-    };
-  }
-  const differs = applied
-    ? `its inputs at ${short} differ from the applied ${applied.slice(0, 12)}`
-    : `it was never applied; ${short} is the branch head`;
-
-  // Nothing in flight: a waiting approval or a running execution is left to finish.
-  if (await deploymentInFlight(deps, key)) {
-    return { decision: GitPollDecision.IN_FLIGHT, reason: `${differs}, but a deployment of it is in flight` };
-  }
-
-  // Not again: a head already planned (rejected, failed, no changes) keeps its outcome until Git moves.
-  const attempted = state?.lastAttemptedRevision;
-  if (attempted && attempted !== applied) {
-    const again = await attemptedAlready(deps, repository, head, attempted, () =>
-      orTrue(inputsChanged(stack, attempted)).then((changed) => !changed),
-    );
-    if (again) {
-      return {
-        decision: GitPollDecision.ALREADY_ATTEMPTED,
-        reason: `${differs}, but ${again} was attempted already (see its deployment); push a change or retry it`,
-      };
-    }
-  }
-  return { decision: GitPollDecision.PLANNED, reason: `${differs}; no webhook planned it` };
-}
-
-/**
- * The attempted revision that stands for `head`, if any: the head itself, a descendant of it,
- * or an ancestor whose inputs for the stack are those of the head.
- */
-async function attemptedAlready(
+/** Why the head is too young to plan yet, or undefined when it is old enough (or dated in the future). */
+async function youngHead(
   deps: ConvergeOnGitDeps,
   repository: string,
   head: string,
-  attempted: string,
-  sameInputs: () => Promise<boolean>,
+  minCommitAgeMs: number,
 ): Promise<string | undefined> {
-  const short = attempted.slice(0, 12);
-  if (attempted === head) return short;
-  let relation: RevisionRelation;
-  try {
-    relation = await deps.source.compare(repository, head, attempted);
-  } catch {
-    // The attempted revision is gone from history (a force push): the head is new.
-    return undefined;
-  }
-  if (relation === RevisionRelation.IDENTICAL || relation === RevisionRelation.AHEAD) return short;
-  if (relation === RevisionRelation.BEHIND && (await sameInputs())) return `${short} (same inputs)`;
-  return undefined;
-}
-
-/** Whether a comparison says "changed"; a base Git no longer has counts as changed. */
-async function orTrue(changed: Promise<boolean>): Promise<boolean> {
-  try {
-    return await changed;
-  } catch {
-    return true;
-  }
+  const committedAt = Date.parse((await deps.source.commit(repository, head)).committedAt);
+  const age = deps.clock.now() - committedAt;
+  if (!(age >= 0 && age < minCommitAgeMs)) return undefined;
+  return `it was committed ${Math.round(age / 1000)} s ago: its webhook has until ${new Date(committedAt + minCommitAgeMs).toISOString()} to plan it`;
 }
 
 /** Stacks in dependency order, configuration order when the graph has a cycle (as the webhook plans them). */

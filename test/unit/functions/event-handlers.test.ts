@@ -81,4 +81,15 @@ describe('reconcile handler', () => {
     expect(result).toMatchObject({ stacks: [{ stackName: STACK, decision: 'planned' }] });
     expect(p.queue.jobs('plan').map((job) => job.revision)).toEqual([REV1]);
   });
+
+  it('leaves a head younger than the schedule’s minCommitAgeSeconds to its webhook', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.source.setBranch('main', REV1);
+    // The in-memory commit is dated two months before the fixture clock.
+    const event = { detail: { task: CONVERGE_ON_GIT_TASK, minCommitAgeSeconds: 90 * 24 * 3600 } };
+    const result = await reconcileHandler({ ...p.deps, policy })(event as never);
+    expect(result).toMatchObject({ stacks: [{ stackName: STACK, decision: 'recent' }] });
+    expect(p.queue.jobs('plan')).toEqual([]);
+  });
 });

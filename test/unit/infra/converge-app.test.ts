@@ -339,6 +339,13 @@ describe('stateless stack: triggers', () => {
       expect(input).toContain('<aws.scheduler.scheduled-time>');
     },
   );
+
+  it('leaves heads committed in the last two minutes to their webhooks on the Git poll schedule', () => {
+    const schedule = ofType(stateless, 'AWS::Scheduler::Schedule').find(([, s]) =>
+      JSON.stringify(s.Properties.Target).includes('converge-on-git'),
+    );
+    expect(JSON.stringify(schedule?.[1].Properties.Target)).toContain('\\"minCommitAgeSeconds\\":120');
+  });
 });
 
 describe('least privilege', () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../../../shared/domain/policy/parse-policy.ts';
 import { type Source, SourceRevisionNotFoundError } from '../../../shared/ports/source.ts';
-import { convergeOnGit, GitPollDecision } from '../../../shared/use-cases/converge-on-git.ts';
+import { convergeOnGit } from '../../../shared/use-cases/converge-on-git.ts';
 import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
 import { deploymentId } from '../../../shared/use-cases/deployment-names.ts';
+import { GitPollDecision } from '../../../shared/use-cases/git-poll-decision.ts';
 import {
   awaitingApproval,
   convergeYaml,
@@ -164,6 +165,30 @@ describe('convergeOnGit', () => {
     p.clock.advance(60_000);
     await convergeOnGit(p.deps);
     expect(p.queue.sent).toHaveLength(1);
+  });
+
+  it('leaves a head committed less than minCommitAgeMs ago to its webhook, then plans it', async () => {
+    // MemorySource commits are dated 2026-01-01; the fixture clock reads 2026-03-01.
+    const p = polled(REV1);
+    p.commit(REV1);
+    const day = 24 * 3_600_000;
+    expect((await convergeOnGit(p.deps, { minCommitAgeMs: 90 * day })).stacks[0]).toMatchObject({
+      decision: GitPollDecision.RECENT,
+      reason: expect.stringMatching(/its webhook has until 2026-04-01/),
+    });
+    expect(p.queue.sent).toEqual([]);
+    expect((await convergeOnGit(p.deps, { minCommitAgeMs: 30 * day })).stacks[0]?.decision).toBe(
+      GitPollDecision.PLANNED,
+    );
+  });
+
+  it('does not let a committer date in the future hold a plan back', async () => {
+    const p = polled(REV1);
+    p.commit(REV1);
+    p.clock.advance(Date.parse('2025-12-31T00:00:00Z') - p.clock.now());
+    expect((await convergeOnGit(p.deps, { minCommitAgeMs: 60_000 })).stacks[0]?.decision).toBe(
+      GitPollDecision.PLANNED,
+    );
   });
 
   it('plans no stack the control-plane policy keeps from the repository', async () => {
