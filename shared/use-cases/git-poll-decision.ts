@@ -25,6 +25,8 @@ export const GitPollDecision = {
   ALREADY_ATTEMPTED: 'already-attempted',
   /** The control-plane policy does not let the repository manage it. */
   NOT_ALLOWED: 'not-allowed',
+  /** The head is an ancestor of the applied revision (the branch was reset): never planned. */
+  BEHIND: 'behind',
   /** It would be planned, but the head is younger than `minCommitAgeMs`: its own webhook is likely on its way. */
   RECENT: 'recent',
 } as const;
@@ -72,6 +74,15 @@ export async function decideStack(
     return { decision: GitPollDecision.IN_FLIGHT, reason: `${differs}, but a deployment of it is in flight` };
   }
 
+  // Never backwards: a head the applied revision descends from (the branch was reset) would be
+  // stale on every plan, and stale plans record no attempt, so it is refused here.
+  if (applied && (await relation(deps, repository, head, applied)) === RevisionRelation.AHEAD) {
+    return {
+      decision: GitPollDecision.BEHIND,
+      reason: `${differs}, but ${short} is an ancestor of the applied revision; Converge never moves a stack back: commit a revert on top instead`,
+    };
+  }
+
   // Not again: a head already planned (rejected, failed, no changes) keeps its outcome until Git moves.
   const attempted = state?.lastAttemptedRevision;
   if (attempted && attempted !== applied) {
@@ -101,16 +112,24 @@ async function attemptedAlready(
 ): Promise<string | undefined> {
   const short = attempted.slice(0, 12);
   if (attempted === head) return short;
-  let relation: RevisionRelation;
-  try {
-    relation = await deps.source.compare(repository, head, attempted);
-  } catch {
-    // The attempted revision is gone from history (a force push): the head is new.
-    return undefined;
-  }
-  if (relation === RevisionRelation.IDENTICAL || relation === RevisionRelation.AHEAD) return short;
-  if (relation === RevisionRelation.BEHIND && (await sameInputs())) return `${short} (same inputs)`;
+  const where = await relation(deps, repository, head, attempted);
+  if (where === RevisionRelation.IDENTICAL || where === RevisionRelation.AHEAD) return short;
+  if (where === RevisionRelation.BEHIND && (await sameInputs())) return `${short} (same inputs)`;
   return undefined;
+}
+
+/** Where `other` stands relative to `head`; a revision gone from history (a force push) has diverged. */
+async function relation(
+  deps: GitPollDecisionDeps,
+  repository: string,
+  head: string,
+  other: string,
+): Promise<RevisionRelation> {
+  try {
+    return await deps.source.compare(repository, head, other);
+  } catch {
+    return RevisionRelation.DIVERGED;
+  }
 }
 
 /** Whether a comparison says "changed"; a base Git no longer has counts as changed. */

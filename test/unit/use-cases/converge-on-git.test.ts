@@ -73,6 +73,7 @@ describe('convergeOnGit', () => {
     const p = polled(REV2);
     p.commit(REV1);
     p.commit(REV2, { 'stacks/network.yaml': 'Resources: {}\n' });
+    p.source.history({ [REV1]: [], [REV2]: [REV1] });
     await applied(p, REV1);
     const [decision] = (await convergeOnGit(p.deps)).stacks;
     expect(decision).toMatchObject({
@@ -155,6 +156,21 @@ describe('convergeOnGit', () => {
     p.commit(REV1, { 'stacks/network.yaml': 'Resources: {}\n' });
     p.source.history({ [REV1]: [], [REV2]: [REV1] });
     expect((await convergeOnGit(p.deps)).stacks[0]?.decision).toBe(GitPollDecision.ALREADY_ATTEMPTED);
+    expect(p.queue.sent).toEqual([]);
+  });
+
+  it('never plans a head the applied revision descends from (the branch was reset), on any poll', async () => {
+    const p = polled(REV1);
+    p.commit(REV1);
+    p.commit(REV2, { 'stacks/network.yaml': 'Resources: {}\n' });
+    p.source.history({ [REV1]: [], [REV2]: [REV1] });
+    await applied(p, REV2);
+    for (let run = 0; run < 2; run++) {
+      expect((await convergeOnGit(p.deps)).stacks[0]).toMatchObject({
+        decision: GitPollDecision.BEHIND,
+        reason: expect.stringMatching(/never moves a stack back/),
+      });
+    }
     expect(p.queue.sent).toEqual([]);
   });
 
