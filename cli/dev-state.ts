@@ -19,9 +19,15 @@ export interface DevState {
   readonly repositories?: Readonly<Record<string, string>>;
   /**
    * Whether the host signs webhooks with the local-only default secret (printed as such when it
-   * starts) or with `CONVERGE_WEBHOOK_SECRET` from its environment, which `converge push` then needs too.
+   * starts) or with `CONVERGE_GITHUB_WEBHOOK_SECRET` from its environment, which `converge push` then needs too.
    */
   readonly webhookSecret?: 'local-default' | 'environment';
+  /**
+   * The functions' environment (a private 0600 file of `NAME=value` lines, secrets included),
+   * which commands that run a use case themselves (`approve`, `drift`) load instead of asking
+   * for variables on the command line.
+   */
+  readonly environmentFile?: string;
 }
 
 /** Where `converge dev` started in `cwd` records itself. */
@@ -78,4 +84,29 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * For commands that run use cases in this process (`approve`, `drift`): when no Converge in AWS is
+ * named (`CONVERGE_TABLE_NAME` unset), load the functions' environment of the `converge dev`
+ * running here, so the command needs no variables. Returns where it points, or undefined.
+ */
+export function useDevEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): DevState | undefined {
+  if (env.CONVERGE_TABLE_NAME) return undefined;
+  const state = findDevState(cwd);
+  if (!state?.environmentFile) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(state.environmentFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
+  }
+  return state;
 }

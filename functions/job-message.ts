@@ -3,7 +3,8 @@ import type { Job } from '../shared/ports/queue.ts';
 
 /** A queue message that is not a Converge job; it fails until the dead-letter queue takes it. */
 export class JobMessageInvalidError extends Error {
-  readonly kind = 'invalid-input';
+  /** Answered (and accounted) as a client error: the message, not Converge, is wrong. */
+  readonly statusCode = 400;
   constructor(detail: string) {
     super(
       `The queue message is not a Converge job (${detail}); it was sent by something else or by an older version.`,
@@ -25,6 +26,8 @@ const jobSchema = z.discriminatedUnion('type', [
     pullRequest: z.number().int().positive().optional(),
     deliveryId: text.optional(),
     author: text.optional(),
+    authors: z.array(text).optional(),
+    fork: z.boolean().optional(),
   }),
   z.strictObject({ type: z.literal('execute'), deploymentId: text, stackKey: text }),
   z.strictObject({

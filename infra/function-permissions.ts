@@ -84,12 +84,17 @@ const CLOUDFORMATION_ACTIONS: Partial<Record<FunctionSpec['name'], readonly stri
     'cloudformation:DescribeChangeSet',
     'cloudformation:ExecuteChangeSet',
     'cloudformation:DeleteChangeSet',
+    // An ExecuteChangeSet without an answer is resolved from the stack events carrying its token.
+    'cloudformation:DescribeStackEvents',
   ],
   'stack-events': ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents'],
-  // Closes stuck executions (events, status) and deletes the change sets of expired approvals.
+  // Settles executions from their change set's evidence (and executes one whose function died
+  // before ExecuteChangeSet, with the same token), and deletes the change sets of expired approvals.
   reconcile: [
     'cloudformation:DescribeStacks',
     'cloudformation:DescribeStackEvents',
+    'cloudformation:DescribeChangeSet',
+    'cloudformation:ExecuteChangeSet',
     'cloudformation:DeleteChangeSet',
   ],
   'drift-sweep': [

@@ -16,6 +16,7 @@ import type { EmulatorDelays } from './cloudformation/emulator-state.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb/start-dynamodb-local.ts';
 import { createFetchTemplate, type FetchTemplate } from './s3/fetch-template.ts';
 import { createS3Store, type S3Store } from './s3/s3-store.ts';
+import { StsService } from './sts/sts-service.ts';
 
 /** What emulated services get from the local cloud when they are created. */
 export interface LocalServiceDeps {
@@ -93,7 +94,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   validateOptions(options);
   const log = options.log ?? ((message: string) => console.error(message));
   const faults = createFaultInjector(options.faults);
-  const bus = createEventBus({ targets: options.eventTargets ?? [], log });
+  const bus = createEventBus({ targets: options.eventTargets ?? [], log, faults });
   const s3 = createS3Store();
   const fetchTemplate = createFetchTemplate(s3);
   const cloudFormation = createCloudFormationEmulator({
@@ -104,6 +105,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const services = [
     cloudFormation.cloudFormation,
     cloudFormation.cloudControl,
+    new StsService(),
     ...(options.services?.({ publish: bus.publish, fetchTemplate }) ?? []),
   ];
   const dynamodb = options.dynamodb === false ? undefined : await startDynamoDbLocal();

@@ -14,6 +14,8 @@ interface DevCommandOptions {
   readonly repo: string[];
   readonly example?: boolean;
   readonly region: string;
+  readonly cloudEndpoint?: string;
+  readonly scheduleEvery?: string;
   readonly policy?: string;
   readonly poll?: string;
 }
@@ -41,6 +43,11 @@ export function registerDevCommand(program: Command): Command {
     .option('--example', 'create and map an example infrastructure repository (the default without --repo)')
     .option('--region <region>', 'the AWS Region the functions run in', 'us-east-1')
     .option(
+      '--cloud-endpoint <url>',
+      'use this running local cloud (`converge cloud`) instead of starting one; it keeps its state when the host stops',
+    )
+    .option('--schedule-every <seconds>', 'how often the reconcile and drift-sweep schedules fire', '60')
+    .option(
       '--policy <file>',
       'the control-plane policy (docs/policy.md); default: serve the mapped repositories, you approve',
     )
@@ -58,6 +65,17 @@ export function registerDevCommand(program: Command): Command {
       if (!(Number.isInteger(pollSeconds) && pollSeconds >= 0)) {
         program.error(
           `--poll must be a whole number of seconds (0 turns polling off), got '${options.poll}'.`,
+        );
+      }
+      const scheduleEvery = Number(options.scheduleEvery ?? '60');
+      if (!(Number.isFinite(scheduleEvery) && scheduleEvery >= 0)) {
+        program.error(
+          `--schedule-every must be a number of seconds (0 turns the schedules off), got '${options.scheduleEvery}'.`,
+        );
+      }
+      if (options.cloudEndpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(options.cloudEndpoint)) {
+        program.error(
+          `--cloud-endpoint must be an http(s) URL such as http://127.0.0.1:4566, got '${options.cloudEndpoint}'.`,
         );
       }
       let repositories: Record<string, string>;
@@ -100,14 +118,17 @@ export function registerDevCommand(program: Command): Command {
         ...(options.policy
           ? { policyFile: resolve(options.policy) }
           : { localApprovers: [`cli:${userInfo().username}`, 'slack:U0LOCAL'] }),
-        ...(settings.cloudEndpoint ? { cloudEndpoint: settings.cloudEndpoint } : {}),
+        ...((options.cloudEndpoint ?? settings.cloudEndpoint)
+          ? { cloudEndpoint: options.cloudEndpoint ?? settings.cloudEndpoint }
+          : {}),
+        scheduleEveryMs: scheduleEvery * 1000,
         ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
         ...(settings.slackChannel ? { slackChannel: settings.slackChannel } : {}),
         ...(settings.githubApiUrl ? { githubApiUrl: settings.githubApiUrl } : {}),
         delays: { changeSet: 200, resource: 200 },
         pollEveryMs: pollSeconds * 1000,
         approveHint: (deploymentId) => [
-          `or:      env $(cat ${envFile}) npx converge approve ${deploymentId} --as cli:${userInfo().username}`,
+          `or:      npx converge approve ${deploymentId} --as cli:${userInfo().username}`,
         ],
       }).catch(async (error: Error) => {
         if (example) await rm(example.dir, { recursive: true, force: true });
@@ -130,7 +151,8 @@ export function registerDevCommand(program: Command): Command {
         tableName: host.tableName,
         startedAt: new Date().toISOString(),
         repositories,
-        webhookSecret: settings.localDefaults.includes('CONVERGE_WEBHOOK_SECRET')
+        environmentFile: envFile,
+        webhookSecret: settings.localDefaults.includes('CONVERGE_GITHUB_WEBHOOK_SECRET')
           ? 'local-default'
           : 'environment',
       });
@@ -138,7 +160,9 @@ export function registerDevCommand(program: Command): Command {
       console.log(`  POST ${host.url}/webhooks/github   GitHub webhooks (push, pull_request)`);
       console.log(`  POST ${host.url}/slack/actions     Slack Approve / Reject clicks`);
       console.log(`  GET  ${host.url}/health`);
-      console.log(`Local cloud: ${host.cloudEndpoint}${host.cloud ? '' : ' (from AWS_ENDPOINT_URL)'}`);
+      console.log(
+        `Local cloud: ${host.cloudEndpoint}${host.cloud ? '' : options.cloudEndpoint ? ' (from --cloud-endpoint)' : ' (from AWS_ENDPOINT_URL)'}`,
+      );
       console.log(
         `  aws --endpoint-url ${host.cloudEndpoint} --region ${options.region} cloudformation describe-stacks`,
       );

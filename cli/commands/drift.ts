@@ -8,6 +8,7 @@ import {
   type SweepDriftResult,
   sweepDrift,
 } from '../../shared/use-cases/sweep-drift.ts';
+import { useDevEnvironment } from '../dev-state.ts';
 
 interface SweepOptions {
   readonly stack: string[];
@@ -41,7 +42,12 @@ export interface DriftCommandIo {
 export function registerDriftCommand(program: Command, io?: DriftCommandIo): Command {
   const output = io?.out ?? ((line: string) => console.log(line));
   const makeDeps =
-    io?.deps ?? (async () => (await import('../../shared/runtime/deps.ts')).deps() as SweepDriftDeps);
+    io?.deps ??
+    (async () => {
+      // Against the converge dev running here unless CONVERGE_TABLE_NAME names one in AWS.
+      useDevEnvironment();
+      return (await import('../../shared/runtime/deps.ts')).deps() as SweepDriftDeps;
+    });
   const drift = program.command('drift').description('detect, report and revert drift');
 
   drift

@@ -51,12 +51,12 @@ export function registerPushCommand(program: Command): Command {
         );
       }
       const secret =
-        process.env.CONVERGE_WEBHOOK_SECRET?.trim() ||
-        (dev.webhookSecret === 'environment' ? undefined : LOCAL_ONLY.CONVERGE_WEBHOOK_SECRET);
+        process.env.CONVERGE_GITHUB_WEBHOOK_SECRET?.trim() ||
+        (dev.webhookSecret === 'environment' ? undefined : LOCAL_ONLY.CONVERGE_GITHUB_WEBHOOK_SECRET);
       if (!secret)
         failCommand(
           this,
-          'converge dev signs with CONVERGE_WEBHOOK_SECRET from its environment: set the same variable here.',
+          'converge dev signs with CONVERGE_GITHUB_WEBHOOK_SECRET from its environment: set the same variable here.',
           ExitCode.USAGE,
         );
       let push: Awaited<ReturnType<typeof localPush>>;

@@ -38,10 +38,22 @@ const DEFAULT_REGION = 'us-east-1';
 export function createCloudRequestHandler(deps: CloudRequestHandlerDeps) {
   const limit = deps.maxBodyBytes ?? 64 * 1024 * 1024;
 
-  /** Counts the request, waits the injected latency, and returns the injected fault, if any. */
-  async function injectFault(service: string, operation: string, protocol: FaultProtocol) {
+  /**
+   * Counts the request, holds it while a `hold` rule says so, waits the injected latency, and
+   * returns the injected fault, if any. `gone` resolves when the caller disconnects.
+   */
+  async function injectFault(
+    service: string,
+    operation: string,
+    protocol: FaultProtocol,
+    connection: Connection,
+  ): Promise<AwsServiceError | undefined> {
     const decision = deps.faults.decide(service, operation);
+    if (decision.hold && !(await deps.faults.park(service, operation, connection.gone))) {
+      throw new RequestAbandoned();
+    }
     if (decision.delayMs > 0) await sleep(decision.delayMs);
+    if (decision.drop) connection.dropAnswer = true;
     return decision.fault ? faultError(decision.fault, protocol, operation) : undefined;
   }
 
@@ -49,44 +61,57 @@ export function createCloudRequestHandler(deps: CloudRequestHandlerDeps) {
     route: Extract<Route, { kind: 'query' }>,
     parameters: string,
     context: RequestContext,
+    connection: Connection,
   ) {
     const { service } = route;
     try {
       const { action, input } = decodeQueryRequest(parameters, service.inputTypes);
-      const fault = await injectFault(service.signingName, action, 'query');
+      const fault = await injectFault(service.signingName, action, 'query', connection);
       if (fault) return encodeQueryError(fault, service.xmlNamespace, context.requestId);
       const output = await service.handle(action, input, context);
       return encodeQueryResponse(action, service.xmlNamespace, output, context.requestId, {
         withoutOutput: service.actionsWithoutOutput?.has(action) ?? false,
       });
     } catch (error) {
+      if (error instanceof RequestAbandoned) return undefined;
       return encodeQueryError(asServiceError(error, deps.log), service.xmlNamespace, context.requestId);
     }
   }
 
-  async function serveJson(route: Extract<Route, { kind: 'json' }>, body: Buffer, context: RequestContext) {
+  async function serveJson(
+    route: Extract<Route, { kind: 'json' }>,
+    body: Buffer,
+    context: RequestContext,
+    connection: Connection,
+  ) {
     const { service, operation } = route;
     try {
-      const fault = await injectFault(service.signingName, operation, 'json');
+      const fault = await injectFault(service.signingName, operation, 'json', connection);
       if (fault) return encodeJsonError(fault, service.jsonVersion, context.requestId);
       const input = decodeJsonRequest(body.toString('utf8'));
       const output = await service.handle(operation, input, context);
       return encodeJsonResponse(output, service.jsonVersion, context.requestId);
     } catch (error) {
+      if (error instanceof RequestAbandoned) return undefined;
       return encodeJsonError(asServiceError(error, deps.log), service.jsonVersion, context.requestId);
     }
   }
 
-  async function serveS3(incoming: IncomingMessage, requestId: string): Promise<EncodedResponseLike> {
+  async function serveS3(
+    incoming: IncomingMessage,
+    requestId: string,
+    connection: Connection,
+  ): Promise<EncodedResponseLike | undefined> {
     const method = incoming.method ?? 'GET';
     const url = incoming.url ?? '/';
     const head = method === 'HEAD';
     try {
       const body = await readBody(incoming, limit);
-      const fault = await injectFault('s3', s3Target(method, url).operation, 's3');
+      const fault = await injectFault('s3', s3Target(method, url).operation, 's3', connection);
       if (fault) return s3Error(fault, requestId, head);
       return handleS3Request(deps.s3, { method, url, headers: incoming.headers, body }, requestId);
     } catch (error) {
+      if (error instanceof RequestAbandoned) return undefined;
       return s3Error(asServiceError(error, deps.log), requestId, head);
     }
   }
@@ -106,7 +131,9 @@ export function createCloudRequestHandler(deps: CloudRequestHandlerDeps) {
       );
       return encodeJsonError(refused, '1.0', requestId, DYNAMODB_ERROR_PREFIX);
     }
-    const fault = await injectFault('dynamodb', route.operation, 'dynamodb');
+    const decision = deps.faults.decide('dynamodb', route.operation);
+    if (decision.delayMs > 0) await sleep(decision.delayMs);
+    const fault = decision.fault ? faultError(decision.fault, 'dynamodb', route.operation) : undefined;
     if (fault) {
       await readBody(incoming, limit).catch(() => undefined);
       return encodeJsonError(fault, '1.0', requestId, DYNAMODB_ERROR_PREFIX);
@@ -129,18 +156,19 @@ export function createCloudRequestHandler(deps: CloudRequestHandlerDeps) {
       region: scope?.region ?? DEFAULT_REGION,
       accessKeyId: scope?.accessKeyId ?? 'anonymous',
     };
+    const connection = watchConnection(outgoing);
     try {
       const route = routeRequest(deps.directory, incoming.headers, scope);
       let answer: EncodedResponseLike | undefined;
       switch (route.kind) {
         case 'query':
-          answer = await serveQuery(route, await queryParameters(incoming, limit), context);
+          answer = await serveQuery(route, await queryParameters(incoming, limit), context, connection);
           break;
         case 'json':
-          answer = await serveJson(route, await readBody(incoming, limit), context);
+          answer = await serveJson(route, await readBody(incoming, limit), context, connection);
           break;
         case 's3':
-          answer = await serveS3(incoming, requestId);
+          answer = await serveS3(incoming, requestId, connection);
           break;
         case 'dynamodb':
           answer = await serveDynamoDb(route, incoming, outgoing, requestId);
@@ -150,12 +178,39 @@ export function createCloudRequestHandler(deps: CloudRequestHandlerDeps) {
           answer = unknownService(route, requestId, deps.directory, deps.dynamodbEndpoint !== undefined);
           break;
       }
-      if (answer) send(outgoing, answer, incoming.method === 'HEAD');
+      // A dropped answer: the operation ran, and the caller never hears of it.
+      if (answer && connection.dropAnswer) outgoing.destroy();
+      else if (answer) send(outgoing, answer, incoming.method === 'HEAD');
     } catch (error) {
       const failure = asServiceError(error, deps.log);
       send(outgoing, encodeQueryError(failure, undefined, requestId));
     }
   };
+}
+
+/** The caller's connection, as fault injection sees it. */
+interface Connection {
+  /** Resolves when the caller disconnects before it got an answer. */
+  readonly gone: Promise<void>;
+  /** Set by a `drop` fault: destroy the connection instead of answering. */
+  dropAnswer: boolean;
+}
+
+function watchConnection(outgoing: ServerResponse): Connection {
+  const gone = new Promise<void>((resolve) => {
+    outgoing.once('close', () => {
+      if (!outgoing.writableEnded) resolve();
+    });
+  });
+  return { gone, dropAnswer: false };
+}
+
+/** A held request whose caller went away: it is never run and never answered. */
+class RequestAbandoned extends Error {
+  constructor() {
+    super('the caller disconnected while its request was held');
+    this.name = 'RequestAbandoned';
+  }
 }
 
 /** Query parameters come in a form-encoded `POST` body, or in the URL of a `GET`. */

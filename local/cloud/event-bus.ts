@@ -1,3 +1,4 @@
+import type { FaultInjector } from './fault-injector.ts';
 import type { CloudEvent, PublishEvent } from './service.ts';
 
 /** A subscriber of the local cloud's events. */
@@ -21,6 +22,8 @@ export interface EventBusOptions {
   readonly retryDelayMs?: number;
   /** Where failed deliveries are reported; defaults to `console.error`. */
   readonly log?: (message: string) => void;
+  /** Event faults (drop, duplicate, delay) to apply to every event before it is fanned out. */
+  readonly faults?: Pick<FaultInjector, 'decideEvent'>;
 }
 
 /**
@@ -62,6 +65,25 @@ export function createEventBus(options: EventBusOptions = {}): EventBus {
   }
 
   function publish(event: CloudEvent): void {
+    const status = (event.detail['status-details'] as { status?: unknown } | undefined)?.status;
+    const fault = options.faults?.decideEvent({
+      detailType: event['detail-type'],
+      ...(typeof status === 'string' ? { status } : {}),
+    });
+    if (fault?.drop) return;
+    const copies = fault?.duplicate ? 2 : 1;
+    if (!fault?.delayMs) {
+      for (let copy = 0; copy < copies; copy += 1) fanOut(event);
+      return;
+    }
+    const later = sleep(fault.delayMs).then(() => {
+      for (let copy = 0; copy < copies; copy += 1) fanOut(event);
+    });
+    const delayed = later.finally(() => pending.delete(delayed));
+    pending.add(delayed);
+  }
+
+  function fanOut(event: CloudEvent): void {
     for (const subscriber of subscribers) {
       try {
         subscriber(event);

@@ -13,23 +13,33 @@ export interface DevSettings {
 
 /** Defaults for a first run on a laptop: not secrets, and printed as such. */
 export const LOCAL_ONLY = {
-  CONVERGE_WEBHOOK_SECRET: 'local-only-webhook-secret',
+  CONVERGE_GITHUB_WEBHOOK_SECRET: 'local-only-webhook-secret',
   CONVERGE_SLACK_SIGNING_SECRET: 'local-only-slack-signing-secret',
-  SLACK_BOT_TOKEN: 'xoxb-local-only',
-  GITHUB_TOKEN: 'local-only-github-token',
+  CONVERGE_SLACK_BOT_TOKEN: 'xoxb-local-only',
+  CONVERGE_GITHUB_TOKEN: 'local-only-github-token',
 } as const;
 
 /**
- * Variables `converge dev` reads that are not Converge settings; the host removes them before
- * the functions parse their configuration, which refuses unknown `CONVERGE_*` keys.
+ * Settings `converge dev` reads from its environment and hands to the functions itself: it removes
+ * them before the functions parse their configuration, so its own values are the ones they use.
+ * Each has the same name as the function setting it becomes (one name per setting everywhere).
  */
-export const DEV_ONLY_VARIABLES = ['CONVERGE_WEBHOOK_SECRET'] as const;
+export const DEV_ONLY_VARIABLES = [
+  'CONVERGE_GITHUB_WEBHOOK_SECRET',
+  'CONVERGE_SLACK_SIGNING_SECRET',
+  'CONVERGE_SLACK_BOT_TOKEN',
+  'CONVERGE_GITHUB_TOKEN',
+  'CONVERGE_SLACK_API_URL',
+  'CONVERGE_SLACK_CHANNEL',
+  'CONVERGE_GITHUB_API_URL',
+] as const;
 
 /**
  * Reads the dev command's settings from an environment: the webhook secret
- * (`CONVERGE_WEBHOOK_SECRET`), Slack's signing secret (`CONVERGE_SLACK_SIGNING_SECRET`), bot
- * token (`SLACK_BOT_TOKEN`), API URL (`SLACK_API_URL`) and channel (`CONVERGE_SLACK_CHANNEL`),
- * GitHub's API URL and token (`GITHUB_API_URL`, `GITHUB_TOKEN`) and an existing cloud endpoint
+ * (`CONVERGE_GITHUB_WEBHOOK_SECRET`), Slack's signing secret (`CONVERGE_SLACK_SIGNING_SECRET`),
+ * bot token (`CONVERGE_SLACK_BOT_TOKEN`), API URL (`CONVERGE_SLACK_API_URL`) and channel
+ * (`CONVERGE_SLACK_CHANNEL`), GitHub's API URL and token (`CONVERGE_GITHUB_API_URL`,
+ * `CONVERGE_GITHUB_TOKEN`) — the names the functions read — and an existing cloud endpoint
  * (`AWS_ENDPOINT_URL`). Unset secrets get local-only defaults, listed in `localDefaults`.
  *
  * @example
@@ -44,16 +54,16 @@ export function devSettings(env: Readonly<Record<string, string | undefined>>): 
     return LOCAL_ONLY[name];
   };
   const optional = (name: string) => env[name]?.trim() || undefined;
-  const slackApiUrl = optional('SLACK_API_URL');
+  const slackApiUrl = optional('CONVERGE_SLACK_API_URL');
   const slackChannel = optional('CONVERGE_SLACK_CHANNEL');
-  const githubApiUrl = optional('GITHUB_API_URL');
+  const githubApiUrl = optional('CONVERGE_GITHUB_API_URL');
   const cloudEndpoint = optional('AWS_ENDPOINT_URL');
   return {
     secrets: {
-      webhookSecret: read('CONVERGE_WEBHOOK_SECRET'),
+      webhookSecret: read('CONVERGE_GITHUB_WEBHOOK_SECRET'),
       slackSigningSecret: read('CONVERGE_SLACK_SIGNING_SECRET'),
-      slackBotToken: read('SLACK_BOT_TOKEN'),
-      githubToken: read('GITHUB_TOKEN'),
+      slackBotToken: read('CONVERGE_SLACK_BOT_TOKEN'),
+      githubToken: read('CONVERGE_GITHUB_TOKEN'),
     },
     ...(slackApiUrl ? { slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/` } : {}),
     ...(slackChannel ? { slackChannel } : {}),

@@ -9,11 +9,16 @@ export interface LocalPolicyInput {
   readonly repositories: readonly string[];
   /** Identities that approve what no trusted repository rule covers (`cli:alice`, `slack:U0LOCAL`). */
   readonly approvers: readonly string[];
+  /** The Slack workspace whose clicks count; the host's own signed clicks come from `T0LOCAL`. */
+  readonly slackTeamId?: string;
 }
+
+/** The workspace the host's signed Slack clicks (and the e2e harness's) come from. */
+export const LOCAL_SLACK_TEAM_ID = 'T0LOCAL';
 
 /**
  * The control-plane policy `converge dev` uses when no `--policy` is given: every repository the
- * host reads, its `main` branch, any stack name, the local user as approver. A starting point to
+ * host reads, its `main` branch, any stack name, the local user as approver, the host's Slack workspace. A starting point to
  * copy into a real policy file, not a policy for production (docs/policy.md).
  *
  * @example
@@ -26,6 +31,7 @@ export function localPolicyText(input: LocalPolicyInput): string {
       input.repositories.map((name) => [name, { branches: ['main'], stacks: ['*'] }]),
     ),
     approvers: [...input.approvers],
+    slack: { teamId: input.slackTeamId ?? LOCAL_SLACK_TEAM_ID },
   });
 }
 

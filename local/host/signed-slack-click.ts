@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { encodeButtonValue, SlackActionId } from '../../shared/adapters/slack/slack-action.ts';
+import { LOCAL_SLACK_TEAM_ID } from './local-policy.ts';
 
 /** Which button, on which approval message, by whom. */
 export interface SlackClick {
@@ -8,6 +9,8 @@ export interface SlackClick {
   readonly changeSetId: string;
   /** The clicking Slack user id, e.g. `U0LOCAL`. */
   readonly userId: string;
+  /** The clicking user's workspace; the host's own, `T0LOCAL`, by default. */
+  readonly teamId?: string;
   /** The approval message clicked, so the approve handler can update it in place. */
   readonly message?: { readonly channel: string; readonly ts: string };
   readonly signingSecret: string;
@@ -26,10 +29,11 @@ export interface SlackClick {
  */
 export function signedSlackClick(click: SlackClick): { headers: Record<string, string>; body: string } {
   const actionId = click.decision === 'approve' ? SlackActionId.APPROVE : SlackActionId.REJECT;
+  const team = click.teamId ?? LOCAL_SLACK_TEAM_ID;
   const payload = {
     type: 'block_actions',
-    user: { id: click.userId, username: click.userId.toLowerCase(), team_id: 'T0LOCAL' },
-    team: { id: 'T0LOCAL', domain: 'local' },
+    user: { id: click.userId, username: click.userId.toLowerCase(), team_id: team },
+    team: { id: team, domain: team.toLowerCase() },
     api_app_id: 'A0LOCAL',
     trigger_id: `${click.timestamp}.local`,
     ...(click.message

@@ -17,7 +17,17 @@ export interface Stacks {
    * leaves behind). Returns whether it deleted it; a stack in any other status is never touched.
    */
   deleteStackInReview(stack: StackRef): Promise<boolean>;
+  /**
+   * ExecuteChangeSet with `clientRequestToken`: a repeat with the same token starts nothing new.
+   * Throws {@link ChangeSetExecutionRefusedError} when CloudFormation answered that it will not run
+   * it; any other error (timeout, 5xx, lost connection) leaves open whether it started.
+   */
   executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void>;
+  /**
+   * The newest status the stack operation started with `clientRequestToken` recorded (the stack's
+   * own events carrying that token, DescribeStackEvents), or `undefined` when no event carries it.
+   */
+  operationStatus(stack: StackRef, clientRequestToken: string): Promise<StackStatusState | undefined>;
   /**
    * Starts deleting the stack with this unique id (DeleteStack by id, so a newer stack under
    * the same name is never touched). Optional: without it Converge never deletes a stack.
@@ -82,10 +92,25 @@ export interface ChangeSetState {
   /** CREATE_PENDING | CREATE_IN_PROGRESS | CREATE_COMPLETE | DELETE_* | FAILED */
   readonly status: string;
   readonly statusReason?: string;
-  /** UNAVAILABLE | AVAILABLE | EXECUTE_IN_PROGRESS | EXECUTE_COMPLETE | EXECUTE_FAILED | OBSOLETE */
+  /** One of {@link ExecutionStatus}: whether the change set can run, runs, or ran. */
   readonly executionStatus?: string;
   readonly changes: readonly CfnChange[];
 }
+
+/**
+ * A change set's ExecutionStatus (CloudFormation API Reference, DescribeChangeSet): AVAILABLE can
+ * run; EXECUTE_* say it ran; UNAVAILABLE is still being created (or failed); OBSOLETE means the
+ * stack was updated by other means since.
+ */
+export const ExecutionStatus = {
+  UNAVAILABLE: 'UNAVAILABLE',
+  AVAILABLE: 'AVAILABLE',
+  EXECUTE_IN_PROGRESS: 'EXECUTE_IN_PROGRESS',
+  EXECUTE_COMPLETE: 'EXECUTE_COMPLETE',
+  EXECUTE_FAILED: 'EXECUTE_FAILED',
+  OBSOLETE: 'OBSOLETE',
+} as const;
+export type ExecutionStatus = (typeof ExecutionStatus)[keyof typeof ExecutionStatus];
 
 export interface ResourceFailure {
   readonly logicalId: string;
@@ -138,5 +163,20 @@ export class ChangeSetNotFoundError extends Error {
   ) {
     super(`Change set ${changeSetId} of stack ${stackName} does not exist; plan the revision again.`);
     this.name = 'ChangeSetNotFoundError';
+  }
+}
+
+/**
+ * CloudFormation answered ExecuteChangeSet and refused it (change set not executable, stack not
+ * updatable, access denied): nothing ran for this request. Throttling is not a refusal.
+ */
+export class ChangeSetExecutionRefusedError extends Error {
+  constructor(
+    readonly changeSetId: string,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ChangeSetExecutionRefusedError';
   }
 }

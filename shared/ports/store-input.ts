@@ -124,9 +124,9 @@ export function checkApproval(approval: Approval): void {
   requireText('approval.changeSetId', approval.changeSetId);
   requireText('approval.approver', approval.approver);
   // `policy:` is the trusted approval policy itself, recorded when it auto-approves.
-  if (!/^(slack|github|cli|policy):.+$/.test(approval.approver)) {
+  if (!/^(slack|github|cli|aws|policy):.+$/.test(approval.approver)) {
     throw new StoreInputError(
-      `approval.approver must be <slack|github|cli|policy>:<id> (e.g. github:alice), got ${shown(approval.approver)}.`,
+      `approval.approver must be <slack|github|cli|aws|policy>:<id> (e.g. github:alice), got ${shown(approval.approver)}.`,
     );
   }
   if (approval.decision !== 'approve' && approval.decision !== 'reject') {

@@ -51,6 +51,11 @@ export interface Config {
   /** Drift detections a sweep runs at once (CloudFormation limits concurrent detections). */
   readonly driftMaxConcurrency: number;
   /**
+   * How long reconcile waits before it executes a change set still AVAILABLE under an EXECUTING
+   * deployment (its execute function died before ExecuteChangeSet).
+   */
+  readonly executionGraceSeconds: number;
+  /**
    * The control-plane policy file (see `loadPolicy`); absent means nothing is served. It says
    * which repositories are served and which of their branches deploy.
    */
@@ -127,6 +132,10 @@ const SETTINGS = {
     schema: z.coerce.number().int().min(1).max(100),
     hint: 'a whole number of detections between 1 and 100',
   },
+  CONVERGE_EXECUTION_GRACE_SECONDS: {
+    schema: z.coerce.number().int().min(1).max(3600),
+    hint: 'whole seconds between 1 and 3600',
+  },
   CONVERGE_POLICY_FILE: {
     schema: nonEmpty,
     hint: 'the path of the control-plane policy file (docs/policy.md)',
@@ -165,6 +174,8 @@ export const SECRET_SETTINGS: Readonly<Record<SecretName, { arn: SettingName; va
 
 const DEFAULT_APPROVAL_TTL_SECONDS = 86_400;
 const DEFAULT_DRIFT_MAX_CONCURRENCY = 5;
+/** Five minutes: far longer than the execute function takes from the EXECUTING write to ExecuteChangeSet. */
+const DEFAULT_EXECUTION_GRACE_SECONDS = 300;
 
 /**
  * Parses and validates an environment into a {@link Config}. Pure: pass any record.
@@ -252,6 +263,7 @@ export function parseConfig(env: Env): Config {
     gitRepositories: Object.fromEntries(v.CONVERGE_GIT_REPOSITORIES ?? []),
     approvalTtlSeconds: v.CONVERGE_APPROVAL_TTL_SECONDS ?? DEFAULT_APPROVAL_TTL_SECONDS,
     driftMaxConcurrency: v.CONVERGE_DRIFT_MAX_CONCURRENCY ?? DEFAULT_DRIFT_MAX_CONCURRENCY,
+    executionGraceSeconds: v.CONVERGE_EXECUTION_GRACE_SECONDS ?? DEFAULT_EXECUTION_GRACE_SECONDS,
     ...(v.CONVERGE_POLICY_FILE ? { policyFile: v.CONVERGE_POLICY_FILE } : {}),
     secrets,
   };

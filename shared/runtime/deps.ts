@@ -3,24 +3,30 @@ import { DynamoDbDriftStore } from '../adapters/aws/dynamodb-drift-store.ts';
 import { DynamoDbStore } from '../adapters/aws/dynamodb-store.ts';
 import { S3Artifacts } from '../adapters/aws/s3-artifacts.ts';
 import { SqsQueue } from '../adapters/aws/sqs-queue.ts';
+import { stsCallerIdentity } from '../adapters/aws/sts-caller-identity.ts';
 import { GitSource } from '../adapters/git/git-source.ts';
 import { createOctokit, type GithubClient } from '../adapters/github/create-octokit.ts';
+import { GithubCodeReview } from '../adapters/github/github-code-review.ts';
 import { GithubNotifier } from '../adapters/github/github-notifier.ts';
 import { GithubSource } from '../adapters/github/github-source.ts';
 import { verifyGithubWebhook } from '../adapters/github/verify-github-webhook.ts';
 import { CompositeNotifier } from '../adapters/notify/composite-notifier.ts';
 import { SlackDriftNotifier } from '../adapters/slack/slack-drift-notifier.ts';
 import { SlackNotifier } from '../adapters/slack/slack-notifier.ts';
-import { verifySlackRequest } from '../adapters/slack/verify-slack-request.ts';
+import { slackVoteReader } from '../adapters/slack/slack-vote-reader.ts';
 import { systemClock } from '../adapters/system/system-clock.ts';
-import type { ApprovalRequirement } from '../domain/approval/approval.ts';
+import { buildApproverAliases } from '../domain/approval/approver-aliases.ts';
 import type { ControlPlanePolicy } from '../domain/policy/control-plane-policy.ts';
-import type { NotificationChannel, VoterReplies } from '../ports/notifier.ts';
+import type { WhoAmI } from '../ports/caller-identity.ts';
+import type { CodeReview } from '../ports/code-review.ts';
+import type { NotificationChannel } from '../ports/notifier.ts';
 import type { Source } from '../ports/source.ts';
 import type { DecideApprovalDeps } from '../use-cases/decide-approval.ts';
 import type { ExecuteDeps } from '../use-cases/execute-deployment.ts';
 import type { PlanDeps } from '../use-cases/plan-stack.ts';
+import type { ReceiveChatVoteDeps } from '../use-cases/receive-chat-vote.ts';
 import type { ReceiveWebhookDeps } from '../use-cases/receive-webhook.ts';
+import type { ReconcileDeps } from '../use-cases/reconcile-deployments.ts';
 import type { SweepDriftDeps } from '../use-cases/sweep-drift.ts';
 import { type Config, config, SecretName } from './config.ts';
 import { driftMetricsNotifier } from './drift-metrics-notifier.ts';
@@ -34,17 +40,16 @@ export type Deps = ReceiveWebhookDeps &
   PlanDeps &
   ExecuteDeps &
   DecideApprovalDeps &
-  SweepDriftDeps & {
-    readonly verifySlackRequest: (request: {
-      headers: Readonly<Record<string, string | undefined>>;
-      body: string;
-    }) => Promise<void>;
-    readonly voterReplies: VoterReplies;
+  SweepDriftDeps &
+  ReceiveChatVoteDeps & {
     /** The control-plane policy, read once per execution environment; fails closed when missing. */
     readonly policy: ControlPlanePolicy;
+    /** Who the current AWS credentials belong to (`converge approve` votes as that principal). */
+    readonly whoAmI: WhoAmI;
     readonly settings: ReceiveWebhookDeps['settings'] &
       PlanDeps['settings'] &
       ExecuteDeps['settings'] &
+      ReconcileDeps['settings'] &
       SweepDriftDeps['settings'];
   };
 
@@ -80,6 +85,7 @@ export function composeDeps(readConfig: () => Config): Deps {
       auth: await githubAuth(settings(), secrets()),
     });
   });
+  const policy = once(() => loadPolicy(settings().policyFile));
   const githubSource = once(async () => new GithubSource({ octokit: await octokit() }));
   const slack = once(async () => {
     const { slack: options } = settings();
@@ -89,7 +95,7 @@ export function composeDeps(readConfig: () => Config): Deps {
 
   return lazyObject<Deps>({
     clock: () => systemClock,
-    policy: () => loadPolicy(settings().policyFile),
+    policy,
     store: () => new DynamoDbStore({ tableName: settings().tableName }),
     drift: () => new DynamoDbDriftStore({ tableName: settings().tableName }),
     driftNotifier: () =>
@@ -109,6 +115,7 @@ export function composeDeps(readConfig: () => Config): Deps {
     queue: () =>
       new SqsQueue({ planQueueUrl: settings().planQueueUrl, executeQueueUrl: settings().executeQueueUrl }),
     stacks: () => new CloudFormationStacks(),
+    whoAmI: () => stsCallerIdentity(),
     artifacts: () =>
       new S3Artifacts({
         bucket: settings().artifactBucket,
@@ -120,8 +127,13 @@ export function composeDeps(readConfig: () => Config): Deps {
       Object.keys(settings().gitRepositories).length > 0
         ? new GitSource({ locations: settings().gitRepositories })
         : delegatingSource(githubSource),
-    pullRequestHead: () => async (repository: string, pullRequest: number) =>
-      (await githubSource()).pullRequestHead(repository, pullRequest),
+    codeReview: () =>
+      delegatingCodeReview(once(async () => new GithubCodeReview({ octokit: await octokit() }))),
+    // One person across channels: the policy's people, for rules that name none of their own.
+    aliases: () => {
+      const built = buildApproverAliases(policy().people);
+      return built.ok ? built.aliases : undefined;
+    },
     notifier: () => {
       const channels: NotificationChannel[] = [
         metricsChannel(),
@@ -140,35 +152,19 @@ export function composeDeps(readConfig: () => Config): Deps {
     }),
     verify: () => async (request) =>
       verifyGithubWebhook({ secrets: await secrets().get(SecretName.GITHUB_WEBHOOK_SECRET), ...request }),
-    verifySlackRequest:
-      () =>
-      async ({ headers, body }) =>
-        verifySlackRequest({
-          signingSecret: await secrets().get(SecretName.SLACK_SIGNING_SECRET),
-          timestamp: headers['x-slack-request-timestamp'],
-          signature: headers['x-slack-signature'],
-          body,
-          now: systemClock.now(),
-        }),
+    readChatVote: () =>
+      slackVoteReader({
+        signingSecret: () => secrets().get(SecretName.SLACK_SIGNING_SECRET),
+        now: () => systemClock.now(),
+      }),
     settings: () => ({
-      defaultApproval: controlPlaneApproval(settings()),
       defaultRoleArn: settings().cloudFormationRoleArn,
       lockLeaseMs: LOCK_LEASE_MS,
+      executionGraceMs: settings().executionGraceSeconds * 1000,
       deliveryTtlMs: DELIVERY_TTL_MS,
       sweep: { maxConcurrency: settings().driftMaxConcurrency },
     }),
   });
-}
-
-/** The approval rule for a stack with no applied (trusted) configuration yet: a person approves. */
-export function controlPlaneApproval(settings: Pick<Config, 'approvalTtlSeconds'>): ApprovalRequirement {
-  return {
-    required: 1,
-    approvers: [],
-    allowSelfApproval: false,
-    autoApprove: 'never',
-    ttlSeconds: settings.approvalTtlSeconds,
-  };
 }
 
 /** A value computed on first call and reused. */
@@ -198,6 +194,18 @@ function delegatingSource(source: () => Promise<GithubSource>): Source {
     commit: async (repository, revision) => (await source()).commit(repository, revision),
     compare: async (repository, base, head) => (await source()).compare(repository, base, head),
     branchHead: async (repository, branch) => (await source()).branchHead(repository, branch),
+  };
+}
+
+/** A CodeReview whose GitHub client is made (secrets read) on the first call. */
+function delegatingCodeReview(review: () => Promise<GithubCodeReview>): CodeReview {
+  return {
+    pullRequest: async (repository, number) => (await review()).pullRequest(repository, number),
+    mergedPullRequests: async (repository, revision) =>
+      (await review()).mergedPullRequests(repository, revision),
+    commitAuthors: async (repository, number) => (await review()).commitAuthors(repository, number),
+    permission: async (repository, login) => (await review()).permission(repository, login),
+    reply: async (repository, number, body) => (await review()).reply(repository, number, body),
   };
 }
 

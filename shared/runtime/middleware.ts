@@ -13,6 +13,7 @@ import {
   emitMetric,
   MetricName,
 } from './observability.ts';
+import { rejectionLogSampler } from './rejection-log-sampler.ts';
 
 /** Options of {@link standardMiddleware}. */
 export interface StandardMiddlewareOptions {
@@ -47,7 +48,7 @@ export function standardMiddleware(options: StandardMiddlewareOptions): Middlewa
     captureLambdaHandler(tracer) as Middleware,
     injectLambdaContext(logger, { resetKeys: true }) as Middleware,
     logMetrics(metrics, { captureColdStartMetric: true }) as Middleware,
-    errorAccounting(options.functionName, logger, metrics),
+    errorAccounting(options.functionName, logger, metrics, options.http === true),
   ];
   if (options.http) stack.push(httpErrorMapper());
   return stack;
@@ -55,19 +56,25 @@ export function standardMiddleware(options: StandardMiddlewareOptions): Middlewa
 
 /**
  * Logs a failed invocation and counts it as `Errors{Function}`. Client errors (a bad
- * signature, malformed input) are logged as warnings and not counted: they are the
- * caller's fault, and `WebhooksRejected` counts the interesting ones.
+ * signature, malformed input) are the caller's fault: not counted as errors; on HTTP functions
+ * they are counted as `WebhooksRejected{Reason}` and logged only as a sample (anyone can send
+ * them, so neither the logs nor the table may grow with them).
  */
-function errorAccounting(functionName: string, logger: Logger, metrics: Metrics): Middleware {
+function errorAccounting(functionName: string, logger: Logger, metrics: Metrics, http: boolean): Middleware {
+  const sample = rejectionLogSampler();
   return {
     name: 'errorAccounting',
     onError: function countAndLogError(request: Request) {
       const answer = httpErrorAnswer(request.error, request.context?.awsRequestId);
       if (answer.clientError) {
+        if (http) emitMetric(MetricName.WEBHOOKS_REJECTED, 1, { Reason: answer.error }, metrics);
+        const sampled = http ? sample(answer.error, Date.now()) : { log: true, suppressed: 0 };
+        if (!sampled.log) return;
         logger.warn('Request rejected', {
           error: answer.error,
           statusCode: answer.statusCode,
           reason: answer.message,
+          ...(sampled.suppressed > 0 ? { suppressedSinceLastLine: sampled.suppressed } : {}),
         });
         return;
       }

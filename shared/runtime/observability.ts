@@ -27,7 +27,10 @@ export const MetricName = {
   CHANGE_SET_CREATION_SECONDS: 'ChangeSetCreationSeconds',
   DRIFT_DETECTED: 'DriftDetected',
   DRIFT_REVERTED: 'DriftReverted',
-  /** Dimension `Reason`: why a webhook got a 4xx (bad signature, unknown event, ...). */
+  /**
+   * Dimension `Reason`: the refusal (error name) of a GitHub webhook or Slack request answered
+   * with a 4xx (bad signature, stale, malformed, too large). Nothing else records them.
+   */
   WEBHOOKS_REJECTED: 'WebhooksRejected',
   /** Dimension `Function`: unexpected failures (not client errors). */
   ERRORS: 'Errors',

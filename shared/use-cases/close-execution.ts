@@ -1,4 +1,5 @@
 import type { Deployment, Reason } from '../domain/deployment/deployment.ts';
+import { isTerminal } from '../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../domain/deployment/reason-code.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/notifier.ts';
@@ -14,18 +15,24 @@ export interface CloseDeps {
   readonly notifier: Notifier;
 }
 
-/** How the stack operation ended; `stackStatus` undefined means the stack no longer exists. */
+/**
+ * How the deployment's own execution ended, from its evidence (the change set's execution status
+ * or stack events carrying its token); `stackStatus` undefined means the stack no longer exists.
+ */
 export interface ExecutionOutcome {
   readonly succeeded: boolean;
   readonly stackStatus: string | undefined;
   readonly statusReason?: string;
+  /** Why it failed, when that is not the stack's rollback (its change set never ran). */
+  readonly reason?: Reason;
 }
 
 /**
- * Ends an EXECUTING deployment the way its stack operation ended: SUCCEEDED (and the revision
- * recorded as applied, so its converge.yaml becomes trusted) or FAILED with the failing
- * resources. Releases the stack lock either way. Returns `undefined` when another event or the
- * reconciler closed it first.
+ * Ends an EXECUTING deployment the way its own execution ended: SUCCEEDED (its revision recorded
+ * as applied first, so its converge.yaml becomes trusted even if the process dies right after)
+ * or FAILED with the failing resources. Releases the stack lock only once the deployment is
+ * terminal, whoever closed it. Returns `undefined` when another event or the reconciler closed
+ * it first.
  */
 export async function closeExecution(
   deps: CloseDeps,
@@ -36,21 +43,20 @@ export async function closeExecution(
   const { store, stacks, clock } = deps;
   let closed: Deployment | undefined;
   if (outcome.succeeded) {
-    // Success: SUCCEEDED, and this revision becomes the stack's last applied one.
+    // Success: the revision is applied (true, whoever records it), then SUCCEEDED.
+    await store.recordApplied(deployment.stackKey, deployment.revision, deployment.id, iso(clock));
     closed = await moveDeployment(
       deps,
       deployment,
       { type: 'EXECUTION_SUCCEEDED' },
       { action: 'succeeded', actor, reason: outcome.stackStatus },
     );
-    if (closed)
-      await store.recordApplied(deployment.stackKey, deployment.revision, deployment.id, iso(clock));
   } else {
     // Failure: FAILED with what CloudFormation said about each failing resource.
-    const failures = await stacks
-      .failedResourceEvents(deployment.stack, deployment.updatedAt)
-      .catch(() => []);
-    const reason: Reason = {
+    const failures = outcome.reason
+      ? []
+      : await stacks.failedResourceEvents(deployment.stack, deployment.updatedAt).catch(() => []);
+    const reason: Reason = outcome.reason ?? {
       code: outcome.stackStatus ? ReasonCode.ROLLED_BACK : ReasonCode.STACK_DISAPPEARED,
       message: `${deployment.stack.stackName} ended ${outcome.stackStatus ?? 'deleted'}${outcome.statusReason ? `: ${outcome.statusReason}` : ''}`,
       details: failures.map((f) => ({ logicalId: f.logicalId, status: f.status, reason: f.reason })),
@@ -62,11 +68,12 @@ export async function closeExecution(
       { action: 'failed', actor, reason: reason.message },
     );
   }
-  if (!closed) return undefined;
 
-  // Release the stack for the next execution, then tell people.
-  await store.releaseLock(deployment.stackKey, deployment.id);
+  // Release the stack once the deployment is terminal (also when a closer died before releasing).
+  const now = closed ?? (await store.getDeployment(deployment.id));
+  if (now && isTerminal(now.status)) await store.releaseLock(deployment.stackKey, deployment.id);
+  if (!closed) return undefined;
   return notify(deps, closed, {
-    event: `${closed.status.toLowerCase()}: ${outcome.stackStatus ?? 'stack deleted'}`,
+    event: `${closed.status.toLowerCase()}: ${outcome.reason?.message ?? outcome.stackStatus ?? 'stack deleted'}`,
   });
 }

@@ -4,7 +4,7 @@ import { ReasonCode } from '../domain/deployment/reason-code.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { Queue } from '../ports/queue.ts';
-import type { Stacks } from '../ports/stacks.ts';
+import { ExecutionStatus, type Stacks } from '../ports/stacks.ts';
 import type { Store } from '../ports/store.ts';
 import { AUTO_APPROVER } from './decide-planned-deployment.ts';
 import { dedupeId } from './deployment-names.ts';
@@ -12,6 +12,7 @@ import { moveDeployment } from './move-deployment.ts';
 import { notify } from './notify.ts';
 import { StackBusyError } from './stack-busy-error.ts';
 import { isInProgress, isUpdatable } from './stack-status.ts';
+import { startExecution } from './start-execution.ts';
 import { supersede } from './supersede.ts';
 
 export interface ExecuteDeps {
@@ -60,7 +61,6 @@ export async function executeDeployment(
     // Re-read under the lock: still APPROVED?
     const deployment = (await store.getDeployment(found.id))!;
     if (deployment.status !== DeploymentStatus.APPROVED) {
-      await store.releaseLock(found.stackKey, owner);
       return { outcome: 'skipped', reason: `deployment is ${deployment.status}` };
     }
 
@@ -83,7 +83,6 @@ export async function executeDeployment(
         { deploymentId: newest, revision: state?.lastAttemptedRevision ?? 'unknown' },
         ACTOR,
       );
-      await store.releaseLock(deployment.stackKey, owner);
       return superseded
         ? { outcome: 'superseded', deployment: superseded }
         : { outcome: 'skipped', reason: 'deployment moved on' };
@@ -92,7 +91,7 @@ export async function executeDeployment(
     // The change set must still be AVAILABLE.
     const changeSet = deployment.changeSet!;
     const current = await stacks.describeChangeSet(deployment.stack, changeSet.id).catch(() => undefined);
-    if (current?.executionStatus !== 'AVAILABLE') {
+    if (current?.executionStatus !== ExecutionStatus.AVAILABLE) {
       // It went stale under a newer stack state: fail it and plan this (newest) revision again.
       const failed = await fail(deps, deployment, {
         code: ReasonCode.CHANGE_SET_OBSOLETE,
@@ -122,19 +121,20 @@ export async function executeDeployment(
     );
     if (!executing)
       throw new StackBusyError(deployment.stackKey, 'the deployment changed while it was being started');
-    try {
-      await stacks.executeChangeSet(deployment.stack, changeSet.id, deployment.id);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return fail(deps, executing, { code: ReasonCode.EXECUTION_FAILED, message });
+    const started = await startExecution(stacks, executing);
+    if (started.kind === 'refused') {
+      const failed = await fail(deps, executing, started.reason);
+      if (failed.outcome === 'failed' && started.reason.code === ReasonCode.CHANGE_SET_OBSOLETE)
+        await planAgain(deps, executing);
+      return failed;
     }
+    // Started, or unresolved: either way EXECUTING with the lock held until evidence closes it.
     return { outcome: 'executing', deployment: await notify(deps, executing, { event: 'executing' }) };
-  } catch (error) {
-    // Nothing is executing: release the lock so the retry (or the next deployment) can take it.
-    // A duplicate job that lost the race to EXECUTING must not release the running execution's lock.
+  } finally {
+    // The lock stays only with an EXECUTING deployment; every other way out releases it. A
+    // duplicate job that lost the race to EXECUTING finds it EXECUTING and leaves the lock alone.
     const now = await store.getDeployment(found.id);
     if (now?.status !== DeploymentStatus.EXECUTING) await store.releaseLock(found.stackKey, owner);
-    throw error;
   }
 }
 
@@ -175,7 +175,7 @@ async function hasApproval(store: Store, deployment: Deployment): Promise<boolea
   return approvers.has(AUTO_APPROVER) || approvers.size >= Math.max(1, deployment.approval?.required ?? 1);
 }
 
-/** Ends the deployment FAILED before anything ran (or when ExecuteChangeSet was refused), releasing the lock. */
+/** Ends the deployment FAILED before anything ran (or when ExecuteChangeSet was refused); the caller releases the lock. */
 async function fail(deps: ExecuteDeps, deployment: Deployment, reason: Reason): Promise<ExecuteResult> {
   const failed = await moveDeployment(
     deps,
@@ -183,7 +183,6 @@ async function fail(deps: ExecuteDeps, deployment: Deployment, reason: Reason): 
     { type: 'EXECUTION_FAILED', reason },
     { action: 'failed', actor: ACTOR, reason: reason.message },
   );
-  await deps.store.releaseLock(deployment.stackKey, deployment.id);
   if (!failed) return { outcome: 'skipped', reason: 'deployment moved on' };
   return { outcome: 'failed', deployment: await notify(deps, failed, { event: reason.message }) };
 }

@@ -1,5 +1,5 @@
 import type { Deployment } from '../domain/deployment/deployment.ts';
-import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
+import { DeploymentStatus, isTerminal } from '../domain/deployment/deployment-status.ts';
 import { type CloseDeps, closeExecution } from './close-execution.ts';
 import { operationOutcome } from './stack-status.ts';
 
@@ -21,8 +21,10 @@ export type FinishResult =
   | { readonly outcome: 'ignored'; readonly reason: string };
 
 /**
- * Closes the EXECUTING deployment a stack status event belongs to. Idempotent: events that are
- * not terminal, late, duplicated or about stacks Converge is not executing are ignored.
+ * Closes the EXECUTING deployment a stack status event belongs to. Only an event carrying the
+ * deployment's ClientRequestToken (Converge passes the deployment id) is evidence that its change
+ * set ran; a status without the token (another operation, a console update) never closes one.
+ * Idempotent: events that are not terminal, late, duplicated or not Converge's are ignored.
  */
 export async function finishDeployment(deps: CloseDeps, event: StackStatusChange): Promise<FinishResult> {
   const { store } = deps;
@@ -31,15 +33,23 @@ export async function finishDeployment(deps: CloseDeps, event: StackStatusChange
   const outcome = operationOutcome(event.status);
   if (!outcome) return { outcome: 'ignored', reason: `${event.status} is not terminal` };
 
-  // Match the event to the EXECUTING deployment of that stack: by token, else by stack.
+  // Match the event to its deployment by token, and only on the same stack.
   const { stackName, region } = parseStackId(event.stackId);
-  const byToken = event.clientRequestToken ? await store.getDeployment(event.clientRequestToken) : undefined;
-  const candidates = byToken ? [byToken] : await store.listDeploymentsByStatus(DeploymentStatus.EXECUTING);
-  const deployment = candidates.find(
-    (d) =>
-      d.status === DeploymentStatus.EXECUTING && d.stack.stackName === stackName && d.stack.region === region,
-  );
-  if (!deployment) return { outcome: 'ignored', reason: `no deployment of ${stackName} is executing` };
+  if (!event.clientRequestToken) {
+    return { outcome: 'ignored', reason: `${event.status} of ${stackName} carries no ClientRequestToken` };
+  }
+  const deployment = await store.getDeployment(event.clientRequestToken);
+  if (!deployment || deployment.stack.stackName !== stackName || deployment.stack.region !== region) {
+    return {
+      outcome: 'ignored',
+      reason: `no deployment of ${stackName} has token ${event.clientRequestToken}`,
+    };
+  }
+  if (deployment.status !== DeploymentStatus.EXECUTING) {
+    // A redelivery after it closed: make sure a closer that died before releasing the lock is undone.
+    if (isTerminal(deployment.status)) await store.releaseLock(deployment.stackKey, deployment.id);
+    return { outcome: 'ignored', reason: `deployment is ${deployment.status}` };
+  }
 
   // Close it: SUCCEEDED or FAILED with the failing resources; release the lock; notify.
   const closed = await closeExecution(

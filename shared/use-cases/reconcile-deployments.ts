@@ -2,14 +2,13 @@ import { DeploymentKind } from '../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../domain/deployment/reason-code.ts';
 import type { Queue } from '../ports/queue.ts';
-import { type CloseDeps, closeExecution } from './close-execution.ts';
 import { deleteChangeSetOf } from './delete-change-set-of.ts';
 import { dedupeId } from './deployment-names.ts';
 import { moveDeployment } from './move-deployment.ts';
 import { notify } from './notify.ts';
-import { operationOutcome } from './stack-status.ts';
+import { type SettleDeps, settleExecution } from './settle-execution.ts';
 
-export interface ReconcileDeps extends CloseDeps {
+export interface ReconcileDeps extends SettleDeps {
   readonly queue: Queue;
 }
 
@@ -19,11 +18,18 @@ export interface ReconcileOptions {
   readonly planningStaleMs?: number;
   /** An APPROVED deployment untouched this long lost its execute job: it is queued again. */
   readonly approvedStaleMs?: number;
+  /**
+   * An EXECUTING deployment whose change set is still AVAILABLE this long after it turned
+   * EXECUTING never reached ExecuteChangeSet (its function died): it is executed now.
+   */
+  readonly executionGraceMs?: number;
 }
 
 export interface ReconcileResult {
-  /** EXECUTING deployments closed from the stack's live status (their event never came). */
+  /** EXECUTING deployments closed from their change set's evidence (their event never came). */
   readonly closed: number;
+  /** EXECUTING deployments whose change set never ran, executed now with their token. */
+  readonly resumed: number;
   /** AWAITING_APPROVAL deployments past their expiresAt. */
   readonly expired: number;
   /** PLANNING deployments whose plan never finished, ended PLAN_FAILED. */
@@ -32,11 +38,16 @@ export interface ReconcileResult {
   readonly requeued: number;
 }
 
-const defaults = { planningStaleMs: 60 * 60_000, approvedStaleMs: 15 * 60_000 } as const;
+const defaults = {
+  planningStaleMs: 60 * 60_000,
+  approvedStaleMs: 15 * 60_000,
+  executionGraceMs: 5 * 60_000,
+} as const;
 
 /**
  * The safety net behind the event-driven path, run on a schedule, so every accepted deployment
- * ends in a terminal state: closes executions whose stack event was lost, expires approval
+ * ends in a terminal state: settles executions from their change set's evidence (closes those
+ * whose stack event was lost, executes those whose function died before ExecuteChangeSet), expires approval
  * requests nobody answered (from `expiresAt`, never by TTL deletion), fails plans whose job was
  * dead-lettered, and queues again executions whose job was lost.
  */
@@ -48,20 +59,13 @@ export async function reconcileDeployments(
   const actor = 'system:reconcile';
   const list = { limit: options.limit };
   const olderThan = (updatedAt: string, ms: number) => Date.parse(updatedAt) + ms <= clock.now();
-  const result = { closed: 0, expired: 0, abandoned: 0, requeued: 0 };
+  const result = { closed: 0, resumed: 0, expired: 0, abandoned: 0, requeued: 0 };
 
-  // Close EXECUTING deployments whose stack operation already ended (or whose stack is gone).
+  // Settle EXECUTING deployments on their own change set's evidence, never the stack's status.
+  const graceMs = options.executionGraceMs ?? deps.settings.executionGraceMs ?? defaults.executionGraceMs;
   for (const deployment of await store.listDeploymentsByStatus(DeploymentStatus.EXECUTING, list)) {
-    const live = await stacks.describeStack(deployment.stack);
-    const outcome = live ? operationOutcome(live.status) : 'failed';
-    if (!outcome) continue;
-    const done = await closeExecution(
-      deps,
-      deployment,
-      { succeeded: outcome === 'succeeded', stackStatus: live?.status, statusReason: live?.statusReason },
-      actor,
-    );
-    if (done) result.closed += 1;
+    const settled = await settleExecution(deps, deployment, { graceMs, actor });
+    if (settled !== 'waiting') result[settled] += 1;
   }
 
   // Expire approval requests past expiresAt and delete their change sets.

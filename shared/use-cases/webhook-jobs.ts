@@ -1,23 +1,23 @@
-import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import type { Configuration } from '../domain/config/stack-config.ts';
+import { isTrackedBranch, repositoryPolicy } from '../domain/policy/control-plane-policy.ts';
 import type { Job } from '../ports/queue.ts';
+import type { PullRequestPayload, PushPayload } from '../ports/webhook.ts';
 import { loadConfiguration } from './load-configuration.ts';
-import type { ReceiveWebhookDeps, WebhookResult } from './receive-webhook.ts';
+import { pullRequestAuthors, pushAuthors } from './webhook-authors.ts';
+import {
+  type DeliveryContext,
+  ignored,
+  type ReceiveWebhookDeps,
+  type WebhookResult,
+} from './webhook-deps.ts';
 import { pushChangedPaths, sendStackJobs, stacksToPlan } from './webhook-plan-jobs.ts';
 
-type PushPayload = EmitterWebhookEvent<'push'>['payload'];
-type PullRequestPayload = EmitterWebhookEvent<'pull_request'>['payload'];
-
-/** Where the jobs of one delivery come from: its id, and when it was received (the order of plans). */
-export interface DeliveryContext {
-  readonly delivery: string;
-  readonly requestedAt: number;
-}
-
 /**
- * A push to the tracked branch: one deploy plan per stack it touches, at the pushed revision.
- * Each push (repository, ref, before, after) is taken once: GitHub's signature does not cover
- * the delivery id, so a replayed body under a new one is the same push and changes nothing.
+ * A push to a branch the control-plane policy tracks for the repository: one deploy plan per
+ * stack it touches, at the pushed revision, attributed to everyone the push brings in. A push to
+ * any other ref plans nothing, whatever the pushed converge.yaml says. Each push (repository,
+ * ref, before, after) is taken once: GitHub's signature does not cover the delivery id, so a
+ * replayed body under a new one is the same push and changes nothing.
  */
 export async function pushJobs(
   deps: ReceiveWebhookDeps,
@@ -25,8 +25,11 @@ export async function pushJobs(
   context: DeliveryContext,
 ): Promise<WebhookResult> {
   const repository = payload.repository.full_name;
-  if (payload.deleted || !payload.ref.startsWith('refs/heads/'))
-    return ignored(`${payload.ref} is not a branch update`);
+
+  // Only tracked branches deploy; the policy says which, never the pushed commit.
+  if (payload.deleted) return ignored(`${payload.ref} was deleted; a deletion deploys nothing`);
+  if (!isTrackedBranch(deps.policy, repository, payload.ref))
+    return ignored(untracked(deps, repository, payload.ref));
 
   // Take each push once, whatever delivery carries it (a conditional write, expiry in its condition).
   const push = { repository, ref: payload.ref, before: payload.before, after: payload.after };
@@ -57,13 +60,15 @@ async function pushPlanJobs(
   context: DeliveryContext,
 ): Promise<WebhookResult> {
   const repository = payload.repository.full_name;
+
+  // Read converge.yaml at the pushed revision and pick the stacks the push touches.
   const configuration = await readConfiguration(deps, repository, payload.after);
   if (typeof configuration === 'string') return ignored(configuration);
-  if (payload.ref !== `refs/heads/${configuration.branch}`) {
-    return ignored(`${payload.ref} is not the tracked branch ${configuration.branch}`);
-  }
   const stacks = stacksToPlan(configuration, await pushChangedPaths(deps, repository, payload));
-  const author = payload.head_commit?.author?.username ?? payload.sender?.login;
+  if (stacks.length === 0) return { outcome: 'accepted', jobs: 0, votes: 0 };
+
+  // Queue one deploy plan per stack, attributed to whoever the push brings in.
+  const authors = await pushAuthors(deps, repository, payload);
   const jobs = await sendStackJobs(
     deps,
     context.delivery,
@@ -77,15 +82,17 @@ async function pushPlanJobs(
       stackKey,
       requestedAt: context.requestedAt,
       deliveryId: context.delivery,
-      author,
+      ...(authors[0] ? { author: authors[0] } : {}),
+      authors,
     }),
   );
   return { outcome: 'accepted', jobs, votes: 0 };
 }
 
 /**
- * A pull request opened, updated or reopened: one preview plan per stack it touches, at its head.
- * Closed: one cleanup job per configured stack.
+ * A pull request into a tracked branch opened, updated or reopened: one preview plan per stack it
+ * touches, at its head. Closed: one cleanup job per configured stack. A pull request from a fork
+ * is previewed only when the policy allows fork previews, and its jobs say so.
  */
 export async function pullRequestJobs(
   deps: ReceiveWebhookDeps,
@@ -98,13 +105,17 @@ export async function pullRequestJobs(
   if (!closing && !['opened', 'synchronize', 'reopened'].includes(payload.action)) {
     return ignored(`pull_request ${payload.action} needs nothing`);
   }
+  // Only pull requests into a tracked branch, and from a fork only when the policy allows it.
+  const fork = isFork(payload);
+  const refused = previewRefusal(deps, repository, pr.base.ref, fork);
+  if (refused) return ignored(refused);
+
   const configuration = await readConfiguration(deps, repository, pr.head.sha);
   if (typeof configuration === 'string') return ignored(configuration);
-  if (pr.base.ref !== configuration.branch)
-    return ignored(`pull request targets ${pr.base.ref}, not ${configuration.branch}`);
   const stacks = closing
     ? configuration.stacks
     : stacksToPlan(configuration, await deps.source.changedPaths(repository, pr.base.sha, pr.head.sha));
+  const authors = pullRequestAuthors(payload);
   const jobs = await sendStackJobs(
     deps,
     context.delivery,
@@ -122,14 +133,41 @@ export async function pullRequestJobs(
             requestedAt: context.requestedAt,
             deliveryId: context.delivery,
             pullRequest: payload.number,
-            author: pr.user?.login,
+            ...(authors[0] ? { author: authors[0] } : {}),
+            authors,
+            ...(fork ? { fork: true } : {}),
           },
   );
   return { outcome: 'accepted', jobs, votes: 0 };
 }
 
-function ignored(reason: string): WebhookResult {
-  return { outcome: 'ignored', reason };
+/**
+ * Why a pull request is not previewed, or `undefined` when it is: it must target a tracked
+ * branch, and come from the repository itself unless the policy previews forks.
+ */
+export function previewRefusal(
+  deps: Pick<ReceiveWebhookDeps, 'policy'>,
+  repository: string,
+  baseRef: string,
+  fork: boolean,
+): string | undefined {
+  if (!isTrackedBranch(deps.policy, repository, `refs/heads/${baseRef}`))
+    return `the pull request targets ${baseRef}; ${untracked(deps, repository, `refs/heads/${baseRef}`)}`;
+  if (fork && !deps.policy.forks.previews)
+    return `the pull request comes from a fork; the control-plane policy (${deps.policy.file}) does not preview forks (forks.previews)`;
+  return undefined;
+}
+
+/** Whether the pull request's head lives in another repository (a fork, or a deleted one). */
+function isFork(payload: PullRequestPayload): boolean {
+  const head = payload.pull_request.head.repo?.full_name;
+  const base = payload.pull_request.base.repo?.full_name ?? payload.repository.full_name;
+  return head === undefined || head.toLowerCase() !== base.toLowerCase();
+}
+
+function untracked(deps: Pick<ReceiveWebhookDeps, 'policy'>, repository: string, ref: string): string {
+  const branches = repositoryPolicy(deps.policy, repository)?.branches ?? [];
+  return `${ref} is not a branch the control-plane policy (${deps.policy.file}) deploys for ${repository} (it tracks ${branches.join(', ') || 'none'}); nothing is planned`;
 }
 
 /** converge.yaml at the revision, or why it cannot be read (the delivery is then ignored). */

@@ -1,118 +1,202 @@
-import type { EmitterWebhookEvent } from '@octokit/webhooks';
 import type { ApproverIdentity } from '../domain/approval/approval.ts';
-import { DeploymentKind } from '../domain/deployment/deployment.ts';
+import { type Deployment, DeploymentKind } from '../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
-import { decideApproval } from './decide-approval.ts';
+import { canWrite } from '../ports/code-review.ts';
+import type { IssueCommentPayload, PullRequestReviewPayload } from '../ports/webhook.ts';
+import { type ApprovalDecisionResult, decideApproval } from './decide-approval.ts';
 import { loadConfiguration } from './load-configuration.ts';
-import type { ReceiveWebhookDeps, WebhookResult } from './receive-webhook.ts';
+import { unique } from './webhook-authors.ts';
+import {
+  type DeliveryContext,
+  ignored,
+  type ReceiveWebhookDeps,
+  type WebhookResult,
+} from './webhook-deps.ts';
+import { previewRefusal } from './webhook-jobs.ts';
 import { sendStackJobs, stacksToPlan } from './webhook-plan-jobs.ts';
-
-type ReviewPayload = EmitterWebhookEvent<'pull_request_review'>['payload'];
-type CommentPayload = EmitterWebhookEvent<'issue_comment'>['payload'];
 
 const APPROVE_COMMAND = /^\/converge\s+approve\s+([A-Za-z][-A-Za-z0-9]{0,127})\s*$/;
 const PLAN_COMMAND = /^\/converge\s+plan\s*$/;
 
 /**
- * An approving review is a vote, as `github:<login>`, on each deployment of the repository that
- * awaits approval for the reviewed commit or pull request. Returns how many votes counted, or
- * `undefined` when the review is not an approval.
+ * An approving review is a vote, as `github:<login>`, bound like `/converge approve`: only on the
+ * merged pull request whose merge produced a deployment's revision, on the deployments of that
+ * revision that await approval. A review anywhere else votes on nothing.
  */
 export async function pullRequestReviewVotes(
   deps: ReceiveWebhookDeps,
-  payload: ReviewPayload,
-): Promise<number | undefined> {
-  if (payload.action !== 'submitted' || payload.review.state.toLowerCase() !== 'approved') return undefined;
+  payload: PullRequestReviewPayload,
+): Promise<WebhookResult> {
+  if (payload.action !== 'submitted' || payload.review.state.toLowerCase() !== 'approved')
+    return ignored('only approving reviews count as votes');
   const repository = payload.repository.full_name;
-  const waiting = (await deps.store.listDeploymentsByStatus(DeploymentStatus.AWAITING_APPROVAL)).filter(
-    (d) =>
-      d.repository === repository &&
-      d.kind !== DeploymentKind.PREVIEW &&
-      (d.revision === payload.review.commit_id || d.pullRequest === payload.pull_request.number),
-  );
-  return vote(
+  const revision = await mergedRevision(deps, repository, payload.pull_request.number);
+  if (!revision)
+    return ignored(
+      `#${payload.pull_request.number} is not merged; a review counts only on the merged pull request that produced a deployment`,
+    );
+  const waiting = (await awaiting(deps, repository)).filter((d) => d.revision === revision);
+  if (waiting.length === 0) return ignored(`no deployment of ${revision.slice(0, 12)} awaits approval`);
+  const results = await vote(
     deps,
-    waiting.map((d) => d.id),
+    waiting,
     `github:${payload.review.user?.login ?? ''}`,
-    payload.review.body ?? undefined,
+    payload.review.body,
   );
+  return { outcome: 'accepted', jobs: 0, votes: counted(results) };
 }
 
 /**
- * `/converge approve <stack>` on a pull request votes on that stack's deployment awaiting
- * approval; `/converge plan` queues previews of the pull request's head again.
+ * Pull request commands. `/converge approve <stack>` votes on that stack's deployment of the
+ * revision the pull request's merge produced; on any other pull request it is refused with a
+ * reply. `/converge plan` queues previews of the pull request's head again, for people with write
+ * access only.
  */
 export async function slashCommand(
   deps: ReceiveWebhookDeps,
-  payload: CommentPayload,
-  context: { delivery: string; requestedAt: number },
+  payload: IssueCommentPayload,
+  context: DeliveryContext,
 ): Promise<WebhookResult> {
-  const body = payload.comment.body.trim();
   if (payload.action !== 'created' || !payload.issue.pull_request)
-    return { outcome: 'ignored', reason: 'not a new pull request comment' };
-  const repository = payload.repository.full_name;
+    return ignored('not a new pull request comment');
+  const body = payload.comment.body.trim();
   const approve = APPROVE_COMMAND.exec(body);
-  if (approve) {
-    const waiting = (await deps.store.listDeploymentsByStatus(DeploymentStatus.AWAITING_APPROVAL)).filter(
-      (d) =>
-        d.repository === repository && d.stack.stackName === approve[1] && d.kind !== DeploymentKind.PREVIEW,
-    );
-    const [newest] = waiting;
-    if (!newest) return { outcome: 'ignored', reason: `no deployment of ${approve[1]} awaits approval` };
-    const votes = await vote(deps, [newest.id], `github:${payload.comment.user?.login ?? ''}`, body);
-    return { outcome: 'accepted', jobs: 0, votes };
-  }
-  if (PLAN_COMMAND.test(body)) {
-    const pullRequest = payload.issue.number;
-    const head = await deps.pullRequestHead?.(repository, pullRequest);
-    if (!head)
-      return {
-        outcome: 'ignored',
-        reason: '/converge plan needs the pull request head, which is not available here',
-      };
-    const configuration = await loadConfiguration(deps, { repository, revision: head.sha }).catch(
-      () => undefined,
-    );
-    if (!configuration)
-      return { outcome: 'ignored', reason: `converge.yaml at ${head.sha.slice(0, 12)} cannot be used` };
-    const stacks = stacksToPlan(
-      configuration,
-      await deps.source.changedPaths(repository, head.baseSha, head.sha),
-    );
-    const jobs = await sendStackJobs(deps, context.delivery, stacks, (stack, stackKey) => ({
-      type: 'plan',
-      kind: 'preview',
-      repository,
-      revision: head.sha,
-      stackName: stack.name,
-      stackKey,
-      requestedAt: context.requestedAt,
-      deliveryId: context.delivery,
-      pullRequest,
-      author: payload.comment.user?.login,
-    }));
-    return { outcome: 'accepted', jobs, votes: 0 };
-  }
-  return { outcome: 'ignored', reason: 'not a Converge command' };
+  if (approve) return approveCommand(deps, payload, approve[1]!);
+  if (PLAN_COMMAND.test(body)) return planCommand(deps, payload, context);
+  return ignored('not a Converge command');
 }
 
-/** Casts one approving vote per deployment; returns how many counted (refusals are audited by decideApproval). */
+async function approveCommand(
+  deps: ReceiveWebhookDeps,
+  payload: IssueCommentPayload,
+  stackName: string,
+): Promise<WebhookResult> {
+  const repository = payload.repository.full_name;
+  const pullRequest = payload.issue.number;
+  const refuse = async (reason: string) => {
+    await deps.codeReview.reply(
+      repository,
+      pullRequest,
+      `Converge: your vote on ${stackName} did not count. ${reason}`,
+    );
+    return ignored(reason);
+  };
+
+  // Bind the vote to the revision this pull request's merge produced.
+  const revision = await mergedRevision(deps, repository, pullRequest);
+  if (!revision)
+    return refuse(
+      `#${pullRequest} is not merged: \`/converge approve ${stackName}\` counts only on the merged pull request whose merge produced the deployment. Comment there, or approve in Slack.`,
+    );
+  const [target] = (await awaiting(deps, repository)).filter(
+    (d) => d.stack.stackName === stackName && d.revision === revision,
+  );
+  if (!target)
+    return refuse(
+      `No deployment of ${stackName} at ${revision.slice(0, 12)} (the merge of #${pullRequest}) awaits approval; it may be decided already, or superseded by a newer revision.`,
+    );
+
+  // Count the vote; explain a refusal where it was asked for.
+  const [result] = await vote(
+    deps,
+    [target],
+    `github:${payload.comment.user?.login ?? ''}`,
+    payload.comment.body,
+  );
+  if (result?.outcome === 'refused') return refuse(result.message);
+  return { outcome: 'accepted', jobs: 0, votes: 1 };
+}
+
+async function planCommand(
+  deps: ReceiveWebhookDeps,
+  payload: IssueCommentPayload,
+  context: DeliveryContext,
+): Promise<WebhookResult> {
+  const repository = payload.repository.full_name;
+  const pullRequest = payload.issue.number;
+  const login = payload.comment.user?.login ?? '';
+  const refuse = async (reason: string) => {
+    await deps.codeReview.reply(repository, pullRequest, `Converge: no plan. ${reason}`);
+    return ignored(reason);
+  };
+
+  // Only people who may push to the repository may spend a plan.
+  const permission = login ? await deps.codeReview.permission(repository, login) : 'none';
+  if (!canWrite(permission))
+    return refuse(`\`/converge plan\` needs write access to ${repository}; @${login} has ${permission}.`);
+
+  // The pull request as GitHub has it now: a tracked base branch, and no fork unless allowed.
+  const pr = await deps.codeReview.pullRequest(repository, pullRequest);
+  if (!pr) return ignored(`pull request #${pullRequest} was not found`);
+  const refused = previewRefusal(deps, repository, pr.baseRef, pr.fork);
+  if (refused) return refuse(refused);
+  const configuration = await loadConfiguration(deps, { repository, revision: pr.headSha }).catch(
+    () => undefined,
+  );
+  if (!configuration) return ignored(`converge.yaml at ${pr.headSha.slice(0, 12)} cannot be used`);
+
+  // Queue one preview per stack the pull request touches.
+  const stacks = stacksToPlan(
+    configuration,
+    await deps.source.changedPaths(repository, pr.baseSha, pr.headSha),
+  );
+  const authors = unique([pr.author, login]);
+  const jobs = await sendStackJobs(deps, context.delivery, stacks, (stack, stackKey) => ({
+    type: 'plan',
+    kind: 'preview',
+    repository,
+    revision: pr.headSha,
+    stackName: stack.name,
+    stackKey,
+    requestedAt: context.requestedAt,
+    deliveryId: context.delivery,
+    pullRequest,
+    ...(authors[0] ? { author: authors[0] } : {}),
+    authors,
+    ...(pr.fork ? { fork: true } : {}),
+  }));
+  return { outcome: 'accepted', jobs, votes: 0 };
+}
+
+/** The commit a pull request's merge produced, or `undefined` when it is not merged (or unknown). */
+async function mergedRevision(
+  deps: ReceiveWebhookDeps,
+  repository: string,
+  pullRequest: number,
+): Promise<string | undefined> {
+  const pr = await deps.codeReview.pullRequest(repository, pullRequest);
+  return pr?.merged ? pr.mergeCommitSha : undefined;
+}
+
+/** Deploy (not preview) deployments of the repository that await approval. */
+async function awaiting(deps: ReceiveWebhookDeps, repository: string): Promise<readonly Deployment[]> {
+  return (await deps.store.listDeploymentsByStatus(DeploymentStatus.AWAITING_APPROVAL)).filter(
+    (d) => d.repository === repository && d.kind !== DeploymentKind.PREVIEW,
+  );
+}
+
+/** Casts one approving vote per deployment (refusals are audited by decideApproval). */
 async function vote(
   deps: ReceiveWebhookDeps,
-  deploymentIds: readonly string[],
+  deployments: readonly Deployment[],
   approver: string,
-  comment?: string,
-): Promise<number> {
-  let counted = 0;
-  for (const deploymentId of deploymentIds) {
-    const result = await decideApproval(deps, {
-      deploymentId,
-      approver: approver as ApproverIdentity,
-      decision: 'approve',
-      via: 'github',
-      comment,
-    });
-    if (result.outcome !== 'refused') counted += 1;
+  comment?: string | null,
+): Promise<readonly ApprovalDecisionResult[]> {
+  const results: ApprovalDecisionResult[] = [];
+  for (const deployment of deployments) {
+    results.push(
+      await decideApproval(deps, {
+        deploymentId: deployment.id,
+        approver: approver as ApproverIdentity,
+        decision: 'approve',
+        via: 'github',
+        ...(comment ? { comment } : {}),
+      }),
+    );
   }
-  return counted;
+  return results;
+}
+
+function counted(results: readonly ApprovalDecisionResult[]): number {
+  return results.filter((result) => result.outcome !== 'refused').length;
 }

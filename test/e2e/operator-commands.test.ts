@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +53,16 @@ describe('converge status, deployments, show and why, through the binary against
     project = await mkdtemp(join(tmpdir(), 'converge-ops-project-'));
     elsewhere = await mkdtemp(join(tmpdir(), 'converge-ops-elsewhere-'));
     // What `converge dev` records for other commands; this test process runs the host.
+    const environmentFile = join(project, 'functions.env');
+    await writeFile(
+      environmentFile,
+      Object.entries(e2e.host.environment)
+        .map(([name, value]) => `${name}=${value}`)
+        .join('\n'),
+      { mode: 0o600 },
+    );
     writeDevState(project, {
+      environmentFile,
       pid: process.pid,
       url: e2e.host.url,
       cloudEndpoint: e2e.host.cloudEndpoint,
@@ -166,7 +175,7 @@ describe('converge status, deployments, show and why, through the binary against
     expect(unsigned.stderr).toContain('set the same variable here');
 
     const run = await converge(project, ['push', '--repo', 'acme/ops'], {
-      CONVERGE_WEBHOOK_SECRET: SECRETS.webhookSecret,
+      CONVERGE_GITHUB_WEBHOOK_SECRET: SECRETS.webhookSecret,
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
@@ -176,10 +185,21 @@ describe('converge status, deployments, show and why, through the binary against
     expect(planned.revision).toBe(next);
 
     const unknown = await converge(project, ['push', '--repo', 'acme/nope'], {
-      CONVERGE_WEBHOOK_SECRET: SECRETS.webhookSecret,
+      CONVERGE_GITHUB_WEBHOOK_SECRET: SECRETS.webhookSecret,
     });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('converge dev does not read acme/nope; it reads acme/ops');
+  });
+
+  it('converge drift and converge approve find the running host too, with no variables given', async () => {
+    const drift = await converge(project, ['drift', 'list', '--stack', 'ops-app', '--region', REGION]);
+    expect(drift.stderr).toBe('');
+    expect(drift.code).toBe(0);
+    expect(drift.stdout).toContain('No drift records for ops-app');
+
+    const vote = await converge(project, ['approve', '01J00000000000000000000000', '--as', 'cli:mallory']);
+    expect(vote.code).toBe(1);
+    expect(vote.stderr).toMatch(/Deployment 01J00000000000000000000000 does not exist/);
   });
 
   it('prints its version', async () => {

@@ -10,6 +10,7 @@ import {
   type DescribeChangeSetCommandOutput,
   DescribeStackDriftDetectionStatusCommand,
   DescribeStackEventsCommand,
+  type DescribeStackEventsCommandOutput,
   DescribeStackResourceDriftsCommand,
   DescribeStacksCommand,
   DetectStackDriftCommand,
@@ -21,6 +22,7 @@ import {
 import type { CfnChange } from '../../domain/change-set/change.ts';
 import type { StackRef } from '../../domain/deployment/deployment.ts';
 import {
+  ChangeSetExecutionRefusedError,
   ChangeSetNotFoundError,
   type ChangeSetState,
   type CreateChangeSetRequest,
@@ -186,13 +188,46 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void> {
-    await this.#client(stack.region).send(
-      new ExecuteChangeSetCommand({
-        StackName: stack.stackName,
-        ChangeSetName: changeSetId,
-        ClientRequestToken: clientRequestToken,
-      }),
-    );
+    try {
+      await this.#client(stack.region).send(
+        new ExecuteChangeSetCommand({
+          StackName: stack.stackName,
+          ChangeSetName: changeSetId,
+          ClientRequestToken: clientRequestToken,
+        }),
+      );
+    } catch (error) {
+      // Only an answer that refuses is a refusal; a timeout, 5xx or lost connection leaves it open.
+      if (isRefusal(error)) throw new ChangeSetExecutionRefusedError(changeSetId, error.name, error.message);
+      throw error;
+    }
+  }
+
+  async operationStatus(stack: StackRef, clientRequestToken: string): Promise<StackStatusState | undefined> {
+    const client = this.#client(stack.region);
+    let nextToken: string | undefined;
+    for (let page = 0; page < this.#maxEventPages; page += 1) {
+      let events: DescribeStackEventsCommandOutput;
+      try {
+        events = await client.send(
+          new DescribeStackEventsCommand({ StackName: stack.stackName, NextToken: nextToken }),
+        );
+      } catch (error) {
+        if (isMissingStack(error)) return undefined;
+        throw error;
+      }
+      // Newest first: the first stack-level event with the token is the operation's latest status.
+      const latest = (events.StackEvents ?? []).find(
+        (event) =>
+          event.ClientRequestToken === clientRequestToken &&
+          event.ResourceType === STACK_RESOURCE_TYPE &&
+          event.ResourceStatus,
+      );
+      if (latest) return { status: latest.ResourceStatus!, statusReason: latest.ResourceStatusReason };
+      nextToken = events.NextToken;
+      if (!nextToken) break;
+    }
+    return undefined;
   }
 
   async failedResourceEvents(stack: StackRef, since: string): Promise<readonly ResourceFailure[]> {
@@ -287,6 +322,21 @@ export class CloudFormationStacks implements Stacks {
       throw error;
     }
   }
+}
+
+const STACK_RESOURCE_TYPE = 'AWS::CloudFormation::Stack';
+const THROTTLING = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+]);
+
+/** CloudFormation answered with a client error other than throttling: the request was refused. */
+function isRefusal(error: unknown): error is Error {
+  if (!(error instanceof Error) || THROTTLING.has(error.name)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return (error as { $fault?: string }).$fault === 'client' && status !== undefined && status < 500;
 }
 
 /** DescribeStacks answers a missing stack with a ValidationError "Stack with id … does not exist". */

@@ -175,25 +175,6 @@ export class GithubSource implements Source {
     }
   }
 
-  /**
-   * The head commit of a pull request and the commit of its base branch, for a preview asked
-   * for in a comment (`/converge plan`); `undefined` when the pull request does not exist.
-   */
-  async pullRequestHead(
-    repository: string,
-    pullRequest: number,
-  ): Promise<{ sha: string; baseSha: string } | undefined> {
-    const { owner, repo } = parseGithubRepository(repository);
-    if (!Number.isSafeInteger(pullRequest) || pullRequest < 1) return undefined;
-    try {
-      const { data } = await this.#octokit.rest.pulls.get({ owner, repo, pull_number: pullRequest });
-      return { sha: data.head.sha, baseSha: data.base.sha };
-    } catch (error) {
-      if (isHttpStatus(error, 404)) return undefined;
-      throw error;
-    }
-  }
-
   /** Every blob path at `revision`, with its blob SHA. */
   async #tree(repository: string, revision: string): Promise<Map<string, string>> {
     const { owner, repo } = parseGithubRepository(repository);

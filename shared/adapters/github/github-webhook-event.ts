@@ -1,38 +1,7 @@
-import type { EmitterWebhookEvent } from '@octokit/webhooks';
+import type { WebhookEvent } from '../../ports/webhook.ts';
 
-type Payload<Name extends 'push' | 'pull_request' | 'pull_request_review' | 'issue_comment' | 'ping'> =
-  EmitterWebhookEvent<Name>['payload'];
-
-/** What every verified delivery carries besides its payload. */
-interface DeliveryBase {
-  /** `X-GitHub-Delivery`: unique per delivery (redeliveries reuse it), the deduplication key. */
-  readonly deliveryId: string;
-  /** `X-GitHub-Hook-ID`, when present. */
-  readonly hookId?: string;
-}
-
-/**
- * A verified GitHub delivery, narrowed by `name`. Events Converge does not act on are
- * `unknown`, with the raw event name kept for the audit record.
- *
- * @example
- * if (event.name === 'push') planPush(event.payload.after, event.payload.ref);
- */
-export type GithubWebhookEvent =
-  | (DeliveryBase & { readonly name: 'push'; readonly payload: Payload<'push'> })
-  | (DeliveryBase & { readonly name: 'pull_request'; readonly payload: Payload<'pull_request'> })
-  | (DeliveryBase & {
-      readonly name: 'pull_request_review';
-      readonly payload: Payload<'pull_request_review'>;
-    })
-  | (DeliveryBase & { readonly name: 'issue_comment'; readonly payload: Payload<'issue_comment'> })
-  | (DeliveryBase & { readonly name: 'ping'; readonly payload: Payload<'ping'> })
-  | (DeliveryBase & {
-      readonly name: 'unknown';
-      /** The `X-GitHub-Event` value as sent. */
-      readonly eventName: string;
-      readonly payload: Readonly<Record<string, unknown>>;
-    });
+/** A verified GitHub delivery: the port's {@link WebhookEvent}, as the GitHub adapter produces it. */
+export type GithubWebhookEvent = WebhookEvent;
 
 /** The event names Converge narrows; any other is `unknown`. */
 export const KNOWN_GITHUB_EVENTS = [
@@ -55,13 +24,18 @@ export function isKnownGithubEvent(name: string): name is KnownGithubEventName {
 export const REQUIRED_FIELDS: Readonly<Record<KnownGithubEventName, readonly [string, string][]>> = {
   push: [
     ['ref', 'string'],
+    ['before', 'string'],
     ['after', 'string'],
+    ['commits', 'object'],
     ['repository.full_name', 'string'],
   ],
   pull_request: [
     ['action', 'string'],
     ['number', 'number'],
     ['pull_request.head.sha', 'string'],
+    ['pull_request.head.ref', 'string'],
+    ['pull_request.base.sha', 'string'],
+    ['pull_request.base.ref', 'string'],
     ['repository.full_name', 'string'],
   ],
   pull_request_review: [

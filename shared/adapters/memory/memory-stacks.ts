@@ -1,6 +1,7 @@
 import type { CfnChange } from '../../domain/change-set/change.ts';
 import type { StackRef } from '../../domain/deployment/deployment.ts';
 import {
+  ChangeSetExecutionRefusedError,
   ChangeSetNotFoundError,
   type ChangeSetState,
   type CreateChangeSetRequest,
@@ -31,6 +32,7 @@ interface FakeChangeSet {
   readonly outcome: ChangeSetOutcome;
   polls: number;
   executionStatus: string;
+  executionToken?: string;
 }
 
 interface FakeStack {
@@ -40,7 +42,14 @@ interface FakeStack {
   tags: Record<string, string>;
   readonly changeSets: Map<string, FakeChangeSet>;
   failures: ResourceFailure[];
+  /** The change set running now, if any: {@link MemoryStacks.finish} ends it. */
+  running?: FakeChangeSet;
+  /** The newest stack status each operation (by ClientRequestToken) recorded. */
+  readonly operations: Map<string, StackStatusState>;
 }
+
+/** How the next ExecuteChangeSet calls go wrong without CloudFormation refusing them. */
+export type ExecuteInterruption = 'lost-before' | 'lost-after';
 
 const DEFAULT_CHANGE: CfnChange = {
   Type: 'Resource',
@@ -74,6 +83,7 @@ export class MemoryStacks implements Stacks {
   private readonly failingDeletes = new Set<string>();
   readonly executed: { stackName: string; changeSetId: string; clientRequestToken: string }[] = [];
   private readonly scripts = new Map<string, ChangeSetOutcome[]>();
+  private readonly interruptions: ExecuteInterruption[] = [];
   private sequence = 0;
 
   /** The next change sets of `stackName` turn out like `outcomes`, in order; then the default (one safe modification). */
@@ -82,9 +92,9 @@ export class MemoryStacks implements Stacks {
     return this;
   }
 
-  /** Adds an existing stack in a stable status. */
-  existing(stackName: string, status = 'UPDATE_COMPLETE'): this {
-    this.stacks.set(stackName, this.newStack(stackName, status));
+  /** Adds an existing stack in a stable status, with its stack tags. */
+  existing(stackName: string, status = 'UPDATE_COMPLETE', tags: Readonly<Record<string, string>> = {}): this {
+    this.stacks.set(stackName, { ...this.newStack(stackName, status), tags: { ...tags } });
     return this;
   }
 
@@ -97,6 +107,15 @@ export class MemoryStacks implements Stacks {
   /** Deleting `stackName` ends DELETE_FAILED with CloudFormation's reason, leaving the stack in place. */
   failDelete(stackName: string): this {
     this.failingDeletes.add(stackName);
+    return this;
+  }
+
+  /**
+   * The next ExecuteChangeSet calls, one each, fail the way a network does: `lost-before` never
+   * reaches CloudFormation; `lost-after` runs, and the answer is lost.
+   */
+  interruptExecute(...interruptions: ExecuteInterruption[]): this {
+    this.interruptions.push(...interruptions);
     return this;
   }
 
@@ -113,6 +132,12 @@ export class MemoryStacks implements Stacks {
           ? 'ROLLBACK_COMPLETE'
           : 'UPDATE_ROLLBACK_COMPLETE';
     stack.failures = failures;
+    const running = stack.running;
+    if (running) {
+      running.executionStatus = outcome === 'success' ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED';
+      stack.operations.set(running.executionToken!, { status: stack.status });
+      stack.running = undefined;
+    }
     return stack.status;
   }
 
@@ -215,18 +240,36 @@ export class MemoryStacks implements Stacks {
     return this.gone.get(stackId);
   }
 
+  /** Idempotent by token, as CloudFormation is; `executed` records each execution that started. */
   async executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void> {
+    const interruption = this.interruptions.shift();
+    if (interruption === 'lost-before') throw connectionLost();
     const live = this.require(stack.stackName);
     const changeSet = this.requireChangeSet(stack, changeSetId);
-    if (changeSet.executionStatus !== 'AVAILABLE') {
-      throw new Error(
-        `ChangeSet [${changeSetId}] cannot be executed in its current status of [${changeSet.executionStatus}]`,
-      );
+    if (changeSet.executionToken !== clientRequestToken) {
+      if (changeSet.executionStatus !== 'AVAILABLE') {
+        throw new ChangeSetExecutionRefusedError(
+          changeSetId,
+          'InvalidChangeSetStatus',
+          `ChangeSet [${changeSetId}] cannot be executed in its current status of [${changeSet.executionStatus}]`,
+        );
+      }
+      changeSet.executionStatus = 'EXECUTE_IN_PROGRESS';
+      changeSet.executionToken = clientRequestToken;
+      for (const other of live.changeSets.values())
+        if (other !== changeSet) other.executionStatus = 'OBSOLETE';
+      live.status = live.status === 'REVIEW_IN_PROGRESS' ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS';
+      live.running = changeSet;
+      live.operations.set(clientRequestToken, { status: live.status, statusReason: 'User Initiated' });
+      // As in CloudFormation, the change set's tags become the stack's.
+      if (changeSet.request.tags) live.tags = { ...changeSet.request.tags };
+      this.executed.push({ stackName: stack.stackName, changeSetId, clientRequestToken });
     }
-    changeSet.executionStatus = 'EXECUTE_IN_PROGRESS';
-    for (const other of live.changeSets.values()) if (other !== changeSet) other.executionStatus = 'OBSOLETE';
-    live.status = live.status === 'REVIEW_IN_PROGRESS' ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS';
-    this.executed.push({ stackName: stack.stackName, changeSetId, clientRequestToken });
+    if (interruption === 'lost-after') throw connectionLost();
+  }
+
+  async operationStatus(stack: StackRef, clientRequestToken: string): Promise<StackStatusState | undefined> {
+    return this.stacks.get(stack.stackName)?.operations.get(clientRequestToken);
   }
 
   async failedResourceEvents(stack: StackRef): Promise<readonly ResourceFailure[]> {
@@ -253,6 +296,7 @@ export class MemoryStacks implements Stacks {
       tags: {},
       changeSets: new Map(),
       failures: [],
+      operations: new Map(),
     };
   }
 
@@ -267,4 +311,11 @@ export class MemoryStacks implements Stacks {
     if (!changeSet) throw new ChangeSetNotFoundError(stack.stackName, changeSetId);
     return changeSet;
   }
+}
+
+/** What the SDK throws when a connection drops before the answer arrives. */
+function connectionLost(): Error {
+  const error = new Error('socket hang up');
+  error.name = 'TimeoutError';
+  return error;
 }

@@ -1,19 +1,10 @@
-import type { ApproverIdentity } from '../../domain/approval/approval.ts';
-import type { VoterReplyTarget } from '../../ports/notifier.ts';
+import type { ChatVote } from '../../ports/chat-vote.ts';
 import { SLACK_BUTTON_VALUE_MAX, SlackActionId } from './slack-action.ts';
 import { SlackPayloadMalformedError } from './slack-request-errors.ts';
 
 /** A click on Approve or Reject, bound to the deployment and change set the message showed. */
-export interface SlackVote {
-  readonly decision: 'approve' | 'reject';
-  readonly deploymentId: string;
-  readonly changeSetId: string;
-  /** `slack:<user id>`: who clicked. */
-  readonly approver: ApproverIdentity;
+export interface SlackVote extends ChatVote {
   readonly userId: string;
-  readonly teamId?: string;
-  /** Where to answer the voter privately (e.g. with a refusal reason). */
-  readonly replyTo: VoterReplyTarget;
   /** The approval message that was clicked, for updating it in place. */
   readonly message?: { readonly channel: string; readonly ts: string };
 }

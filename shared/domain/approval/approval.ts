@@ -1,8 +1,9 @@
 /**
- * An approver identity is `<provider>:<id>`: `slack:U0123`, `github:alice`, `cli:alice`.
+ * An approver identity is `<provider>:<id>`: `slack:U0123`, `github:alice`, `cli:alice`,
+ * `aws:<principal ARN>` (the caller of `converge approve` against AWS).
  * Slack users and GitHub users map onto these through configuration.
  */
-export type ApproverIdentity = `${'slack' | 'github' | 'cli' | 'policy'}:${string}`;
+export type ApproverIdentity = `${'slack' | 'github' | 'cli' | 'aws' | 'policy'}:${string}`;
 
 /** The approval rule a deployment must satisfy, copied from trusted configuration at plan time. */
 export interface ApprovalRequirement {

@@ -8,11 +8,16 @@ export type ApproverIdentityResult =
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 const GITHUB_LOGIN = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,38}(?:\[bot\])?$/;
 const CLI_USER = /^[a-z0-9._@+=,-]{1,128}$/;
+/** An IAM user or role, or an STS assumed-role session, as `sts:GetCallerIdentity` reports it. */
+const AWS_PRINCIPAL =
+  /^arn:aws(?:-[a-z]+)*:(?:iam::\d{12}:(?:user|role)\/[\w+=,.@/-]{1,512}|sts::\d{12}:assumed-role\/[\w+=,.@-]{1,64}\/[\w+=,.@-]{2,64})$/;
 
 /**
- * Reads `slack:U0123`, `github:alice` or `cli:alice` into its one normal form, so the same
- * person is always the same string: the provider is lower case, GitHub logins and CLI users
- * are case-insensitive (lower-cased), Slack user ids are upper case.
+ * Reads `slack:U0123`, `github:alice`, `cli:alice` or `aws:<principal ARN>` into its one normal
+ * form, so the same person is always the same string: the provider is lower case, GitHub logins
+ * and CLI users are case-insensitive (lower-cased), Slack user ids are upper case, AWS principal
+ * ARNs are kept as `sts:GetCallerIdentity` reports them (`converge approve` against AWS votes as
+ * the caller's principal).
  *
  * @example
  * ```ts
@@ -25,7 +30,7 @@ export function parseApproverIdentity(text: string): ApproverIdentityResult {
   const colon = trimmed.indexOf(':');
   if (colon < 0) {
     return fail(
-      `An approver identity names its provider: slack:U0123, github:alice or cli:alice; got "${trimmed}".`,
+      `An approver identity names its provider: slack:U0123, github:alice, cli:alice or aws:arn:aws:iam::123456789012:user/alice; got "${trimmed}".`,
     );
   }
   const provider = trimmed.slice(0, colon).toLowerCase();
@@ -53,8 +58,16 @@ export function parseApproverIdentity(text: string): ApproverIdentityResult {
         ? { ok: true, identity: `cli:${user}` }
         : fail(`"${id}" is not a CLI user name (letters, digits and . _ @ + = , -), e.g. cli:alice.`);
     }
+    case 'aws':
+      return AWS_PRINCIPAL.test(id)
+        ? { ok: true, identity: `aws:${id}` }
+        : fail(
+            `"${id}" is not an AWS principal ARN; use the Arn that \`aws sts get-caller-identity\` prints, like aws:arn:aws:iam::123456789012:user/alice.`,
+          );
     default:
-      return fail(`Unknown approver provider "${provider}" in "${trimmed}"; use slack:, github: or cli:.`);
+      return fail(
+        `Unknown approver provider "${provider}" in "${trimmed}"; use slack:, github:, cli: or aws:.`,
+      );
   }
 }
 

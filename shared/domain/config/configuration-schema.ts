@@ -11,7 +11,8 @@ import { Capability } from './stack-config.ts';
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const APPROVER = /^(slack:[UW][A-Z0-9]{2,}|github:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})|cli:[\w.@-]{1,64})$/;
+const APPROVER =
+  /^(slack:[UW][A-Z0-9]{2,}|github:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})|cli:[\w.@-]{1,64}|aws:arn:aws(?:-[a-z]+)*:(?:iam|sts)::\d{12}:[\w+=,.@/-]{1,600})$/;
 const PERSON = /^[A-Za-z0-9][\w.-]{0,63}$/;
 const PARAMETER_KEY = /^[A-Za-z0-9]{1,255}$/;
 const MAX_TTL_SECONDS = 30 * 86_400;
@@ -96,7 +97,8 @@ const approval = z.strictObject(
       .max(10, { error: 'must be at most 10' }),
     approvers: z.array(
       z.string().regex(APPROVER, {
-        error: 'approvers are "slack:<user id>" (e.g. slack:U0123ABC), "github:<login>" or "cli:<name>"',
+        error:
+          'approvers are "slack:<user id>" (e.g. slack:U0123ABC), "github:<login>", "cli:<name>" or "aws:<principal ARN>"',
       }),
       { error: 'must be a list of approvers' },
     ),
@@ -187,7 +189,8 @@ const people = z.record(
   z
     .array(
       z.string().regex(APPROVER, {
-        error: 'identities are "slack:<user id>" (e.g. slack:U0123ABC), "github:<login>" or "cli:<name>"',
+        error:
+          'identities are "slack:<user id>" (e.g. slack:U0123ABC), "github:<login>", "cli:<name>" or "aws:<principal ARN>"',
       }),
       { error: 'must be a list of identities' },
     )

@@ -90,6 +90,8 @@ export interface E2e {
       deploymentId?: string;
       timestamp?: number;
       userId?: string;
+      /** The clicking user's Slack workspace; the host's (`T0LOCAL`, the generated policy's) by default. */
+      teamId?: string;
     },
   ): Promise<Response>;
   deployments(stackName: string): Promise<readonly Deployment[]>;
@@ -222,6 +224,7 @@ export async function startE2e(
         deploymentId: options.deploymentId ?? deployment.id,
         changeSetId: options.changeSetId ?? deployment.changeSet?.id ?? '',
         userId: options.userId ?? APPROVER_SLACK_ID,
+        ...(options.teamId ? { teamId: options.teamId } : {}),
         ...(slack?.channel && slack.ts ? { message: { channel: slack.channel, ts: slack.ts } } : {}),
         signingSecret: SECRETS.slackSigningSecret,
         timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),

@@ -295,19 +295,6 @@ describe('GithubSource.commit', () => {
   });
 });
 
-describe('GithubSource.pullRequestHead', () => {
-  it('reads the head and base commits of a pull request', async () => {
-    server.route('GET', '/repos/acme/infra/pulls/7', {
-      body: { number: 7, head: { sha: SHA, ref: 'feature' }, base: { sha: BASE, ref: 'main' } },
-    });
-    expect(await source().pullRequestHead('acme/infra', 7)).toEqual({ sha: SHA, baseSha: BASE });
-  });
-
-  it('answers undefined for a pull request that does not exist', async () => {
-    expect(await source().pullRequestHead('acme/infra', 404)).toBeUndefined();
-  });
-});
-
 describe('createOctokit', () => {
   it('authenticates as a GitHub App installation against the configured API root', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

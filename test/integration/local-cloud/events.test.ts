@@ -125,4 +125,22 @@ describe('event fan-out', () => {
       })
       .toBe(3);
   });
+
+  it('drops, duplicates and delays events as the fault rules say, so a later one overtakes', async () => {
+    const seen: string[] = [];
+    const unsubscribe = cloud.events.subscribe((event) =>
+      seen.push(String(event.resources[0]).split('/')[1] ?? ''),
+    );
+    cloud.faults.set({ events: [{ drop: { first: 1 }, duplicate: { everyNth: 2 } }, { delayMs: 0 }] });
+    await cloudFormation.send(new CreateStackCommand({ StackName: 'dropped' }));
+    await cloudFormation.send(new CreateStackCommand({ StackName: 'twice' }));
+    cloud.faults.set({ events: [{ status: 'CREATE_COMPLETE', delayMs: 200 }] });
+    await cloudFormation.send(new CreateStackCommand({ StackName: 'late' }));
+    cloud.faults.clear();
+    await cloudFormation.send(new CreateStackCommand({ StackName: 'early' }));
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    unsubscribe();
+    // Runs last: the events it publishes also reach the HTTP targets the tests above count.
+    expect(seen).toEqual(['twice', 'twice', 'early', 'late']);
+  });
 });

@@ -33,6 +33,10 @@ describe('faults on demand', () => {
       requests: { 'cloudformation.CreateStack': 3 },
       throttled: { 'cloudformation.CreateStack': 1 },
       errors: {},
+      dropped: {},
+      held: {},
+      abandoned: {},
+      duplicated: {},
     });
   });
 

@@ -1,30 +1,45 @@
 import { createHmac } from 'node:crypto';
+import middy from '@middy/core';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { approveHandler } from '../../../functions/approve/handler.ts';
-import { verifySlackRequest } from '../../../shared/adapters/slack/verify-slack-request.ts';
+import { slackVoteReader } from '../../../shared/adapters/slack/slack-vote-reader.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
+import type { ControlPlanePolicy } from '../../../shared/domain/policy/control-plane-policy.ts';
 import type { VoterReplyTarget } from '../../../shared/ports/notifier.ts';
+import { standardMiddleware } from '../../../shared/runtime/middleware.ts';
+import { createLogger, createMetrics } from '../../../shared/runtime/observability.ts';
+import { testPolicy } from '../../support/test-policy.ts';
 import { blockActionsPayload, formBody } from '../adapters/slack/block-actions-payload.ts';
-import { awaitingApproval, pipeline } from '../use-cases/pipeline-fixture.ts';
-import { functionUrlEvent } from './lambda-events.ts';
+import { awaitingApproval, pipeline, REPOSITORY } from '../use-cases/pipeline-fixture.ts';
+import { context, functionUrlEvent } from './lambda-events.ts';
 
 const SIGNING_SECRET = 'slack-signing-secret';
 
-function setup() {
+/** The recorded click's workspace is the policy's. */
+const POLICY = testPolicy([REPOSITORY], { extra: ['slack: { teamId: T3MDE }'] });
+
+function setup(policy: ControlPlanePolicy = POLICY) {
   const p = pipeline();
   const replies: { target: VoterReplyTarget; text: string }[] = [];
-  const handle = approveHandler({
-    ...p.deps,
-    verifySlackRequest: async ({ headers, body }) =>
-      verifySlackRequest({
-        signingSecret: SIGNING_SECRET,
-        timestamp: headers['x-slack-request-timestamp'],
-        signature: headers['x-slack-signature'],
-        body,
-        now: p.clock.now(),
-      }),
-    voterReplies: { replyToVoter: async (target, text) => void replies.push({ target, text }) },
-  });
+  // As deployed: behind the standard middleware, which answers refused requests.
+  const wrapped = middy(
+    approveHandler({
+      ...p.deps,
+      policy,
+      readChatVote: slackVoteReader({ signingSecret: async () => SIGNING_SECRET, now: () => p.clock.now() }),
+      voterReplies: { replyToVoter: async (target, text) => void replies.push({ target, text }) },
+    }),
+  ).use(
+    standardMiddleware({
+      functionName: 'approve',
+      http: true,
+      logger: createLogger(),
+      metrics: createMetrics(),
+    }),
+  );
+  const handle = (event: LambdaFunctionURLEvent) =>
+    wrapped(event, context) as Promise<LambdaFunctionURLResult>;
   /** A click as Slack posts it, signed `secondsAgo` before the clock's now. */
   const click = (payload: unknown, options: { secret?: string; secondsAgo?: number } = {}) => {
     const body = formBody(payload);
@@ -82,6 +97,9 @@ describe('approve handler', () => {
       { statusCode: 401 },
     );
     expect(await s.store.listApprovals(deployment.id)).toEqual([]);
+    expect((await s.store.listAudit(`deployment#${deployment.id}`)).map((a) => a.action)).not.toContain(
+      'vote-refused',
+    );
   });
 
   it('answers 401 to a replayed request older than five minutes', async () => {
@@ -91,6 +109,24 @@ describe('approve handler', () => {
       { statusCode: 401 },
     );
     expect(await s.store.listApprovals(deployment.id)).toEqual([]);
+  });
+
+  it('refuses a click from another Slack workspace, and every click when the policy names none', async () => {
+    for (const policy of [
+      testPolicy([REPOSITORY], { extra: ['slack: { teamId: T0OTHER }'] }),
+      testPolicy([REPOSITORY]),
+    ]) {
+      const s = setup(policy);
+      const deployment = await awaitingApproval(s);
+      expect(await s.click(button(deployment.id, deployment.changeSet?.id))).toMatchObject({
+        statusCode: 200,
+      });
+      expect(await s.store.listApprovals(deployment.id)).toEqual([]);
+      expect((await s.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.AWAITING_APPROVAL);
+      expect(s.replies).toEqual([
+        { target: expect.objectContaining({ userId: 'U0CA5' }), text: expect.stringMatching(/workspace/) },
+      ]);
+    }
   });
 
   it('acknowledges a click on a button that is not Converge’s and does nothing', async () => {

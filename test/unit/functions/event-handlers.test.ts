@@ -63,6 +63,7 @@ describe('reconcile handler', () => {
     p.clock.advance(3_600_000);
     expect(await reconcileHandler({ ...p.deps, policy })({} as never)).toEqual({
       closed: 0,
+      resumed: 0,
       expired: 1,
       abandoned: 0,
       requeued: 0,

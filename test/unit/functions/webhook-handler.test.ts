@@ -1,9 +1,15 @@
+import middy from '@middy/core';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { webhookHandler } from '../../../functions/webhook/handler.ts';
 import { verifyGithubWebhook } from '../../../shared/adapters/github/verify-github-webhook.ts';
+import { MemoryCodeReview } from '../../../shared/adapters/memory/memory-code-review.ts';
+import { standardMiddleware } from '../../../shared/runtime/middleware.ts';
+import { createLogger, createMetrics } from '../../../shared/runtime/observability.ts';
 import { recordedExample, signedDelivery } from '../../support/github-delivery.ts';
+import { testPolicy } from '../../support/test-policy.ts';
 import { pipeline, REV1, REV2 } from '../use-cases/pipeline-fixture.ts';
-import { functionUrlEvent } from './lambda-events.ts';
+import { context, functionUrlEvent } from './lambda-events.ts';
 
 const SECRET = 'webhook-secret';
 
@@ -11,11 +17,25 @@ function setup() {
   const p = pipeline();
   p.commit(REV1);
   p.commit(REV2);
-  const handle = webhookHandler({
-    ...p.deps,
-    verify: (request) => verifyGithubWebhook({ secrets: SECRET, ...request }),
-    settings: { ...p.deps.settings, deliveryTtlMs: 86_400_000 },
-  });
+  // As deployed: behind the standard middleware, which answers refused requests.
+  const wrapped = middy(
+    webhookHandler({
+      ...p.deps,
+      policy: testPolicy(['Codertocat/Hello-World']),
+      codeReview: new MemoryCodeReview(),
+      verify: (request) => verifyGithubWebhook({ secrets: SECRET, ...request }),
+      settings: { ...p.deps.settings, deliveryTtlMs: 86_400_000 },
+    }),
+  ).use(
+    standardMiddleware({
+      functionName: 'webhook',
+      http: true,
+      logger: createLogger(),
+      metrics: createMetrics(),
+    }),
+  );
+  const handle = (event: LambdaFunctionURLEvent) =>
+    wrapped(event, context) as Promise<LambdaFunctionURLResult>;
   return { ...p, handle };
 }
 
@@ -59,7 +79,11 @@ describe('webhook handler', () => {
       functionUrlEvent(signedDelivery('push', push(), { secret: 'other', deliveryId: 'a-4' })),
     );
     expect(response).toMatchObject({ statusCode: 401 });
+    expect(JSON.parse(String((response as { body?: string }).body))).toMatchObject({
+      error: 'GithubWebhookSignatureInvalidError',
+    });
     expect(w.queue.sent).toEqual([]);
+    expect(await w.store.listAudit('webhook#github')).toEqual([]);
   });
 
   it('answers 400 to a signed body that is not JSON', async () => {

@@ -464,9 +464,15 @@ describe('least privilege', () => {
         'TagResource',
       ],
     ],
-    ['execute', ['DeleteChangeSet', 'DescribeChangeSet', 'DescribeStacks', 'ExecuteChangeSet']],
+    [
+      'execute',
+      ['DeleteChangeSet', 'DescribeChangeSet', 'DescribeStackEvents', 'DescribeStacks', 'ExecuteChangeSet'],
+    ],
     ['stack-events', ['DescribeStackEvents', 'DescribeStacks']],
-    ['reconcile', ['DeleteChangeSet', 'DescribeStackEvents', 'DescribeStacks']],
+    [
+      'reconcile',
+      ['DeleteChangeSet', 'DescribeChangeSet', 'DescribeStackEvents', 'DescribeStacks', 'ExecuteChangeSet'],
+    ],
     [
       'drift-sweep',
       [

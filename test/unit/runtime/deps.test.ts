@@ -35,13 +35,9 @@ describe('composeDeps', () => {
     expect(deps.store).toBe(deps.store);
   });
 
-  it('gates first deployments by the control-plane rule with the configured approval window', () => {
+  it('carries no approval rule of its own: first deployments are gated by the control-plane policy', () => {
     const deps = composeDeps(() => parseConfig(ENV));
-    expect(deps.settings.defaultApproval).toMatchObject({
-      required: 1,
-      autoApprove: 'never',
-      ttlSeconds: 7200,
-    });
+    expect(deps.settings).not.toHaveProperty('defaultApproval');
   });
 
   it('fails with every configuration problem when a dependency needs the configuration', () => {

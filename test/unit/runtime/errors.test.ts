@@ -1,27 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorKind, httpErrorAnswer } from '../../../shared/runtime/errors.ts';
+import { GithubWebhookPayloadTooLargeError } from '../../../shared/adapters/github/github-webhook-errors.ts';
+import { SlackTimestampStaleError } from '../../../shared/adapters/slack/slack-request-errors.ts';
+import { httpErrorAnswer } from '../../../shared/runtime/errors.ts';
 
-function typed(kind: string, name = 'ThingProblemError', message = 'do this next') {
-  return Object.assign(new Error(message), { kind, name });
+function typed(statusCode: number, name = 'ThingProblemError', message = 'do this next') {
+  return Object.assign(new Error(message), { statusCode, name });
 }
 
 describe('httpErrorAnswer', () => {
-  it.each([
-    [ErrorKind.INVALID_INPUT, 400],
-    [ErrorKind.UNAUTHORIZED, 401],
-    [ErrorKind.FORBIDDEN, 403],
-    [ErrorKind.NOT_FOUND, 404],
-    [ErrorKind.CONFLICT, 409],
-    [ErrorKind.TOO_LARGE, 413],
-    [ErrorKind.UNSUPPORTED_MEDIA_TYPE, 415],
-    [ErrorKind.UNAVAILABLE, 503],
-  ])('maps kind %s to %i with the error name and message', (kind, statusCode) => {
-    expect(httpErrorAnswer(typed(kind))).toEqual({
-      statusCode,
-      error: 'ThingProblemError',
-      message: 'do this next',
-      clientError: statusCode < 500,
+  it.each([400, 401, 403, 404, 409, 413, 415])(
+    'answers a typed error carrying %i with that status, its name and message',
+    (statusCode) => {
+      expect(httpErrorAnswer(typed(statusCode))).toEqual({
+        statusCode,
+        error: 'ThingProblemError',
+        message: 'do this next',
+        clientError: true,
+      });
+    },
+  );
+
+  it('answers the request refusals with the status and reason they carry', () => {
+    expect(httpErrorAnswer(new GithubWebhookPayloadTooLargeError(10, 5))).toMatchObject({
+      statusCode: 413,
+      error: 'GithubWebhookPayloadTooLargeError',
+      reason: 'payload-too-large',
     });
+    expect(httpErrorAnswer(new SlackTimestampStaleError(400))).toMatchObject({ statusCode: 401 });
   });
 
   it('keeps an exposed 4xx from middy createError', () => {
@@ -31,7 +36,8 @@ describe('httpErrorAnswer', () => {
 
   it.each([
     ['a plain Error', new Error('ECONNRESET at socket.ts:12')],
-    ['an unknown kind', typed('weird')],
+    ['a 4xx that is not to be exposed', Object.assign(typed(403), { expose: false })],
+    ['a typed 503', typed(503)],
     ['a 5xx statusCode', Object.assign(new Error('upstream'), { statusCode: 502 })],
     ['a string', 'oops'],
     ['undefined', undefined],
@@ -45,9 +51,7 @@ describe('httpErrorAnswer', () => {
   });
 
   it('redacts a secret that slipped into a typed error message', () => {
-    const answer = httpErrorAnswer(
-      typed(ErrorKind.INVALID_INPUT, 'X', 'bad token xoxb-1234567890-abcdefghij'),
-    );
+    const answer = httpErrorAnswer(typed(400, 'X', 'bad token xoxb-1234567890-abcdefghij'));
     expect(answer.message).not.toContain('xoxb-');
   });
 });

@@ -1,13 +1,13 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { ErrorKind } from '../../../shared/runtime/errors.ts';
 import { standardMiddleware } from '../../../shared/runtime/middleware.ts';
 import { createLogger, createMetrics } from '../../../shared/runtime/observability.ts';
 import { captureOutput, jsonLines } from './capture-output.ts';
 
 class WebhookSignatureInvalidError extends Error {
-  readonly kind = ErrorKind.UNAUTHORIZED;
+  readonly statusCode = 401;
+  readonly reason = 'signature-invalid';
   constructor() {
     super('The X-Hub-Signature-256 header does not match the body; check the webhook secret');
     this.name = 'WebhookSignatureInvalidError';
@@ -23,9 +23,13 @@ const context = {
   getRemainingTimeInMillis: () => 10_000,
 } as unknown as Context;
 
-function wrap(fail: () => never, http: boolean) {
+function wrap(
+  fail: () => never,
+  http: boolean,
+  observability = { logger: createLogger(), metrics: createMetrics() },
+) {
   return middy(async (): Promise<unknown> => fail()).use(
-    standardMiddleware({ functionName: 'webhook', http, logger: createLogger(), metrics: createMetrics() }),
+    standardMiddleware({ functionName: 'webhook', http, ...observability }),
   );
 }
 
@@ -60,6 +64,23 @@ describe('standardMiddleware (http)', () => {
       }),
     });
     expect(jsonLines(output).some((r) => 'Errors' in r)).toBe(false);
+  });
+
+  it('counts each refused request as WebhooksRejected{Reason} and logs only a sample of them', async () => {
+    const handler = wrap(
+      () => {
+        throw new WebhookSignatureInvalidError();
+      },
+      true,
+      { logger: createLogger(), metrics: createMetrics() },
+    );
+    const outputs = [];
+    for (let i = 0; i < 5; i++) outputs.push((await invoke(handler)).output);
+    const lines = outputs.flatMap((output) => jsonLines(output));
+    expect(
+      lines.filter((r) => r.WebhooksRejected === 1 && r.Reason === 'WebhookSignatureInvalidError'),
+    ).toHaveLength(5);
+    expect(lines.filter((r) => r.message === 'Request rejected')).toHaveLength(1);
   });
 
   it('answers an unexpected error with 500, no stack and no detail, and counts Errors{Function}', async () => {

@@ -1,12 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
+import { ChangeSetExecutionRefusedError } from '../../../shared/ports/stacks.ts';
 import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
 import { deploymentId } from '../../../shared/use-cases/deployment-names.ts';
 import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
+import { finishDeployment } from '../../../shared/use-cases/finish-deployment.ts';
 import { planStack } from '../../../shared/use-cases/plan-stack.ts';
 import { StackBusyError } from '../../../shared/use-cases/stack-busy-error.ts';
-import { approved, awaitingApproval, KEY, pipeline, REV1, REV2, STACK } from './pipeline-fixture.ts';
+import {
+  approved,
+  awaitingApproval,
+  CONVERGE_TAGS,
+  KEY,
+  pipeline,
+  REV1,
+  REV2,
+  STACK,
+} from './pipeline-fixture.ts';
 
 describe('executeDeployment', () => {
   it('executes the approved change set with the deployment id as ClientRequestToken and holds the lock', async () => {
@@ -188,7 +199,7 @@ describe('executeDeployment', () => {
 
   it('retries later and releases the lock while the stack is mid-operation', async () => {
     const p = pipeline();
-    p.stacks.existing(STACK);
+    p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
     const deployment = await approved(p);
     p.stacks.operationStarted(STACK, 'UPDATE_IN_PROGRESS');
     await expect(executeDeployment(p.deps, { deploymentId: deployment.id })).rejects.toBeInstanceOf(
@@ -200,7 +211,7 @@ describe('executeDeployment', () => {
 
   it('fails when the stack is in a status no change set can update', async () => {
     const p = pipeline();
-    p.stacks.existing(STACK);
+    p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
     const deployment = await approved(p);
     // The stack fell into the status after planning, while the deployment waited.
     const live = p.stacks.stacks.get(STACK);
@@ -219,5 +230,103 @@ describe('executeDeployment', () => {
       outcome: 'skipped',
     });
     expect(p.stacks.executed).toEqual([]);
+  });
+
+  it('keeps a deployment whose ExecuteChangeSet answer was lost EXECUTING with the lock, and its event ends it SUCCEEDED', async () => {
+    const p = pipeline();
+    const deployment = await approved(p);
+    p.stacks.interruptExecute('lost-after');
+    const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
+    expect(result).toMatchObject({
+      outcome: 'executing',
+      deployment: { status: DeploymentStatus.EXECUTING },
+    });
+    expect((await p.store.getStackState(KEY))?.lock?.owner).toBe(deployment.id);
+    const status = p.stacks.finish(STACK, 'success');
+    await finishDeployment(p.deps, {
+      stackId: p.stacks.stackId(STACK),
+      status,
+      clientRequestToken: deployment.id,
+    });
+    expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.SUCCEEDED);
+    expect(p.stacks.executed).toHaveLength(1);
+    expect((await p.store.getStackState(KEY))?.lock).toBeUndefined();
+  });
+
+  it('calls ExecuteChangeSet again with the same token when the first call never reached CloudFormation', async () => {
+    const p = pipeline();
+    const deployment = await approved(p);
+    p.stacks.interruptExecute('lost-before', 'lost-after');
+    const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
+    expect(result.outcome).toBe('executing');
+    expect(p.stacks.executed).toEqual([
+      { stackName: STACK, changeSetId: deployment.changeSet?.id, clientRequestToken: deployment.id },
+    ]);
+  });
+
+  it('never assumes failure when no call gets an answer: EXECUTING, lock held, nothing ran yet', async () => {
+    const p = pipeline();
+    const deployment = await approved(p);
+    p.stacks.interruptExecute('lost-before', 'lost-before', 'lost-before');
+    const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
+    expect(result).toMatchObject({
+      outcome: 'executing',
+      deployment: { status: DeploymentStatus.EXECUTING },
+    });
+    expect(p.stacks.executed).toEqual([]);
+    expect((await p.store.getStackState(KEY))?.lock?.owner).toBe(deployment.id);
+  });
+
+  it('fails and releases the lock when CloudFormation refuses ExecuteChangeSet and nothing ran', async () => {
+    const p = pipeline();
+    const deployment = await approved(p);
+    // Someone executed another change set of the stack between the checks and the call.
+    const changeSet = p.stacks.stacks.get(STACK)!.changeSets.get(deployment.changeSet!.id)!;
+    const refusing = p.stacks.executeChangeSet.bind(p.stacks);
+    p.stacks.executeChangeSet = async (stack, id, token) => {
+      changeSet.executionStatus = 'OBSOLETE';
+      return refusing(stack, id, token);
+    };
+    const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      deployment: { status: DeploymentStatus.FAILED, reason: { code: ReasonCode.CHANGE_SET_OBSOLETE } },
+    });
+    expect((await p.store.getStackState(KEY))?.lock).toBeUndefined();
+    expect(p.queue.jobs('plan').map((job) => job.revision)).toContain(deployment.revision);
+  });
+
+  it('never fails on a refusal while CloudFormation cannot say whether the call ran', async () => {
+    const p = pipeline();
+    const deployment = await approved(p);
+    const execute = p.stacks.executeChangeSet.bind(p.stacks);
+    let calls = 0;
+    let reachable = true;
+    p.stacks.interruptExecute('lost-before');
+    p.stacks.executeChangeSet = async (stack, id, token) => {
+      calls += 1;
+      if (calls === 1) return execute(stack, id, token);
+      // The retry runs, yet the answer is a refusal, and CloudFormation is unreachable right after.
+      await execute(stack, id, token);
+      reachable = false;
+      throw new ChangeSetExecutionRefusedError(id, 'ValidationError', 'Stack is in UPDATE_IN_PROGRESS state');
+    };
+    const describe = p.stacks.describeChangeSet.bind(p.stacks);
+    const operation = p.stacks.operationStatus.bind(p.stacks);
+    p.stacks.describeChangeSet = async (stack, id) => {
+      if (!reachable) throw new Error('connect ETIMEDOUT');
+      return describe(stack, id);
+    };
+    p.stacks.operationStatus = async (stack, token) => {
+      if (!reachable) throw new Error('connect ETIMEDOUT');
+      return operation(stack, token);
+    };
+    const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
+    expect(result).toMatchObject({
+      outcome: 'executing',
+      deployment: { status: DeploymentStatus.EXECUTING },
+    });
+    expect((await p.store.getStackState(KEY))?.lock?.owner).toBe(deployment.id);
+    expect(p.stacks.executed).toHaveLength(1);
   });
 });

@@ -49,13 +49,48 @@ describe('finishDeployment', () => {
     expect((await p.store.getStackState(KEY))?.lastAppliedRevision).toBeUndefined();
   });
 
-  it('matches an event without a token to the executing deployment of that stack', async () => {
+  it('never closes a deployment from a stack status without its token (another operation ended)', async () => {
     const p = pipeline();
-    await executing(p);
+    const deployment = await executing(p);
     const status = p.stacks.finish(STACK, 'success');
     expect(await finishDeployment(p.deps, { stackId: p.stacks.stackId(STACK), status })).toMatchObject({
-      outcome: 'finished',
+      outcome: 'ignored',
     });
+    const other = { stackId: p.stacks.stackId(STACK), status, clientRequestToken: 'Console-UpdateStack-1' };
+    expect(await finishDeployment(p.deps, other)).toMatchObject({ outcome: 'ignored' });
+    expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.EXECUTING);
+    expect((await p.store.getStackState(KEY))?.lock?.owner).toBe(deployment.id);
+  });
+
+  it('ignores a token of a deployment of another stack', async () => {
+    const p = pipeline();
+    const deployment = await executing(p);
+    const status = p.stacks.finish(STACK, 'success');
+    const result = await finishDeployment(p.deps, {
+      stackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/other/1',
+      status,
+      clientRequestToken: deployment.id,
+    });
+    expect(result.outcome).toBe('ignored');
+    expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.EXECUTING);
+  });
+
+  it('releases the lock on a redelivered event when the closer died before releasing it', async () => {
+    const p = pipeline();
+    const deployment = await executing(p);
+    const status = p.stacks.finish(STACK, 'success');
+    // What a stack-events function that died right after the SUCCEEDED write leaves behind.
+    await p.store.recordApplied(KEY, REV1, deployment.id, p.clock.iso());
+    await p.store.transition(
+      deployment.id,
+      'EXECUTING',
+      { status: 'SUCCEEDED', updatedAt: p.clock.iso() },
+      { subject: `deployment#${deployment.id}`, action: 'succeeded', actor: 'test', at: p.clock.iso() },
+    );
+    expect((await p.store.getStackState(KEY))?.lock?.owner).toBe(deployment.id);
+    const event = { stackId: p.stacks.stackId(STACK), status, clientRequestToken: deployment.id };
+    expect(await finishDeployment(p.deps, event)).toMatchObject({ outcome: 'ignored' });
+    expect((await p.store.getStackState(KEY))?.lock).toBeUndefined();
   });
 
   it('ignores a status that is not the end of an operation', async () => {

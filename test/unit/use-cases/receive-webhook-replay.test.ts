@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { verifyGithubWebhook } from '../../../shared/adapters/github/verify-github-webhook.ts';
+import { MemoryCodeReview } from '../../../shared/adapters/memory/memory-code-review.ts';
 import type { Job } from '../../../shared/ports/queue.ts';
 import { receiveWebhook } from '../../../shared/use-cases/receive-webhook.ts';
 import { recordedExample, signedDelivery } from '../../support/github-delivery.ts';
+import { testPolicy } from '../../support/test-policy.ts';
 import { pipeline, REV1, REV2, REV3 } from './pipeline-fixture.ts';
 
 const SECRET = 'webhook-secret';
@@ -20,6 +22,8 @@ function setup(failSends = 0) {
   const deps = {
     ...p.deps,
     queue,
+    policy: testPolicy(['Codertocat/Hello-World']),
+    codeReview: new MemoryCodeReview(),
     verify: (request: { headers: Record<string, string | undefined>; body: string }) =>
       verifyGithubWebhook({ secrets: SECRET, ...request }),
     settings: { ...p.deps.settings, deliveryTtlMs: 86_400_000 },

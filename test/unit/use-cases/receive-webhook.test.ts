@@ -1,15 +1,40 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { GithubWebhookSignatureInvalidError } from '../../../shared/adapters/github/github-webhook-errors.ts';
 import { verifyGithubWebhook } from '../../../shared/adapters/github/verify-github-webhook.ts';
+import { MemoryCodeReview } from '../../../shared/adapters/memory/memory-code-review.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
+import { parsePolicy } from '../../../shared/domain/policy/parse-policy.ts';
 import type { Job } from '../../../shared/ports/queue.ts';
 import { httpErrorAnswer } from '../../../shared/runtime/errors.ts';
 import { receiveWebhook } from '../../../shared/use-cases/receive-webhook.ts';
 import { recordedExample, signedDelivery } from '../../support/github-delivery.ts';
-import { awaitingApproval, convergeYaml, KEY, pipeline, REV1, REV2, STACK } from './pipeline-fixture.ts';
+import {
+  awaitingApproval,
+  convergeYaml,
+  KEY,
+  pipeline,
+  REPOSITORY,
+  REV1,
+  REV2,
+  STACK,
+} from './pipeline-fixture.ts';
 
 const SECRET = 'webhook-secret';
 const REPO = 'Codertocat/Hello-World';
+
+/** Serves the recorded payloads' repository and the fixture's, on main. */
+const POLICY = parsePolicy(
+  [
+    'version: 1',
+    'repositories:',
+    `  ${REPO}: { branches: [main], stacks: ["*"] }`,
+    `  ${REPOSITORY}: { branches: [main], stacks: ["*"] }`,
+    'approvers: ["github:alice"]',
+    '',
+  ].join('\n'),
+  { file: 'policy.yaml' },
+);
 
 function setup() {
   const p = pipeline();
@@ -21,16 +46,31 @@ function setup() {
       return changedPaths(repository, base, head);
     },
   });
+  const codeReview = new MemoryCodeReview();
   const deps = {
     ...p.deps,
     source,
+    policy: POLICY,
+    codeReview,
     verify: (request: { headers: Record<string, string | undefined>; body: string }) =>
       verifyGithubWebhook({ secrets: SECRET, ...request }),
     settings: { ...p.deps.settings, deliveryTtlMs: 86_400_000 },
   };
   const deliver = (event: string, payload: unknown, deliveryId: string = randomUUID()) =>
     receiveWebhook(deps, signedDelivery(event, payload, { secret: SECRET, deliveryId }));
-  return { ...p, deps, deliver, compared };
+  /** Pull request `number` of the fixture's repository, merged into `revision`. */
+  const merged = (number: number, revision: string) =>
+    codeReview.pullRequests.set(`${REPOSITORY}#${number}`, {
+      number,
+      author: 'bob',
+      headSha: REV2,
+      baseSha: REV1,
+      baseRef: 'main',
+      fork: false,
+      merged: true,
+      mergeCommitSha: revision,
+    });
+  return { ...p, deps, deliver, compared, codeReview, merged };
 }
 
 /** The recorded push to a branch, moved to `main` and to revisions the fixture committed. */
@@ -93,13 +133,32 @@ describe('receiveWebhook', () => {
     expect(w.compared).toEqual([{ base: REV1, head: REV2 }]);
   });
 
-  it('ignores a push to a branch Converge does not track', async () => {
+  it('ignores a push to a branch the policy does not track, whatever its converge.yaml says', async () => {
     const w = setup();
-    w.commit(REV2);
+    w.commit(REV2, { 'converge.yaml': convergeYaml().replace('branch: main', 'branch: feature') });
     const payload = push();
     payload.ref = 'refs/heads/feature';
-    expect(await w.deliver('push', payload)).toMatchObject({ outcome: 'ignored' });
+    expect(await w.deliver('push', payload)).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringContaining('refs/heads/feature is not a branch the control-plane policy'),
+    });
     expect(w.queue.sent).toEqual([]);
+  });
+
+  it('attributes a push to the authenticated pusher and the merged pull request’s people, never head_commit.author', async () => {
+    const w = setup();
+    w.commit(REV1);
+    w.commit(REV2, { 'stacks/network.yaml': 'Resources: {}\n' });
+    const payload = push();
+    payload.repository.full_name = REPOSITORY;
+    payload.head_commit.author.username = 'alice';
+    payload.sender.login = 'Mallory';
+    w.merged(7, REV2);
+    w.codeReview.authorsOfCommits.set(`${REPOSITORY}#7`, ['carol']);
+    await w.deliver('push', payload);
+    expect(w.queue.jobs('plan')).toEqual([
+      expect.objectContaining({ author: 'mallory', authors: ['mallory', 'codertocat', 'bob', 'carol'] }),
+    ]);
   });
 
   it('ignores a push whose converge.yaml cannot be used, queuing nothing', async () => {
@@ -112,25 +171,29 @@ describe('receiveWebhook', () => {
     expect(w.queue.sent).toEqual([]);
   });
 
-  it('rejects a bad signature, queuing nothing and leaving an audit record', async () => {
+  it('refuses a bad signature with a 401 error, queuing and writing nothing', async () => {
     const w = setup();
     w.commit(REV2);
     const delivery = signedDelivery('push', push(), { secret: 'wrong', deliveryId: 'd-1' });
-    expect(await receiveWebhook(w.deps, delivery)).toMatchObject({
-      outcome: 'rejected',
-      problem: 'signature',
-    });
+    const error = await receiveWebhook(w.deps, delivery).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GithubWebhookSignatureInvalidError);
+    expect(httpErrorAnswer(error).statusCode).toBe(401);
     expect(w.queue.sent).toEqual([]);
-    expect(await w.store.listAudit('webhook#github')).toEqual([
-      expect.objectContaining({ action: 'rejected' }),
-    ]);
+    expect(await w.store.listAudit('webhook#github')).toEqual([]);
+    expect(await w.store.recordDelivery('d-1', w.clock.now(), 1000)).toBe(true);
   });
 
-  it('rejects a signed body that is not JSON as malformed', async () => {
+  it('refuses a signed body that is not JSON with a 400 error', async () => {
     const w = setup();
     const delivery = signedDelivery('push', 'x', { secret: SECRET, deliveryId: 'd-2' });
-    const result = await receiveWebhook(w.deps, { ...delivery, body: 'not json' });
-    expect(result).toMatchObject({ outcome: 'rejected' });
+    const body = 'not json';
+    const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+    const headers = { ...delivery.headers, 'X-Hub-Signature-256': signature };
+    const error = await receiveWebhook(w.deps, { headers, body }).catch((e: unknown) => e);
+    expect(httpErrorAnswer(error)).toMatchObject({
+      statusCode: 400,
+      error: 'GithubWebhookPayloadMalformedError',
+    });
   });
 
   it('queues preview jobs for an opened pull request', async () => {
@@ -151,6 +214,38 @@ describe('receiveWebhook', () => {
     ]);
   });
 
+  it('does not preview a pull request from a fork unless the policy allows it', async () => {
+    const w = setup();
+    w.commit(REV1);
+    w.commit(REV2, { 'stacks/network.yaml': 'Resources: {}\n' });
+    const payload = recordedExample('pull_request', (e) => e.action === 'opened');
+    Object.assign(payload.pull_request.base, { ref: 'main', sha: REV1 });
+    payload.pull_request.head.sha = REV2;
+    payload.pull_request.head.repo = { ...payload.pull_request.head.repo, full_name: 'mallory/Hello-World' };
+    expect(await w.deliver('pull_request', payload)).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringContaining('fork'),
+    });
+    expect(w.queue.sent).toEqual([]);
+
+    const allowing = { ...w.deps, policy: { ...POLICY, forks: { previews: true } } };
+    await receiveWebhook(
+      allowing,
+      signedDelivery('pull_request', payload, { secret: SECRET, deliveryId: 'f-2' }),
+    );
+    expect(w.queue.jobs('plan')).toEqual([expect.objectContaining({ kind: 'preview', fork: true })]);
+  });
+
+  it('does not preview a pull request into a branch the policy does not track', async () => {
+    const w = setup();
+    w.commit(REV2);
+    const payload = recordedExample('pull_request', (e) => e.action === 'opened');
+    Object.assign(payload.pull_request.base, { ref: 'release', sha: REV1 });
+    payload.pull_request.head.sha = REV2;
+    expect(await w.deliver('pull_request', payload)).toMatchObject({ outcome: 'ignored' });
+    expect(w.queue.sent).toEqual([]);
+  });
+
   it('queues a cleanup job per stack when a pull request closes', async () => {
     const w = setup();
     w.commit(REV2);
@@ -163,13 +258,14 @@ describe('receiveWebhook', () => {
     ]);
   });
 
-  it('counts an approving review as a vote by github:<login>', async () => {
+  it('counts an approving review on the merged pull request as a vote by github:<login>', async () => {
     const w = setup();
     const deployment = await awaitingApproval(w);
     const payload = recordedExample('pull_request_review');
     Object.assign(payload, { action: 'submitted' });
     Object.assign(payload.review, { state: 'approved', commit_id: REV1 });
     payload.repository.full_name = deployment.repository;
+    w.merged(payload.pull_request.number, deployment.revision);
     expect(await w.deliver('pull_request_review', payload)).toEqual({
       outcome: 'accepted',
       jobs: 0,
@@ -179,6 +275,19 @@ describe('receiveWebhook', () => {
     expect(await w.store.listApprovals(deployment.id)).toEqual([
       expect.objectContaining({ approver: 'github:codertocat' }),
     ]);
+  });
+
+  it('counts no review on a pull request that did not produce the revision', async () => {
+    const w = setup();
+    const deployment = await awaitingApproval(w);
+    const payload = recordedExample('pull_request_review');
+    Object.assign(payload, { action: 'submitted' });
+    Object.assign(payload.review, { state: 'approved', commit_id: deployment.revision });
+    payload.repository.full_name = deployment.repository;
+    expect(await w.deliver('pull_request_review', payload)).toMatchObject({ outcome: 'ignored' });
+    w.merged(payload.pull_request.number, REV2);
+    expect(await w.deliver('pull_request_review', payload)).toMatchObject({ outcome: 'ignored' });
+    expect(await w.store.listApprovals(deployment.id)).toEqual([]);
   });
 
   it('ignores a review that only comments', async () => {
@@ -191,15 +300,58 @@ describe('receiveWebhook', () => {
     expect(await w.store.listApprovals(deployment.id)).toEqual([]);
   });
 
-  it('counts "/converge approve <stack>" on a pull request as a vote', async () => {
+  it('counts "/converge approve <stack>" on the merged pull request as a vote', async () => {
     const w = setup();
     const deployment = await awaitingApproval(w);
     const payload = recordedExample('issue_comment', (e) => e.action === 'created');
     payload.comment.body = `/converge approve ${STACK}`;
     payload.issue.pull_request = { url: 'https://api.github.com/repos/x/y/pulls/1' };
     payload.repository.full_name = deployment.repository;
+    w.merged(payload.issue.number, deployment.revision);
     expect(await w.deliver('issue_comment', payload)).toEqual({ outcome: 'accepted', jobs: 0, votes: 1 });
     expect((await w.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.APPROVED);
+  });
+
+  it('replies instead of voting on "/converge approve <stack>" on another pull request', async () => {
+    const w = setup();
+    const deployment = await awaitingApproval(w);
+    const payload = recordedExample('issue_comment', (e) => e.action === 'created');
+    payload.comment.body = `/converge approve ${STACK}`;
+    payload.issue.pull_request = { url: 'https://api.github.com/repos/x/y/pulls/1' };
+    payload.repository.full_name = deployment.repository;
+    expect(await w.deliver('issue_comment', payload)).toMatchObject({ outcome: 'ignored' });
+    expect(w.codeReview.replies).toEqual([
+      expect.objectContaining({
+        pullRequest: payload.issue.number,
+        body: expect.stringContaining('not merged'),
+      }),
+    ]);
+    expect(await w.store.listApprovals(deployment.id)).toEqual([]);
+  });
+
+  it('queues "/converge plan" only for people with write access', async () => {
+    const w = setup();
+    w.commit(REV1);
+    w.commit(REV2, { 'stacks/network.yaml': 'Resources: {}\n' });
+    const payload = recordedExample('issue_comment', (e) => e.action === 'created');
+    payload.comment.body = '/converge plan';
+    payload.issue.pull_request = { url: 'https://api.github.com/repos/x/y/pulls/1' };
+    payload.repository.full_name = REPOSITORY;
+    w.codeReview.pullRequests.set(`${REPOSITORY}#${payload.issue.number}`, {
+      number: payload.issue.number,
+      headSha: REV2,
+      baseSha: REV1,
+      baseRef: 'main',
+      fork: false,
+      merged: false,
+    });
+    expect(await w.deliver('issue_comment', payload)).toMatchObject({ outcome: 'ignored' });
+    expect(w.codeReview.replies.at(-1)?.body).toContain('needs write access');
+    expect(w.queue.sent).toEqual([]);
+
+    w.codeReview.permissions.set(`${REPOSITORY}@${payload.comment.user.login}`, 'write');
+    expect(await w.deliver('issue_comment', payload)).toMatchObject({ outcome: 'accepted', jobs: 1 });
+    expect(w.queue.jobs('plan')).toEqual([expect.objectContaining({ kind: 'preview', revision: REV2 })]);
   });
 
   it('ignores an ordinary comment', async () => {
@@ -208,16 +360,15 @@ describe('receiveWebhook', () => {
     expect(await w.deliver('issue_comment', payload)).toMatchObject({ outcome: 'ignored' });
   });
 
-  it('ignores a repository Converge is not set up for', async () => {
+  it('ignores a repository the policy does not serve, writing nothing', async () => {
     const w = setup();
     w.commit(REV2);
-    const deps = { ...w.deps, settings: { ...w.deps.settings, repositories: ['acme/other'] } };
-    const result = await receiveWebhook(
-      deps,
-      signedDelivery('push', push(), { secret: SECRET, deliveryId: 'r-1' }),
-    );
-    expect(result).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining(REPO) });
+    const payload = push();
+    payload.repository.full_name = 'acme/other';
+    const result = await w.deliver('push', payload, 'r-1');
+    expect(result).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('acme/other') });
     expect(w.queue.sent).toEqual([]);
+    expect(await w.store.recordDelivery('r-1', w.clock.now(), 1000)).toBe(true);
   });
 
   it('ignores events it has no use for', async () => {

@@ -14,6 +14,11 @@ describe('parseApproverIdentity', () => {
     ['GITHUB:@Alice', 'github:alice'],
     ['github:dependabot[bot]', 'github:dependabot[bot]'],
     ['cli:Alice@example.com', 'cli:alice@example.com'],
+    ['AWS:arn:aws:iam::123456789012:user/Alice', 'aws:arn:aws:iam::123456789012:user/Alice'],
+    [
+      'aws:arn:aws:sts::123456789012:assumed-role/Admin/alice',
+      'aws:arn:aws:sts::123456789012:assumed-role/Admin/alice',
+    ],
   ])('normalises %s to %s', (text, identity) => {
     expect(parseApproverIdentity(text)).toEqual({ ok: true, identity });
   });
@@ -29,6 +34,9 @@ describe('parseApproverIdentity', () => {
     [`github:${'a'.repeat(40)}`, 'not a GitHub login'],
     ['cli:', 'not a CLI user name'],
     ['cli:alice smith', 'not a CLI user name'],
+    ['aws:alice', 'not an AWS principal ARN'],
+    ['aws:arn:aws:iam::12345:user/alice', 'not an AWS principal ARN'],
+    ['aws:arn:aws:s3:::bucket', 'not an AWS principal ARN'],
   ])('rejects %s, saying what is wrong', (text, words) => {
     const result = parseApproverIdentity(text);
 

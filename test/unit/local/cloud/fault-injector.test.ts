@@ -5,7 +5,15 @@ describe('createFaultInjector', () => {
   it('answers nothing without rules and still counts requests', () => {
     const faults = createFaultInjector();
     expect(faults.decide('s3', 'GetObject')).toEqual({ delayMs: 0, fault: undefined });
-    expect(faults.counters()).toEqual({ requests: { 's3.GetObject': 1 }, throttled: {}, errors: {} });
+    expect(faults.counters()).toEqual({
+      requests: { 's3.GetObject': 1 },
+      throttled: {},
+      errors: {},
+      dropped: {},
+      held: {},
+      abandoned: {},
+      duplicated: {},
+    });
   });
 
   it('throttles every Nth matching request, counted per operation', () => {
@@ -66,7 +74,15 @@ describe('createFaultInjector', () => {
     faults.clear();
     expect(faults.decide('s3', 'GetObject').fault).toBeUndefined();
     faults.resetCounters();
-    expect(faults.counters()).toEqual({ requests: {}, throttled: {}, errors: {} });
+    expect(faults.counters()).toEqual({
+      requests: {},
+      throttled: {},
+      errors: {},
+      dropped: {},
+      held: {},
+      abandoned: {},
+      duplicated: {},
+    });
   });
 
   it.each([
@@ -82,5 +98,65 @@ describe('createFaultInjector', () => {
     const faults = createFaultInjector({ rules: [{ throttle: { everyNth: 1 } }] });
     expect(() => faults.set({ rules: [rule] })).toThrow(message);
     expect(faults.decide('s3', 'GetObject').fault).toBe('Throttling');
+  });
+
+  it('drops the answer of the first N matching requests, then answers again', () => {
+    const faults = createFaultInjector({
+      rules: [{ service: 'cloudformation', operation: 'ExecuteChangeSet', drop: { first: 2 } }],
+    });
+    const drops = Array.from({ length: 3 }, () => faults.decide('cloudformation', 'ExecuteChangeSet').drop);
+    expect(drops).toEqual([true, true, undefined]);
+    expect(faults.counters().dropped).toEqual({ 'cloudformation.ExecuteChangeSet': 2 });
+  });
+
+  it('holds matching requests until released, and abandons one whose caller went away', async () => {
+    const faults = createFaultInjector({ rules: [{ operation: 'ExecuteChangeSet', hold: true }] });
+    expect(faults.decide('cloudformation', 'ExecuteChangeSet').hold).toBe(true);
+    let leave = () => {};
+    const gone = new Promise<void>((resolve) => {
+      leave = resolve;
+    });
+    const first = faults.park('cloudformation', 'ExecuteChangeSet', gone);
+    const second = faults.park('cloudformation', 'ExecuteChangeSet', new Promise(() => {}));
+    expect(faults.held().map((h) => h.operation)).toEqual(['ExecuteChangeSet', 'ExecuteChangeSet']);
+    leave();
+    expect(await first).toBe(false);
+    expect(faults.release()).toBe(1);
+    expect(await second).toBe(true);
+    expect(faults.held()).toEqual([]);
+    expect(faults.counters()).toMatchObject({
+      held: { 'cloudformation.ExecuteChangeSet': 2 },
+      abandoned: { 'cloudformation.ExecuteChangeSet': 1 },
+    });
+  });
+
+  it('drops, duplicates and delays events by detail type and status', () => {
+    const faults = createFaultInjector({
+      events: [
+        { status: 'UPDATE_COMPLETE', drop: { first: 1 } },
+        { detailType: 'CloudFormation Stack Status Change', status: 'UPDATE_IN_PROGRESS', delayMs: 50 },
+        { status: 'UPDATE_ROLLBACK_COMPLETE', duplicate: { everyNth: 1 } },
+      ],
+    });
+    const type = 'CloudFormation Stack Status Change';
+    expect(faults.decideEvent({ detailType: type, status: 'UPDATE_COMPLETE' })).toEqual({
+      drop: true,
+      duplicate: false,
+      delayMs: 0,
+    });
+    expect(faults.decideEvent({ detailType: type, status: 'UPDATE_COMPLETE' }).drop).toBe(false);
+    expect(faults.decideEvent({ detailType: type, status: 'UPDATE_IN_PROGRESS' }).delayMs).toBe(50);
+    expect(faults.decideEvent({ detailType: type, status: 'UPDATE_ROLLBACK_COMPLETE' }).duplicate).toBe(true);
+    expect(faults.counters()).toMatchObject({
+      dropped: { [`events.${type}`]: 1 },
+      duplicated: { [`events.${type}`]: 1 },
+    });
+  });
+
+  it('rejects an event rule with a negative delay or a bad trigger', () => {
+    expect(() => createFaultInjector({ events: [{ delayMs: -1 }] })).toThrow(/delayMs must be 0 or more/);
+    expect(() => createFaultInjector({ rules: [{ drop: { first: 0 } }] })).toThrow(
+      /first must be a whole number/,
+    );
   });
 });

@@ -5,10 +5,10 @@ describe('devSettings', () => {
   it('uses local-only defaults for unset secrets and names them', () => {
     const settings = devSettings({});
     expect(settings.localDefaults).toEqual([
-      'CONVERGE_WEBHOOK_SECRET',
+      'CONVERGE_GITHUB_WEBHOOK_SECRET',
       'CONVERGE_SLACK_SIGNING_SECRET',
-      'SLACK_BOT_TOKEN',
-      'GITHUB_TOKEN',
+      'CONVERGE_SLACK_BOT_TOKEN',
+      'CONVERGE_GITHUB_TOKEN',
     ]);
     expect(Object.values(settings.secrets).every((value) => value.includes('local-only'))).toBe(true);
     expect(settings.slackApiUrl).toBeUndefined();
@@ -16,11 +16,11 @@ describe('devSettings', () => {
 
   it('reads secrets, the Slack API URL (with its trailing slash) and an existing cloud endpoint', () => {
     const settings = devSettings({
-      CONVERGE_WEBHOOK_SECRET: 'hook',
+      CONVERGE_GITHUB_WEBHOOK_SECRET: 'hook',
       CONVERGE_SLACK_SIGNING_SECRET: 'sign',
-      SLACK_BOT_TOKEN: 'xoxb-1',
-      GITHUB_TOKEN: 'ghp_1',
-      SLACK_API_URL: 'http://127.0.0.1:9000/api',
+      CONVERGE_SLACK_BOT_TOKEN: 'xoxb-1',
+      CONVERGE_GITHUB_TOKEN: 'ghp_1',
+      CONVERGE_SLACK_API_URL: 'http://127.0.0.1:9000/api',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
     });
     expect(settings.secrets).toEqual({
