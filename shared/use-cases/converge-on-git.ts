@@ -4,6 +4,7 @@ import { stackKey } from '../domain/deployment/deployment.ts';
 import type { ControlPlanePolicy } from '../domain/policy/control-plane-policy.ts';
 import { planOrder } from '../domain/stack/plan-order.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { CodeReview } from '../ports/code-review.ts';
 import type { Job, Queue } from '../ports/queue.ts';
 import type { Source } from '../ports/source.ts';
 import type { Store } from '../ports/store.ts';
@@ -11,6 +12,7 @@ import { decideStack, GitPollDecision } from './git-poll-decision.ts';
 
 import { loadConfiguration } from './load-configuration.ts';
 import { iso } from './move-deployment.ts';
+import { pushAuthors } from './webhook-authors.ts';
 import { sendStackJobs, stacksToPlan } from './webhook-plan-jobs.ts';
 
 export interface ConvergeOnGitDeps {
@@ -20,6 +22,8 @@ export interface ConvergeOnGitDeps {
   readonly store: Store;
   readonly queue: Queue;
   readonly clock: Clock;
+  /** Who a polled change is attributed to (merged pull requests at the head), as for a push. */
+  readonly codeReview: CodeReview;
 }
 
 export interface StackPollDecision {
@@ -123,9 +127,6 @@ async function pollBranch(
   } catch (error) {
     return `converge.yaml at ${head.slice(0, 12)} cannot be used: ${error instanceof Error ? error.message : String(error)}`;
   }
-  if (configuration.branch !== branch) {
-    return `converge.yaml at ${head.slice(0, 12)} tracks ${configuration.branch}, not ${branch}`;
-  }
 
   // Decide each stack; changed paths are read once per base revision.
   const changed = new Map<string, Promise<readonly string[]>>();
@@ -164,6 +165,9 @@ async function pollBranch(
   const toPlan = configuration.stacks.filter((stack) =>
     decisions.some((d) => d.stackName === stack.name && d.decision === GitPollDecision.PLANNED),
   );
+  // Attributed as a push is, from the code host (no payload here: no pusher or sender), so an
+  // author of the change still cannot approve it; the head commit's author is added by planning.
+  const authors = toPlan.length > 0 ? await pushAuthors(deps, repository, { after: head }) : [];
   const deliveryId = `poll:${repository}@${head}`;
   const requestedAt = deps.clock.now();
   await sendStackJobs(
@@ -179,6 +183,8 @@ async function pollBranch(
       stackKey: key,
       requestedAt,
       deliveryId,
+      ...(authors[0] ? { author: authors[0] } : {}),
+      authors,
     }),
   );
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reconcileHandler } from '../../../functions/reconcile/handler.ts';
 import { type StackStatusChangeEvent, stackEventsHandler } from '../../../functions/stack-events/handler.ts';
+import { MemoryCodeReview } from '../../../shared/adapters/memory/memory-code-review.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { parsePolicy } from '../../../shared/domain/policy/parse-policy.ts';
 import { CONVERGE_ON_GIT_TASK } from '../../../shared/use-cases/converge-on-git.ts';
@@ -61,7 +62,9 @@ describe('reconcile handler', () => {
     const p = pipeline();
     const deployment = await awaitingApproval(p);
     p.clock.advance(3_600_000);
-    expect(await reconcileHandler({ ...p.deps, policy })({} as never)).toEqual({
+    expect(
+      await reconcileHandler({ ...p.deps, policy, codeReview: new MemoryCodeReview() })({} as never),
+    ).toEqual({
       closed: 0,
       resumed: 0,
       expired: 1,
@@ -75,7 +78,7 @@ describe('reconcile handler', () => {
     const p = pipeline();
     p.commit(REV1);
     p.source.setBranch('main', REV1);
-    const handle = reconcileHandler({ ...p.deps, policy });
+    const handle = reconcileHandler({ ...p.deps, policy, codeReview: new MemoryCodeReview() });
     await handle({ detail: {} } as never);
     expect(p.queue.jobs('plan')).toEqual([]);
     const result = await handle({ detail: { task: CONVERGE_ON_GIT_TASK } } as never);
@@ -89,7 +92,9 @@ describe('reconcile handler', () => {
     p.source.setBranch('main', REV1);
     // The in-memory commit is dated two months before the fixture clock.
     const event = { detail: { task: CONVERGE_ON_GIT_TASK, minCommitAgeSeconds: 90 * 24 * 3600 } };
-    const result = await reconcileHandler({ ...p.deps, policy })(event as never);
+    const result = await reconcileHandler({ ...p.deps, policy, codeReview: new MemoryCodeReview() })(
+      event as never,
+    );
     expect(result).toMatchObject({ stacks: [{ stackName: STACK, decision: 'recent' }] });
     expect(p.queue.jobs('plan')).toEqual([]);
   });
