@@ -128,12 +128,16 @@ async function pollBranch(
     return `converge.yaml at ${head.slice(0, 12)} cannot be used: ${error instanceof Error ? error.message : String(error)}`;
   }
 
-  // Decide each stack; changed paths are read once per base revision.
-  const changed = new Map<string, Promise<readonly string[]>>();
+  // Decide each stack; what changed since a base revision is read (and matched) once per base.
+  const affectedSince = new Map<string, Promise<ReadonlySet<string>>>();
   const inputsChanged = async (stack: StackConfig, base: string) => {
-    if (!changed.has(base)) changed.set(base, deps.source.changedPaths(repository, base, head));
-    const paths = await changed.get(base)!;
-    return stacksToPlan(configuration, paths).some((affected) => affected.name === stack.name);
+    if (!affectedSince.has(base)) {
+      const affected = deps.source
+        .changedPaths(repository, base, head)
+        .then((paths) => new Set(stacksToPlan(configuration, paths).map((s) => s.name)));
+      affectedSince.set(base, affected);
+    }
+    return (await affectedSince.get(base)!).has(stack.name);
   };
   const decisions: StackPollDecision[] = [];
   for (const stack of configuration.stacks) {
