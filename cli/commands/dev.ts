@@ -20,6 +20,7 @@ interface DevCommandOptions {
   readonly policy?: string;
   readonly cloudPort?: string;
   readonly logLevel: string;
+  readonly poll?: string;
 }
 
 /**
@@ -55,10 +56,21 @@ export function registerDevCommand(program: Command): Command {
       '--policy <file>',
       'the control-plane policy (docs/policy.md); default: serve the mapped repositories, you approve',
     )
+    .option(
+      '--poll <seconds>',
+      'every SECONDS, plan the stacks whose inputs at the tracked branch head differ from what is applied, webhook or not (0: off, the default)',
+      '0',
+    )
     .action(async function runDev(options: DevCommandOptions) {
       const port = Number(options.port);
       if (!(Number.isInteger(port) && port > 0 && port < 65536)) {
         program.error(`--port must be a whole number from 1 to 65535, got '${options.port}'.`);
+      }
+      const pollSeconds = Number(options.poll ?? '0');
+      if (!(Number.isInteger(pollSeconds) && pollSeconds >= 0)) {
+        program.error(
+          `--poll must be a whole number of seconds (0 turns polling off), got '${options.poll}'.`,
+        );
       }
       const scheduleEvery = Number(options.scheduleEvery ?? '60');
       if (!(Number.isFinite(scheduleEvery) && scheduleEvery >= 0)) {
@@ -134,6 +146,7 @@ export function registerDevCommand(program: Command): Command {
         ...(settings.slackChannel ? { slackChannel: settings.slackChannel } : {}),
         ...(settings.githubApiUrl ? { githubApiUrl: settings.githubApiUrl } : {}),
         delays: { changeSet: 200, resource: 200 },
+        pollEveryMs: pollSeconds * 1000,
         approveHint: (deploymentId) => [
           `or:      npx converge approve ${deploymentId} --as cli:${userInfo().username}`,
         ],
@@ -178,6 +191,11 @@ export function registerDevCommand(program: Command): Command {
         if (!example || name !== example.repository)
           console.log(`  after a commit there: npx converge push --repo ${name}`);
       }
+      console.log(
+        pollSeconds > 0
+          ? `Polling the tracked branches every ${pollSeconds} s: a commit is planned without a push too.`
+          : 'Git polling is off: send a push (converge push) after each commit, or start with --poll 60.',
+      );
       console.log(
         settings.slackApiUrl
           ? `Approval requests go to Slack at ${settings.slackApiUrl}`
