@@ -69,6 +69,10 @@ describe('converge retry and converge cancel, through the binary against a runni
     expect((await e2e.store.getDeployment(waiting.id))?.status).toBe('AWAITING_APPROVAL');
     expect(await approvals(waiting)).toEqual([]);
 
+    const describeChangeSet = () =>
+      cfn.send(new DescribeChangeSetCommand({ StackName: 'ctl-app', ChangeSetName: waiting.changeSet!.id }));
+    expect((await describeChangeSet()).Status).toBe('CREATE_COMPLETE');
+
     // Carol is: a reject vote through the same gate as Slack's.
     const run = await runConverge(project, [
       'cancel',
@@ -83,9 +87,7 @@ describe('converge retry and converge cancel, through the binary against a runni
     expect(run.stdout).toContain(`${waiting.id} (ctl-app): cancelled, now REJECTED`);
     expect((await e2e.store.getDeployment(waiting.id))?.status).toBe('REJECTED');
     expect(await approvals(waiting)).toEqual([['cli:carol', 'reject', 'cli']]);
-    await expect(
-      cfn.send(new DescribeChangeSetCommand({ StackName: 'ctl-app', ChangeSetName: waiting.changeSet!.id })),
-    ).rejects.toThrow();
+    await expect(describeChangeSet()).rejects.toThrow(/does not exist/);
 
     // Nothing left to cancel, nor to retry (a rejection needs a new commit).
     const again = await runConverge(project, ['cancel', waiting.id, '--as', 'cli:carol', '--json']);
