@@ -95,6 +95,33 @@ describe('cancelDeployment', () => {
     expect(await snapshot(p, deployment.id)).toEqual(before);
   });
 
+  it('lets exactly one of a cancel and the start of the execution win when both run at once', async () => {
+    const winners = new Set<string>();
+    for (let head = 0; head < 40; head += 2) {
+      const p = controlPipeline();
+      const deployment = await approvedNotStarted(p);
+      // The execution gets `head` turns of the event loop before the cancel starts.
+      const execution = executeDeployment(p.deps, { deploymentId: deployment.id }).catch(
+        (error: Error) => error,
+      );
+      for (let turn = 0; turn < head; turn++) await Promise.resolve();
+      const cancel = await cancelDeployment(p.deps, { deploymentId: deployment.id, requestedBy: APPROVER });
+      await execution;
+      const final = await p.store.getDeployment(deployment.id);
+      winners.add(final?.status ?? 'missing');
+      if (cancel.outcome === 'cancelled') {
+        expect(final?.status).toBe(DeploymentStatus.REJECTED);
+        expect(p.stacks.executed).toEqual([]);
+      } else {
+        expect(final?.status).toBe(DeploymentStatus.EXECUTING);
+        expect(p.stacks.executed).toHaveLength(1);
+        expect(p.stacks.deleted).toEqual([]);
+      }
+    }
+    // Both orders were tried: some rounds the cancel won, some the execution did.
+    expect([...winners].sort()).toEqual([DeploymentStatus.EXECUTING, DeploymentStatus.REJECTED]);
+  });
+
   it('refuses a deployment still planning and says to cancel it once it awaits approval', async () => {
     const p = controlPipeline();
     const waiting = await awaitingApproval(p);
