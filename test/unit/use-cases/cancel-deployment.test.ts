@@ -5,11 +5,11 @@ import { DeploymentNotFoundError } from '../../../shared/ports/store-errors.ts';
 import { cancelDeployment } from '../../../shared/use-cases/cancel-deployment.ts';
 import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
 import { APPROVER, type ControlPipeline, controlPipeline, ended, snapshot } from './control-fixture.ts';
-import { approved, awaitingApproval, executing, STACK } from './pipeline-fixture.ts';
+import { approved, awaitingApproval, CONVERGE_TAGS, executing, STACK } from './pipeline-fixture.ts';
 
 /** An approved deployment whose execution is queued but has not started. */
 async function approvedNotStarted(p: ControlPipeline): Promise<Deployment> {
-  p.stacks.existing(STACK);
+  p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
   return approved(p);
 }
 
@@ -81,7 +81,7 @@ describe('cancelDeployment', () => {
 
   it('refuses once the execution started first: CloudFormation is running it', async () => {
     const p = controlPipeline();
-    p.stacks.existing(STACK);
+    p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
     const deployment = await executing(p);
     const before = await snapshot(p, deployment.id);
 

@@ -3,7 +3,7 @@ import type { Deployment } from '../../../shared/domain/deployment/deployment.ts
 import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
 import { moveDeployment } from '../../../shared/use-cases/move-deployment.ts';
 import { planStack } from '../../../shared/use-cases/plan-stack.ts';
-import { awaitingApproval, executing, pipeline, REV1, STACK } from './pipeline-fixture.ts';
+import { awaitingApproval, CONVERGE_TAGS, executing, pipeline, REV1, STACK } from './pipeline-fixture.ts';
 
 /** The control-plane approver of these tests (the pipeline's default rule names nobody). */
 export const APPROVER = 'slack:U0BOB';
@@ -11,7 +11,17 @@ export const APPROVER = 'slack:U0BOB';
 /** The pipeline, with the control-plane policy that retry and cancel read for rules naming nobody. */
 export function controlPipeline() {
   const p = pipeline();
-  const deps = { ...p.deps, policy: { approvers: [APPROVER] as const } };
+  const deps = { ...p.deps };
+  // The pipeline's helpers set their own policy for first deployments; where it names nobody,
+  // the control-plane approver is APPROVER.
+  let base = p.deps.policy;
+  Object.defineProperty(deps, 'policy', {
+    enumerable: true,
+    get: () => ({ ...base, approvers: base.approvers.length > 0 ? base.approvers : [APPROVER] }),
+    set: (policy: typeof base) => {
+      base = policy;
+    },
+  });
   return { ...p, deps };
 }
 
@@ -30,7 +40,7 @@ export async function snapshot(p: ControlPipeline, id: string) {
 
 /** A deployment of REV1 whose update of the existing stack rolled back. */
 export async function failed(p: ControlPipeline, revision = REV1): Promise<Deployment> {
-  p.stacks.existing(STACK);
+  p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
   const running = await executing(p, revision);
   p.stacks.finish(STACK, 'rollback');
   const reason = { code: ReasonCode.ROLLED_BACK, message: 'The update rolled back.' };
@@ -52,7 +62,7 @@ export async function ended(
     case 'FAILED':
       return failed(p);
     case 'SUCCEEDED': {
-      p.stacks.existing(STACK);
+      p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
       const running = await executing(p);
       p.stacks.finish(STACK, 'success');
       return (await moveDeployment(
