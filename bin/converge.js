@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Runs the TypeScript CLI through tsx, so `npx converge` works from a checkout without a build.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const result = spawnSync(
+const child = spawn(
   process.execPath,
   // tsx resolved from this checkout, not from the working directory, so the command works
   // from any folder.
@@ -17,4 +17,13 @@ const result = spawnSync(
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env },
   },
 );
-process.exit(result.status ?? 1);
+// A signal sent to this process (a service manager's SIGTERM, a test's kill) reaches the command,
+// so `converge dev` stops what it started instead of being orphaned.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => {
+  if (signal) {
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  }
+  process.exit(code ?? 1);
+});

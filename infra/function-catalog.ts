@@ -91,12 +91,14 @@ const SPECS: Record<
     secrets: NOTIFY,
   },
   reconcile: {
-    description: 'Closes EXECUTING deployments no event closed and expires approvals past their deadline',
+    description:
+      'Closes EXECUTING deployments no event closed, expires approvals past their deadline, and plans stacks whose branch head moved without a webhook',
     trigger: 'schedule',
     timeoutSeconds: 300,
     memoryMb: 512,
     // Two overlapping runs would race on the same deployments; one at a time.
     reservedConcurrency: 1,
+    // The GitHub credential also reads branch heads and converge.yaml for the Git poll.
     secrets: NOTIFY,
   },
   'drift-sweep': {

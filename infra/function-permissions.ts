@@ -124,8 +124,9 @@ const SENDS_TO: Partial<Record<FunctionSpec['name'], readonly ('plan' | 'execute
   execute: ['execute', 'plan'],
   // An auto-approved drift revert goes straight to execution.
   'drift-sweep': ['execute'],
-  // An approved deployment whose execute job was lost is queued again (reconcile-deployments).
-  reconcile: ['execute'],
+  // An approved deployment whose execute job was lost is queued again (reconcile-deployments);
+  // a stack whose branch head moved without a webhook is planned (converge-on-git).
+  reconcile: ['execute', 'plan'],
 };
 
 /** Functions that create change sets: they upload large templates and pass the service role. */

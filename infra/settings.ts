@@ -24,6 +24,8 @@ export interface InfraSettings {
   readonly driftSweepIntervalMinutes: number;
   /** Minutes between reconcile runs. */
   readonly reconcileIntervalMinutes: number;
+  /** Minutes between polls of the tracked branch heads (the reconcile function's converge-on-git task). */
+  readonly gitPollIntervalMinutes: number;
   readonly logRetentionDays: number;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** AWS managed policies of the CloudFormation service role (what stacks may create). */
@@ -85,6 +87,7 @@ const SCHEMA = z
     'converge:driftSweepIntervalMinutes': minutes.default(360),
     'converge:driftMaxConcurrency': z.coerce.number().int().min(1).max(100).optional(),
     'converge:reconcileIntervalMinutes': minutes.default(5),
+    'converge:gitPollIntervalMinutes': minutes.default(5),
     'converge:logRetentionDays': z.coerce
       .number()
       .refine((days) => RETENTION_DAYS.includes(days), `must be one of ${RETENTION_DAYS.join(', ')}`)
@@ -141,6 +144,7 @@ export function parseInfraSettings(context: Readonly<Record<string, unknown>>): 
     driftSweepIntervalMinutes: c['converge:driftSweepIntervalMinutes'],
     driftMaxConcurrency: c['converge:driftMaxConcurrency'],
     reconcileIntervalMinutes: c['converge:reconcileIntervalMinutes'],
+    gitPollIntervalMinutes: c['converge:gitPollIntervalMinutes'],
     logRetentionDays: c['converge:logRetentionDays'],
     logLevel: c['converge:logLevel'],
     cloudFormationRolePolicies: c['converge:cloudFormationRolePolicies'],

@@ -14,6 +14,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SECRET_SETTINGS, type SettingName } from '../shared/runtime/config.ts';
+import { CONVERGE_ON_GIT_TASK } from '../shared/use-cases/converge-on-git.ts';
 import { ConvergeFunction } from './converge-function.ts';
 import type { DeployedPolicy } from './deployed-policy.ts';
 import { type FunctionName, type FunctionSpec, functionSpecs } from './function-catalog.ts';
@@ -161,6 +162,13 @@ export class StatelessStack extends Stack {
       deadLetterQueue: eventsDeadLetterQueue,
       task: 'reconcile',
     });
+    // The reconcile of Git itself: a push whose webhook was lost or refused is planned from the branch head.
+    // A head committed in the last two minutes is left to its own webhook, so the two never plan it twice.
+    scheduled(this, 'GitPollSchedule', functions.reconcile, settings.gitPollIntervalMinutes, {
+      deadLetterQueue: eventsDeadLetterQueue,
+      task: CONVERGE_ON_GIT_TASK,
+      detail: { minCommitAgeSeconds: 120 },
+    });
 
     // Drift detection reads live resources with the caller's credentials: managed policies only
     // when the operator names them (converge:driftReadPolicies); none by default.
@@ -227,7 +235,7 @@ function scheduled(
   id: string,
   fn: ConvergeFunction,
   minutes: number,
-  options: { deadLetterQueue: Queue; task: string },
+  options: { deadLetterQueue: Queue; task: string; detail?: Readonly<Record<string, string | number>> },
 ): void {
   const stack = Stack.of(scope);
   const role = new Role(scope, `${id}Role`, {
@@ -260,7 +268,7 @@ function scheduled(
         region: stack.region,
         time: ContextAttribute.scheduledTime,
         resources: [ContextAttribute.scheduleArn],
-        detail: { task: options.task },
+        detail: { task: options.task, ...options.detail },
       }),
     }),
   });

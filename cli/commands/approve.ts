@@ -62,7 +62,16 @@ export async function castCliVote(deps: CliVoteDeps, vote: CliVote): Promise<App
   });
 }
 
-async function voterIdentity(deps: CliVoteDeps, vote: CliVote): Promise<ApproverIdentity> {
+/**
+ * Who the command line acts as: `aws:<principal ARN>` from the AWS credentials, or `--as cli:<name>`
+ * only when the caller is in the local cloud's account (see {@link castCliVote}).
+ *
+ * @throws CliVoteRefusedError when `--as` is used against AWS or names no command-line identity.
+ */
+export async function voterIdentity(
+  deps: Pick<CliVoteDeps, 'whoAmI'>,
+  vote: Pick<CliVote, 'as'>,
+): Promise<ApproverIdentity> {
   const caller = await deps.whoAmI();
   if (vote.as === undefined) {
     const identity = parseApproverIdentity(`aws:${caller.arn}`);

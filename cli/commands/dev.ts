@@ -6,6 +6,7 @@ import { DEV_ONLY_VARIABLES, devSettings, parseRepositoryOptions } from '../../l
 import { createExampleRepository, type ExampleRepository } from '../../local/host/example-repository.ts';
 import { signedPushDelivery } from '../../local/host/push-delivery.ts';
 import { startHost } from '../../local/host/start-host.ts';
+import { LOG_LEVELS } from '../../shared/runtime/config.ts';
 import { loadPolicy } from '../../shared/runtime/policy.ts';
 import { writeDevState } from '../dev-state.ts';
 
@@ -17,6 +18,9 @@ interface DevCommandOptions {
   readonly cloudEndpoint?: string;
   readonly scheduleEvery?: string;
   readonly policy?: string;
+  readonly cloudPort?: string;
+  readonly logLevel: string;
+  readonly poll?: string;
 }
 
 /**
@@ -45,21 +49,47 @@ export function registerDevCommand(program: Command): Command {
       '--cloud-endpoint <url>',
       'use this running local cloud (`converge cloud`) instead of starting one; it keeps its state when the host stops',
     )
+    .option('--cloud-port <port>', 'port on 127.0.0.1 for the local cloud it starts (default: a free one)')
+    .option('--log-level <level>', `how much the functions log: ${LOG_LEVELS.join(', ')}`, 'WARN')
     .option('--schedule-every <seconds>', 'how often the reconcile and drift-sweep schedules fire', '60')
     .option(
       '--policy <file>',
       'the control-plane policy (docs/policy.md); default: serve the mapped repositories, you approve',
+    )
+    .option(
+      '--poll <seconds>',
+      'every SECONDS, plan the stacks whose inputs at the tracked branch head differ from what is applied, webhook or not (0: off, the default)',
+      '0',
     )
     .action(async function runDev(options: DevCommandOptions) {
       const port = Number(options.port);
       if (!(Number.isInteger(port) && port > 0 && port < 65536)) {
         program.error(`--port must be a whole number from 1 to 65535, got '${options.port}'.`);
       }
+      const pollSeconds = Number(options.poll ?? '0');
+      if (!(Number.isInteger(pollSeconds) && pollSeconds >= 0)) {
+        program.error(
+          `--poll must be a whole number of seconds (0 turns polling off), got '${options.poll}'.`,
+        );
+      }
       const scheduleEvery = Number(options.scheduleEvery ?? '60');
       if (!(Number.isFinite(scheduleEvery) && scheduleEvery >= 0)) {
         program.error(
           `--schedule-every must be a number of seconds (0 turns the schedules off), got '${options.scheduleEvery}'.`,
         );
+      }
+      const cloudPort = options.cloudPort === undefined ? undefined : Number(options.cloudPort);
+      if (cloudPort !== undefined && !(Number.isInteger(cloudPort) && cloudPort > 0 && cloudPort < 65536)) {
+        program.error(`--cloud-port must be a whole number from 1 to 65535, got '${options.cloudPort}'.`);
+      }
+      if (cloudPort !== undefined && options.cloudEndpoint !== undefined) {
+        program.error(
+          '--cloud-port is for the local cloud converge dev starts; with --cloud-endpoint it starts none.',
+        );
+      }
+      const logLevel = options.logLevel.toUpperCase();
+      if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+        program.error(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got '${options.logLevel}'.`);
       }
       if (options.cloudEndpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(options.cloudEndpoint)) {
         program.error(
@@ -110,10 +140,13 @@ export function registerDevCommand(program: Command): Command {
           ? { cloudEndpoint: options.cloudEndpoint ?? settings.cloudEndpoint }
           : {}),
         scheduleEveryMs: scheduleEvery * 1000,
+        logLevel,
+        ...(cloudPort !== undefined ? { cloudPort } : {}),
         ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
         ...(settings.slackChannel ? { slackChannel: settings.slackChannel } : {}),
         ...(settings.githubApiUrl ? { githubApiUrl: settings.githubApiUrl } : {}),
         delays: { changeSet: 200, resource: 200 },
+        pollEveryMs: pollSeconds * 1000,
         approveHint: (deploymentId) => [
           `or:      npx converge approve ${deploymentId} --as cli:${userInfo().username}`,
         ],
@@ -159,6 +192,11 @@ export function registerDevCommand(program: Command): Command {
           console.log(`  after a commit there: npx converge push --repo ${name}`);
       }
       console.log(
+        pollSeconds > 0
+          ? `Polling the tracked branches every ${pollSeconds} s: a commit is planned without a push too.`
+          : 'Git polling is off: send a push (converge push) after each commit, or start with --poll 60.',
+      );
+      console.log(
         settings.slackApiUrl
           ? `Approval requests go to Slack at ${settings.slackApiUrl}`
           : 'Approval requests are printed here, with the command that approves them.',
@@ -192,7 +230,12 @@ export function registerDevCommand(program: Command): Command {
       }
       console.log('\nPress Ctrl+C to stop.');
 
+      // A terminal's Ctrl+C reaches both this process and the `converge` wrapper, which passes it
+      // on: stop once, whatever number of signals arrive.
+      let stopping = false;
       const stopOnSignal = async (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
         console.log(`Received ${signal}; stopping the host and the local cloud.`);
         await host.stop();
         devState.remove();
@@ -201,7 +244,6 @@ export function registerDevCommand(program: Command): Command {
         await rm(dirname(envFile), { recursive: true, force: true });
         process.exit(0);
       };
-      process.once('SIGINT', stopOnSignal);
-      process.once('SIGTERM', stopOnSignal);
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stopOnSignal);
     });
 }

@@ -2,16 +2,39 @@ import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { deps } from '../../shared/runtime/deps.ts';
 import { standardMiddleware } from '../../shared/runtime/middleware.ts';
+import { logger } from '../../shared/runtime/observability.ts';
+import {
+  CONVERGE_ON_GIT_TASK,
+  type ConvergeOnGitDeps,
+  type ConvergeOnGitResult,
+  convergeOnGit,
+} from '../../shared/use-cases/converge-on-git.ts';
+import { GitPollDecision } from '../../shared/use-cases/git-poll-decision.ts';
 import {
   type ReconcileDeps,
   type ReconcileResult,
   reconcileDeployments,
 } from '../../shared/use-cases/reconcile-deployments.ts';
 
-/** On a schedule: closes executions whose stack event was lost and expires unanswered approval requests. */
-export function reconcileHandler(deps: ReconcileDeps) {
-  return function handleSchedule(_event: ScheduledEvent): Promise<ReconcileResult> {
-    return reconcileDeployments(deps);
+/**
+ * On a schedule: closes executions whose stack event was lost and expires unanswered approval
+ * requests; on the Git poll schedule (`detail.task: converge-on-git`, optionally
+ * `detail.minCommitAgeSeconds`), plans the stacks whose branch head moved without a webhook. Two schedules, one use case each, so either runs on its own interval.
+ */
+export function reconcileHandler(deps: ReconcileDeps & ConvergeOnGitDeps) {
+  return async function handleSchedule(
+    event: ScheduledEvent,
+  ): Promise<ReconcileResult | ConvergeOnGitResult> {
+    const detail = (event?.detail ?? {}) as { task?: unknown; minCommitAgeSeconds?: unknown };
+    if (detail.task !== CONVERGE_ON_GIT_TASK) return reconcileDeployments(deps);
+    const age = detail.minCommitAgeSeconds;
+    const minCommitAgeMs = typeof age === 'number' && Number.isFinite(age) && age > 0 ? age * 1000 : 0;
+    const result = await convergeOnGit(deps, { minCommitAgeMs });
+    // Say what the poll did and why; a stack up to date is the quiet, common case.
+    for (const skip of result.skipped) logger.warn('Branch not polled', { ...skip });
+    for (const decision of result.stacks)
+      if (decision.decision !== GitPollDecision.UP_TO_DATE) logger.info('Git poll decision', { ...decision });
+    return result;
   };
 }
 

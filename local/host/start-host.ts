@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { EventBridgeEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createTable } from '../../shared/adapters/aws/create-table.ts';
+import { CONVERGE_ON_GIT_TASK } from '../../shared/use-cases/converge-on-git.ts';
 import type { CloudEvent } from '../cloud/service.ts';
 import type { EmulatorDelays } from '../cloudformation/emulator-state.ts';
 import { type LocalCloud, startLocalCloud } from '../start-local-cloud.ts';
@@ -28,6 +29,8 @@ export interface HostOptions {
   readonly repositories: Readonly<Record<string, string>>;
   /** Use this endpoint instead of starting a local cloud (its events arrive on `POST /events`). */
   readonly cloudEndpoint?: string;
+  /** Port on 127.0.0.1 for the local cloud the host starts; a free one when omitted. */
+  readonly cloudPort?: number;
   /** Emulator delays of the local cloud the host starts. */
   readonly delays?: Partial<EmulatorDelays>;
   readonly secrets: HostSecrets;
@@ -48,6 +51,11 @@ export interface HostOptions {
   readonly maxReceiveCount?: number;
   /** How often the reconcile (and drift sweep) schedules fire; 0 turns them off. */
   readonly scheduleEveryMs?: number;
+  /**
+   * How often the Git poll fires (the reconcile function's `converge-on-git` task: stacks whose
+   * branch head moved without a webhook are planned); 0 or absent turns it off.
+   */
+  readonly pollEveryMs?: number;
   readonly logLevel?: string;
   /** Extra lines under each approval request (e.g. the `converge approve` command). */
   readonly approveHint?: (deploymentId: string) => readonly string[];
@@ -71,8 +79,8 @@ export interface Host {
   readonly queues: { readonly plan: FifoQueue; readonly execute: FifoQueue };
   /** True when no queue holds a message and no invocation runs. */
   idle(): boolean;
-  /** Fires a schedule now (`reconcile`, or `drift-sweep` when that function exists). */
-  runSchedule(name: 'reconcile' | 'drift-sweep'): Promise<unknown>;
+  /** Fires a schedule now (`reconcile`, `git-poll`, or `drift-sweep` when that function exists). */
+  runSchedule(name: 'reconcile' | 'drift-sweep' | 'git-poll'): Promise<unknown>;
   /** Stops everything the host started, the local cloud last. */
   stop(): Promise<void>;
 }
@@ -121,7 +129,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
     // The local cloud, unless an endpoint was given.
     const cloud = options.cloudEndpoint
       ? undefined
-      : await startLocalCloud({ dynamodb: true, ...(options.delays ? { delays: options.delays } : {}), log });
+      : await startLocalCloud({
+          dynamodb: true,
+          ...(options.cloudPort !== undefined ? { port: options.cloudPort } : {}),
+          ...(options.delays ? { delays: options.delays } : {}),
+          log,
+        });
     started.cloud = cloud;
     const cloudEndpoint = options.cloudEndpoint ?? cloud!.endpoint;
 
@@ -274,6 +287,15 @@ export async function startHost(options: HostOptions): Promise<Host> {
             setInterval(() => void scheduled('drift-sweep', 'Converge Drift Sweep'), every),
           ]
         : [];
+    // The Git poll: the reconcile function with the task its second schedule passes in AWS.
+    const poll = () =>
+      invokeAsync(
+        'reconcile',
+        functions.reconcile,
+        scheduledEvent(region, 'git-poll', 'Converge Git Poll', { task: CONVERGE_ON_GIT_TASK }),
+      );
+    if (options.pollEveryMs && options.pollEveryMs > 0)
+      timers.push(setInterval(() => void poll(), options.pollEveryMs));
     for (const timer of timers) timer.unref();
 
     let stopping: Promise<void> | undefined;
@@ -287,7 +309,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
       queues,
       idle: () => running.size === 0 && deliveries.every((delivery) => delivery.idle()),
       runSchedule: (name) =>
-        scheduled(name, name === 'reconcile' ? 'Converge Reconcile' : 'Converge Drift Sweep'),
+        name === 'git-poll'
+          ? poll()
+          : scheduled(name, name === 'reconcile' ? 'Converge Reconcile' : 'Converge Drift Sweep'),
       stop() {
         stopping ??= (async () => {
           for (const timer of timers) clearInterval(timer);
@@ -416,7 +440,12 @@ function invokeWith(
 }
 
 /** The event EventBridge Scheduler passes, with the input the CDK app sets on the schedule. */
-function scheduledEvent(region: string, name: string, detailType: string): EventBridgeEvent<string, unknown> {
+function scheduledEvent(
+  region: string,
+  name: string,
+  detailType: string,
+  detail: Record<string, string> = {},
+): EventBridgeEvent<string, unknown> {
   return {
     version: '0',
     id: randomUUID(),
@@ -426,7 +455,7 @@ function scheduledEvent(region: string, name: string, detailType: string): Event
     time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     region,
     resources: [`arn:aws:scheduler:${region}:${HOST_ACCOUNT_ID}:schedule/default/converge-${name}`],
-    detail: {},
+    detail,
   };
 }
 

@@ -23,6 +23,16 @@ export interface Source {
    * if ((await source.compare(repository, applied, pushed)) === 'behind') { ... } // a late delivery
    */
   compare(repository: string, base: string, head: string): Promise<RevisionRelation>;
+  /**
+   * The commit SHA `branch` (a branch name such as `main`, not a glob) points at now, read from
+   * the repository itself (a remote is fetched first), or `undefined` when there is no such
+   * branch. How Converge finds a push whose webhook never came. Throws
+   * `SourceRevisionInvalidError` for an unsafe branch name.
+   *
+   * @example
+   * const head = await source.branchHead('acme/infra', 'main'); // '9fceb02d0ae598e95dc970b74767f19372d61af8'
+   */
+  branchHead(repository: string, branch: string): Promise<string | undefined>;
 }
 
 /** How one revision relates to another in Git history (the words of GitHub's compare API). */

@@ -1,23 +1,10 @@
 import * as z from 'zod';
 import { nearestKey } from '../domain/config/nearest-key.ts';
-import { githubAuthProblems } from './github-auth.ts';
+import { githubAuthProblems } from './github-auth-problems.ts';
 import { registerSecretValue } from './redaction.ts';
+import type { SecretName, SecretSource } from './secret-name.ts';
 
-/**
- * Where a secret comes from: a Secrets Manager secret (in AWS) or a plain value (locally).
- * Read it through `secrets.ts`, which caches Secrets Manager reads.
- */
-export type SecretSource = { readonly arn: string } | { readonly value: string };
-
-/** The secrets Converge uses, by name. */
-export const SecretName = {
-  GITHUB_WEBHOOK_SECRET: 'githubWebhookSecret',
-  GITHUB_TOKEN: 'githubToken',
-  GITHUB_PRIVATE_KEY: 'githubPrivateKey',
-  SLACK_SIGNING_SECRET: 'slackSigningSecret',
-  SLACK_BOT_TOKEN: 'slackBotToken',
-} as const;
-export type SecretName = (typeof SecretName)[keyof typeof SecretName];
+export { SecretName, type SecretSource } from './secret-name.ts';
 
 /** The runtime configuration, parsed once from the environment at cold start. */
 export interface Config {

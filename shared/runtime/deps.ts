@@ -193,6 +193,7 @@ function delegatingSource(source: () => Promise<GithubSource>): Source {
     changedPaths: async (repository, base, head) => (await source()).changedPaths(repository, base, head),
     commit: async (repository, revision) => (await source()).commit(repository, revision),
     compare: async (repository, base, head) => (await source()).compare(repository, base, head),
+    branchHead: async (repository, branch) => (await source()).branchHead(repository, branch),
   };
 }
 

@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Config, SecretName } from './config.ts';
+import type { Config } from './config.ts';
 import { registerSecretValue } from './redaction.ts';
+import type { SecretName } from './secret-name.ts';
 
 /** A secret Converge needs is not configured (no `_SECRET_ARN` and no local value). */
 export class SecretNotConfiguredError extends Error {

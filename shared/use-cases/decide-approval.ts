@@ -211,7 +211,7 @@ function refusal(code: string, message: string): Counted {
  * Who counts once for this deployment: the `people:` of the trusted configuration its rule came
  * from (never the revision being deployed), else the control-plane aliases.
  */
-function trustedAliases(
+export function trustedAliases(
   requirement: ApprovalRequirement,
   fallback: ApproverAliases | undefined,
 ): ApproverAliases | undefined {

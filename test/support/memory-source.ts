@@ -24,11 +24,23 @@ export class MemorySource implements Source {
   readonly reads: string[] = [];
 
   #parents: MemoryParents | undefined;
+  readonly #branches = new Map<string, string>();
 
   constructor(
     private readonly revisions: MemoryRevisions,
     private readonly commits: Record<string, CommitInfo> = {},
   ) {}
+
+  /** Points `branch` at `revision` (`undefined` deletes it), for `branchHead`. */
+  setBranch(branch: string, revision: string | undefined): this {
+    if (revision === undefined) this.#branches.delete(branch);
+    else this.#branches.set(branch, revision);
+    return this;
+  }
+
+  async branchHead(_repository: string, branch: string): Promise<string | undefined> {
+    return this.#branches.get(branch);
+  }
 
   /** Sets the commit graph (revision → parents) that `compare` answers from. */
   history(parents: MemoryParents): this {

@@ -151,6 +151,33 @@ export class GitSource implements Source {
     return RevisionRelation.DIVERGED;
   }
 
+  async branchHead(repository: string, branch: string): Promise<string | undefined> {
+    validateRevision(branch);
+    const location = await this.#locate(repository);
+    const ref = `refs/heads/${branch}`;
+    if (!location.remoteUrl) return this.#revParse(location, ref);
+    // A remote's branch moves: fetch it now, into a ref of its own, one commit deep.
+    const local = `refs/converge/branches/${createHash('sha256').update(branch).digest('hex').slice(0, 24)}`;
+    try {
+      await this.#run(location, [
+        'fetch',
+        '--quiet',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--depth=1',
+        '--',
+        location.remoteUrl,
+        `+${ref}:${local}`,
+      ]);
+    } catch (error) {
+      // git says "couldn't find remote ref" when the branch does not exist; anything else is a failure.
+      if (error instanceof GitCommandError && /couldn't find remote ref/i.test(error.message))
+        return undefined;
+      throw error;
+    }
+    return this.#revParse(location, local);
+  }
+
   /** `git merge-base --is-ancestor` answers with its exit status: 0 yes, 1 no, anything else is an error. */
   async #isAncestor(location: Location, ancestor: string, descendant: string): Promise<boolean> {
     try {

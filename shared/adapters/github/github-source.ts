@@ -162,6 +162,19 @@ export class GithubSource implements Source {
     return relation;
   }
 
+  /** The git refs API: `heads/<branch>` names exactly that branch (no prefix matching), 404 when absent. */
+  async branchHead(repository: string, branch: string): Promise<string | undefined> {
+    const { owner, repo } = parseGithubRepository(repository);
+    validateRevision(branch);
+    try {
+      const { data } = await this.#octokit.rest.git.getRef({ owner, repo, ref: `heads/${branch}` });
+      return data.object.sha;
+    } catch (error) {
+      if (isHttpStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
   /** Every blob path at `revision`, with its blob SHA. */
   async #tree(repository: string, revision: string): Promise<Map<string, string>> {
     const { owner, repo } = parseGithubRepository(repository);

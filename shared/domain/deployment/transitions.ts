@@ -31,6 +31,8 @@ const S = DeploymentStatus;
  *
  * `APPROVED → FAILED` is there for an ExecuteChangeSet that CloudFormation refuses (change set
  * obsolete, stack not updatable): the deployment ends with a reason instead of staying approved.
+ * `APPROVED → REJECTED` is an approver's cancel (`converge cancel`) before the execution starts;
+ * of it and EXECUTION_STARTED, the conditional write on APPROVED lets exactly one win.
  */
 export const TRANSITIONS: readonly Transition[] = [
   { from: S.PLANNING, event: 'PLAN_EMPTY', to: S.NO_CHANGES },
@@ -75,6 +77,7 @@ export const TRANSITIONS: readonly Transition[] = [
     guard: requiresExecutableChangeSet,
   },
   { from: S.APPROVED, event: 'EXECUTION_FAILED', to: S.FAILED, when: 'a reason', guard: requiresReason },
+  { from: S.APPROVED, event: 'REJECTED', to: S.REJECTED },
   { from: S.EXECUTING, event: 'EXECUTION_SUCCEEDED', to: S.SUCCEEDED },
   { from: S.EXECUTING, event: 'EXECUTION_FAILED', to: S.FAILED, when: 'a reason', guard: requiresReason },
 ];

@@ -65,3 +65,31 @@ describe.each([
     );
   });
 });
+
+describe.each([
+  ['a local repository', () => new GitSource({ locations: { 'acme/infra': repo.dir } })],
+  ['a remote repository', () => new GitSource({ cacheDir, locations: { 'acme/infra': repo.url } })],
+])('GitSource.branchHead on %s', (_, source) => {
+  it('reads where a branch points now, and follows it when it moves', async () => {
+    const git = source();
+    expect(await git.branchHead('acme/infra', 'main')).toBe(d);
+    expect(await git.branchHead('acme/infra', 'old-history')).toBe(c);
+    const e = await repo.commit({ files: { 'stacks/x.yaml': 'e\n' }, message: 'E' });
+    expect(await git.branchHead('acme/infra', 'main')).toBe(e);
+    // The head it returns can be read at once (a remote's commit was fetched).
+    expect(new TextDecoder().decode(await git.readFile('acme/infra', e, 'stacks/x.yaml'))).toBe('e\n');
+    await repo.git('reset', '--quiet', '--hard', d);
+  });
+
+  it('answers undefined for a branch that does not exist', async () => {
+    expect(await source().branchHead('acme/infra', 'no-such-branch')).toBeUndefined();
+  });
+
+  it('refuses a branch name git could read as an option or a range', async () => {
+    for (const branch of ['--upload-pack=touch', 'main..evil', 'main:secret']) {
+      await expect(source().branchHead('acme/infra', branch)).rejects.toBeInstanceOf(
+        SourceRevisionInvalidError,
+      );
+    }
+  });
+});

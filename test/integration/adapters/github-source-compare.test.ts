@@ -61,3 +61,28 @@ describe('GithubSource.compare', () => {
     expect(server.requestsTo('GET', `/repos/acme/infra/compare/main..evil...${HEAD}`)).toEqual([]);
   });
 });
+
+describe('GithubSource.branchHead', () => {
+  it('reads the branch head from the git refs API', async () => {
+    // Octokit encodes the ref's slash in the path (heads%2Fmain), which GitHub reads as heads/main.
+    server.route('GET', '/repos/acme/infra/git/ref/heads%2Fmain', {
+      body: { ref: 'refs/heads/main', object: { type: 'commit', sha: HEAD } },
+    });
+    expect(await source().branchHead('acme/infra', 'main')).toBe(HEAD);
+  });
+
+  it('answers undefined for a branch that does not exist', async () => {
+    server.route('GET', '/repos/acme/infra/git/ref/heads%2Fgone', {
+      status: 404,
+      body: { message: 'Not Found' },
+    });
+    expect(await source().branchHead('acme/infra', 'gone')).toBeUndefined();
+  });
+
+  it('refuses an unsafe branch name before calling GitHub', async () => {
+    await expect(source().branchHead('acme/infra', 'main..evil')).rejects.toBeInstanceOf(
+      SourceRevisionInvalidError,
+    );
+    expect(server.requests).toEqual([]);
+  });
+});

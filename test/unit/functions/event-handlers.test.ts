@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { reconcileHandler } from '../../../functions/reconcile/handler.ts';
 import { type StackStatusChangeEvent, stackEventsHandler } from '../../../functions/stack-events/handler.ts';
+import { MemoryCodeReview } from '../../../shared/adapters/memory/memory-code-review.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
-import { awaitingApproval, executing, pipeline, STACK } from '../use-cases/pipeline-fixture.ts';
+import { parsePolicy } from '../../../shared/domain/policy/parse-policy.ts';
+import { CONVERGE_ON_GIT_TASK } from '../../../shared/use-cases/converge-on-git.ts';
+import {
+  awaitingApproval,
+  executing,
+  pipeline,
+  REPOSITORY,
+  REV1,
+  STACK,
+} from '../use-cases/pipeline-fixture.ts';
+
+const policy = parsePolicy(
+  `version: 1\nrepositories:\n  ${REPOSITORY}: { branches: [main], stacks: ["*"] }\napprovers: [slack:U0BOB]\n`,
+  { file: 'policy.yaml' },
+);
 
 /** A "CloudFormation Stack Status Change" event as EventBridge delivers it (CloudFormation User Guide). */
 function stackStatusChange(detail: StackStatusChangeEvent['detail']): StackStatusChangeEvent {
@@ -47,7 +62,9 @@ describe('reconcile handler', () => {
     const p = pipeline();
     const deployment = await awaitingApproval(p);
     p.clock.advance(3_600_000);
-    expect(await reconcileHandler(p.deps)({} as never)).toEqual({
+    expect(
+      await reconcileHandler({ ...p.deps, policy, codeReview: new MemoryCodeReview() })({} as never),
+    ).toEqual({
       closed: 0,
       resumed: 0,
       expired: 1,
@@ -55,5 +72,30 @@ describe('reconcile handler', () => {
       requeued: 0,
     });
     expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.EXPIRED);
+  });
+
+  it('polls Git on the converge-on-git schedule task, and only then', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.source.setBranch('main', REV1);
+    const handle = reconcileHandler({ ...p.deps, policy, codeReview: new MemoryCodeReview() });
+    await handle({ detail: {} } as never);
+    expect(p.queue.jobs('plan')).toEqual([]);
+    const result = await handle({ detail: { task: CONVERGE_ON_GIT_TASK } } as never);
+    expect(result).toMatchObject({ stacks: [{ stackName: STACK, decision: 'planned' }] });
+    expect(p.queue.jobs('plan').map((job) => job.revision)).toEqual([REV1]);
+  });
+
+  it('leaves a head younger than the schedule’s minCommitAgeSeconds to its webhook', async () => {
+    const p = pipeline();
+    p.commit(REV1);
+    p.source.setBranch('main', REV1);
+    // The in-memory commit is dated two months before the fixture clock.
+    const event = { detail: { task: CONVERGE_ON_GIT_TASK, minCommitAgeSeconds: 90 * 24 * 3600 } };
+    const result = await reconcileHandler({ ...p.deps, policy, codeReview: new MemoryCodeReview() })(
+      event as never,
+    );
+    expect(result).toMatchObject({ stacks: [{ stackName: STACK, decision: 'recent' }] });
+    expect(p.queue.jobs('plan')).toEqual([]);
   });
 });

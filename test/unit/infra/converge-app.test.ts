@@ -317,20 +317,34 @@ describe('stateless stack: triggers', () => {
   });
 
   it.each([
-    ['DriftSweep', 'rate(2 hours)'],
-    ['Reconcile', 'rate(10 minutes)'],
-  ])('schedules %s at the configured %s through EventBridge Scheduler', (target, expression) => {
+    ['DriftSweep', 'drift-sweep', 'rate(2 hours)'],
+    ['Reconcile', 'reconcile', 'rate(10 minutes)'],
+    // The Git poll: the reconcile function's second task, on its own interval (5 minutes by default).
+    ['Reconcile', 'converge-on-git', 'rate(5 minutes)'],
+  ])(
+    'schedules %s (task %s) at the configured %s through EventBridge Scheduler',
+    (target, task, expression) => {
+      const schedule = ofType(stateless, 'AWS::Scheduler::Schedule').find(
+        ([, s]) =>
+          JSON.stringify(s.Properties.Target).includes(`${target}Function`) &&
+          JSON.stringify(s.Properties.Target).includes(`\\"task\\":\\"${task}\\"`),
+      );
+      expect(schedule?.[1].Properties).toMatchObject({
+        ScheduleExpression: expression,
+        Target: { DeadLetterConfig: { Arn: expect.anything() } },
+      });
+      // Shaped like an EventBridge scheduled event: the drift-sweep handler tells it from a drift event by detail-type.
+      const input = JSON.stringify(schedule?.[1].Properties.Target);
+      expect(input).toContain('\\"detail-type\\":\\"Scheduled Event\\"');
+      expect(input).toContain('<aws.scheduler.scheduled-time>');
+    },
+  );
+
+  it('leaves heads committed in the last two minutes to their webhooks on the Git poll schedule', () => {
     const schedule = ofType(stateless, 'AWS::Scheduler::Schedule').find(([, s]) =>
-      JSON.stringify(s.Properties.Target).includes(`${target}Function`),
+      JSON.stringify(s.Properties.Target).includes('converge-on-git'),
     );
-    expect(schedule?.[1].Properties).toMatchObject({
-      ScheduleExpression: expression,
-      Target: { DeadLetterConfig: { Arn: expect.anything() } },
-    });
-    // Shaped like an EventBridge scheduled event: the drift-sweep handler tells it from a drift event by detail-type.
-    const input = JSON.stringify(schedule?.[1].Properties.Target);
-    expect(input).toContain('\\"detail-type\\":\\"Scheduled Event\\"');
-    expect(input).toContain('<aws.scheduler.scheduled-time>');
+    expect(JSON.stringify(schedule?.[1].Properties.Target)).toContain('\\"minCommitAgeSeconds\\":120');
   });
 });
 
@@ -497,7 +511,7 @@ describe('least privilege', () => {
     ['drift-sweep', ['Execute']],
     ['execute', ['Execute', 'Plan']],
     ['stack-events', []],
-    ['reconcile', ['Execute']],
+    ['reconcile', ['Execute', 'Plan']],
   ] as [FunctionName, string[]][])('lets %s send jobs only to %j', (name, queues) => {
     const send = statementsOf(name).filter((s) => asList(s.Action).includes('sqs:SendMessage'));
     const targets = send

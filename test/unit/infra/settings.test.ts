@@ -12,6 +12,7 @@ describe('parseInfraSettings', () => {
       githubAuth: 'token',
       driftSweepIntervalMinutes: 360,
       reconcileIntervalMinutes: 5,
+      gitPollIntervalMinutes: 5,
       logRetentionDays: 30,
       logLevel: 'INFO',
       cloudFormationRolePolicies: ['AdministratorAccess'],

@@ -145,6 +145,7 @@ describe('planStack: who approves', () => {
       changedPaths: (...args) => source.changedPaths(...args),
       commit: (...args) => source.commit(...args),
       compare: (...args) => source.compare(...args),
+      branchHead: (...args) => source.branchHead(...args),
     };
     const deps = { ...p.deps, source: failing };
     const job = p.planJob(REV1);
