@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, parse } from 'node:path';
 
@@ -109,4 +110,22 @@ export function useDevEnvironment(
     if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
   }
   return state;
+}
+
+/**
+ * The project's events token (`.converge/events-token`, 0600), made on first use and kept, so a
+ * local cloud started apart keeps posting to a restarted `converge dev` with the same target.
+ */
+export function projectEventsToken(cwd: string): string {
+  const file = join(cwd, '.converge', 'events-token');
+  try {
+    const token = readFileSync(file, 'utf8').trim();
+    if (token) return token;
+  } catch {
+    // Not made yet.
+  }
+  const token = randomBytes(24).toString('hex');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
 }

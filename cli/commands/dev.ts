@@ -8,7 +8,7 @@ import { signedPushDelivery } from '../../local/host/push-delivery.ts';
 import { startHost } from '../../local/host/start-host.ts';
 import { LOG_LEVELS } from '../../shared/runtime/config.ts';
 import { loadPolicy } from '../../shared/runtime/policy.ts';
-import { writeDevState } from '../dev-state.ts';
+import { projectEventsToken, writeDevState } from '../dev-state.ts';
 
 interface DevCommandOptions {
   readonly port: string;
@@ -19,6 +19,7 @@ interface DevCommandOptions {
   readonly scheduleEvery?: string;
   readonly policy?: string;
   readonly cloudPort?: string;
+  readonly eventsToken?: string;
   readonly logLevel: string;
   readonly poll?: string;
 }
@@ -48,6 +49,10 @@ export function registerDevCommand(program: Command): Command {
     .option(
       '--cloud-endpoint <url>',
       'use this running local cloud (`converge cloud`) instead of starting one; it keeps its state when the host stops',
+    )
+    .option(
+      '--events-token <token>',
+      'what a local cloud started apart sends with its events (default: kept in .converge/events-token)',
     )
     .option('--cloud-port <port>', 'port on 127.0.0.1 for the local cloud it starts (default: a free one)')
     .option('--log-level <level>', `how much the functions log: ${LOG_LEVELS.join(', ')}`, 'WARN')
@@ -139,6 +144,7 @@ export function registerDevCommand(program: Command): Command {
         ...((options.cloudEndpoint ?? settings.cloudEndpoint)
           ? { cloudEndpoint: options.cloudEndpoint ?? settings.cloudEndpoint }
           : {}),
+        eventsToken: options.eventsToken ?? projectEventsToken(process.cwd()),
         scheduleEveryMs: scheduleEvery * 1000,
         logLevel,
         ...(cloudPort !== undefined ? { cloudPort } : {}),
@@ -186,6 +192,11 @@ export function registerDevCommand(program: Command): Command {
       console.log(
         `  aws --endpoint-url ${host.cloudEndpoint} --region ${options.region} cloudformation describe-stacks`,
       );
+      if (!host.cloud) {
+        console.log(
+          `  its events must reach this host: npx converge cloud --event-target '${host.eventTarget}'`,
+        );
+      }
       for (const [name, location] of Object.entries(repositories)) {
         console.log(`Repository ${name} → ${location}`);
         if (!example || name !== example.repository)

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,12 @@ export interface HostOptions {
   readonly cloudEndpoint?: string;
   /** Port on 127.0.0.1 for the local cloud the host starts; a free one when omitted. */
   readonly cloudPort?: number;
+  /**
+   * The secret a local cloud started apart must carry to post events to `POST /events` (as
+   * `?token=` or the `x-converge-events-token` header), so a web page open in the user's browser
+   * cannot forge CloudFormation events; a random one per run when omitted.
+   */
+  readonly eventsToken?: string;
   /** Emulator delays of the local cloud the host starts. */
   readonly delays?: Partial<EmulatorDelays>;
   readonly secrets: HostSecrets;
@@ -69,6 +75,8 @@ export interface HostOptions {
 export interface Host {
   /** `http://127.0.0.1:<port>`. */
   readonly url: string;
+  /** Where a local cloud started apart posts its events: `POST /events` with this run's token. */
+  readonly eventTarget: string;
   /** The endpoint the functions use for CloudFormation, Cloud Control, S3 and DynamoDB. */
   readonly cloudEndpoint: string;
   /** The local cloud, when the host started it. */
@@ -162,6 +170,17 @@ export async function startHost(options: HostOptions): Promise<Host> {
         ...(options.approveHint?.(approval.deploymentId) ?? []),
       ],
     });
+    const eventsToken = options.eventsToken ?? randomUUID();
+    const carriesEventsToken = (request: HostRequest): boolean => {
+      const given =
+        header(request, 'x-converge-events-token') ??
+        new URL(request.url, 'http://127.0.0.1').searchParams.get('token') ??
+        '';
+      const expected = Buffer.from(eventsToken);
+      const actual = Buffer.from(given);
+      return actual.length === expected.length && timingSafeEqual(actual, expected);
+    };
+
     // Until the functions are loaded, the host answers 503 with Retry-After (and /health says
     // "starting"), so a webhook sent during start-up is retried by its sender, never lost.
     let ready = false;
@@ -302,6 +321,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     ready = true;
     return {
       url,
+      eventTarget: `${url}/events?token=${encodeURIComponent(eventsToken)}`,
       cloudEndpoint,
       cloud,
       tableName: TABLE_NAME,
@@ -351,6 +371,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
         return json(200, { status: 'ok', cloud: cloudEndpoint, idle: deliveries.every((d) => d.idle()) });
       }
       if (request.method === 'POST' && path === '/events') {
+        if (!carriesEventsToken(request))
+          return json(403, {
+            message: `POST /events needs this host's events token (?token= or x-converge-events-token); start the local cloud with --event-target '${url}/events?token=…' as converge dev printed it.`,
+          });
         const event = safeJson(request.body.toString('utf8')) as CloudEvent | undefined;
         if (!event || typeof event['detail-type'] !== 'string')
           return json(400, { message: 'not an EventBridge event' });

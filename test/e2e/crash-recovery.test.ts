@@ -17,6 +17,8 @@ import { type Deployment, stackKey } from '../../shared/domain/deployment/deploy
 import { createGitRepo, type GitRepo } from '../support/git-repo.ts';
 import { convergeYaml, REGION, template } from './support/e2e-harness.ts';
 
+/** What the cloud's events carry to the host, across the host's restarts. */
+const EVENTS_TOKEN = 'crash-test-events-token';
 const MAIN = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
 const WEBHOOK_SECRET = 'crash-test-webhook-secret';
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -40,7 +42,7 @@ describe('a host killed mid-execution and restarted on the same state', () => {
   beforeAll(async () => {
     port = await freePort();
     cloud = await startLocalCloud({
-      eventTargets: [`http://127.0.0.1:${port}/events`],
+      eventTargets: [`http://127.0.0.1:${port}/events?token=${EVENTS_TOKEN}`],
       delays: { changeSet: 20, resource: 20 },
       log: () => undefined,
     });
@@ -78,6 +80,8 @@ describe('a host killed mid-execution and restarted on the same state', () => {
         REGION,
         '--cloud-endpoint',
         cloud.endpoint,
+        '--events-token',
+        EVENTS_TOKEN,
         '--schedule-every',
         String(scheduleEverySeconds),
         ...Object.entries(repos).flatMap(([name, repo]) => ['--repo', `acme/${name}=${repo.dir}`]),

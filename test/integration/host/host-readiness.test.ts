@@ -28,6 +28,7 @@ describe('the local host while it starts', () => {
       repositories: { 'acme/infra': repo.dir },
       secrets: { webhookSecret: 'w', slackSigningSecret: 's', slackBotToken: 'xoxb-t', githubToken: 'g' },
       scheduleEveryMs: 0,
+      eventsToken: 'the-run-token',
       logLevel: 'CRITICAL',
       print: () => undefined,
       log: () => undefined,
@@ -68,4 +69,30 @@ describe('the local host while it starts', () => {
     const unsigned = await fetch(`${host.url}/webhooks/github`, { method: 'POST', body: '{}' });
     expect(unsigned.status).toBe(401);
   }, 120_000);
+
+  it('accepts CloudFormation events only with its run token, so a browser page cannot forge them', async () => {
+    const event = JSON.stringify({
+      'detail-type': 'CloudFormation Stack Status Change',
+      source: 'aws.cloudformation',
+      detail: {
+        'stack-id': 'arn:aws:cloudformation:us-east-1:000000000000:stack/x/1',
+        'status-details': { status: 'UPDATE_COMPLETE' },
+      },
+      resources: [],
+    });
+    const post = (path: string, headers: Record<string, string> = {}) =>
+      fetch(`${host!.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', ...headers },
+        body: event,
+      });
+    expect((await post('/events')).status).toBe(403);
+    expect((await post('/events?token=guess')).status).toBe(403);
+    expect((await post('/events', { 'x-converge-events-token': 'the-run-token-but-longer' })).status).toBe(
+      403,
+    );
+    expect((await post('/events?token=the-run-token')).status).toBe(202);
+    expect((await post('/events', { 'x-converge-events-token': 'the-run-token' })).status).toBe(202);
+    expect(host!.eventTarget).toBe(`${host!.url}/events?token=the-run-token`);
+  });
 });
