@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { createConvergeApp, PROJECT_ROOT } from '../../../infra/converge-app.ts'
 import { DeployedPolicyInvalidError, readDeployedPolicy } from '../../../infra/deployed-policy.ts';
 import { iamStackPatterns } from '../../../infra/iam-stack-patterns.ts';
 import { InfraSettingsInvalidError } from '../../../infra/settings.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 import { createStubProject } from './stub-project.ts';
 import { TEST_POLICY, writePolicy } from './synthesized-app.ts';
 
@@ -14,7 +15,7 @@ function buildApp(context: Record<string, unknown>) {
   return createConvergeApp({
     projectRoot: createStubProject(),
     appProps: {
-      outdir: mkdtempSync(join(tmpdir(), 'converge-cdk-out-')),
+      outdir: tempDir('converge-cdk-out-'),
       context: { 'aws:cdk:bundling-stacks': [], ...context },
     },
   });
@@ -91,7 +92,7 @@ protectedStacks: ["CDKToolkit", "legacy-{a,b}"]
   beforeAll(() => {
     // Bundles the stub handlers with the real esbuild, as `cdk synth` does.
     const synth = (policyText: string) => {
-      const dir = mkdtempSync(join(tmpdir(), 'converge-cdk-out-'));
+      const dir = tempDir('converge-cdk-out-');
       const projectRoot = createStubProject();
       // Bundling runs `npx --no-install esbuild` in the project root: lend it this checkout's.
       symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(projectRoot, 'node_modules'));

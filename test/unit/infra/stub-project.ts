@@ -1,8 +1,8 @@
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../../infra/converge-app.ts';
 import { FUNCTION_NAMES } from '../../../infra/function-catalog.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 
 /**
  * A throwaway project root with one stub `functions/<name>/handler.ts` per function and the
@@ -10,7 +10,7 @@ import { FUNCTION_NAMES } from '../../../infra/function-catalog.ts';
  * handlers. Nothing is written inside the repository.
  */
 export function createStubProject(): string {
-  const root = mkdtempSync(join(tmpdir(), 'converge-infra-'));
+  const root = tempDir('converge-infra-');
   for (const name of FUNCTION_NAMES) {
     mkdirSync(join(root, 'functions', name), { recursive: true });
     writeFileSync(join(root, 'functions', name, 'handler.ts'), 'export const handler = async () => ({});\n');

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { createConvergeApp } from '../../../infra/converge-app.ts';
+import { tempDir } from '../../support/temp-dir.ts';
 import { createStubProject } from './stub-project.ts';
 
 /** The control-plane policy of the shared test app: two served repositories, the default protected stacks. */
@@ -16,7 +16,7 @@ approvers: ["github:alice"]
 
 /** Writes `text` as a policy file in a fresh temporary directory and returns its path. */
 export function writePolicy(text: string = TEST_POLICY, name = 'policy.yaml'): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'converge-policy-')), name);
+  const file = join(tempDir('converge-policy-'), name);
   writeFileSync(file, text);
   return file;
 }
@@ -43,7 +43,7 @@ export interface SynthesizedApp {
 export function synthesizeApp(context: Record<string, unknown> = TEST_CONTEXT): SynthesizedApp {
   const built = createConvergeApp({
     projectRoot: createStubProject(),
-    appProps: { outdir: mkdtempSync(join(tmpdir(), 'converge-cdk-out-')), context },
+    appProps: { outdir: tempDir('converge-cdk-out-'), context },
   });
   const assembly = built.app.synth();
   return {
