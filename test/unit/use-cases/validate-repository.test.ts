@@ -66,7 +66,7 @@ describe('validateRepository', () => {
   });
 
   it('reports a template shared by two stacks once', async () => {
-    const files = { ...completeRepository, 'stacks/app.yaml': 'Parameters: {}\n' };
+    const files: Record<string, string> = { ...completeRepository, 'stacks/app.yaml': 'Parameters: {}\n' };
     files['converge.yaml'] = fixture('converge.yaml').replace('stacks/queue.yaml', 'stacks/app.yaml');
     expect(await problemsWith(files)).toEqual([
       'stacks/app.yaml:1:1 (document): the template has no Resources section; declare at least one resource',
