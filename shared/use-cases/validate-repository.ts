@@ -50,7 +50,7 @@ export interface RepositoryValidation {
  * for (const issue of issues) console.error(formatConfigurationIssue(issue));
  */
 export async function validateRepository(
-  { source }: { readonly source: Source },
+  { source }: { readonly source: Pick<Source, 'readFile'> },
   { repository, revision, file = DEFAULT_CONFIGURATION_FILE }: ValidateRepositoryInput,
 ): Promise<RepositoryValidation> {
   const configurationFile = parseRepositoryPath(file);
@@ -164,7 +164,12 @@ type Read =
   | { readonly kind: 'unreadable'; readonly message: string };
 
 /** A file's text, or why it cannot be read; only errors about the file itself become answers. */
-async function readText(source: Source, repository: string, revision: string, path: string): Promise<Read> {
+async function readText(
+  source: Pick<Source, 'readFile'>,
+  repository: string,
+  revision: string,
+  path: string,
+): Promise<Read> {
   try {
     const bytes = await source.readFile(repository, revision, path);
     return bytes === undefined
