@@ -18,7 +18,6 @@ export interface InfraSettings {
   readonly githubApiUrl?: string;
   readonly slackApiUrl?: string;
   readonly slackChannel?: string;
-  readonly approvalTtlSeconds?: number;
   /** Drift detections one sweep keeps running at once (CloudFormation limits them). */
   readonly driftMaxConcurrency?: number;
   /** Minutes between drift sweeps (EventBridge Scheduler). */
@@ -83,7 +82,6 @@ const SCHEMA = z
     'converge:githubApiUrl': z.url().optional(),
     'converge:slackApiUrl': z.url().optional(),
     'converge:slackChannel': z.string().min(1).optional(),
-    'converge:approvalTtlSeconds': z.coerce.number().int().min(60).optional(),
     'converge:driftSweepIntervalMinutes': minutes.default(360),
     'converge:driftMaxConcurrency': z.coerce.number().int().min(1).max(100).optional(),
     'converge:reconcileIntervalMinutes': minutes.default(5),
@@ -140,7 +138,6 @@ export function parseInfraSettings(context: Readonly<Record<string, unknown>>): 
     githubApiUrl: c['converge:githubApiUrl'],
     slackApiUrl: c['converge:slackApiUrl'],
     slackChannel: c['converge:slackChannel'],
-    approvalTtlSeconds: c['converge:approvalTtlSeconds'],
     driftSweepIntervalMinutes: c['converge:driftSweepIntervalMinutes'],
     driftMaxConcurrency: c['converge:driftMaxConcurrency'],
     reconcileIntervalMinutes: c['converge:reconcileIntervalMinutes'],

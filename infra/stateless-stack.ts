@@ -205,7 +205,6 @@ function commonEnvironment(
   if (settings.githubInstallationId) env.CONVERGE_GITHUB_INSTALLATION_ID = settings.githubInstallationId;
   if (settings.slackApiUrl) env.CONVERGE_SLACK_API_URL = settings.slackApiUrl;
   if (settings.slackChannel) env.CONVERGE_SLACK_CHANNEL = settings.slackChannel;
-  if (settings.approvalTtlSeconds) env.CONVERGE_APPROVAL_TTL_SECONDS = String(settings.approvalTtlSeconds);
   if (settings.driftMaxConcurrency) env.CONVERGE_DRIFT_MAX_CONCURRENCY = String(settings.driftMaxConcurrency);
   return env;
 }

@@ -83,6 +83,8 @@ const SLACK_CHANNEL = 'C0LOCAL';
 /** The Slack user the host's `/local/approve` shortcut clicks as. */
 const LOCAL_CLICK_USER = 'U0LOCAL';
 const SCHEDULE_SOURCE = 'converge.scheduler';
+/** The Function URL paths, answered 503 until their functions are loaded. */
+const FUNCTION_PATHS: ReadonlySet<string> = new Set(['/webhooks/github', '/slack/actions']);
 const QUEUE_NAMES = { plan: 'converge-plan.fifo', execute: 'converge-execute.fifo' } as const;
 /** Async invocations (EventBridge, Scheduler) are retried twice by Lambda. */
 const ASYNC_ATTEMPTS = 3;
@@ -147,6 +149,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
         ...(options.approveHint?.(approval.deploymentId) ?? []),
       ],
     });
+    // Until the functions are loaded, the host answers 503 with Retry-After (and /health says
+    // "starting"), so a webhook sent during start-up is retried by its sender, never lost.
+    let ready = false;
     const server = createHostServer({
       region,
       functionUrls,
@@ -272,6 +277,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     for (const timer of timers) timer.unref();
 
     let stopping: Promise<void> | undefined;
+    ready = true;
     return {
       url,
       cloudEndpoint,
@@ -306,6 +312,16 @@ export async function startHost(options: HostOptions): Promise<Host> {
       if (request.method === 'POST' && target?.startsWith(`${SQS_TARGET_PREFIX}.`)) {
         const answer = answerSqs(target, request.body.toString('utf8'));
         return { status: answer.statusCode, headers: answer.headers, body: answer.body };
+      }
+      if (!ready && (path === '/health' || FUNCTION_PATHS.has(path) || path === '/events')) {
+        return {
+          status: 503,
+          headers: { 'content-type': 'application/json', 'retry-after': '1' },
+          body: JSON.stringify({
+            status: 'starting',
+            message: 'Converge is still loading its functions; retry in a second.',
+          }),
+        };
       }
       if (request.method === 'GET' && path === '/health') {
         return json(200, { status: 'ok', cloud: cloudEndpoint, idle: deliveries.every((d) => d.idle()) });

@@ -105,6 +105,13 @@ export interface Store {
     replacing?: { readonly deploymentId: string | undefined },
   ): Promise<boolean>;
   /**
+   * Makes `repository` the stack's owner unless another repository already owns it: a
+   * conditional write, so of two repositories naming a new stack at once exactly one wins, and
+   * an owner never changes afterwards. Returns the owner after the call (`repository` when it
+   * won or already owned the stack).
+   */
+  claimStack(stackKey: string, repository: string, at: string): Promise<string>;
+  /**
    * Records the deployment that last converged the stack; never moves backwards by id, except
    * that the stack's last attempted deployment (which Git history put after every other) is
    * always recorded. Returns false, writing nothing, when neither holds.
@@ -183,6 +190,10 @@ export interface StackState {
   readonly lastAppliedRevision?: string;
   readonly lastAppliedDeploymentId?: string;
   readonly lastAppliedAt?: string;
+  /** The repository that owns the stack: the first whose deployment of it was planned (`claimStack`). */
+  readonly owner?: string;
+  /** When the owner claimed it. */
+  readonly ownedAt?: string;
   /** The lock as stored; it is free when `expiresAt <= now`, even while still present. */
   readonly lock?: { readonly owner: string; readonly expiresAt: number };
 }

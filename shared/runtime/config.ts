@@ -46,8 +46,6 @@ export interface Config {
    * or a git URL); empty reads every repository through GitHub.
    */
   readonly gitRepositories: Readonly<Record<string, string>>;
-  /** How long an approval request stays open before it EXPIRES. */
-  readonly approvalTtlSeconds: number;
   /** Drift detections a sweep runs at once (CloudFormation limits concurrent detections). */
   readonly driftMaxConcurrency: number;
   /**
@@ -120,14 +118,6 @@ const SETTINGS = {
   },
   CONVERGE_SLACK_API_URL: { schema: url, hint: 'e.g. https://slack.com/api/' },
   CONVERGE_SLACK_CHANNEL: { schema: nonEmpty, hint: 'the channel id for approval requests' },
-  CONVERGE_APPROVAL_TTL_SECONDS: {
-    schema: z.coerce
-      .number()
-      .int()
-      .min(60)
-      .max(30 * 86_400),
-    hint: 'whole seconds between 60 and 2592000',
-  },
   CONVERGE_DRIFT_MAX_CONCURRENCY: {
     schema: z.coerce.number().int().min(1).max(100),
     hint: 'a whole number of detections between 1 and 100',
@@ -157,6 +147,8 @@ const RETIRED_SETTINGS: Readonly<Record<string, string>> = {
   CONVERGE_TRACKED_BRANCHES: 'the branches that deploy are listed per repository in the control-plane policy',
   CONVERGE_GITHUB_REPOSITORIES: 'the repositories served are listed in the control-plane policy',
   CONVERGE_TARGET_ROLE_ARNS: 'Converge deploys into the account it runs in',
+  CONVERGE_APPROVAL_TTL_SECONDS:
+    'how long approval requests stay open is approval.ttl in the control-plane policy',
 };
 
 /** The environment variable names Converge reads (for the CDK app and the local host). */
@@ -172,7 +164,6 @@ export const SECRET_SETTINGS: Readonly<Record<SecretName, { arn: SettingName; va
   slackBotToken: { arn: 'CONVERGE_SLACK_BOT_TOKEN_SECRET_ARN', value: 'CONVERGE_SLACK_BOT_TOKEN' },
 };
 
-const DEFAULT_APPROVAL_TTL_SECONDS = 86_400;
 const DEFAULT_DRIFT_MAX_CONCURRENCY = 5;
 /** Five minutes: far longer than the execute function takes from the EXECUTING write to ExecuteChangeSet. */
 const DEFAULT_EXECUTION_GRACE_SECONDS = 300;
@@ -261,7 +252,6 @@ export function parseConfig(env: Env): Config {
       ...(v.CONVERGE_SLACK_CHANNEL ? { channel: v.CONVERGE_SLACK_CHANNEL } : {}),
     },
     gitRepositories: Object.fromEntries(v.CONVERGE_GIT_REPOSITORIES ?? []),
-    approvalTtlSeconds: v.CONVERGE_APPROVAL_TTL_SECONDS ?? DEFAULT_APPROVAL_TTL_SECONDS,
     driftMaxConcurrency: v.CONVERGE_DRIFT_MAX_CONCURRENCY ?? DEFAULT_DRIFT_MAX_CONCURRENCY,
     executionGraceSeconds: v.CONVERGE_EXECUTION_GRACE_SECONDS ?? DEFAULT_EXECUTION_GRACE_SECONDS,
     ...(v.CONVERGE_POLICY_FILE ? { policyFile: v.CONVERGE_POLICY_FILE } : {}),

@@ -15,7 +15,6 @@ import { SlackDriftNotifier } from '../adapters/slack/slack-drift-notifier.ts';
 import { SlackNotifier } from '../adapters/slack/slack-notifier.ts';
 import { slackVoteReader } from '../adapters/slack/slack-vote-reader.ts';
 import { systemClock } from '../adapters/system/system-clock.ts';
-import type { ApprovalRequirement } from '../domain/approval/approval.ts';
 import { buildApproverAliases } from '../domain/approval/approver-aliases.ts';
 import type { ControlPlanePolicy } from '../domain/policy/control-plane-policy.ts';
 import type { WhoAmI } from '../ports/caller-identity.ts';
@@ -159,7 +158,6 @@ export function composeDeps(readConfig: () => Config): Deps {
         now: () => systemClock.now(),
       }),
     settings: () => ({
-      defaultApproval: controlPlaneApproval(settings()),
       defaultRoleArn: settings().cloudFormationRoleArn,
       lockLeaseMs: LOCK_LEASE_MS,
       executionGraceMs: settings().executionGraceSeconds * 1000,
@@ -167,17 +165,6 @@ export function composeDeps(readConfig: () => Config): Deps {
       sweep: { maxConcurrency: settings().driftMaxConcurrency },
     }),
   });
-}
-
-/** The approval rule for a stack with no applied (trusted) configuration yet: a person approves. */
-export function controlPlaneApproval(settings: Pick<Config, 'approvalTtlSeconds'>): ApprovalRequirement {
-  return {
-    required: 1,
-    approvers: [],
-    allowSelfApproval: false,
-    autoApprove: 'never',
-    ttlSeconds: settings.approvalTtlSeconds,
-  };
 }
 
 /** A value computed on first call and reused. */

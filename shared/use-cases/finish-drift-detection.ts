@@ -12,8 +12,15 @@ import type { DriftStore } from '../ports/drift-store.ts';
 import type { DriftDetectionState, ResourceDrift } from '../ports/stacks.ts';
 import { deploymentInFlight } from './deployment-in-flight.ts';
 import { iso } from './move-deployment.ts';
-import { type PlanDriftRevertDeps, planDriftRevert } from './plan-drift-revert.ts';
+import {
+  driftRevertId,
+  type PlanDriftRevertDeps,
+  type PlannedRevert,
+  planDriftRevert,
+} from './plan-drift-revert.ts';
 import { retryThrottled, type ThrottleBackoff } from './retry-throttled.ts';
+import { StackBusyError } from './stack-busy-error.ts';
+import { TrustedRuleUnreadableError } from './trusted-rule-unreadable-error.ts';
 import { type ConfigurationCache, trustedStackConfig } from './trusted-stack-config.ts';
 
 export interface FinishDriftDeps extends PlanDriftRevertDeps {
@@ -80,7 +87,9 @@ export async function finishDriftDetection(
   // Apply the trusted drift policy (converge.yaml at the last applied revision).
   const stackConfig = await trustedStackConfig(deps, input.configurations ?? new Map(), target);
   const policy = stackConfig instanceof Error ? { mode: DriftMode.REPORT, ignore: [] } : stackConfig.drift;
-  const inFlight = await deploymentInFlight(deps, target.stackKey);
+  const inFlight = await deploymentInFlight(deps, target.stackKey, {
+    except: driftRevertId(target, detectionId, clock.now()),
+  });
   const decision = driftDecision(report, policy, { deploymentInFlight: inFlight });
   const policyNote =
     stackConfig instanceof Error ? ` (policy unreadable, only reporting: ${stackConfig.message})` : '';
@@ -97,31 +106,26 @@ export async function finishDriftDetection(
     recordedAt: iso(clock),
   };
 
-  // Record it, then settle the stack: only the invocation whose conditional write wins acts.
+  // Record it, and plan the revert through the approval gate. Before settling: a busy stack
+  // (or an unreadable trusted rule, for a while) throws a retryable error, and the detection stays open so the next poll (or a retried event)
+  // plans again, resuming the same deployment (its id derives from the detection).
   await drift.saveDriftRecord(record);
-  const settled = await drift.settleStack(
-    target.sweepId,
-    target.stackKey,
-    { state: SweepStackState.DETECTING, detectionId },
-    {
-      state: decision.action === DriftAction.SKIP ? SweepStackState.SKIPPED : SweepStackState.DONE,
-      action: decision.action,
-      reason: record.why,
-      finishedAt: iso(clock),
-    },
-  );
-  if (!settled)
-    return { outcome: 'ignored', reason: `${target.stackKey} was finished by another invocation` };
-
-  // Act: plan the revert through the approval gate, or tell people.
   if (decision.action === DriftAction.PROPOSE_REVERT && !(stackConfig instanceof Error)) {
-    const planned = await planDriftRevert(deps, {
-      target,
-      stackConfig,
-      detectionId,
-      report,
-      drift: driftedOnly(resources, decision.drifted),
-    });
+    let planned: PlannedRevert;
+    try {
+      planned = await planDriftRevert(deps, {
+        target,
+        stackConfig,
+        detectionId,
+        report,
+        drift: driftedOnly(resources, decision.drifted),
+      });
+    } catch (error) {
+      if (error instanceof StackBusyError || error instanceof TrustedRuleUnreadableError) {
+        return { outcome: 'running' };
+      }
+      throw error;
+    }
     record = {
       ...record,
       action: planned.decision.action,
@@ -130,6 +134,22 @@ export async function finishDriftDetection(
     };
     await drift.saveDriftRecord(record);
   }
+
+  // Settle the stack: only the invocation whose conditional write wins tells people.
+  const settled = await drift.settleStack(
+    target.sweepId,
+    target.stackKey,
+    { state: SweepStackState.DETECTING, detectionId },
+    {
+      state: decision.action === DriftAction.SKIP ? SweepStackState.SKIPPED : SweepStackState.DONE,
+      action: decision.action,
+      reason: `${decision.why}${policyNote}`,
+      finishedAt: iso(clock),
+    },
+  );
+  if (!settled)
+    return { outcome: 'ignored', reason: `${target.stackKey} was finished by another invocation` };
+
   if (record.action !== DriftAction.NONE && record.action !== DriftAction.SKIP) {
     const told = await deps.driftNotifier.driftFound(record);
     for (const failure of told.failures) {

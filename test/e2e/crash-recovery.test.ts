@@ -86,7 +86,7 @@ describe('a host killed mid-execution and restarted on the same state', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           ...process.env,
-          CONVERGE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+          CONVERGE_GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
           CONVERGE_EXECUTION_GRACE_SECONDS: '2',
           AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
           AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,

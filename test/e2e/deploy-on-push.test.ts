@@ -2,6 +2,7 @@ import { CloudControlClient, GetResourceCommand } from '@aws-sdk/client-cloudcon
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { castCliVote } from '../../cli/commands/approve.ts';
+import type { Deployment } from '../../shared/domain/deployment/deployment.ts';
 import { deps } from '../../shared/runtime/deps.ts';
 import { recordedExample } from '../support/github-delivery.ts';
 import {
@@ -192,8 +193,25 @@ describe.concurrent('deploying through the local host', () => {
 
   it('takes `converge approve` votes through the same gate, bound to the deployment', async () => {
     const repo = e2e.repository('cli');
-    await repo.push({ 'converge.yaml': convergeYaml(['cli-app']), 'stacks/cli-app.yaml': template('v1') });
-    const awaiting = await settled(e2e, 'cli-app', ['AWAITING_APPROVAL']);
+    const rule = '{ required: 1, autoApprove: never, approvers: ["cli:alice"] }';
+    await repo.push({
+      'converge.yaml': convergeYaml(['cli-app'], rule),
+      'stacks/cli-app.yaml': template('v1'),
+    });
+    // A first deployment is the control-plane approvers' to approve, not the repository's approvers'.
+    const first = await settled(e2e, 'cli-app', ['AWAITING_APPROVAL']);
+    const early = await castCliVote(deps(), { deploymentId: first.id, as: 'cli:alice', decision: 'approve' });
+    expect(early.outcome).toBe('refused');
+    await e2e.click(first);
+    expect((await reaches(e2e, first.id, ['SUCCEEDED', 'FAILED'])).status).toBe('SUCCEEDED');
+
+    // The next revision is gated by the trusted rule, whose approver votes from the CLI.
+    await repo.push({ 'stacks/cli-app.yaml': template('v2') });
+    const awaiting = (await e2e.waitFor(
+      async () => (await e2e.deployments('cli-app')).find((d) => d.id !== first.id),
+      (d) => d?.status === 'AWAITING_APPROVAL',
+      'the second revision to await approval',
+    )) as Deployment;
 
     const unknown = await castCliVote(deps(), {
       deploymentId: '01J00000000000000000000000',

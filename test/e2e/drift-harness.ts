@@ -17,14 +17,18 @@ import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import { type Deployment, stackKey } from '../../shared/domain/deployment/deployment.ts';
 import type { DriftStore } from '../../shared/ports/drift-store.ts';
 import type { Store } from '../../shared/ports/store.ts';
+import { decideApproval } from '../../shared/use-cases/decide-approval.ts';
 import { driftDetectionChanged } from '../../shared/use-cases/drift-detection-changed.ts';
 import { type ExecuteDeps, executeDeployment } from '../../shared/use-cases/execute-deployment.ts';
 import { finishDeployment } from '../../shared/use-cases/finish-deployment.ts';
 import { type PlanDeps, planStack } from '../../shared/use-cases/plan-stack.ts';
 import type { SweepDriftDeps } from '../../shared/use-cases/sweep-drift.ts';
 import { MemorySource } from '../support/memory-source.ts';
+import { testPolicy } from '../support/test-policy.ts';
 
 export const REPOSITORY = 'acme/infrastructure';
+/** Who approves first deployments (the control-plane policy's approver). */
+export const CONTROL_PLANE_APPROVER = 'slack:U0APPROVER' as const;
 export const REGION = 'eu-west-1';
 
 export function clientConfig(endpoint: string) {
@@ -84,14 +88,8 @@ export function driftPipeline(
     artifacts: new MemoryArtifacts(),
     notifier,
     driftNotifier,
+    policy: testPolicy({ repositories: [REPOSITORY], approvers: [CONTROL_PLANE_APPROVER] }),
     settings: {
-      defaultApproval: {
-        required: 0,
-        approvers: [],
-        allowSelfApproval: false,
-        autoApprove: 'always' as const,
-        ttlSeconds: 3600,
-      },
       lockLeaseMs: 600_000,
       changeSetWait: { firstDelayMs: 10, maxDelayMs: 50, timeoutMs: 10_000 },
       throttle: { firstDelayMs: 10, maxDelayMs: 200, maxAttempts: 10 },
@@ -167,8 +165,17 @@ export function driftPipeline(
       deliveryId: `delivery-${stackName}-${revision.slice(0, 6)}`,
       author: 'alice',
     });
-    if (planned.status !== 'APPROVED')
+    // A first deployment waits for the control-plane approvers: one of them approves it.
+    if (planned.status === 'AWAITING_APPROVAL') {
+      await decideApproval(deps, {
+        deploymentId: planned.id,
+        approver: CONTROL_PLANE_APPROVER,
+        decision: 'approve',
+        via: 'slack',
+      });
+    } else if (planned.status !== 'APPROVED') {
       throw new Error(`deploy ${stackName}: ${planned.status} ${planned.reason?.message ?? ''}`);
+    }
     await runExecuteJobs();
     return settled(planned.id);
   };

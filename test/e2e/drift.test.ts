@@ -10,7 +10,7 @@ import { stackKey } from '../../shared/domain/deployment/deployment.ts';
 import type { DriftRecord } from '../../shared/domain/drift/drift-sweep.ts';
 import { decideApproval } from '../../shared/use-cases/decide-approval.ts';
 import { sweepDrift } from '../../shared/use-cases/sweep-drift.ts';
-import { clientConfig, driftPipeline, REGION, until } from './drift-harness.ts';
+import { CONTROL_PLANE_APPROVER, clientConfig, driftPipeline, REGION, until } from './drift-harness.ts';
 
 const REVISION = '7e'.repeat(20);
 const TEMPLATE = `Resources:
@@ -144,9 +144,17 @@ describe('drift sweeps on the local cloud, end to end', () => {
         .VisibilityTimeout,
     ).toBe(120);
 
-    await decideApproval(world.deps, {
+    // The trusted rule names no approvers: the control-plane approvers decide, not anyone.
+    const stranger = await decideApproval(world.deps, {
       deploymentId: deployment!.id,
       approver: 'slack:U0BOB',
+      decision: 'approve',
+      via: 'slack',
+    });
+    expect(stranger.outcome).toBe('refused');
+    await decideApproval(world.deps, {
+      deploymentId: deployment!.id,
+      approver: CONTROL_PLANE_APPROVER,
       decision: 'approve',
       via: 'slack',
     });

@@ -748,6 +748,52 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
       });
     });
 
+    describe('stack ownership', () => {
+      it('gives a stack nobody owns to the first repository that claims it', async () => {
+        expect(await store.claimStack(STACK, 'acme/infra', instant(1))).toBe('acme/infra');
+        expect(await store.getStackState(STACK)).toMatchObject({ owner: 'acme/infra', ownedAt: instant(1) });
+      });
+
+      it('keeps the owner when another repository claims the stack, and answers with the owner', async () => {
+        await store.claimStack(STACK, 'acme/infra', instant(1));
+        expect(await store.claimStack(STACK, 'acme/other', instant(2))).toBe('acme/infra');
+        expect(await store.getStackState(STACK)).toMatchObject({ owner: 'acme/infra', ownedAt: instant(1) });
+      });
+
+      it('accepts the owner claiming again and keeps when it first claimed', async () => {
+        await store.claimStack(STACK, 'acme/infra', instant(1));
+        expect(await store.claimStack(STACK, 'acme/infra', instant(2))).toBe('acme/infra');
+        expect((await store.getStackState(STACK))?.ownedAt).toBe(instant(1));
+      });
+
+      it(`lets exactly one of ${RACERS} repositories claiming a new stack at once win`, async () => {
+        const owners = await Promise.all(
+          Array.from({ length: RACERS }, (_, racer) =>
+            store.claimStack(STACK, `acme/repo-${racer}`, instant(1)),
+          ),
+        );
+        const owner = (await store.getStackState(STACK))?.owner;
+        expect(owner).toMatch(/^acme\/repo-/);
+        expect(new Set(owners)).toEqual(new Set([owner]));
+      });
+
+      it('keeps the owner beside the attempt, applied revision and lock', async () => {
+        await store.recordAttempt(STACK, 'rev-1', deploymentId(1), instant(1));
+        await store.claimStack(STACK, 'acme/infra', instant(2));
+        await store.acquireLock(STACK, 'a', T0, 1_000);
+        expect(await store.getStackState(STACK)).toMatchObject({
+          owner: 'acme/infra',
+          lastAttemptedRevision: 'rev-1',
+          lock: { owner: 'a', expiresAt: T0 + 1_000 },
+        });
+      });
+
+      it('refuses an empty repository and writes nothing', async () => {
+        await expect(store.claimStack(STACK, '', instant(1))).rejects.toBeInstanceOf(StoreInputError);
+        expect(await store.getStackState(STACK)).toBeUndefined();
+      });
+    });
+
     describe('stack lock', () => {
       it('is taken when free', async () => {
         expect(await store.acquireLock(STACK, 'a', T0, 1_000)).toBe(true);

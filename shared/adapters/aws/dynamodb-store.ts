@@ -301,6 +301,27 @@ export class DynamoDbStore implements Store {
     );
   }
 
+  async claimStack(stackKey: string, repository: string, at: string): Promise<string> {
+    requireText('stackKey', stackKey);
+    requireText('repository', repository);
+    requireInstant('at', at);
+    const claimed = await this.#table.updateIf(
+      {
+        Key: ItemKey.stack(stackKey),
+        UpdateExpression: `${SET_STACK}, #owner = :repository, ownedAt = if_not_exists(ownedAt, :at)`,
+        ConditionExpression: 'attribute_not_exists(#owner) OR #owner = :repository',
+        ExpressionAttributeNames: { '#type': 'type', '#owner': 'owner' },
+        ExpressionAttributeValues: { ...stackValues(stackKey), ':repository': repository, ':at': at },
+      },
+      `stack#${stackKey}`,
+    );
+    if (claimed) return repository;
+    const owner = (await this.getStackState(stackKey))?.owner;
+    if (!owner)
+      throw new Error(`The owner of stack ${stackKey} could not be read after a refused claim; retry.`);
+    return owner;
+  }
+
   async recordApplied(
     stackKey: string,
     revision: string,

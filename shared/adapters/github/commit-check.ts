@@ -42,26 +42,40 @@ const CHECK: Readonly<Record<DeploymentStatus, CheckRunState>> = {
 };
 
 /**
- * The check run for a deployment's status. A preview is complete once planned: its change set
- * is never executed, so a planned preview succeeds and shows what would change.
+ * The check run for a deployment's status. A preview is complete once planned: its change set is
+ * never executed, and it stays PLANNING (until a newer push or the pull request closing ends it),
+ * so a preview whose change set has its summary is `completed`. With changes it is `neutral`:
+ * GitHub documents neutral as a finished, informational outcome, and a required check that ends
+ * neutral does not block the merge, while success would claim the change was verified good; a
+ * preview that failed to plan is `failure`, one with nothing to change `success`.
  */
-export function checkRunState(deployment: Pick<Deployment, 'kind' | 'status'>): CheckRunState {
-  if (
-    deployment.kind === DeploymentKind.PREVIEW &&
-    deployment.status === DeploymentStatus.AWAITING_APPROVAL
-  ) {
-    return { status: 'completed', conclusion: 'success', title: 'Preview: the change set is ready' };
+export function checkRunState(
+  deployment: Pick<Deployment, 'kind' | 'status'> & Partial<Pick<Deployment, 'changeSet'>>,
+): CheckRunState {
+  if (deployment.kind === DeploymentKind.PREVIEW && isPlannedPreview(deployment)) {
+    const summary = deployment.changeSet?.summary;
+    const title = summary
+      ? `Preview: ${summary.add} to add, ${summary.modify} to modify, ${summary.remove} to remove, ${summary.replace} replaced (risk: ${summary.risk})`
+      : 'Preview: the change set is ready';
+    return { status: 'completed', conclusion: 'neutral', title };
   }
   return CHECK[deployment.status];
 }
 
+function isPlannedPreview(deployment: Pick<Deployment, 'status'> & Partial<Pick<Deployment, 'changeSet'>>) {
+  if (deployment.status === DeploymentStatus.AWAITING_APPROVAL) return true;
+  return deployment.status === DeploymentStatus.PLANNING && deployment.changeSet?.summary !== undefined;
+}
+
 /** The commit status equivalent of {@link checkRunState}. */
-export function commitStatusState(deployment: Pick<Deployment, 'kind' | 'status'>): CommitStatusState {
+export function commitStatusState(
+  deployment: Pick<Deployment, 'kind' | 'status'> & Partial<Pick<Deployment, 'changeSet'>>,
+): CommitStatusState {
   const check = checkRunState(deployment);
   const state =
     check.status !== 'completed'
       ? 'pending'
-      : check.conclusion === 'success' || check.conclusion === 'skipped'
+      : check.conclusion === 'success' || check.conclusion === 'skipped' || check.conclusion === 'neutral'
         ? 'success'
         : 'failure';
   return { state, description: check.title.slice(0, 140) };

@@ -7,6 +7,7 @@ import type {
   PullRequestRef,
 } from '../../ports/notifier.ts';
 import { buildPreviewComment, PREVIEW_MARKER, stackMarker } from './build-preview-comment.ts';
+import { checkRunOutput } from './check-run-output.ts';
 import { checkName, checkRunState, commitStatusState } from './commit-check.ts';
 import { buildConfigurationCheck } from './configuration-check.ts';
 import type { GithubClient } from './create-octokit.ts';
@@ -109,7 +110,7 @@ export class GithubNotifier implements NotificationChannel {
       ...(state.conclusion ? { conclusion: state.conclusion } : {}),
       ...(context.detailsUrl ? { details_url: context.detailsUrl } : {}),
       external_id: deployment.id,
-      output: { title: state.title, summary: checkSummary(deployment, context) },
+      output: checkRunOutput(deployment, context),
     };
     const id = knownId ?? (await this.#findCheckRun(owner, repo, deployment));
     if (id) {
@@ -230,22 +231,4 @@ export class GithubNotifier implements NotificationChannel {
       description: `${check.title}; run converge validate`.slice(0, 140),
     });
   }
-}
-
-function checkSummary(deployment: Deployment, context: NotificationContext): string {
-  const summary = deployment.changeSet?.summary;
-  const lines = [context.event];
-  if (deployment.historyRewritten) {
-    lines.push(
-      `**History rewritten**: ${deployment.revision.slice(0, 7)} does not descend from ${deployment.historyRewritten.from.slice(0, 7)}; a person must approve it.`,
-    );
-  }
-  if (deployment.reason) lines.push(`${deployment.reason.code}: ${deployment.reason.message}`);
-  if (summary) {
-    lines.push(
-      `Risk: **${summary.risk}**. ${summary.add} to add, ${summary.modify} to modify, ${summary.remove} to remove, ` +
-        `${summary.replace} replaced, ${summary.security} IAM / security.`,
-    );
-  }
-  return lines.join('\n\n').slice(0, 65_000);
 }

@@ -92,9 +92,9 @@ export class MemoryStacks implements Stacks {
     return this;
   }
 
-  /** Adds an existing stack in a stable status. */
-  existing(stackName: string, status = 'UPDATE_COMPLETE'): this {
-    this.stacks.set(stackName, this.newStack(stackName, status));
+  /** Adds an existing stack in a stable status, with its stack tags. */
+  existing(stackName: string, status = 'UPDATE_COMPLETE', tags: Readonly<Record<string, string>> = {}): this {
+    this.stacks.set(stackName, { ...this.newStack(stackName, status), tags: { ...tags } });
     return this;
   }
 
@@ -261,6 +261,8 @@ export class MemoryStacks implements Stacks {
       live.status = live.status === 'REVIEW_IN_PROGRESS' ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS';
       live.running = changeSet;
       live.operations.set(clientRequestToken, { status: live.status, statusReason: 'User Initiated' });
+      // As in CloudFormation, the change set's tags become the stack's.
+      if (changeSet.request.tags) live.tags = { ...changeSet.request.tags };
       this.executed.push({ stackName: stack.stackName, changeSetId, clientRequestToken });
     }
     if (interruption === 'lost-after') throw connectionLost();

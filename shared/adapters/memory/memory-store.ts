@@ -210,6 +210,16 @@ export class MemoryStore implements Store {
     return this.#recordRevision('Attempted', stackKey, revision, deploymentId, at, mayWrite(last));
   }
 
+  async claimStack(stackKey: string, repository: string, at: string): Promise<string> {
+    requireText('stackKey', stackKey);
+    requireText('repository', repository);
+    requireInstant('at', at);
+    const state = this.#stacks.get(stackKey) ?? { stackKey };
+    if (state.owner !== undefined) return state.owner;
+    this.#stacks.set(stackKey, { ...state, owner: repository, ownedAt: at });
+    return repository;
+  }
+
   async recordApplied(
     stackKey: string,
     revision: string,

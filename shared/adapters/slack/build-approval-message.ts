@@ -128,7 +128,7 @@ export function buildApprovalMessage(
   }
 
   // The status line: where the deployment is and what just happened.
-  const statusParts = [STATUS_LINE[deployment.status], escapeMrkdwn(context.event)];
+  const statusParts = [statusLine(deployment), escapeMrkdwn(context.event)];
   if (deployment.reason) statusParts.push(escapeMrkdwn(truncate(deployment.reason.message, 500)));
   if (context.detailsUrl) statusParts.push(`<${context.detailsUrl}|details>`);
   // The id people give `converge show` / `converge approve`.
@@ -152,6 +152,18 @@ export function buildApprovalMessage(
   return { text, blocks };
 }
 
+/**
+ * Where the deployment is. An ended request says why it can no longer be voted on: the reason
+ * (which revision superseded it, who rejected it) follows in the status line, and an expired one
+ * says when it expired.
+ */
+function statusLine(deployment: Deployment): string {
+  if (deployment.status === DeploymentStatus.EXPIRED && deployment.expiresAt)
+    return `${STATUS_LINE.EXPIRED} at ${escapeMrkdwn(deployment.expiresAt)}`;
+  return STATUS_LINE[deployment.status];
+}
+
+/** Approve / Reject only while people can still decide; every ended request loses its buttons. */
 function showsButtons(deployment: Deployment, context: NotificationContext): boolean {
   if (deployment.status !== DeploymentStatus.AWAITING_APPROVAL) return false;
   if (deployment.kind === DeploymentKind.PREVIEW) return false;

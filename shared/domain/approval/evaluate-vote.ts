@@ -101,14 +101,14 @@ function refuseByStatus(deployment: Deployment): RefusedVote | undefined {
   if (status === DeploymentStatus.SUPERSEDED) {
     return refuse(
       VoteRefusal.SUPERSEDED,
-      'A newer revision of this stack replaced this deployment; vote on the newer one.',
+      `A newer revision of this stack replaced this deployment; vote on the newer one.${why(deployment)}`,
     );
   }
   if (status === DeploymentStatus.EXPIRED) return expired(deployment);
   if (isTerminal(status)) {
     return refuse(
       VoteRefusal.FINISHED,
-      `This deployment already ended (${status}); votes no longer change it.`,
+      `This deployment already ended (${status}); votes no longer change it.${why(deployment)}`,
     );
   }
   return refuse(VoteRefusal.NOT_AWAITING_APPROVAL, `This deployment is ${status}, not waiting for approval.`);
@@ -173,6 +173,11 @@ function expired(deployment: Deployment): RefusedVote {
     VoteRefusal.EXPIRED,
     `The approval window closed at ${deployment.expiresAt ?? 'an unknown time'}; push again or re-run the deployment to plan a fresh change set.`,
   );
+}
+
+/** The recorded reason a deployment ended (which revision replaced it, who rejected it), as a sentence to append. */
+function why(deployment: Deployment): string {
+  return deployment.reason ? ` ${deployment.reason.message}` : '';
 }
 
 function refuse(code: VoteRefusal, message: string): RefusedVote {

@@ -53,6 +53,16 @@ export const ReasonCode = {
   STACK_DISAPPEARED: 'StackDisappeared',
   /** The pull request a preview belongs to was closed. */
   PULL_REQUEST_CLOSED: 'PullRequestClosed',
+  /** The control-plane policy does not let the repository manage the stack (its globs, or a protected stack). */
+  STACK_NOT_PERMITTED: 'StackNotPermitted',
+  /** Another repository owns the stack: the first whose deployment of it was planned. */
+  STACK_OWNED_ELSEWHERE: 'StackOwnedElsewhere',
+  /** The stack exists but Converge never deployed it, and the policy does not allow adopting it. */
+  STACK_NOT_MANAGED: 'StackNotManaged',
+  /** The trusted approval rule (converge.yaml at the last applied revision) could not be read. */
+  TRUSTED_RULE_UNREADABLE: 'TrustedRuleUnreadable',
+  /** A pull request from a fork, and the policy does not preview forks (or names no preview role). */
+  FORK_NOT_ALLOWED: 'ForkNotAllowed',
 } as const;
 export type ReasonCode = (typeof ReasonCode)[keyof typeof ReasonCode];
 

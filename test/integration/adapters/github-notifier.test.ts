@@ -215,11 +215,53 @@ describe('GithubNotifier preview comments', () => {
     expect(server.requestsTo('DELETE', '/repos/acme/infra/issues/comments/:id')).toHaveLength(2);
   });
 
-  it('completes a planned preview’s check run successfully', async () => {
-    await github().deploymentChanged(preview(), { event: 'x' }, undefined);
+  it('creates a preview’s check run in progress, then completes it neutral with the change summary', async () => {
+    const notifier = github();
+    const planning = preview({ status: 'PLANNING', changeSet: undefined });
+    const refs = await notifier.deploymentChanged(planning, { event: 'planning' }, undefined);
+    // A preview stays PLANNING once planned; its change set summary is what says it is done.
+    await notifier.deploymentChanged(preview({ status: 'PLANNING' }), { event: 'preview ready' }, refs);
+
     expect(server.requestsTo('POST', '/repos/acme/infra/check-runs')[0]!.body).toMatchObject({
-      status: 'completed',
-      conclusion: 'success',
+      status: 'in_progress',
     });
+    const [update] = server.requestsTo('PATCH', '/repos/acme/infra/check-runs/:id');
+    const body = update!.body as {
+      status: string;
+      conclusion: string;
+      output: { title: string; summary: string };
+    };
+    expect(update!.path).toBe('/repos/acme/infra/check-runs/1000');
+    expect(body).toMatchObject({
+      status: 'completed',
+      conclusion: 'neutral',
+      output: { title: 'Preview: 2 to add, 1 to modify, 1 to remove, 1 replaced (risk: dangerous)' },
+    });
+    expect(body.output.summary).toContain(
+      '**Risk: dangerous** · 2 to add · 1 to modify · 1 to remove · 1 replaced · 1 IAM / security',
+    );
+    expect(body.output.summary).toContain('| Modify | `DeployRole` | AWS::IAM::Role |  | **iam** |');
+  });
+
+  it.each([
+    [
+      'a preview that failed to plan',
+      { status: 'PLAN_FAILED', reason: { code: 'TEMPLATE_INVALID', message: 'Template format error' } },
+      'failure',
+      'Template format error',
+    ],
+    [
+      'a preview with nothing to change',
+      { status: 'NO_CHANGES', changeSet: undefined },
+      'success',
+      'no changes',
+    ],
+  ] as const)('completes %s as %s, saying why', async (_case, overrides, conclusion, text) => {
+    await github().deploymentChanged(preview(overrides), { event: 'no changes' }, undefined);
+    const body = server.requestsTo('POST', '/repos/acme/infra/check-runs')[0]!.body as {
+      output: { summary: string };
+    };
+    expect(body).toMatchObject({ status: 'completed', conclusion });
+    expect(body.output.summary).toContain(text);
   });
 });

@@ -63,6 +63,40 @@ describe('SlackNotifier', () => {
     expect(JSON.parse(update.blocks!).some((b: { type: string }) => b.type === 'actions')).toBe(false);
   });
 
+  it.each([
+    [
+      'SUPERSEDED',
+      { message: 'Revision a10867b14bb7 (deployment dep-01J) is newer; this one will not execute.' },
+      'Revision a10867b14bb7 (deployment dep-01J) is newer',
+    ],
+    [
+      'EXPIRED',
+      { message: 'Nobody approved the change set in time.' },
+      'Expired without approval at 2026-11-27T10:00:00.000Z',
+    ],
+    ['REJECTED', { message: 'Rejected by slack:U0BOB: not now' }, 'Rejected by slack:U0BOB: not now'],
+  ] as const)(
+    'edits an ended %s request in place: buttons gone, the reason shown',
+    async (status, reason, says) => {
+      const notifier = slack();
+      const first = await notifier.deploymentChanged(
+        deploymentFixture(),
+        { event: 'approval requested' },
+        undefined,
+      );
+      const ended = deploymentFixture({
+        status,
+        expiresAt: '2026-11-27T10:00:00.000Z',
+        reason: { code: status, ...reason },
+      });
+      await notifier.deploymentChanged(ended, { event: 'ended' }, first);
+      const update = form(0, '/api/chat.update');
+      expect({ channel: update.channel, ts: update.ts }).toEqual(first);
+      expect(JSON.parse(update.blocks!).some((b: { type: string }) => b.type === 'actions')).toBe(false);
+      expect(update.blocks).toContain(says);
+    },
+  );
+
   it('keeps editing across stateless invocations through the stored refs', async () => {
     const composite = () => new CompositeNotifier([slack()]);
     const planned = await composite().deploymentChanged(deploymentFixture(), { event: 'approval requested' });

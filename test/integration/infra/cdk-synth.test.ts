@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,9 +15,14 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
  */
 describe('npm run synth', () => {
   const out = mkdtempSync(join(tmpdir(), 'converge-synth-'));
+  const policyFile = join(out, 'policy.yaml');
+  const policy =
+    'version: 1\nrepositories:\n  acme/infra: { branches: [main], stacks: ["app-*"] }\napprovers: [github:alice]\n';
 
   beforeAll(async () => {
-    await run('npm', ['run', 'synth', '--', '--output', out], {
+    // The control-plane policy is a required input of the CDK app (docs/deploy.md).
+    writeFileSync(policyFile, policy);
+    await run('npm', ['run', 'synth', '--', '--output', out, '-c', `converge:policyFile=${policyFile}`], {
       cwd: ROOT,
       env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
       maxBuffer: 16 * 1024 * 1024,
@@ -45,6 +50,8 @@ describe('npm run synth', () => {
       const files = readdirSync(join(out, asset)).filter((file) => /\.m?js$/.test(file));
       expect(files).toEqual(['index.mjs']);
       expect(statSync(join(out, asset, 'index.mjs')).size).toBeLessThan(1024 * 1024);
+      // The policy travels with every function, byte for byte.
+      expect(readFileSync(join(out, asset, 'converge-policy.yaml'), 'utf8')).toBe(policy);
     }
   });
 });

@@ -28,7 +28,6 @@ describe('parseConfig', () => {
       logLevel: 'INFO',
       tableName: 'converge',
       artifactPrefix: 'templates/',
-      approvalTtlSeconds: 86_400,
       github: { apiUrl: 'https://api.github.com' },
       slack: { apiUrl: 'https://slack.com/api/' },
       secrets: {},
@@ -38,11 +37,11 @@ describe('parseConfig', () => {
   it('parses lists, numbers and secret sources', () => {
     const config = parseConfig({
       ...MINIMAL,
-      CONVERGE_APPROVAL_TTL_SECONDS: '3600',
+      CONVERGE_DRIFT_MAX_CONCURRENCY: '7',
       CONVERGE_GITHUB_WEBHOOK_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hook-AbCdEf',
       CONVERGE_SLACK_SIGNING_SECRET: 'local-signing-secret',
     });
-    expect(config.approvalTtlSeconds).toBe(3600);
+    expect(config.driftMaxConcurrency).toBe(7);
     expect(config.secrets.githubWebhookSecret).toEqual({
       arn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:hook-AbCdEf',
     });
@@ -83,6 +82,7 @@ describe('parseConfig', () => {
     ['CONVERGE_TRACKED_BRANCHES', 'main'],
     ['CONVERGE_GITHUB_REPOSITORIES', 'acme/infra'],
     ['CONVERGE_TARGET_ROLE_ARNS', 'arn:aws:iam::210987654321:role/converge-target'],
+    ['CONVERGE_APPROVAL_TTL_SECONDS', '3600'],
   ])('rejects the retired %s and says what replaced it', (key, value) => {
     expect(problemsOf({ ...MINIMAL, [key]: value })).toEqual([
       expect.stringMatching(new RegExp(`^${key} is not a Converge setting: .*; remove it$`)),
@@ -97,8 +97,8 @@ describe('parseConfig', () => {
 
   it.each([
     ['CONVERGE_PLAN_QUEUE_URL', 'not a url'],
-    ['CONVERGE_APPROVAL_TTL_SECONDS', '5'],
-    ['CONVERGE_APPROVAL_TTL_SECONDS', 'a day'],
+    ['CONVERGE_DRIFT_MAX_CONCURRENCY', '0'],
+    ['CONVERGE_EXECUTION_GRACE_SECONDS', 'a day'],
     ['CONVERGE_CFN_ROLE_ARN', 'converge-role'],
     ['CONVERGE_GITHUB_APP_ID', 'my-app'],
     ['CONVERGE_GIT_REPOSITORIES', 'acme/infra'],

@@ -13,7 +13,6 @@ const ENV = {
   CONVERGE_PLAN_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/converge-plan.fifo',
   CONVERGE_EXECUTE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/converge-execute.fifo',
   CONVERGE_ARTIFACT_BUCKET: 'converge-artifacts',
-  CONVERGE_APPROVAL_TTL_SECONDS: '7200',
   CONVERGE_GITHUB_TOKEN: 'ghp_example',
 };
 
@@ -35,13 +34,9 @@ describe('composeDeps', () => {
     expect(deps.store).toBe(deps.store);
   });
 
-  it('gates first deployments by the control-plane rule with the configured approval window', () => {
+  it('carries no approval rule of its own: first deployments are gated by the control-plane policy', () => {
     const deps = composeDeps(() => parseConfig(ENV));
-    expect(deps.settings.defaultApproval).toMatchObject({
-      required: 1,
-      autoApprove: 'never',
-      ttlSeconds: 7200,
-    });
+    expect(deps.settings).not.toHaveProperty('defaultApproval');
   });
 
   it('fails with every configuration problem when a dependency needs the configuration', () => {

@@ -8,6 +8,7 @@ import { MemoryStacks } from '../../../shared/adapters/memory/memory-stacks.ts';
 import { MemoryStore } from '../../../shared/adapters/memory/memory-store.ts';
 import { type Deployment, type StackRef, stackKey } from '../../../shared/domain/deployment/deployment.ts';
 import { sortableId } from '../../../shared/domain/ids.ts';
+import type { ControlPlanePolicy } from '../../../shared/domain/policy/control-plane-policy.ts';
 import type {
   CreateChangeSetRequest,
   DriftDetectionState,
@@ -19,6 +20,7 @@ import type { ThrottleBackoff } from '../../../shared/use-cases/retry-throttled.
 import type { SweepDriftDeps, SweepSettings } from '../../../shared/use-cases/sweep-drift.ts';
 import type { ChangeSetWait } from '../../../shared/use-cases/wait-for-change-set.ts';
 import { type MemoryRevisions, MemorySource } from '../../support/memory-source.ts';
+import { testPolicy } from '../../support/test-policy.ts';
 
 export const REPOSITORY = 'acme/infrastructure';
 export const APPLIED = 'a1'.repeat(20);
@@ -167,6 +169,7 @@ export async function driftWorld(policies: Readonly<Record<string, DriftYaml>>) 
   const driftNotifier = new MemoryDriftNotifier();
   const queue = new MemoryQueue();
   const settings: {
+    defaultRoleArn?: string;
     changeSetWait: ChangeSetWait;
     sweep: Partial<SweepSettings>;
     throttle?: ThrottleBackoff;
@@ -174,7 +177,7 @@ export async function driftWorld(policies: Readonly<Record<string, DriftYaml>>) 
     changeSetWait: { firstDelayMs: 1_000, maxDelayMs: 1_000, timeoutMs: 10_000 },
     sweep: { maxConcurrency: 3, pollFirstDelayMs: 1_000, pollMaxDelayMs: 4_000, safetyMarginMs: 0 },
   };
-  const deps: SweepDriftDeps = {
+  const deps: SweepDriftDeps & { policy: ControlPlanePolicy } = {
     source,
     store,
     drift,
@@ -185,6 +188,7 @@ export async function driftWorld(policies: Readonly<Record<string, DriftYaml>>) 
     driftNotifier,
     artifacts: new MemoryArtifacts(),
     random: () => 0.5,
+    policy: testPolicy({ repositories: [REPOSITORY] }),
     settings,
   };
   let sequence = 0;

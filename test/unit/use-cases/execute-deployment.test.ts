@@ -8,7 +8,16 @@ import { executeDeployment } from '../../../shared/use-cases/execute-deployment.
 import { finishDeployment } from '../../../shared/use-cases/finish-deployment.ts';
 import { planStack } from '../../../shared/use-cases/plan-stack.ts';
 import { StackBusyError } from '../../../shared/use-cases/stack-busy-error.ts';
-import { approved, awaitingApproval, KEY, pipeline, REV1, REV2, STACK } from './pipeline-fixture.ts';
+import {
+  approved,
+  awaitingApproval,
+  CONVERGE_TAGS,
+  KEY,
+  pipeline,
+  REV1,
+  REV2,
+  STACK,
+} from './pipeline-fixture.ts';
 
 describe('executeDeployment', () => {
   it('executes the approved change set with the deployment id as ClientRequestToken and holds the lock', async () => {
@@ -190,7 +199,7 @@ describe('executeDeployment', () => {
 
   it('retries later and releases the lock while the stack is mid-operation', async () => {
     const p = pipeline();
-    p.stacks.existing(STACK);
+    p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
     const deployment = await approved(p);
     p.stacks.operationStarted(STACK, 'UPDATE_IN_PROGRESS');
     await expect(executeDeployment(p.deps, { deploymentId: deployment.id })).rejects.toBeInstanceOf(
@@ -202,7 +211,7 @@ describe('executeDeployment', () => {
 
   it('fails when the stack is in a status no change set can update', async () => {
     const p = pipeline();
-    p.stacks.existing(STACK);
+    p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
     const deployment = await approved(p);
     // The stack fell into the status after planning, while the deployment waited.
     const live = p.stacks.stacks.get(STACK);

@@ -6,15 +6,20 @@ import { MemoryStacks } from '../../../shared/adapters/memory/memory-stacks.ts';
 import { MemoryStore } from '../../../shared/adapters/memory/memory-store.ts';
 import type { ApprovalRequirement } from '../../../shared/domain/approval/approval.ts';
 import { stackKey } from '../../../shared/domain/deployment/deployment.ts';
+import { sortableId } from '../../../shared/domain/ids.ts';
+import type { ControlPlanePolicy } from '../../../shared/domain/policy/control-plane-policy.ts';
 import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
 import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
-import { type PlanJob, planStack } from '../../../shared/use-cases/plan-stack.ts';
+import { type PlanDeps, type PlanJob, planStack } from '../../../shared/use-cases/plan-stack.ts';
 
 import { type MemoryRevisions, MemorySource } from '../../support/memory-source.ts';
+import { testPolicy } from '../../support/test-policy.ts';
 
 export const REPOSITORY = 'acme/infrastructure';
 export const STACK = 'network-prod';
 export const KEY = stackKey({ stackName: STACK, region: 'eu-west-1' });
+/** A revision applied before the tests' own (the trusted configuration, see `trust`). */
+export const REV0 = 'f0'.repeat(20);
 export const REV1 = 'a1'.repeat(20);
 export const REV2 = 'b2'.repeat(20);
 export const REV3 = 'c3'.repeat(20);
@@ -47,6 +52,22 @@ export const DEFAULT_APPROVAL: ApprovalRequirement = {
   ttlSeconds: 3600,
 };
 
+/**
+ * The control-plane policy serving REPOSITORY whose rule for first deployments is `approval`'s
+ * count and approvers (no approvers: any identity the gate accepts, for tests of the gate itself).
+ */
+export function fixturePolicy(
+  approval: Pick<ApprovalRequirement, 'required' | 'approvers'>,
+): ControlPlanePolicy {
+  return {
+    ...testPolicy({ repositories: [REPOSITORY], floor: approval.required }),
+    approvers: approval.approvers,
+  };
+}
+
+/** The tag Converge sets on the stacks it creates: a live stack carrying it is no adoption. */
+export const CONVERGE_TAGS = { 'converge:repository': REPOSITORY } as const;
+
 /** Every in-memory adapter the pipeline's use cases need, wired together. */
 export function pipeline() {
   const revisions: MemoryRevisions = {};
@@ -65,12 +86,14 @@ export function pipeline() {
     stacks,
     artifacts,
     notifier,
-    settings: { defaultApproval: DEFAULT_APPROVAL, lockLeaseMs: 3_600_000 },
+    policy: fixturePolicy(DEFAULT_APPROVAL),
+    settings: { lockLeaseMs: 3_600_000 } as PlanDeps['settings'] & { lockLeaseMs: number },
   };
+  let trustedYaml = convergeYaml();
   /** Commits a revision with converge.yaml, the template and parameters. */
   const commit = (revision: string, files: Record<string, string> = {}) => {
     revisions[revision] = {
-      'converge.yaml': convergeYaml(),
+      'converge.yaml': trustedYaml,
       'stacks/network.yaml': TEMPLATE,
       'stacks/network.prod.json': '{ "VpcCidr": "10.0.0.0/16" }',
       ...files,
@@ -89,7 +112,31 @@ export function pipeline() {
     author: 'alice',
     ...overrides,
   });
-  return { deps, source, revisions, store, queue, clock, stacks, artifacts, notifier, commit, planJob };
+  /**
+   * Makes `approval` the stack's trusted rule: REV0 with it applied by REPOSITORY, and every later
+   * commit keeping the same converge.yaml (so it is no policy change).
+   */
+  const trust = async (approval: string) => {
+    trustedYaml = convergeYaml(approval);
+    commit(REV0);
+    const at = new Date(clock.now() - 60_000).toISOString();
+    await store.recordApplied(KEY, REV0, sortableId(Date.parse(at), new Uint8Array(10)), at);
+    await store.claimStack(KEY, REPOSITORY, at);
+  };
+  return {
+    deps,
+    source,
+    revisions,
+    store,
+    queue,
+    clock,
+    stacks,
+    artifacts,
+    notifier,
+    commit,
+    planJob,
+    trust,
+  };
 }
 
 /** A deployment of REV1 awaiting approval under `approval` (the control-plane rule). */
@@ -99,7 +146,7 @@ export async function awaitingApproval(
   revision = REV1,
 ) {
   p.commit(revision);
-  p.deps.settings.defaultApproval = { ...DEFAULT_APPROVAL, ...approval };
+  p.deps.policy = fixturePolicy({ ...DEFAULT_APPROVAL, ...approval });
   const deployment = await planStack(p.deps, p.planJob(revision));
   if (deployment.status !== 'AWAITING_APPROVAL') throw new Error(`fixture: ${deployment.status}`);
   return deployment;

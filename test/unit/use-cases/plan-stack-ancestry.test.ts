@@ -6,7 +6,17 @@ import { deploymentId } from '../../../shared/use-cases/deployment-names.ts';
 import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
 import { finishDeployment } from '../../../shared/use-cases/finish-deployment.ts';
 import { planStack } from '../../../shared/use-cases/plan-stack.ts';
-import { approved, convergeYaml, KEY, pipeline, REV1, REV2, REV3, STACK } from './pipeline-fixture.ts';
+import {
+  approved,
+  CONVERGE_TAGS,
+  convergeYaml,
+  KEY,
+  pipeline,
+  REV1,
+  REV2,
+  REV3,
+  STACK,
+} from './pipeline-fixture.ts';
 
 /** A commit on a rewritten history: a child of REV1 that is not REV2 (REV2 force-pushed away). */
 const REWRITTEN = 'd4'.repeat(20);
@@ -47,7 +57,7 @@ async function applied(p: ReturnType<typeof pipeline>, revision: string) {
 describe('planStack orders revisions by Git history', () => {
   it('records the late delivery of an applied revision’s parent as stale and plans nothing', async () => {
     const p = linearPipeline();
-    p.stacks.existing(STACK);
+    p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
     const lateJob = p.planJob(REV1); // arrived first, planned last
     p.clock.advance(1_000);
     const child = await applied(p, REV2);
@@ -121,7 +131,7 @@ describe('planStack orders revisions by Git history', () => {
 
   it('plans the same revision again as a re-run', async () => {
     const p = linearPipeline();
-    p.stacks.existing(STACK);
+    p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
     await applied(p, REV2);
     p.clock.advance(1_000);
     const again = await planStack(p.deps, p.planJob(REV2, { deliveryId: 'replan' }));
@@ -131,7 +141,7 @@ describe('planStack orders revisions by Git history', () => {
 
   it('asks a person, flagged "history rewritten", for a revision on a rewritten history even when the rule auto-approves', async () => {
     const p = linearPipeline(AUTO_APPROVE);
-    p.stacks.existing(STACK);
+    p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
     await applied(p, REV2);
     p.clock.advance(1_000);
     const rewritten = await planStack(p.deps, p.planJob(REWRITTEN));
@@ -147,7 +157,7 @@ describe('planStack orders revisions by Git history', () => {
 
   it('treats an applied revision that is gone from the repository as a rewritten history', async () => {
     const p = linearPipeline();
-    p.stacks.existing(STACK);
+    p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
     await applied(p, REV2);
     p.source.history({ [REWRITTEN]: [REV1], [REV1]: [] }); // REV2 garbage-collected after a force push
     p.clock.advance(1_000);
@@ -158,7 +168,7 @@ describe('planStack orders revisions by Git history', () => {
 
   it('still auto-approves a descendant when the rule says so', async () => {
     const p = linearPipeline(AUTO_APPROVE);
-    p.stacks.existing(STACK);
+    p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
     await applied(p, REV2);
     p.clock.advance(1_000);
     const next = await planStack(p.deps, p.planJob(REV3));

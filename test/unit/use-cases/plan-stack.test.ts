@@ -6,7 +6,7 @@ import type { Store } from '../../../shared/ports/store.ts';
 import { deploymentId, deploymentSuffix } from '../../../shared/use-cases/deployment-names.ts';
 import { planStack } from '../../../shared/use-cases/plan-stack.ts';
 import { StackBusyError } from '../../../shared/use-cases/stack-busy-error.ts';
-import { convergeYaml, KEY, pipeline, REV1, REV2, STACK } from './pipeline-fixture.ts';
+import { CONVERGE_TAGS, convergeYaml, KEY, pipeline, REV1, REV2, STACK } from './pipeline-fixture.ts';
 
 const REMOVAL = {
   kind: 'changes' as const,
@@ -32,7 +32,7 @@ describe('planStack', () => {
   it('creates an UPDATE change set for an existing stack with the revision, deployment tags, capabilities and role', async () => {
     const p = pipeline();
     p.commit(REV1);
-    p.stacks.existing(STACK);
+    p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
     const deployment = await planStack(p.deps, p.planJob(REV1));
     const [request] = p.stacks.created;
     expect(request).toMatchObject({
@@ -76,8 +76,8 @@ describe('planStack', () => {
 
   it('auto-approves a safe change set with an approval naming it, and queues its execution', async () => {
     const p = pipeline();
+    await p.trust('{ required: 1, autoApprove: safe }');
     p.commit(REV1);
-    p.deps.settings.defaultApproval = { ...p.deps.settings.defaultApproval, autoApprove: 'safe' };
     const deployment = await planStack(p.deps, p.planJob(REV1));
     expect(deployment.status).toBe(DeploymentStatus.APPROVED);
     expect(await p.store.listApprovals(deployment.id)).toEqual([
@@ -94,8 +94,8 @@ describe('planStack', () => {
 
   it('writes the auto-approval and the APPROVED status in one transaction with one audit record', async () => {
     const p = pipeline();
+    await p.trust('{ required: 1, autoApprove: safe }');
     p.commit(REV1);
-    p.deps.settings.defaultApproval = { ...p.deps.settings.defaultApproval, autoApprove: 'safe' };
     const writes: string[] = [];
     const store = overriding(p.store, {
       transition: (...args: Parameters<MemoryStore['transition']>) => {
@@ -119,8 +119,8 @@ describe('planStack', () => {
 
   it('leaves neither the status nor the approval when another writer moved the deployment first', async () => {
     const p = pipeline();
+    await p.trust('{ required: 1, autoApprove: safe }');
     p.commit(REV1);
-    p.deps.settings.defaultApproval = { ...p.deps.settings.defaultApproval, autoApprove: 'safe' };
     // A newer plan supersedes this deployment just before the auto-approval is written.
     const store = overriding(p.store, {
       recordApproval: async (...args: Parameters<MemoryStore['recordApproval']>) => {
@@ -147,8 +147,8 @@ describe('planStack', () => {
 
   it('leaves the deployment PLANNING, without an approval, when the store fails the write', async () => {
     const p = pipeline();
+    await p.trust('{ required: 1, autoApprove: safe }');
     p.commit(REV1);
-    p.deps.settings.defaultApproval = { ...p.deps.settings.defaultApproval, autoApprove: 'safe' };
     const store = overriding(p.store, {
       recordApproval: async () => {
         throw new Error('DynamoDB is unavailable');
@@ -163,20 +163,20 @@ describe('planStack', () => {
 
   it('does not auto-approve a removal under the safe rule', async () => {
     const p = pipeline();
+    await p.trust('{ required: 1, autoApprove: safe }');
     p.commit(REV1);
     p.stacks.script(STACK, REMOVAL);
-    p.deps.settings.defaultApproval = { ...p.deps.settings.defaultApproval, autoApprove: 'safe' };
     const deployment = await planStack(p.deps, p.planJob(REV1));
     expect(deployment.status).toBe(DeploymentStatus.AWAITING_APPROVAL);
   });
 
   it('does not auto-approve under the safe rule when the template runs a transform, and says why', async () => {
     const p = pipeline();
+    await p.trust('{ required: 1, autoApprove: safe }');
     p.commit(REV1, {
       'stacks/network.yaml':
         'Transform: AWS::Serverless-2016-10-31\nResources:\n  Queue:\n    Type: AWS::SQS::Queue\n',
     });
-    p.deps.settings.defaultApproval = { ...p.deps.settings.defaultApproval, autoApprove: 'safe' };
     const deployment = await planStack(p.deps, p.planJob(REV1));
     expect(deployment.status).toBe(DeploymentStatus.AWAITING_APPROVAL);
     expect(deployment.changeSet?.summary?.transforms).toEqual(['AWS::Serverless-2016-10-31']);
@@ -189,7 +189,7 @@ describe('planStack', () => {
   it('ends NO_CHANGES and deletes an empty change set', async () => {
     const p = pipeline();
     p.commit(REV1);
-    p.stacks.existing(STACK).script(STACK, { kind: 'empty' });
+    p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS).script(STACK, { kind: 'empty' });
     const deployment = await planStack(p.deps, p.planJob(REV1));
     expect(deployment.status).toBe(DeploymentStatus.NO_CHANGES);
     expect(p.stacks.deleted).toEqual([deployment.changeSet?.id]);
@@ -219,13 +219,13 @@ describe('planStack', () => {
   it('waits for a stack that is mid-update: a retryable StackBusyError, still PLANNING, no change set', async () => {
     const p = pipeline();
     p.commit(REV1);
-    p.stacks.existing(STACK, 'UPDATE_IN_PROGRESS');
+    p.stacks.existing(STACK, 'UPDATE_IN_PROGRESS', CONVERGE_TAGS);
     await expect(planStack(p.deps, p.planJob(REV1))).rejects.toBeInstanceOf(StackBusyError);
     const [planning] = await p.store.listDeployments(KEY);
     expect(planning?.status).toBe(DeploymentStatus.PLANNING);
     expect(p.stacks.created).toEqual([]);
 
-    p.stacks.existing(STACK, 'UPDATE_COMPLETE');
+    p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
     const retried = await planStack(p.deps, p.planJob(REV1));
     expect(retried.id).toBe(planning?.id);
     expect(p.stacks.created).toHaveLength(1);
@@ -234,7 +234,7 @@ describe('planStack', () => {
   it('retries when the stack became busy between the look and CreateChangeSet', async () => {
     const p = pipeline();
     p.commit(REV1);
-    p.stacks.existing(STACK);
+    p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
     p.stacks.script(STACK, {
       kind: 'rejected',
       message:
@@ -335,7 +335,6 @@ describe('planStack', () => {
   it('never queues a preview for execution and reports it on the pull request', async () => {
     const p = pipeline();
     p.commit(REV1);
-    p.deps.settings.defaultApproval = { ...p.deps.settings.defaultApproval, autoApprove: 'always' };
     const preview = await planStack(p.deps, p.planJob(REV1, { kind: 'preview', pullRequest: 7 }));
     expect(preview.status).toBe(DeploymentStatus.PLANNING);
     expect(preview.changeSet?.name).toMatch(/^converge-pr7-/);
@@ -348,7 +347,7 @@ describe('planStack of a stack whose first creation failed', () => {
   it('deletes a ROLLBACK_COMPLETE stack and creates a CREATE change set for it', async () => {
     const p = pipeline();
     p.commit(REV1);
-    p.stacks.existing(STACK, 'ROLLBACK_COMPLETE');
+    p.stacks.existing(STACK, 'ROLLBACK_COMPLETE', CONVERGE_TAGS);
     const stackId = p.stacks.stackId(STACK);
     const deployment = await planStack(p.deps, p.planJob(REV1));
     expect(p.stacks.deletedStacks).toEqual([stackId]);
@@ -359,7 +358,7 @@ describe('planStack of a stack whose first creation failed', () => {
   it('records in the audit trail that it deleted the stack and why', async () => {
     const p = pipeline();
     p.commit(REV1);
-    p.stacks.existing(STACK, 'ROLLBACK_COMPLETE');
+    p.stacks.existing(STACK, 'ROLLBACK_COMPLETE', CONVERGE_TAGS);
     const stackId = p.stacks.stackId(STACK);
     const deployment = await planStack(p.deps, p.planJob(REV1));
     const trail = await p.store.listAudit(`deployment#${deployment.id}`);
@@ -374,7 +373,7 @@ describe('planStack of a stack whose first creation failed', () => {
   it('never deletes the stack for a preview, and says the next deployment will', async () => {
     const p = pipeline();
     p.commit(REV1);
-    p.stacks.existing(STACK, 'ROLLBACK_COMPLETE');
+    p.stacks.existing(STACK, 'ROLLBACK_COMPLETE', CONVERGE_TAGS);
     const preview = await planStack(p.deps, p.planJob(REV1, { kind: 'preview', pullRequest: 7 }));
     expect(p.stacks.deletedStacks).toEqual([]);
     expect(preview.status).toBe(DeploymentStatus.PLAN_FAILED);
@@ -388,7 +387,7 @@ describe('planStack of a stack whose first creation failed', () => {
   ])('ends PLAN_FAILED for a %s stack, saying what to do, and deletes nothing', async (status, advice) => {
     const p = pipeline();
     p.commit(REV1);
-    p.stacks.existing(STACK, status);
+    p.stacks.existing(STACK, status, CONVERGE_TAGS);
     const deployment = await planStack(p.deps, p.planJob(REV1));
     expect(deployment.status).toBe(DeploymentStatus.PLAN_FAILED);
     expect(deployment.reason?.code).toBe(ReasonCode.STACK_NOT_UPDATABLE);
@@ -401,7 +400,7 @@ describe('planStack of a stack whose first creation failed', () => {
   it('ends PLAN_FAILED without a change set when deleting the rolled-back stack fails', async () => {
     const p = pipeline();
     p.commit(REV1);
-    p.stacks.existing(STACK, 'ROLLBACK_COMPLETE').failDelete(STACK);
+    p.stacks.existing(STACK, 'ROLLBACK_COMPLETE', CONVERGE_TAGS).failDelete(STACK);
     const deployment = await planStack(p.deps, p.planJob(REV1));
     expect(deployment.reason?.code).toBe(ReasonCode.STACK_NOT_UPDATABLE);
     expect(deployment.reason?.message).toContain('is DELETE_FAILED');

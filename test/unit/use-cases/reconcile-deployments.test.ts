@@ -7,6 +7,7 @@ import { reconcileDeployments } from '../../../shared/use-cases/reconcile-deploy
 import {
   approved,
   awaitingApproval,
+  CONVERGE_TAGS,
   executing,
   KEY,
   pipeline,
@@ -108,7 +109,7 @@ describe('reconcileDeployments', () => {
   describe('an execution whose function died between the EXECUTING write and ExecuteChangeSet', () => {
     /** What the crash leaves: EXECUTING, the lock held, the change set AVAILABLE, nothing ran. */
     async function crashedBeforeExecute(p: ReturnType<typeof pipeline>) {
-      p.stacks.existing(STACK);
+      p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
       const deployment = await approved(p);
       await p.store.acquireLock(KEY, deployment.id, p.clock.now(), 3_600_000);
       return p.store.transition(

@@ -3,7 +3,8 @@ import type { CfnChange } from '../../../shared/domain/change-set/change.ts';
 import { SweepStackState } from '../../../shared/domain/drift/drift-sweep.ts';
 import { DriftSweepInputError } from '../../../shared/use-cases/drift-sweep-input-error.ts';
 import { sweepDrift } from '../../../shared/use-cases/sweep-drift.ts';
-import { APPLIED, deadlineIn, driftWorld, keyOf, QUEUE_DRIFT } from './drift-fixture.ts';
+import { testPolicy } from '../../support/test-policy.ts';
+import { APPLIED, deadlineIn, driftWorld, keyOf, QUEUE_DRIFT, REPOSITORY } from './drift-fixture.ts';
 
 const HOUR = 3_600_000;
 
@@ -349,6 +350,93 @@ describe('sweepDrift', () => {
       action: 'propose-revert',
       why: expect.stringContaining('1 replacement(s)'),
     });
+    expect(await world.store.getDeployment(record!.deploymentId!)).toMatchObject({
+      status: 'AWAITING_APPROVAL',
+    });
+    expect(world.queue.sent).toEqual([]);
+  });
+
+  it("plans a drift revert with the control-plane role when the stack's configuration names none, as a deploy does", async () => {
+    const world = await driftWorld({ 'app-000': '{ mode: revert }' });
+    world.settings.defaultRoleArn = 'arn:aws:iam::123456789012:role/converge-cloudformation';
+    world.stacks.drifts.set('app-000', [QUEUE_DRIFT]);
+
+    await sweepDrift(world.deps, {
+      requestedBy: 'system:schedule',
+      owner: 'inv-1',
+      remainingMs: deadlineIn(world.clock, HOUR),
+    });
+
+    expect(world.stacks.cfn.created).toEqual([
+      expect.objectContaining({
+        deploymentMode: 'REVERT_DRIFT',
+        roleArn: 'arn:aws:iam::123456789012:role/converge-cloudformation',
+      }),
+    ]);
+  });
+
+  it('retries a drift revert of a busy stack instead of failing it, and plans it once the stack is free', async () => {
+    const world = await driftWorld({ 'app-000': '{ mode: revert }' });
+    world.stacks.drifts.set('app-000', [QUEUE_DRIFT]);
+    world.stacks.cfn.operationStarted('app-000');
+
+    const busy = await sweepDrift(world.deps, {
+      requestedBy: 'system:schedule',
+      owner: 'inv-1',
+      remainingMs: deadlineIn(world.clock, 60_000),
+    });
+
+    expect(busy.finished).toBe(false);
+    expect(busy.counts.detecting).toBe(1);
+    expect(world.stacks.cfn.created).toEqual([]);
+    const planning = await world.store.listDeployments(keyOf('app-000'));
+    const revert = planning.find((d) => d.kind === 'revert-drift');
+    expect(revert).toMatchObject({ status: 'PLANNING' });
+
+    world.stacks.cfn.finish('app-000', 'success');
+    const freed = await sweepDrift(world.deps, {
+      requestedBy: 'system:schedule',
+      owner: 'inv-2',
+      remainingMs: deadlineIn(world.clock, HOUR),
+    });
+
+    expect(freed.finished).toBe(true);
+    const [record] = await world.drift.listDriftRecords(keyOf('app-000'));
+    expect(record?.deploymentId).toBe(revert!.id);
+    expect(await world.store.getDeployment(revert!.id)).toMatchObject({ status: 'AWAITING_APPROVAL' });
+    expect(world.stacks.cfn.created).toHaveLength(1);
+  });
+
+  it('gates a drift revert by the trusted rule held to the policy: approvers [] are the control-plane approvers', async () => {
+    const world = await driftWorld({ 'app-000': '{ mode: revert }' });
+    world.deps.policy = testPolicy({ repositories: [REPOSITORY], approvers: ['slack:U0APPROVER'], floor: 2 });
+    world.stacks.drifts.set('app-000', [QUEUE_DRIFT]);
+
+    await sweepDrift(world.deps, {
+      requestedBy: 'system:schedule',
+      owner: 'inv-1',
+      remainingMs: deadlineIn(world.clock, HOUR),
+    });
+
+    const [record] = await world.drift.listDriftRecords(keyOf('app-000'));
+    expect(await world.store.getDeployment(record!.deploymentId!)).toMatchObject({
+      status: 'AWAITING_APPROVAL',
+      approval: { approvers: ['slack:U0APPROVER'], required: 2, autoApprove: 'never' },
+    });
+  });
+
+  it('never reverts automatically when the policy turns auto-approval off', async () => {
+    const world = await driftWorld({ 'app-000': '{ mode: revert-auto }' });
+    world.deps.policy = testPolicy({ repositories: [REPOSITORY], autoApprove: 'never' });
+    world.stacks.drifts.set('app-000', [QUEUE_DRIFT]);
+
+    await sweepDrift(world.deps, {
+      requestedBy: 'system:schedule',
+      owner: 'inv-1',
+      remainingMs: deadlineIn(world.clock, HOUR),
+    });
+
+    const [record] = await world.drift.listDriftRecords(keyOf('app-000'));
     expect(await world.store.getDeployment(record!.deploymentId!)).toMatchObject({
       status: 'AWAITING_APPROVAL',
     });

@@ -6,6 +6,7 @@ import {
 } from '../../../../shared/adapters/github/commit-check.ts';
 import type { DeploymentKind } from '../../../../shared/domain/deployment/deployment.ts';
 import type { DeploymentStatus } from '../../../../shared/domain/deployment/deployment-status.ts';
+import { riskySummary } from '../../../support/deployment-fixture.ts';
 
 describe('checkRunState and commitStatusState', () => {
   it.each<[DeploymentKind, DeploymentStatus, string, string | undefined, string]>([
@@ -20,8 +21,11 @@ describe('checkRunState and commitStatusState', () => {
     ['deploy', 'REJECTED', 'completed', 'failure', 'failure'],
     ['deploy', 'EXPIRED', 'completed', 'timed_out', 'failure'],
     ['deploy', 'SUPERSEDED', 'completed', 'skipped', 'success'],
-    ['preview', 'AWAITING_APPROVAL', 'completed', 'success', 'success'],
+    ['preview', 'AWAITING_APPROVAL', 'completed', 'neutral', 'success'],
+    ['preview', 'PLANNING', 'in_progress', undefined, 'pending'],
+    ['preview', 'NO_CHANGES', 'completed', 'success', 'success'],
     ['preview', 'PLAN_FAILED', 'completed', 'failure', 'failure'],
+    ['preview', 'SUPERSEDED', 'completed', 'skipped', 'success'],
     ['revert-drift', 'AWAITING_APPROVAL', 'in_progress', undefined, 'pending'],
   ])(
     'a %s deployment that is %s is %s/%s, commit status %s',
@@ -31,6 +35,29 @@ describe('checkRunState and commitStatusState', () => {
       expect(commitStatusState({ kind, status }).state).toBe(state);
     },
   );
+
+  it('completes a planned preview (still PLANNING, with its summary) as neutral, its counts in the title', () => {
+    const planned = {
+      kind: 'preview',
+      status: 'PLANNING',
+      changeSet: { id: 'cs', name: 'n', summary: riskySummary },
+    } as const;
+    expect(checkRunState(planned)).toEqual({
+      status: 'completed',
+      conclusion: 'neutral',
+      title: 'Preview: 2 to add, 1 to modify, 1 to remove, 1 replaced (risk: dangerous)',
+    });
+    expect(commitStatusState(planned).state).toBe('success');
+  });
+
+  it('keeps a deploy that is still PLANNING in progress even with a change set', () => {
+    const planning = {
+      kind: 'deploy',
+      status: 'PLANNING',
+      changeSet: { id: 'cs', name: 'n', summary: riskySummary },
+    } as const;
+    expect(checkRunState(planning).status).toBe('in_progress');
+  });
 
   it('keeps commit status descriptions within 140 characters', () => {
     expect(

@@ -165,6 +165,53 @@ describe('buildApprovalMessage', () => {
     expect(text).toContain('…and 15 more');
   });
 
+  it.each<[DeploymentStatus, boolean, string]>([
+    ['PLANNING', false, ':hourglass_flowing_sand: Planning'],
+    ['AWAITING_APPROVAL', true, ':raised_hand: Awaiting approval'],
+    ['APPROVED', false, ':thumbsup: Approved'],
+    ['EXECUTING', false, ':gear: Executing'],
+    ['SUCCEEDED', false, ':white_check_mark: Succeeded'],
+    ['FAILED', false, ':x: Failed (rolled back)'],
+    ['NO_CHANGES', false, ':white_check_mark: No changes'],
+    ['PLAN_FAILED', false, ':x: Plan failed'],
+    ['REJECTED', false, ':no_entry: Rejected · x · Rejected by slack:U0BOB: not now'],
+    ['EXPIRED', false, ':hourglass: Expired without approval at 2026-11-27T10:00:00.000Z'],
+    [
+      'SUPERSEDED',
+      false,
+      ':fast_forward: Superseded by a newer revision · x · Revision a10867b14bb7 (deployment dep-01J) is newer',
+    ],
+  ])('a %s deployment has buttons: %s, and its status line says "%s"', (status, buttons, line) => {
+    const reasons: Partial<Record<DeploymentStatus, { code: string; message: string }>> = {
+      REJECTED: { code: 'REJECTED', message: 'Rejected by slack:U0BOB: not now' },
+      EXPIRED: { code: 'APPROVAL_EXPIRED', message: 'Nobody approved the change set in time.' },
+      SUPERSEDED: {
+        code: 'NEWER_REVISION',
+        message: 'Revision a10867b14bb7 (deployment dep-01J) is newer; this one will not execute.',
+      },
+    };
+    const reason = reasons[status];
+    const deployment = deploymentFixture({
+      status,
+      expiresAt: '2026-11-27T10:00:00.000Z',
+      ...(reason ? { reason } : {}),
+    });
+    const { blocks } = buildApprovalMessage(deployment, { event: 'x' });
+    expect(actions(blocks) !== undefined).toBe(buttons);
+    const context = blocks.find((block) => block.type === 'context');
+    expect(JSON.stringify(context)).toContain(line);
+  });
+
+  it('never shows buttons on an ended request, even when a caller says people may act', () => {
+    for (const status of [DeploymentStatus.SUPERSEDED, DeploymentStatus.EXPIRED, DeploymentStatus.REJECTED]) {
+      const { blocks } = buildApprovalMessage(deploymentFixture({ status }), {
+        event: 'x',
+        awaitingApproval: true,
+      });
+      expect(actions(blocks)).toBeUndefined();
+    }
+  });
+
   it('gives a plain-text fallback for notifications', () => {
     expect(buildApprovalMessage(deploymentFixture(), { event: 'x' }).text).toBe(
       'network-prod @ 6113728: Awaiting approval',
