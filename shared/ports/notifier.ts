@@ -35,8 +35,10 @@ export interface ConfigurationProblems {
   readonly repository: string;
   /** The commit the problems are in. */
   readonly revision: string;
-  /** The pushed ref, e.g. `refs/heads/main`. */
+  /** The pushed ref, e.g. `refs/heads/main` (`refs/pull/7/head` for a pull request). */
   readonly ref: string;
+  /** The pull request whose head it is; its problems go to the pull request, not to chat. */
+  readonly pullRequest?: number;
   /** The configuration file, e.g. `converge.yaml`. */
   readonly file: string;
   /** Every problem, sorted by file and position (at least one). */

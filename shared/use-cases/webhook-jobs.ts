@@ -1,6 +1,7 @@
-import { ConfigurationError, type ConfigurationIssue } from '../domain/config/configuration-error.ts';
+import { ConfigurationError } from '../domain/config/configuration-error.ts';
 import type { Configuration } from '../domain/config/stack-config.ts';
 import { isTrackedBranch, repositoryPolicy } from '../domain/policy/control-plane-policy.ts';
+import type { ConfigurationProblems } from '../ports/notifier.ts';
 import type { Job } from '../ports/queue.ts';
 import type { PullRequestPayload, PushPayload } from '../ports/webhook.ts';
 import { DEFAULT_CONFIGURATION_FILE, loadConfiguration } from './load-configuration.ts';
@@ -70,7 +71,9 @@ async function pushPlanJobs(
   );
   if (typeof checked === 'string') return ignored(checked);
   const { configuration, issues } = checked;
-  if (!configuration) return refuseConfiguration(deps, payload, issues);
+  if (!configuration) {
+    return refuseConfiguration(deps, { repository, revision: payload.after, ref: payload.ref, issues });
+  }
   const stacks = stacksToPlan(configuration, await pushChangedPaths(deps, repository, payload));
   if (stacks.length === 0) return { outcome: 'accepted', jobs: 0, votes: 0 };
 
@@ -117,8 +120,24 @@ export async function pullRequestJobs(
   const refused = previewRefusal(deps, repository, pr.base.ref, fork);
   if (refused) return ignored(refused);
 
-  const configuration = await readConfiguration(deps, repository, pr.head.sha);
+  // A closing pull request cleans up whatever its head says; an open one is checked like a push,
+  // and its problems go to the pull request's head commit (a check run), never to chat.
+  const configuration = closing
+    ? await readConfiguration(deps, repository, pr.head.sha)
+    : await validateRepository(deps, { repository, revision: pr.head.sha }).then(
+        ({ configuration, issues }) => configuration ?? { issues },
+        (error: unknown) => cannotRead(pr.head.sha, error),
+      );
   if (typeof configuration === 'string') return ignored(configuration);
+  if ('issues' in configuration) {
+    return refuseConfiguration(deps, {
+      repository,
+      revision: pr.head.sha,
+      ref: `refs/pull/${payload.number}/head`,
+      pullRequest: payload.number,
+      issues: configuration.issues,
+    });
+  }
   const stacks = closing
     ? configuration.stacks
     : stacksToPlan(configuration, await deps.source.changedPaths(repository, pr.base.sha, pr.head.sha));
@@ -183,21 +202,13 @@ function untracked(deps: Pick<ReceiveWebhookDeps, 'policy'>, repository: string,
  */
 async function refuseConfiguration(
   deps: ReceiveWebhookDeps,
-  payload: PushPayload,
-  issues: readonly ConfigurationIssue[],
+  problems: Omit<ConfigurationProblems, 'file'>,
 ): Promise<WebhookResult> {
-  const repository = payload.repository.full_name;
-  const outcome = await deps.notifier.configurationInvalid({
-    repository,
-    revision: payload.after,
-    ref: payload.ref,
-    file: DEFAULT_CONFIGURATION_FILE,
-    issues,
-  });
+  const outcome = await deps.notifier.configurationInvalid({ ...problems, file: DEFAULT_CONFIGURATION_FILE });
   const untold = outcome.failures.map((failure) => `${failure.channel}: ${failure.message}`);
   return ignored(
     [
-      `converge.yaml at ${payload.after.slice(0, 12)} cannot be used, nothing is planned: ${new ConfigurationError(issues).message}`,
+      `converge.yaml at ${problems.revision.slice(0, 12)} cannot be used, nothing is planned: ${new ConfigurationError(problems.issues).message}`,
       ...(untold.length > 0 ? [`(not notified: ${untold.join('; ')})`] : []),
     ].join('\n'),
   );

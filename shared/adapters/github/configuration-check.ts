@@ -29,7 +29,11 @@ export interface ConfigurationCheck {
  */
 export function buildConfigurationCheck(problems: ConfigurationProblems): ConfigurationCheck {
   const branch = problems.ref.replace(/^refs\/heads\//, '');
-  const head = `Nothing from this commit is planned on \`${branch}\` until these are fixed (\`converge validate\` finds them before a push):`;
+  const what =
+    problems.pullRequest === undefined
+      ? `planned on \`${branch}\``
+      : `previewed on pull request #${problems.pullRequest}`;
+  const head = `Nothing from this commit is ${what} until these are fixed (\`converge validate\` finds them before a push):`;
   const lines = problems.issues.map(
     (issue) => `- \`${formatConfigurationIssue(issue).replaceAll('`', "'")}\``,
   );

@@ -135,8 +135,12 @@ export class SlackNotifier implements NotificationChannel, VoterReplies {
     await this.#client.chat.postEphemeral({ channel: target.channelId, user: target.userId, text });
   }
 
-  /** Posts every problem of a pushed revision's configuration to the channel, once per push. */
+  /**
+   * Posts every problem of a pushed revision's configuration to the channel, once per push; a
+   * pull request's are told on the pull request only, as its previews are.
+   */
   async configurationInvalid(problems: ConfigurationProblems): Promise<void> {
+    if (problems.pullRequest !== undefined) return;
     const message = buildConfigurationMessage(problems);
     await this.#client.chat.postMessage({
       channel: this.#options.channel,

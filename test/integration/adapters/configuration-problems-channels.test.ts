@@ -100,4 +100,24 @@ describe('SlackNotifier.configurationInvalid', () => {
     expect(form.blocks).toContain('`stacks/app.json:1:3`');
     expect(form.blocks).toContain('not a parameter name');
   });
+
+  it("tells a pull request's problems on the pull request only, not in chat", async () => {
+    const slack = new SlackNotifier({
+      channel: 'C0CA5',
+      token: 'xoxb-test',
+      slackApiUrl: `${server.url}/api/`,
+    });
+    const notifier = new CompositeNotifier([github(), slack]);
+    const outcome = await notifier.configurationInvalid({
+      ...PROBLEMS,
+      ref: 'refs/pull/7/head',
+      pullRequest: 7,
+    });
+    expect(outcome.failures).toEqual([]);
+    expect(server.requestsTo('POST', '/api/chat.postMessage')).toHaveLength(0);
+    const [create] = server.requestsTo('POST', '/repos/acme/infra/check-runs');
+    expect((create!.body as { output: { summary: string } }).output.summary).toContain(
+      'Nothing from this commit is previewed on pull request #7',
+    );
+  });
 });

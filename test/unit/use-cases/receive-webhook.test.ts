@@ -241,6 +241,28 @@ describe('receiveWebhook', () => {
     ]);
   });
 
+  it('tells the problems of a pull request head on the pull request, previewing nothing', async () => {
+    const w = setup();
+    w.commit(REV1);
+    w.commit(REV2, { 'stacks/network.yaml': 'Resources: {}\n' });
+    const payload = recordedExample('pull_request', (e) => e.action === 'opened');
+    Object.assign(payload.pull_request.base, { ref: 'main', sha: REV1 });
+    payload.pull_request.head.sha = REV2;
+    expect(await w.deliver('pull_request', payload)).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringContaining('stacks/network.yaml:1:'),
+    });
+    expect(w.notifier.configurationProblems).toEqual([
+      expect.objectContaining({
+        revision: REV2,
+        ref: `refs/pull/${payload.number}/head`,
+        pullRequest: payload.number,
+        issues: [expect.objectContaining({ file: 'stacks/network.yaml' })],
+      }),
+    ]);
+    expect(w.queue.sent).toEqual([]);
+  });
+
   it('does not preview a pull request from a fork unless the policy allows it', async () => {
     const w = setup();
     w.commit(REV1);
