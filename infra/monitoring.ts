@@ -105,6 +105,11 @@ export class ConvergeMonitoring extends Construct {
           period: PERIOD,
         }),
       ]),
+      graph('Pushes with configuration problems', [
+        convergeMetric(MetricName.CONFIGURATIONS_INVALID, 'Sum').with({
+          label: 'converge.yaml has problems',
+        }),
+      ]),
     );
     this.dashboard.addWidgets(
       graph(

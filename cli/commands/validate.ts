@@ -1,8 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigurationError } from '../../shared/domain/config/configuration-error.ts';
+import { DirectoryFiles } from '../../shared/adapters/fs/directory-files.ts';
+import {
+  ConfigurationError,
+  type ConfigurationIssue,
+  formatConfigurationIssue,
+} from '../../shared/domain/config/configuration-error.ts';
 import type { ControlPlanePolicy } from '../../shared/domain/policy/control-plane-policy.ts';
 import { parsePolicy } from '../../shared/domain/policy/parse-policy.ts';
+import { DEFAULT_CONFIGURATION_FILE } from '../../shared/use-cases/load-configuration.ts';
+import { validateRepository } from '../../shared/use-cases/validate-repository.ts';
 
 interface ValidateOptions {
   readonly policy?: string;
@@ -20,35 +28,42 @@ export interface ValidateCommandIo {
 }
 
 /**
- * Registers `converge validate`: checks the files Converge reads before they are deployed. With
- * `--policy FILE` it checks a control-plane policy (docs/policy.md) and prints every problem as
- * `file:line:col path: message` (exit 1), or what the policy serves (exit 0). Each kind of file
- * is one check, so a repository's `converge.yaml` (a `[DIR]` argument) becomes one more.
+ * Registers `converge validate [DIR] [--policy FILE]`: checks the files Converge reads before they
+ * are deployed. `DIR` (the current directory unless only `--policy` is given) is an infrastructure
+ * repository's working tree: its `converge.yaml` and every template and parameter file it names,
+ * read from disk, so files can be checked before they are committed. `--policy FILE` checks a
+ * control-plane policy (docs/policy.md). Every problem is printed as `file:line:col path: message`
+ * (exit 1); otherwise one line per check says what is valid (exit 0).
  *
  * @example
- * converge validate --policy policy.yaml
+ * converge validate
+ * converge validate infra/ --policy policy.yaml
  */
 export function registerValidateCommand(program: Command, io?: ValidateCommandIo): Command {
   const out = io?.out ?? ((line: string) => console.log(line));
   const err = io?.err ?? ((line: string) => console.error(line));
   const command = program.command('validate');
   return command
-    .description('check Converge files before deploying them: the control-plane policy (--policy)')
+    .description(
+      "check Converge files before deploying them: DIR's converge.yaml with every template and parameter file it names, and the control-plane policy (--policy)",
+    )
+    .argument('[dir]', 'an infrastructure repository working tree (default: the current directory)')
     .option('--policy <file>', 'a control-plane policy file (docs/policy.md)')
-    .action(function runValidate(options: ValidateOptions) {
-      const checks: (() => CheckResult)[] = [];
+    .action(async function runValidate(dir: string | undefined, options: ValidateOptions) {
+      const checks: (() => CheckResult | Promise<CheckResult>)[] = [];
+      if (dir !== undefined || !options.policy) {
+        const root = dir ?? '.';
+        if (!isDirectory(root))
+          command.error(`${root} is not a directory; pass the repository's working tree as DIR.`);
+        checks.push(() => checkRepository(root));
+      }
       if (options.policy) {
         const file = options.policy;
         checks.push(() => checkPolicy(file));
       }
-      if (checks.length === 0) {
-        command.error(
-          'Nothing to validate: pass --policy FILE to check a control-plane policy (docs/policy.md).',
-        );
-      }
       let failed = false;
       for (const check of checks) {
-        const result = check();
+        const result = await check();
         if (result.ok) for (const line of result.summary) out(line);
         else {
           failed = true;
@@ -57,6 +72,51 @@ export function registerValidateCommand(program: Command, io?: ValidateCommandIo
       }
       if (failed) process.exitCode = 1;
     });
+}
+
+/**
+ * Checks a working tree's `converge.yaml` and the files it names; every problem is one located
+ * line, its file shown relative to the current directory so a terminal or editor can open it.
+ */
+async function checkRepository(root: string): Promise<CheckResult> {
+  const { issues, configuration } = await validateRepository(
+    { source: new DirectoryFiles({ root }) },
+    { repository: root, revision: 'working-tree' },
+  );
+  const shown = (file: string) => {
+    const path = relative('.', join(root, file));
+    return path.startsWith('..') ? join(root, file) : path;
+  };
+  if (issues.length > 0) {
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+    return {
+      ok: false,
+      problems: [
+        `${shown(DEFAULT_CONFIGURATION_FILE)}: ${count}:`,
+        ...issues.map((issue: ConfigurationIssue) =>
+          formatConfigurationIssue({ ...issue, file: shown(issue.file) }),
+        ),
+      ],
+    };
+  }
+  const stacks = configuration?.stacks.map((stack) => stack.name) ?? [];
+  const files = new Set(
+    configuration?.stacks.flatMap((stack) => [stack.template, stack.parameterFile ?? []].flat()),
+  );
+  return {
+    ok: true,
+    summary: [
+      `${shown(DEFAULT_CONFIGURATION_FILE)}: valid, ${stacks.length === 1 ? '1 stack' : `${stacks.length} stacks`} (${stacks.join(', ') || 'none'}), ${files.size === 1 ? '1 file' : `${files.size} files`} checked`,
+    ],
+  };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Reads and parses a policy file; every problem is one located line. */

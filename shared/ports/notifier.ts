@@ -1,3 +1,4 @@
+import type { ConfigurationIssue } from '../domain/config/configuration-error.ts';
 import type { Deployment, NotificationRefs } from '../domain/deployment/deployment.ts';
 import type { ResourceDrift } from './stacks.ts';
 
@@ -21,6 +22,27 @@ export interface Notifier {
   deploymentChanged(deployment: Deployment, context: NotificationContext): Promise<NotificationOutcome>;
   /** A pull request closed: remove what previews posted on it (the preview comment of the stack). */
   pullRequestClosed(pullRequest: PullRequestRef): Promise<NotificationOutcome>;
+  /**
+   * A pushed revision's `converge.yaml` (or a file it names) has problems, so nothing of the
+   * push is planned: every channel tells every problem (the commit's check, a chat message).
+   */
+  configurationInvalid(problems: ConfigurationProblems): Promise<NotificationOutcome>;
+}
+
+/** A revision whose configuration cannot be used, with every problem found in it. */
+export interface ConfigurationProblems {
+  /** `owner/name`. */
+  readonly repository: string;
+  /** The commit the problems are in. */
+  readonly revision: string;
+  /** The pushed ref, e.g. `refs/heads/main` (`refs/pull/7/head` for a pull request). */
+  readonly ref: string;
+  /** The pull request whose head it is; its problems go to the pull request, not to chat. */
+  readonly pullRequest?: number;
+  /** The configuration file, e.g. `converge.yaml`. */
+  readonly file: string;
+  /** Every problem, sorted by file and position (at least one). */
+  readonly issues: readonly ConfigurationIssue[];
 }
 
 export interface NotificationContext {
@@ -79,6 +101,8 @@ export interface NotificationChannel {
     previous: ChannelRefs | undefined,
   ): Promise<ChannelRefs | undefined>;
   pullRequestClosed?(pullRequest: PullRequestRef): Promise<void>;
+  /** Tells of a revision whose configuration cannot be used; a channel without it says nothing. */
+  configurationInvalid?(problems: ConfigurationProblems): Promise<void>;
 }
 
 /** One channel's refs: string fields only (e.g. `{ channel: 'C1', ts: '1700000000.000100' }`). */

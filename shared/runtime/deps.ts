@@ -216,5 +216,6 @@ function lazyChannel(name: string, make: () => Promise<NotificationChannel>): No
     deploymentChanged: async (deployment, context, previous) =>
       (await make()).deploymentChanged(deployment, context, previous),
     pullRequestClosed: async (pullRequest) => (await make()).pullRequestClosed?.(pullRequest),
+    configurationInvalid: async (problems) => (await make()).configurationInvalid?.(problems),
   };
 }

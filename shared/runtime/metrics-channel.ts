@@ -11,7 +11,8 @@ import { metrics as defaultMetrics, emitMetric, MetricName } from './observabili
  * DeploymentsStarted (EXECUTING), DeploymentsFinished by outcome (terminal statuses), DriftReverted
  * (a revert-drift deployment SUCCEEDED), lead time
  * from commit to SUCCEEDED, and the wait from approval request to decision. Previews are not
- * deployments and are not counted. Keeps no refs.
+ * deployments and are not counted. Also counts revisions whose configuration has problems
+ * (ConfigurationsInvalid). Keeps no refs.
  */
 export function metricsChannel(target: Metrics = defaultMetrics): NotificationChannel {
   return {
@@ -41,6 +42,9 @@ export function metricsChannel(target: Metrics = defaultMetrics): NotificationCh
         emitMetric(MetricName.APPROVAL_WAIT_SECONDS, seconds(now - requestedAt), {}, target);
       }
       return undefined;
+    },
+    async configurationInvalid(): Promise<void> {
+      emitMetric(MetricName.CONFIGURATIONS_INVALID, 1, {}, target);
     },
   };
 }

@@ -32,6 +32,8 @@ export const MetricName = {
    * with a 4xx (bad signature, stale, malformed, too large). Nothing else records them.
    */
   WEBHOOKS_REJECTED: 'WebhooksRejected',
+  /** Pushed revisions (and pull request heads) whose converge.yaml or a file it names has problems. */
+  CONFIGURATIONS_INVALID: 'ConfigurationsInvalid',
   /** Dimension `Function`: unexpected failures (not client errors). */
   ERRORS: 'Errors',
 } as const;
@@ -50,6 +52,7 @@ const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = 
   DriftDetected: MetricUnit.Count,
   DriftReverted: MetricUnit.Count,
   WebhooksRejected: MetricUnit.Count,
+  ConfigurationsInvalid: MetricUnit.Count,
   Errors: MetricUnit.Count,
 };
 

@@ -275,6 +275,7 @@ function flagged(notifier: Notifier, flags: readonly string[]): Notifier {
     deploymentChanged: (deployment, context) =>
       notifier.deploymentChanged(deployment, { ...context, event: `${prefix} | ${context.event}` }),
     pullRequestClosed: (pullRequest) => notifier.pullRequestClosed(pullRequest),
+    configurationInvalid: (problems) => notifier.configurationInvalid(problems),
   };
 }
 

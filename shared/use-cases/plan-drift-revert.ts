@@ -87,5 +87,6 @@ function withDrift(notifier: Notifier, drift: readonly ResourceDrift[]): Notifie
   return {
     deploymentChanged: (deployment, context) => notifier.deploymentChanged(deployment, { ...context, drift }),
     pullRequestClosed: (pullRequest) => notifier.pullRequestClosed(pullRequest),
+    configurationInvalid: (problems) => notifier.configurationInvalid(problems),
   };
 }

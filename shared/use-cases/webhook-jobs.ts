@@ -1,8 +1,11 @@
+import { ConfigurationError } from '../domain/config/configuration-error.ts';
 import type { Configuration } from '../domain/config/stack-config.ts';
 import { isTrackedBranch, repositoryPolicy } from '../domain/policy/control-plane-policy.ts';
+import type { ConfigurationProblems } from '../ports/notifier.ts';
 import type { Job } from '../ports/queue.ts';
 import type { PullRequestPayload, PushPayload } from '../ports/webhook.ts';
-import { loadConfiguration } from './load-configuration.ts';
+import { DEFAULT_CONFIGURATION_FILE, loadConfiguration } from './load-configuration.ts';
+import { validateRepository } from './validate-repository.ts';
 import { pullRequestAuthors, pushAuthors } from './webhook-authors.ts';
 import {
   type DeliveryContext,
@@ -61,9 +64,16 @@ async function pushPlanJobs(
 ): Promise<WebhookResult> {
   const repository = payload.repository.full_name;
 
-  // Read converge.yaml at the pushed revision and pick the stacks the push touches.
-  const configuration = await readConfiguration(deps, repository, payload.after);
-  if (typeof configuration === 'string') return ignored(configuration);
+  // Check converge.yaml and every file it names at the pushed revision, as `converge validate` does;
+  // a broken one plans nothing, and every problem goes where people look (the commit's check, chat).
+  const checked = await validateRepository(deps, { repository, revision: payload.after }).catch(
+    (error: unknown) => cannotRead(payload.after, error),
+  );
+  if (typeof checked === 'string') return ignored(checked);
+  const { configuration, issues } = checked;
+  if (!configuration) {
+    return refuseConfiguration(deps, { repository, revision: payload.after, ref: payload.ref, issues });
+  }
   const stacks = stacksToPlan(configuration, await pushChangedPaths(deps, repository, payload));
   if (stacks.length === 0) return { outcome: 'accepted', jobs: 0, votes: 0 };
 
@@ -110,8 +120,24 @@ export async function pullRequestJobs(
   const refused = previewRefusal(deps, repository, pr.base.ref, fork);
   if (refused) return ignored(refused);
 
-  const configuration = await readConfiguration(deps, repository, pr.head.sha);
+  // A closing pull request cleans up whatever its head says; an open one is checked like a push,
+  // and its problems go to the pull request's head commit (a check run), never to chat.
+  const configuration = closing
+    ? await readConfiguration(deps, repository, pr.head.sha)
+    : await validateRepository(deps, { repository, revision: pr.head.sha }).then(
+        ({ configuration, issues }) => configuration ?? { issues },
+        (error: unknown) => cannotRead(pr.head.sha, error),
+      );
   if (typeof configuration === 'string') return ignored(configuration);
+  if ('issues' in configuration) {
+    return refuseConfiguration(deps, {
+      repository,
+      revision: pr.head.sha,
+      ref: `refs/pull/${payload.number}/head`,
+      pullRequest: payload.number,
+      issues: configuration.issues,
+    });
+  }
   const stacks = closing
     ? configuration.stacks
     : stacksToPlan(configuration, await deps.source.changedPaths(repository, pr.base.sha, pr.head.sha));
@@ -170,6 +196,28 @@ function untracked(deps: Pick<ReceiveWebhookDeps, 'policy'>, repository: string,
   return `${ref} is not a branch the control-plane policy (${deps.policy.file}) deploys for ${repository} (it tracks ${branches.join(', ') || 'none'}); nothing is planned`;
 }
 
+/**
+ * A pushed revision whose configuration has problems: every channel is told every problem, and
+ * the delivery is ignored with the same list (GitHub's delivery log).
+ */
+async function refuseConfiguration(
+  deps: ReceiveWebhookDeps,
+  problems: Omit<ConfigurationProblems, 'file'>,
+): Promise<WebhookResult> {
+  const outcome = await deps.notifier.configurationInvalid({ ...problems, file: DEFAULT_CONFIGURATION_FILE });
+  const untold = outcome.failures.map((failure) => `${failure.channel}: ${failure.message}`);
+  return ignored(
+    [
+      `converge.yaml at ${problems.revision.slice(0, 12)} cannot be used, nothing is planned: ${new ConfigurationError(problems.issues).message}`,
+      ...(untold.length > 0 ? [`(not notified: ${untold.join('; ')})`] : []),
+    ].join('\n'),
+  );
+}
+
+function cannotRead(revision: string, error: unknown): string {
+  return `converge.yaml at ${revision.slice(0, 12)} cannot be used: ${error instanceof Error ? error.message : String(error)}`;
+}
+
 /** converge.yaml at the revision, or why it cannot be read (the delivery is then ignored). */
 async function readConfiguration(
   deps: ReceiveWebhookDeps,
@@ -179,6 +227,6 @@ async function readConfiguration(
   try {
     return await loadConfiguration(deps, { repository, revision });
   } catch (error) {
-    return `converge.yaml at ${revision.slice(0, 12)} cannot be used: ${error instanceof Error ? error.message : String(error)}`;
+    return cannotRead(revision, error);
   }
 }

@@ -1,6 +1,7 @@
 import { type Deployment, DeploymentKind } from '../../domain/deployment/deployment.ts';
 import type {
   ChannelRefs,
+  ConfigurationProblems,
   NotificationChannel,
   NotificationContext,
   PullRequestRef,
@@ -8,6 +9,7 @@ import type {
 import { buildPreviewComment, PREVIEW_MARKER, stackMarker } from './build-preview-comment.ts';
 import { checkRunOutput } from './check-run-output.ts';
 import { checkName, checkRunState, commitStatusState } from './commit-check.ts';
+import { buildConfigurationCheck } from './configuration-check.ts';
 import type { GithubClient } from './create-octokit.ts';
 import { parseGithubRepository } from './github-repository.ts';
 import { isHttpStatus } from './is-http-status.ts';
@@ -193,5 +195,40 @@ export class GithubNotifier implements NotificationChannel {
         comment.body?.startsWith(PREVIEW_MARKER) &&
         (stackKey === undefined || comment.body.includes(stackMarker(stackKey))),
     );
+  }
+
+  /**
+   * A completed, failed check run `converge` on the pushed commit listing every configuration
+   * problem (a failed commit status with the count, where check runs are refused).
+   */
+  async configurationInvalid(problems: ConfigurationProblems): Promise<void> {
+    const { owner, repo } = parseGithubRepository(problems.repository);
+    const check = buildConfigurationCheck(problems);
+    if (!this.#useStatuses) {
+      try {
+        await this.#octokit.rest.checks.create({
+          owner,
+          repo,
+          name: check.name,
+          head_sha: check.headSha,
+          status: 'completed',
+          conclusion: 'failure',
+          output: { title: check.title, summary: check.summary },
+        });
+        return;
+      } catch (error) {
+        if (this.#options.commitChecks !== 'auto' && this.#options.commitChecks !== undefined) throw error;
+        if (!isHttpStatus(error, 403)) throw error;
+        this.#useStatuses = true;
+      }
+    }
+    await this.#octokit.rest.repos.createCommitStatus({
+      owner,
+      repo,
+      sha: check.headSha,
+      context: check.name,
+      state: 'failure',
+      description: `${check.title}; run converge validate`.slice(0, 140),
+    });
   }
 }

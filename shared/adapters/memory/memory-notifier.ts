@@ -1,5 +1,6 @@
 import type { Deployment } from '../../domain/deployment/deployment.ts';
 import type {
+  ConfigurationProblems,
   NotificationContext,
   NotificationOutcome,
   Notifier,
@@ -13,6 +14,8 @@ import type {
 export class MemoryNotifier implements Notifier {
   readonly sent: { deployment: Deployment; context: NotificationContext }[] = [];
   readonly closedPullRequests: PullRequestRef[] = [];
+  /** Revisions whose configuration could not be used, as notified. */
+  readonly configurationProblems: ConfigurationProblems[] = [];
   /** When set, every notification reports this channel failure instead of succeeding. */
   failWith?: string;
 
@@ -35,6 +38,18 @@ export class MemoryNotifier implements Notifier {
 
   async pullRequestClosed(pullRequest: PullRequestRef): Promise<NotificationOutcome> {
     this.closedPullRequests.push(pullRequest);
+    return { refs: {}, changed: false, failures: [] };
+  }
+
+  async configurationInvalid(problems: ConfigurationProblems): Promise<NotificationOutcome> {
+    if (this.failWith) {
+      return {
+        refs: {},
+        changed: false,
+        failures: [{ channel: 'memory', error: 'Error', message: this.failWith }],
+      };
+    }
+    this.configurationProblems.push(structuredClone(problems));
     return { refs: {}, changed: false, failures: [] };
   }
 

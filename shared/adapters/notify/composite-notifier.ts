@@ -1,6 +1,7 @@
 import type { Deployment, NotificationRefs } from '../../domain/deployment/deployment.ts';
 import type {
   ChannelRefs,
+  ConfigurationProblems,
   NotificationChannel,
   NotificationContext,
   NotificationFailure,
@@ -58,6 +59,16 @@ export class CompositeNotifier implements Notifier {
   async pullRequestClosed(pullRequest: PullRequestRef): Promise<NotificationOutcome> {
     const settled = await Promise.allSettled(
       this.#channels.map(async (channel) => channel.pullRequestClosed?.(pullRequest)),
+    );
+    const failures = settled.flatMap((result, index) =>
+      result.status === 'rejected' ? [toFailure(this.#channels[index]!.name, result.reason)] : [],
+    );
+    return { refs: {}, changed: false, failures };
+  }
+
+  async configurationInvalid(problems: ConfigurationProblems): Promise<NotificationOutcome> {
+    const settled = await Promise.allSettled(
+      this.#channels.map(async (channel) => channel.configurationInvalid?.(problems)),
     );
     const failures = settled.flatMap((result, index) =>
       result.status === 'rejected' ? [toFailure(this.#channels[index]!.name, result.reason)] : [],

@@ -2,12 +2,14 @@ import { ErrorCode, type WebAPIPlatformError, WebClient } from '@slack/web-api';
 import { type Deployment, DeploymentKind } from '../../domain/deployment/deployment.ts';
 import type {
   ChannelRefs,
+  ConfigurationProblems,
   NotificationChannel,
   NotificationContext,
   VoterReplies,
   VoterReplyTarget,
 } from '../../ports/notifier.ts';
 import { buildApprovalMessage } from './build-approval-message.ts';
+import { buildConfigurationMessage } from './build-configuration-message.ts';
 import { SlackConfigInvalidError } from './slack-request-errors.ts';
 
 export interface SlackNotifierOptions {
@@ -131,6 +133,21 @@ export class SlackNotifier implements NotificationChannel, VoterReplies {
       throw new SlackConfigInvalidError('cannot answer the voter: no allowed response_url and no channel');
     }
     await this.#client.chat.postEphemeral({ channel: target.channelId, user: target.userId, text });
+  }
+
+  /**
+   * Posts every problem of a pushed revision's configuration to the channel, once per push; a
+   * pull request's are told on the pull request only, as its previews are.
+   */
+  async configurationInvalid(problems: ConfigurationProblems): Promise<void> {
+    if (problems.pullRequest !== undefined) return;
+    const message = buildConfigurationMessage(problems);
+    await this.#client.chat.postMessage({
+      channel: this.#options.channel,
+      text: message.text,
+      blocks: message.blocks as never,
+      unfurl_links: false,
+    });
   }
 }
 

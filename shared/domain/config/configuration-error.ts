@@ -63,3 +63,13 @@ export function formatDocumentPath(path: DocumentPath): string {
   }
   return out;
 }
+
+/**
+ * `converge.yaml has 3 problems`: the headline of every message about a configuration's problems.
+ *
+ * @example
+ * configurationHeadline('converge.yaml', issues); // 'converge.yaml has 2 problems'
+ */
+export function configurationHeadline(file: string, issues: readonly ConfigurationIssue[]): string {
+  return `${file} has ${issues.length === 1 ? '1 problem' : `${issues.length} problems`}`;
+}

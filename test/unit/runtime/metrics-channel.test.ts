@@ -41,6 +41,21 @@ describe('metricsChannel', () => {
     expect(records).toContainEqual(expect.objectContaining({ ApprovalWaitSeconds: 1800 }));
   });
 
+  it('counts a revision whose configuration has problems', async () => {
+    const metrics = createMetrics();
+    const output = await captureOutput(async () => {
+      await metricsChannel(metrics).configurationInvalid?.({
+        repository: 'acme/infra',
+        revision: base.revision,
+        ref: 'refs/heads/main',
+        file: 'converge.yaml',
+        issues: [{ file: 'converge.yaml', line: 1, column: 1, path: [], message: 'x' }],
+      });
+      metrics.publishStoredMetrics();
+    });
+    expect(jsonLines(output)).toContainEqual(expect.objectContaining({ ConfigurationsInvalid: 1 }));
+  });
+
   it('counts nothing for a preview', async () => {
     expect(await emitted({ ...base, kind: 'preview' })).toEqual([]);
   });

@@ -126,7 +126,7 @@ describe('receiveWebhook', () => {
   it('asks the compare API when the payload lists as many commits as GitHub caps it at', async () => {
     const w = setup();
     w.commit(REV1);
-    w.commit(REV2, { 'stacks/network.yaml': 'Resources: {}\n' });
+    w.commit(REV2, { 'stacks/network.yaml': 'Resources:\n  Queue: { Type: AWS::SQS::Queue }\n' });
     const payload = push(['README.md']);
     payload.commits = Array.from({ length: 20 }, () => ({ added: [], modified: ['README.md'], removed: [] }));
     expect(await w.deliver('push', payload)).toMatchObject({ jobs: 1 });
@@ -148,7 +148,7 @@ describe('receiveWebhook', () => {
   it('attributes a push to the authenticated pusher and the merged pull request’s people, never head_commit.author', async () => {
     const w = setup();
     w.commit(REV1);
-    w.commit(REV2, { 'stacks/network.yaml': 'Resources: {}\n' });
+    w.commit(REV2, { 'stacks/network.yaml': 'Resources:\n  Queue: { Type: AWS::SQS::Queue }\n' });
     const payload = push();
     payload.repository.full_name = REPOSITORY;
     payload.head_commit.author.username = 'alice';
@@ -168,6 +168,33 @@ describe('receiveWebhook', () => {
       outcome: 'ignored',
       reason: expect.stringContaining('converge.yaml'),
     });
+    expect(w.queue.sent).toEqual([]);
+  });
+
+  it('tells every problem of a pushed converge.yaml and the files it names, once, queuing nothing', async () => {
+    const w = setup();
+    w.commit(REV2, {
+      'converge.yaml':
+        'version: 1\ndefaults: { region: eu-west-1, colour: blue }\nstacks:\n  - name: a\n    template: stacks/missing.yaml\n',
+    });
+    const payload = push();
+    const answer = await w.deliver('push', payload);
+    expect(answer).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('2 problems') });
+    expect(w.notifier.configurationProblems).toEqual([
+      {
+        repository: REPO,
+        revision: REV2,
+        ref: 'refs/heads/main',
+        file: 'converge.yaml',
+        issues: [
+          expect.objectContaining({ file: 'converge.yaml', line: 2, path: ['defaults', 'colour'] }),
+          expect.objectContaining({ file: 'converge.yaml', line: 5, path: ['stacks', 0, 'template'] }),
+        ],
+      },
+    ]);
+    // The same push again (a redelivery) is a duplicate: nobody is told twice.
+    expect(await w.deliver('push', payload)).toMatchObject({ outcome: 'duplicate' });
+    expect(w.notifier.configurationProblems).toHaveLength(1);
     expect(w.queue.sent).toEqual([]);
   });
 
@@ -199,7 +226,7 @@ describe('receiveWebhook', () => {
   it('queues preview jobs for an opened pull request', async () => {
     const w = setup();
     w.commit(REV1);
-    w.commit(REV2, { 'stacks/network.yaml': 'Resources: {}\n' });
+    w.commit(REV2, { 'stacks/network.yaml': 'Resources:\n  Queue: { Type: AWS::SQS::Queue }\n' });
     const payload = recordedExample('pull_request', (e) => e.action === 'opened');
     Object.assign(payload.pull_request.base, { ref: 'main', sha: REV1 });
     payload.pull_request.head.sha = REV2;
@@ -214,10 +241,32 @@ describe('receiveWebhook', () => {
     ]);
   });
 
-  it('does not preview a pull request from a fork unless the policy allows it', async () => {
+  it('tells the problems of a pull request head on the pull request, previewing nothing', async () => {
     const w = setup();
     w.commit(REV1);
     w.commit(REV2, { 'stacks/network.yaml': 'Resources: {}\n' });
+    const payload = recordedExample('pull_request', (e) => e.action === 'opened');
+    Object.assign(payload.pull_request.base, { ref: 'main', sha: REV1 });
+    payload.pull_request.head.sha = REV2;
+    expect(await w.deliver('pull_request', payload)).toMatchObject({
+      outcome: 'ignored',
+      reason: expect.stringContaining('stacks/network.yaml:1:'),
+    });
+    expect(w.notifier.configurationProblems).toEqual([
+      expect.objectContaining({
+        revision: REV2,
+        ref: `refs/pull/${payload.number}/head`,
+        pullRequest: payload.number,
+        issues: [expect.objectContaining({ file: 'stacks/network.yaml' })],
+      }),
+    ]);
+    expect(w.queue.sent).toEqual([]);
+  });
+
+  it('does not preview a pull request from a fork unless the policy allows it', async () => {
+    const w = setup();
+    w.commit(REV1);
+    w.commit(REV2, { 'stacks/network.yaml': 'Resources:\n  Queue: { Type: AWS::SQS::Queue }\n' });
     const payload = recordedExample('pull_request', (e) => e.action === 'opened');
     Object.assign(payload.pull_request.base, { ref: 'main', sha: REV1 });
     payload.pull_request.head.sha = REV2;
@@ -332,7 +381,7 @@ describe('receiveWebhook', () => {
   it('queues "/converge plan" only for people with write access', async () => {
     const w = setup();
     w.commit(REV1);
-    w.commit(REV2, { 'stacks/network.yaml': 'Resources: {}\n' });
+    w.commit(REV2, { 'stacks/network.yaml': 'Resources:\n  Queue: { Type: AWS::SQS::Queue }\n' });
     const payload = recordedExample('issue_comment', (e) => e.action === 'created');
     payload.comment.body = '/converge plan';
     payload.issue.pull_request = { url: 'https://api.github.com/repos/x/y/pulls/1' };
