@@ -158,6 +158,7 @@ export function registerDevCommand(program: Command): Command {
         ],
       }).catch(async (error: Error) => {
         if (example) await rm(example.dir, { recursive: true, force: true });
+        await rm(dirname(envFile), { recursive: true, force: true });
         return program.error(`Could not start Converge locally: ${error.message}`);
       });
 
@@ -176,7 +177,7 @@ export function registerDevCommand(program: Command): Command {
         region: options.region,
         tableName: host.tableName,
         startedAt: new Date().toISOString(),
-        repositories,
+        repositories: withoutCredentials(repositories),
         environmentFile: envFile,
         webhookSecret: settings.localDefaults.includes('CONVERGE_GITHUB_WEBHOOK_SECRET')
           ? 'local-default'
@@ -198,7 +199,7 @@ export function registerDevCommand(program: Command): Command {
         );
       }
       for (const [name, location] of Object.entries(repositories)) {
-        console.log(`Repository ${name} → ${location}`);
+        console.log(`Repository ${name} → ${shownLocation(location)}`);
         if (!example || name !== example.repository)
           console.log(`  after a commit there: npx converge push --repo ${name}`);
       }
@@ -257,4 +258,23 @@ export function registerDevCommand(program: Command): Command {
       };
       for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stopOnSignal);
     });
+}
+
+/** A repository location as it may be shown or written down: a URL's user and token left out. */
+export function shownLocation(location: string): string {
+  try {
+    const url = new URL(location);
+    if (!url.username && !url.password) return location;
+    url.username = '';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return location;
+  }
+}
+
+function withoutCredentials(repositories: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(repositories).map(([name, location]) => [name, shownLocation(location)]),
+  );
 }

@@ -238,9 +238,16 @@ export async function startHost(options: HostOptions): Promise<Host> {
       .catch(ignoreExisting);
 
     const functions = await loadFunctions();
+    const webhook = invokeWith('webhook', functions.webhook, 30_000);
     functionUrls['/webhooks/github'] = {
       urlId: 'webhook',
-      handler: invokeWith('webhook', functions.webhook, 30_000),
+      // GitHub shows a delivery's answer to nobody: say here why a delivery changed nothing.
+      handler: async (event) => {
+        const answer = await webhook(event);
+        const said = ignoredReason(answer);
+        if (said) print(`  [webhook] ${said}`);
+        return answer;
+      },
     };
     functionUrls['/slack/actions'] = {
       urlId: 'approve',
@@ -461,6 +468,18 @@ function invokeWith(
       event,
       lambdaContext(name, { region: process.env.AWS_REGION ?? 'us-east-1', timeoutMs }),
     )) as Awaited<ReturnType<FunctionUrlHandler>>;
+}
+
+/** What a webhook answer that changed nothing says (ignored, duplicate, refused), for the terminal. */
+function ignoredReason(answer: unknown): string | undefined {
+  const { statusCode, body } = (answer ?? {}) as { statusCode?: number; body?: string };
+  const parsed =
+    typeof body === 'string' ? (safeJson(body) as Record<string, unknown> | undefined) : undefined;
+  if (statusCode !== undefined && statusCode >= 400)
+    return `refused (${statusCode}): ${String(parsed?.message ?? parsed?.error ?? body ?? '')}`;
+  if (parsed?.outcome === 'ignored' || parsed?.outcome === 'duplicate')
+    return `${String(parsed.outcome)}: ${String(parsed.reason ?? '')}`;
+  return undefined;
 }
 
 /** The event EventBridge Scheduler passes, with the input the CDK app sets on the schedule. */

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Host, startHost } from '../../../local/host/start-host.ts';
@@ -13,6 +14,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('the local host while it starts', () => {
+  const printed: string[] = [];
   let host: Host | undefined;
   let repo: GitRepo | undefined;
   afterAll(async () => {
@@ -30,7 +32,7 @@ describe('the local host while it starts', () => {
       scheduleEveryMs: 0,
       eventsToken: 'the-run-token',
       logLevel: 'CRITICAL',
-      print: () => undefined,
+      print: (text) => printed.push(text),
       log: () => undefined,
     });
     let done = false;
@@ -94,5 +96,34 @@ describe('the local host while it starts', () => {
     expect((await post('/events?token=the-run-token')).status).toBe(202);
     expect((await post('/events', { 'x-converge-events-token': 'the-run-token' })).status).toBe(202);
     expect(host!.eventTarget).toBe(`${host!.url}/events?token=the-run-token`);
+  });
+
+  it('says in the terminal why a delivery changed nothing: refused, or ignored with its reason', async () => {
+    const body = JSON.stringify({
+      ref: 'refs/heads/bob/x',
+      before: '0'.repeat(40),
+      after: 'a'.repeat(40),
+      repository: { name: 'infra', full_name: 'acme/infra', owner: { login: 'acme' } },
+      commits: [],
+      pusher: { name: 'bob' },
+      sender: { login: 'bob' },
+    });
+    const signature = `sha256=${createHmac('sha256', 'w').update(body).digest('hex')}`;
+    const ignored = await fetch(`${host!.url}/webhooks/github`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': 'd-1',
+        'x-hub-signature-256': signature,
+      },
+      body,
+    });
+    expect(ignored.status).toBe(202);
+    const unsigned = await fetch(`${host!.url}/webhooks/github`, { method: 'POST', body: '{}' });
+    expect(unsigned.status).toBe(401);
+    const lines = printed.join('\n');
+    expect(lines).toMatch(/\[webhook\] ignored: .*refs\/heads\/bob\/x/);
+    expect(lines).toMatch(/\[webhook\] refused \(401\)/);
   });
 });
