@@ -110,20 +110,6 @@ describe('the emulated CloudFormation: resources, templates, change-set lifecycl
     expect(listed.Summaries?.map((summary) => summary.ChangeSetName)).not.toContain('doomed');
   });
 
-  it('refuses to execute a change set while another update of the stack is in progress', async () => {
-    await createChangeSet('first', template(60));
-    await createChangeSet('second', template(70));
-    await cfn.send(new ExecuteChangeSetCommand({ StackName: STACK, ChangeSetName: 'first' }));
-    expect(await stackStatus()).toMatch(/_IN_PROGRESS$/);
-    const error = await refusal(
-      cfn.send(new ExecuteChangeSetCommand({ StackName: STACK, ChangeSetName: 'second' })),
-    );
-    expect(error.$metadata.httpStatusCode).toBe(400);
-    expect(error.name).toBe('ValidationError');
-    expect(error.message).toMatch(/is in UPDATE_\w*IN_PROGRESS state and can not be updated/);
-    await until(stackStatus, (status) => status === 'UPDATE_COMPLETE');
-  });
-
   it('refuses an invalid template with ValidationError and creates no change set', async () => {
     const error = await refusal(
       cfn.send(
@@ -140,5 +126,63 @@ describe('the emulated CloudFormation: resources, templates, change-set lifecycl
     expect(error.message).toContain('Nope');
     const listed = await cfn.send(new ListChangeSetsCommand({ StackName: STACK }));
     expect(listed.Summaries?.map((summary) => summary.ChangeSetName)).not.toContain('invalid');
+  });
+});
+
+describe('the emulated CloudFormation while a stack update runs', () => {
+  // Its own cloud with slow resources, so the update is still running when the second change set
+  // is executed, however busy the machine is (the shared cloud above updates in milliseconds).
+  let cloud: LocalCloud;
+  let cfn: CloudFormationClient;
+  const stackStatus = async () =>
+    (await cfn.send(new DescribeStacksCommand({ StackName: STACK }))).Stacks?.[0]?.StackStatus ?? '';
+  const createChangeSet = async (name: string, body: string) => {
+    await cfn.send(
+      new CreateChangeSetCommand({
+        StackName: STACK,
+        ChangeSetName: name,
+        ChangeSetType: name === 'create' ? 'CREATE' : 'UPDATE',
+        TemplateBody: body,
+      }),
+    );
+    return until(
+      () => cfn.send(new DescribeChangeSetCommand({ StackName: STACK, ChangeSetName: name })),
+      (described) => described.Status === 'CREATE_COMPLETE' || described.Status === 'FAILED',
+    );
+  };
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => {
+        throw new Error('expected the call to be refused');
+      },
+      (error: unknown) => error as CloudFormationServiceException,
+    );
+
+  beforeAll(async () => {
+    cloud = await startLocalCloud({
+      dynamodb: false,
+      delays: { changeSet: 5, resource: 1_500, stackPhase: 2 },
+    });
+    cfn = new CloudFormationClient(clientConfig(cloud.endpoint));
+    await createChangeSet('create', template(30));
+    await cfn.send(new ExecuteChangeSetCommand({ StackName: STACK, ChangeSetName: 'create' }));
+    await until(stackStatus, (status) => status === 'CREATE_COMPLETE');
+  });
+  afterAll(async () => {
+    await cloud?.stop();
+  });
+
+  it('refuses to execute a change set while another update of the stack is in progress', async () => {
+    await createChangeSet('first', template(60));
+    await createChangeSet('second', template(70));
+    await cfn.send(new ExecuteChangeSetCommand({ StackName: STACK, ChangeSetName: 'first' }));
+    expect(await stackStatus()).toMatch(/_IN_PROGRESS$/);
+    const error = await refusal(
+      cfn.send(new ExecuteChangeSetCommand({ StackName: STACK, ChangeSetName: 'second' })),
+    );
+    expect(error.$metadata.httpStatusCode).toBe(400);
+    expect(error.name).toBe('ValidationError');
+    expect(error.message).toMatch(/is in UPDATE_\w*IN_PROGRESS state and can not be updated/);
+    await until(stackStatus, (status) => status === 'UPDATE_COMPLETE');
   });
 });
