@@ -10,6 +10,7 @@ import { AUTO_APPROVER } from './decide-planned-deployment.ts';
 import { dedupeId } from './deployment-names.ts';
 import { moveDeployment } from './move-deployment.ts';
 import { notify } from './notify.ts';
+import { replanJob } from './replan-job.ts';
 import { StackBusyError } from './stack-busy-error.ts';
 import { isInProgress, isUpdatable } from './stack-status.ts';
 import { startExecution } from './start-execution.ts';
@@ -146,17 +147,7 @@ export async function executeDeployment(
 async function planAgain({ queue, clock }: ExecuteDeps, deployment: Deployment): Promise<void> {
   if (deployment.kind !== 'deploy') return;
   await queue.send(
-    {
-      type: 'plan',
-      kind: 'deploy',
-      repository: deployment.repository,
-      revision: deployment.revision,
-      stackName: deployment.stack.stackName,
-      stackKey: deployment.stackKey,
-      requestedAt: clock.now(),
-      deliveryId: `replan:${deployment.id}`,
-      ...(deployment.author ? { author: deployment.author } : {}),
-    },
+    replanJob(deployment, { requestedAt: clock.now(), deliveryId: `replan:${deployment.id}` }),
     { group: deployment.stackKey, dedupeId: dedupeId('replan', deployment.id) },
   );
 }

@@ -8,6 +8,17 @@ export type { PlanDeps } from './plan-deployment.ts';
 export type PlanJob = Extract<Job, { type: 'plan' }>;
 
 /**
+ * The id of the deployment a plan job makes: the same on every delivery of the job, so a retried
+ * job resumes its deployment, and known to whoever queues the job (`converge retry` reports it).
+ */
+export function planJobDeploymentId(job: PlanJob): string {
+  return deploymentId(
+    job.requestedAt,
+    [job.kind, job.deliveryId, job.revision, job.stackKey, job.pullRequest].join('|'),
+  );
+}
+
+/**
  * Plans one revision of one stack from a plan job (a push or a pull request): creates its change
  * set, summarizes it, and either auto-approves it, asks for approval, or (previews) reports it on
  * the pull request, through the one planning pipeline ({@link planDeployment}).
@@ -18,10 +29,7 @@ export type PlanJob = Extract<Job, { type: 'plan' }>;
  */
 export async function planStack(deps: PlanDeps, job: PlanJob): Promise<Deployment> {
   return planDeployment(deps, {
-    id: deploymentId(
-      job.requestedAt,
-      [job.kind, job.deliveryId, job.revision, job.stackKey, job.pullRequest].join('|'),
-    ),
+    id: planJobDeploymentId(job),
     mode: job.kind,
     repository: job.repository,
     revision: job.revision,

@@ -5,9 +5,11 @@ import type { Clock } from '../ports/clock.ts';
 import type { Queue } from '../ports/queue.ts';
 import type { Store } from '../ports/store.ts';
 import { DeploymentNotFoundError } from '../ports/store-errors.ts';
-import { dedupeId, deploymentId } from './deployment-names.ts';
+import { dedupeId } from './deployment-names.ts';
 import { type ControlDeps, type ControlRefusal, controlRefusal } from './may-control-deployment.ts';
 import { iso, subjectOf } from './move-deployment.ts';
+import { planJobDeploymentId } from './plan-stack.ts';
+import { replanJob } from './replan-job.ts';
 
 export interface RetryDeps extends ControlDeps {
   readonly store: Store;
@@ -102,26 +104,9 @@ export async function retryDeployment(deps: RetryDeps, input: RetryInput): Promi
   const n = retries.length + 1;
   const deliveryId = `retry:${deployment.id}:${n}`;
   const requestedAt = clock.now();
-  await queue.send(
-    {
-      type: 'plan',
-      kind: 'deploy',
-      repository: deployment.repository,
-      revision: deployment.revision,
-      stackName: deployment.stack.stackName,
-      stackKey: deployment.stackKey,
-      requestedAt,
-      deliveryId,
-      ...(deployment.author ? { author: deployment.author } : {}),
-      ...(deployment.authors ? { authors: deployment.authors } : {}),
-    },
-    { group: deployment.stackKey, dedupeId: dedupeId('retry', deployment.id, n) },
-  );
-  // The id planStack derives from this job (kind, delivery, revision, stack, no pull request).
-  const next = deploymentId(
-    requestedAt,
-    ['deploy', deliveryId, deployment.revision, deployment.stackKey, ''].join('|'),
-  );
+  const job = replanJob(deployment, { requestedAt, deliveryId });
+  await queue.send(job, { group: deployment.stackKey, dedupeId: dedupeId('retry', deployment.id, n) });
+  const next = planJobDeploymentId(job);
   await store.appendAudit({
     subject: subjectOf(deployment.id),
     action: 'retry-requested',

@@ -197,6 +197,27 @@ describe('executeDeployment', () => {
     expect(jobs[0]?.group).toBe(KEY);
   });
 
+  it('keeps every author on the plan made again, so none of them can approve the new deployment', async () => {
+    const p = pipeline();
+    const deployment = await approved(p);
+    await p.store.transition(
+      deployment.id,
+      deployment.status,
+      { status: deployment.status, updatedAt: p.clock.iso(), authors: ['github:carol', 'github:dave'] },
+      {
+        subject: `deployment#${deployment.id}`,
+        action: 'test-authors',
+        actor: 'system:test',
+        at: p.clock.iso(),
+      },
+    );
+    p.queue.drain();
+    await p.stacks.deleteChangeSet(deployment.stack, deployment.changeSet!.id);
+    await executeDeployment(p.deps, { deploymentId: deployment.id });
+    const [replanned] = p.queue.drain();
+    expect(replanned?.job).toMatchObject({ type: 'plan', authors: ['github:carol', 'github:dave'] });
+  });
+
   it('retries later and releases the lock while the stack is mid-operation', async () => {
     const p = pipeline();
     p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
