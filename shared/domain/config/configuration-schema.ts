@@ -88,6 +88,18 @@ const roleArn = z.string().regex(ROLE_ARN, {
   error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/converge-deploy"',
 });
 
+/** How long an approval request stays open: a duration from 1s to 30d (`30m`, `24h`, `7d`). */
+export const approvalWindow = z.string({ error: 'must be a duration such as "24h"' }).check((ctx) => {
+  const seconds = parseDuration(ctx.value);
+  if (seconds === undefined || seconds <= 0 || seconds > MAX_TTL_SECONDS) {
+    ctx.issues.push({
+      code: 'custom',
+      input: ctx.value,
+      message: `"${ctx.value}" is not a duration between 1s and 30d; write it like "30m", "24h" or "7d"`,
+    });
+  }
+});
+
 const approval = z.strictObject(
   {
     required: z
@@ -104,16 +116,7 @@ const approval = z.strictObject(
     ),
     allowSelfApproval: z.boolean({ error: 'must be true or false' }),
     autoApprove: z.enum(['safe', 'never', 'always'], { error: 'must be one of safe, never, always' }),
-    ttl: z.string({ error: 'must be a duration such as "24h"' }).check((ctx) => {
-      const seconds = parseDuration(ctx.value);
-      if (seconds === undefined || seconds <= 0 || seconds > MAX_TTL_SECONDS) {
-        ctx.issues.push({
-          code: 'custom',
-          input: ctx.value,
-          message: `"${ctx.value}" is not a duration between 1s and 30d; write it like "30m", "24h" or "7d"`,
-        });
-      }
-    }),
+    ttl: approvalWindow,
   },
   { error: 'must be a map (required, approvers, allowSelfApproval, autoApprove, ttl)' },
 );

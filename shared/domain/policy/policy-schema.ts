@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { parseApproverIdentity } from '../approval/parse-approver-identity.ts';
-import { parseDuration } from '../config/parse-duration.ts';
+import { approvalWindow } from '../config/configuration-schema.ts';
 
 /**
  * The zod schema of the control-plane policy file, as written. Every map is strict: an unknown
@@ -11,7 +11,6 @@ const REPOSITORY = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
 const PERSON = /^[A-Za-z0-9][\w.-]{0,63}$/;
 const TEAM_ID = /^T[A-Z0-9]{2,}$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const MAX_TTL_SECONDS = 30 * 86_400;
 
 const identity = z.string({ error: 'must be an identity such as "github:alice"' }).check((ctx) => {
   const parsed = parseApproverIdentity(ctx.value);
@@ -47,16 +46,7 @@ const approval = z.strictObject(
       .min(1, { error: 'must be at least 1: a change that needs approval needs a person' })
       .max(10, { error: 'must be at most 10' }),
     autoApprove: z.enum(['safe', 'never', 'always'], { error: 'must be one of safe, never, always' }),
-    ttl: z.string({ error: 'must be a duration such as "24h"' }).check((ctx) => {
-      const seconds = parseDuration(ctx.value);
-      if (seconds === undefined || seconds <= 0 || seconds > MAX_TTL_SECONDS) {
-        ctx.issues.push({
-          code: 'custom',
-          input: ctx.value,
-          message: `"${ctx.value}" is not a duration between 1s and 30d; write it like "30m", "24h" or "7d"`,
-        });
-      }
-    }),
+    ttl: approvalWindow,
   },
   { error: 'must be a map (floor, autoApprove, ttl)' },
 );
