@@ -86,7 +86,7 @@ export function registerDriftCommand(program: Command, io?: DriftCommandIo): Com
         remainingMs: () => deadline - deps.clock.now(),
         fresh: true,
         stackNames: options.stack,
-      }).catch((error: Error) => program.error(`${error.name}: ${error.message}`));
+      }).catch((error: Error) => program.error(error.message));
       if (options.json) return output(JSON.stringify(result, null, 2));
       for (const line of await describeSweep(deps, result)) output(line);
     });

@@ -197,6 +197,11 @@ describe('converge status, deployments, show and why, through the binary against
     expect(drift.code).toBe(0);
     expect(drift.stdout).toContain('No drift records for ops-app');
 
+    const unknown = await converge(project, ['drift', 'sweep', '--stack', 'no-such-stack']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^converge: .*no-such-stack/);
+    expect(unknown.stderr).not.toMatch(/Error\b/);
+
     const vote = await converge(project, ['approve', '01J00000000000000000000000', '--as', 'cli:mallory']);
     expect(vote.code).toBe(1);
     expect(vote.stderr).toMatch(/Deployment 01J00000000000000000000000 does not exist/);
