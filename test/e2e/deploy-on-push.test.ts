@@ -86,27 +86,38 @@ describe.concurrent('deploying through the local host', () => {
       await e2e.click(awaiting!);
       return reaches(e2e, awaiting!.id, ['SUCCEEDED', 'FAILED']);
     };
+    // A logical id only this stack has, so concurrent tests never meet the injected failure.
+    const own = (value: string) =>
+      template(value, {
+        extra: [
+          '  FailingSetting:',
+          '    Type: AWS::SSM::Parameter',
+          '    Properties:',
+          '      Type: String',
+          `      Value: ${value}`,
+        ].join('\n'),
+      });
     const first = await deploy({
       'converge.yaml': convergeYaml(['failing-app']),
-      'stacks/failing-app.yaml': template('v1'),
+      'stacks/failing-app.yaml': own('v1'),
     });
     expect(first.status).toBe('SUCCEEDED');
 
     // The update of the parameter fails in the local cloud; CloudFormation rolls the stack back.
     e2e.host.cloud!.cloudFormation.failures.add({
       operation: 'update',
-      logicalId: 'Setting',
+      logicalId: 'FailingSetting',
       message: 'Injected: the parameter store refused the value',
       times: 1,
     });
-    const failed = await deploy({ 'stacks/failing-app.yaml': template('v2') });
+    const failed = await deploy({ 'stacks/failing-app.yaml': own('v2') });
     expect(failed.status).toBe('FAILED');
     expect(JSON.stringify(failed.reason)).toContain('Injected: the parameter store refused the value');
     const state = await e2e.store.getStackState(failed.stackKey);
     expect(state?.lock === undefined || state.lock.expiresAt <= Date.now()).toBe(true);
 
     // The lock is free: the next revision executes.
-    const next = await deploy({ 'stacks/failing-app.yaml': template('v3') });
+    const next = await deploy({ 'stacks/failing-app.yaml': own('v3') });
     expect(next.status).toBe('SUCCEEDED');
   });
 
