@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeDevState } from '../../cli/dev-state.ts';
 import type { Deployment } from '../../shared/domain/deployment/deployment.ts';
+import { recordDevHost, runConverge } from './support/converge-binary.ts';
 import {
   convergeYaml,
   type E2e,
@@ -17,29 +15,10 @@ import {
   template,
 } from './support/e2e-harness.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/converge.js', import.meta.url));
 const VERSION = '0.1.0';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the real `converge` binary in `cwd`, with a clean environment (no CONVERGE_* settings). */
-function converge(cwd: string, args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+/** The real `converge` binary in `cwd`, with a clean environment. */
+const converge = runConverge;
 
 describe('converge status, deployments, show and why, through the binary against a running host', () => {
   let e2e: E2e;
@@ -53,25 +32,7 @@ describe('converge status, deployments, show and why, through the binary against
     project = await mkdtemp(join(tmpdir(), 'converge-ops-project-'));
     elsewhere = await mkdtemp(join(tmpdir(), 'converge-ops-elsewhere-'));
     // What `converge dev` records for other commands; this test process runs the host.
-    const environmentFile = join(project, 'functions.env');
-    await writeFile(
-      environmentFile,
-      Object.entries(e2e.host.environment)
-        .map(([name, value]) => `${name}=${value}`)
-        .join('\n'),
-      { mode: 0o600 },
-    );
-    writeDevState(project, {
-      environmentFile,
-      pid: process.pid,
-      url: e2e.host.url,
-      cloudEndpoint: e2e.host.cloudEndpoint,
-      region: REGION,
-      tableName: e2e.host.tableName,
-      startedAt: new Date().toISOString(),
-      repositories: { 'acme/ops': e2e.repository('ops').repo.dir },
-      webhookSecret: 'environment',
-    });
+    await recordDevHost(e2e, project, ['ops']);
     ({ sha } = await e2e.push({
       'converge.yaml': convergeYaml(['ops-app']),
       'stacks/ops-app.yaml': template('v1'),
