@@ -300,17 +300,17 @@ export async function startHost(options: HostOptions): Promise<Host> {
       }
     };
     const unsubscribe = cloud?.events.subscribe((event) => void dispatchEvent(event));
-    const scheduled = (name: 'reconcile' | 'drift-sweep', detailType: string) => {
+    const scheduled = (name: 'reconcile' | 'drift-sweep') => {
       const handler = functions[name];
       if (!handler) return Promise.resolve(undefined);
-      return invokeAsync(name, handler, scheduledEvent(region, name, detailType));
+      return invokeAsync(name, handler, scheduledEvent(region, name));
     };
     const every = options.scheduleEveryMs ?? 60_000;
     const timers =
       every > 0
         ? [
-            setInterval(() => void scheduled('reconcile', 'Converge Reconcile'), every),
-            setInterval(() => void scheduled('drift-sweep', 'Converge Drift Sweep'), every),
+            setInterval(() => void scheduled('reconcile'), every),
+            setInterval(() => void scheduled('drift-sweep'), every),
           ]
         : [];
     // The Git poll: the reconcile function with the task its second schedule passes in AWS.
@@ -318,7 +318,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       invokeAsync(
         'reconcile',
         functions.reconcile,
-        scheduledEvent(region, 'git-poll', 'Converge Git Poll', { task: CONVERGE_ON_GIT_TASK }),
+        scheduledEvent(region, 'git-poll', { task: CONVERGE_ON_GIT_TASK }),
       );
     if (options.pollEveryMs && options.pollEveryMs > 0)
       timers.push(setInterval(() => void poll(), options.pollEveryMs));
@@ -335,10 +335,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       environment,
       queues,
       idle: () => running.size === 0 && deliveries.every((delivery) => delivery.idle()),
-      runSchedule: (name) =>
-        name === 'git-poll'
-          ? poll()
-          : scheduled(name, name === 'reconcile' ? 'Converge Reconcile' : 'Converge Drift Sweep'),
+      runSchedule: (name) => (name === 'git-poll' ? poll() : scheduled(name)),
       stop() {
         stopping ??= (async () => {
           for (const timer of timers) clearInterval(timer);
@@ -483,16 +480,19 @@ function ignoredReason(answer: unknown): string | undefined {
 }
 
 /** The event EventBridge Scheduler passes, with the input the CDK app sets on the schedule. */
+/**
+ * The event a schedule delivers, shaped as in AWS (the stateless stack's schedules): detail-type
+ * `Scheduled Event`, so the functions accept one event shape, the production one.
+ */
 function scheduledEvent(
   region: string,
   name: string,
-  detailType: string,
   detail: Record<string, string> = {},
-): EventBridgeEvent<string, unknown> {
+): EventBridgeEvent<'Scheduled Event', unknown> {
   return {
     version: '0',
     id: randomUUID(),
-    'detail-type': detailType,
+    'detail-type': 'Scheduled Event',
     source: SCHEDULE_SOURCE,
     account: HOST_ACCOUNT_ID,
     time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),

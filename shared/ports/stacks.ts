@@ -1,5 +1,7 @@
 import type { CfnChange } from '../domain/change-set/change.ts';
 import type { StackRef } from '../domain/deployment/deployment.ts';
+import type { DriftReport } from '../domain/drift/drift-report.ts';
+import { ResourceDriftStatus } from '../domain/drift/drift-report.ts';
 
 /**
  * CloudFormation, as the use cases need it. The AWS adapter maps these onto the SDK; the
@@ -30,14 +32,14 @@ export interface Stacks {
   operationStatus(stack: StackRef, clientRequestToken: string): Promise<StackStatusState | undefined>;
   /**
    * Starts deleting the stack with this unique id (DeleteStack by id, so a newer stack under
-   * the same name is never touched). Optional: without it Converge never deletes a stack.
+   * the same name is never touched).
    */
-  deleteStack?(stack: StackRef, stackId: string): Promise<void>;
+  deleteStack(stack: StackRef, stackId: string): Promise<void>;
   /**
    * The status of the stack with this unique id, deleted stacks included (DescribeStacks by id
    * still answers DELETE_COMPLETE); `undefined` when CloudFormation no longer knows the id.
    */
-  stackStatus?(stack: StackRef, stackId: string): Promise<StackStatusState | undefined>;
+  stackStatus(stack: StackRef, stackId: string): Promise<StackStatusState | undefined>;
   /** Resource failures reported since `since` (ISO 8601), newest first. */
   failedResourceEvents(stack: StackRef, since: string): Promise<readonly ResourceFailure[]>;
   detectDrift(stack: StackRef): Promise<string>;
@@ -45,26 +47,25 @@ export interface Stacks {
   resourceDrifts(stack: StackRef): Promise<readonly ResourceDrift[]>;
   /**
    * The stack's resources (ListStackResources), so a drift report lists the resources drift
-   * detection left out as NOT_CHECKED; without it the report shows only what detection returned.
+   * detection left out as NOT_CHECKED.
    */
-  listResources?(stack: StackRef): Promise<readonly StackResourceSummary[]>;
+  listResources(stack: StackRef): Promise<readonly StackResourceSummary[]>;
 }
 
 export interface LiveStack {
   readonly stackId: string;
   readonly stackName: string;
-  /** e.g. CREATE_COMPLETE, UPDATE_IN_PROGRESS, UPDATE_ROLLBACK_COMPLETE. */
-  readonly status: string;
+  readonly status: StackStatus;
   readonly statusReason?: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly lastUpdatedAt?: string;
-  readonly driftStatus?: string;
+  /** The stack's drift status as of its last drift detection, when it had one. */
+  readonly driftStatus?: StackDriftStatus;
 }
 
 /** A stack's status and CloudFormation's reason for it. */
 export interface StackStatusState {
-  /** e.g. DELETE_IN_PROGRESS, DELETE_COMPLETE, DELETE_FAILED. */
-  readonly status: string;
+  readonly status: StackStatus;
   readonly statusReason?: string;
 }
 
@@ -89,11 +90,10 @@ export interface CreateChangeSetRequest {
 
 export interface ChangeSetState {
   readonly changeSetId: string;
-  /** CREATE_PENDING | CREATE_IN_PROGRESS | CREATE_COMPLETE | DELETE_* | FAILED */
-  readonly status: string;
+  readonly status: ChangeSetStatus;
   readonly statusReason?: string;
-  /** One of {@link ExecutionStatus}: whether the change set can run, runs, or ran. */
-  readonly executionStatus?: string;
+  /** Whether the change set can run, runs, or ran; absent when CloudFormation gave none Converge knows. */
+  readonly executionStatus?: ExecutionStatus;
   readonly changes: readonly CfnChange[];
 }
 
@@ -112,6 +112,112 @@ export const ExecutionStatus = {
 } as const;
 export type ExecutionStatus = (typeof ExecutionStatus)[keyof typeof ExecutionStatus];
 
+/**
+ * A stack's status (CloudFormation API Reference, Stack.StackStatus; the stack's own events carry
+ * the same values). The adapters turn CloudFormation's text into one of these with
+ * {@link toStackStatus}; use cases never compare raw strings.
+ */
+export const StackStatus = {
+  CREATE_IN_PROGRESS: 'CREATE_IN_PROGRESS',
+  CREATE_FAILED: 'CREATE_FAILED',
+  CREATE_COMPLETE: 'CREATE_COMPLETE',
+  ROLLBACK_IN_PROGRESS: 'ROLLBACK_IN_PROGRESS',
+  ROLLBACK_FAILED: 'ROLLBACK_FAILED',
+  ROLLBACK_COMPLETE: 'ROLLBACK_COMPLETE',
+  DELETE_IN_PROGRESS: 'DELETE_IN_PROGRESS',
+  DELETE_FAILED: 'DELETE_FAILED',
+  DELETE_COMPLETE: 'DELETE_COMPLETE',
+  UPDATE_IN_PROGRESS: 'UPDATE_IN_PROGRESS',
+  UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS',
+  UPDATE_COMPLETE: 'UPDATE_COMPLETE',
+  UPDATE_FAILED: 'UPDATE_FAILED',
+  UPDATE_ROLLBACK_IN_PROGRESS: 'UPDATE_ROLLBACK_IN_PROGRESS',
+  UPDATE_ROLLBACK_FAILED: 'UPDATE_ROLLBACK_FAILED',
+  UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS: 'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+  UPDATE_ROLLBACK_COMPLETE: 'UPDATE_ROLLBACK_COMPLETE',
+  REVIEW_IN_PROGRESS: 'REVIEW_IN_PROGRESS',
+  IMPORT_IN_PROGRESS: 'IMPORT_IN_PROGRESS',
+  IMPORT_COMPLETE: 'IMPORT_COMPLETE',
+  IMPORT_ROLLBACK_IN_PROGRESS: 'IMPORT_ROLLBACK_IN_PROGRESS',
+  IMPORT_ROLLBACK_FAILED: 'IMPORT_ROLLBACK_FAILED',
+  IMPORT_ROLLBACK_COMPLETE: 'IMPORT_ROLLBACK_COMPLETE',
+  /**
+   * Not CloudFormation's: a status it did not give, or one this version of Converge does not know.
+   * Never terminal, never updatable, never in progress.
+   */
+  UNKNOWN: 'UNKNOWN',
+} as const;
+export type StackStatus = (typeof StackStatus)[keyof typeof StackStatus];
+
+/** A change set's Status (DescribeChangeSet); UNKNOWN is Converge's, as for {@link StackStatus}. */
+export const ChangeSetStatus = {
+  CREATE_PENDING: 'CREATE_PENDING',
+  CREATE_IN_PROGRESS: 'CREATE_IN_PROGRESS',
+  CREATE_COMPLETE: 'CREATE_COMPLETE',
+  DELETE_PENDING: 'DELETE_PENDING',
+  DELETE_IN_PROGRESS: 'DELETE_IN_PROGRESS',
+  DELETE_COMPLETE: 'DELETE_COMPLETE',
+  DELETE_FAILED: 'DELETE_FAILED',
+  FAILED: 'FAILED',
+  UNKNOWN: 'UNKNOWN',
+} as const;
+export type ChangeSetStatus = (typeof ChangeSetStatus)[keyof typeof ChangeSetStatus];
+
+/** A drift detection's DetectionStatus (DescribeStackDriftDetectionStatus). */
+export const DriftDetectionStatus = {
+  DETECTION_IN_PROGRESS: 'DETECTION_IN_PROGRESS',
+  DETECTION_COMPLETE: 'DETECTION_COMPLETE',
+  DETECTION_FAILED: 'DETECTION_FAILED',
+} as const;
+export type DriftDetectionStatus = (typeof DriftDetectionStatus)[keyof typeof DriftDetectionStatus];
+
+/** A stack's drift status: DRIFTED, IN_SYNC, NOT_CHECKED, or UNKNOWN for anything else. */
+export type StackDriftStatus = DriftReport['stackDriftStatus'];
+
+/** CloudFormation's stack status as a {@link StackStatus}; anything else is UNKNOWN. */
+export function toStackStatus(value: string | undefined): StackStatus {
+  return oneOf(StackStatus, value) ?? StackStatus.UNKNOWN;
+}
+
+/** CloudFormation's change set status as a {@link ChangeSetStatus}; anything else is UNKNOWN. */
+export function toChangeSetStatus(value: string | undefined): ChangeSetStatus {
+  return oneOf(ChangeSetStatus, value) ?? ChangeSetStatus.UNKNOWN;
+}
+
+/** CloudFormation's execution status as an {@link ExecutionStatus}; `undefined` for anything else. */
+export function toExecutionStatus(value: string | undefined): ExecutionStatus | undefined {
+  return oneOf(ExecutionStatus, value);
+}
+
+/** A detection status; one CloudFormation did not give (or Converge does not know) reads as failed. */
+export function toDriftDetectionStatus(value: string | undefined): DriftDetectionStatus {
+  return oneOf(DriftDetectionStatus, value) ?? DriftDetectionStatus.DETECTION_FAILED;
+}
+
+/** A stack drift status; anything but DRIFTED, IN_SYNC and NOT_CHECKED reads UNKNOWN. */
+export function toStackDriftStatus(value: string | undefined): StackDriftStatus {
+  return value === 'DRIFTED' || value === 'IN_SYNC' || value === 'NOT_CHECKED' ? value : 'UNKNOWN';
+}
+
+/** A resource drift status; one Converge does not know (UNSUPPORTED, ...) reads UNKNOWN. */
+export function toResourceDriftStatus(value: string | undefined): ResourceDriftStatus {
+  return oneOf(ResourceDriftStatus, value) ?? ResourceDriftStatus.UNKNOWN;
+}
+
+/** A property difference's type; anything but ADD and REMOVE reads NOT_EQUAL. */
+export function toDifferenceType(value: string | undefined): PropertyDifference['type'] {
+  return value === 'ADD' || value === 'REMOVE' ? value : 'NOT_EQUAL';
+}
+
+function oneOf<T extends Record<string, string>>(
+  values: T,
+  value: string | undefined,
+): T[keyof T] | undefined {
+  return value !== undefined && Object.hasOwn(values, value) && values[value] === value
+    ? (value as T[keyof T])
+    : undefined;
+}
+
 export interface ResourceFailure {
   readonly logicalId: string;
   readonly resourceType?: string;
@@ -127,10 +233,8 @@ export interface StackResourceSummary {
 }
 
 export interface DriftDetectionState {
-  /** DETECTION_IN_PROGRESS | DETECTION_COMPLETE | DETECTION_FAILED */
-  readonly detectionStatus: string;
-  /** DRIFTED | IN_SYNC | UNKNOWN | NOT_CHECKED */
-  readonly stackDriftStatus?: string;
+  readonly detectionStatus: DriftDetectionStatus;
+  readonly stackDriftStatus?: StackDriftStatus;
   readonly reason?: string;
   readonly driftedResources?: number;
 }
@@ -139,8 +243,8 @@ export interface ResourceDrift {
   readonly logicalId: string;
   readonly physicalId?: string;
   readonly resourceType: string;
-  /** IN_SYNC | MODIFIED | DELETED | NOT_CHECKED | UNKNOWN */
-  readonly status: string;
+  /** A status CloudFormation gives that Converge does not know (e.g. UNSUPPORTED) reads UNKNOWN. */
+  readonly status: ResourceDriftStatus;
   readonly differences: readonly PropertyDifference[];
   readonly expected?: string;
   readonly actual?: string;
@@ -151,8 +255,8 @@ export interface PropertyDifference {
   readonly path: string;
   readonly expected: string;
   readonly actual: string;
-  /** ADD | REMOVE | NOT_EQUAL */
-  readonly type: string;
+  /** Any difference CloudFormation names otherwise reads NOT_EQUAL. */
+  readonly type: 'ADD' | 'REMOVE' | 'NOT_EQUAL';
 }
 
 /** The change set does not exist (never created, deleted, or removed by CloudFormation). */

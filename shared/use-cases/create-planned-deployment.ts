@@ -1,4 +1,5 @@
 import type { ApprovalRequirement } from '../domain/approval/approval.ts';
+import { AuditAction } from '../domain/deployment/audit-action.ts';
 import type { Deployment, StackRef } from '../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -55,7 +56,7 @@ export async function createPlannedDeployment(
   try {
     await store.createDeployment(deployment, {
       subject: `deployment#${request.id}`,
-      action: 'planning',
+      action: AuditAction.PLANNING,
       actor: request.actor,
       at,
       data: {

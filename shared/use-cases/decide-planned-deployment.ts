@@ -1,5 +1,6 @@
 import type { Approval } from '../domain/approval/approval.ts';
 import { autoApprovalDecision } from '../domain/approval/auto-approval-decision.ts';
+import { AuditAction } from '../domain/deployment/audit-action.ts';
 import { type ChangeSetRef, type Deployment, DeploymentKind } from '../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -77,7 +78,7 @@ export async function decidePlannedDeployment(
     deployment,
     { type: 'APPROVAL_REQUIRED', changeSet, expiresAt },
     {
-      action: 'awaiting-approval',
+      action: AuditAction.AWAITING_APPROVAL,
       actor,
       reason: decision.why,
     },
@@ -134,7 +135,7 @@ async function recordAutoApproval(
       { from: deployment.status, next },
       {
         subject: subjectOf(deployment.id),
-        action: 'auto-approved',
+        action: AuditAction.AUTO_APPROVED,
         actor: 'system:plan',
         reason: why,
         at: iso(clock),

@@ -3,17 +3,27 @@ import { type FinishDriftDeps, finishDriftDetection } from './finish-drift-detec
 import type { SweepSettings } from './sweep-settings.ts';
 import type { ConfigurationCache } from './trusted-stack-config.ts';
 
+/** How {@link followDriftDetection} polls. */
+export interface FollowDriftOptions {
+  readonly settings: SweepSettings;
+  /** Whether the invocation has time for another read. */
+  readonly timeLeft: () => boolean;
+  readonly configurations: ConfigurationCache;
+  /** The detection was started just now: wait one delay before the first read. */
+  readonly justStarted: boolean;
+}
+
 /**
  * Polls a running detection with backoff until it is finished (here, or by its event in another
  * invocation) or the invocation runs out of time; then its event or the next run finishes it.
+ *
+ * @example
+ * await followDriftDetection(deps, target, { settings, timeLeft, configurations, justStarted: true });
  */
 export async function followDriftDetection(
   deps: FinishDriftDeps,
   target: SweepStack,
-  settings: SweepSettings,
-  timeLeft: () => boolean,
-  configurations: ConfigurationCache,
-  justStarted: boolean,
+  { settings, timeLeft, configurations, justStarted }: FollowDriftOptions,
 ): Promise<'finished' | 'elsewhere' | 'running'> {
   let delay = settings.pollFirstDelayMs;
   for (let first = true; ; first = false) {

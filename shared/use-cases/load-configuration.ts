@@ -1,4 +1,8 @@
-import { ConfigurationError, type ConfigurationIssue } from '../domain/config/configuration-error.ts';
+import {
+  ConfigurationError,
+  type ConfigurationIssue,
+  ConfigurationProblem,
+} from '../domain/config/configuration-error.ts';
 import { parseConfigurationDocument } from '../domain/config/parse-configuration.ts';
 import {
   type GitSyncStackOptions,
@@ -59,6 +63,7 @@ export async function loadConfiguration(
         column: 1,
         path: [],
         message: `${NOT_FOUND} ${revision}; add it at the repository root or name the right file`,
+        problem: ConfigurationProblem.FILE_NOT_FOUND,
       },
     ]);
   }
@@ -102,15 +107,19 @@ async function resolveStackFiles(
   ]);
   if (template === undefined) {
     issues.push(
-      document.issue(templateAt, `${NOT_FOUND} ${revision}; check the path and that the file is committed`),
+      notFound(
+        document.issue(templateAt, `${NOT_FOUND} ${revision}; check the path and that the file is committed`),
+      ),
     );
   }
   if (stack.parameterFile === undefined) return stack;
   if (parameterText === undefined) {
     issues.push(
-      document.issue(
-        ['stacks', index, 'parameters'],
-        `${NOT_FOUND} ${revision}; check the path and that the file is committed`,
+      notFound(
+        document.issue(
+          ['stacks', index, 'parameters'],
+          `${NOT_FOUND} ${revision}; check the path and that the file is committed`,
+        ),
       ),
     );
     return stack;
@@ -123,4 +132,8 @@ async function resolveStackFiles(
     issues.push(...error.issues);
     return stack;
   }
+}
+
+function notFound(issue: ConfigurationIssue): ConfigurationIssue {
+  return { ...issue, problem: ConfigurationProblem.FILE_NOT_FOUND };
 }

@@ -1,7 +1,9 @@
 import type { ApprovalRequirement } from '../domain/approval/approval.ts';
 import type { ChangeSetSummary } from '../domain/change-set/change-set-summary.ts';
 import { summarizeChangeSet } from '../domain/change-set/summarize-change-set.ts';
+import { ConfigurationProblem, hasConfigurationProblem } from '../domain/config/configuration-error.ts';
 import type { Configuration } from '../domain/config/stack-config.ts';
+import { AuditAction } from '../domain/deployment/audit-action.ts';
 import {
   type Deployment,
   DeploymentKind,
@@ -16,7 +18,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { Queue } from '../ports/queue.ts';
 import type { Source } from '../ports/source.ts';
-import type { Stacks } from '../ports/stacks.ts';
+import { ChangeSetStatus, type Stacks } from '../ports/stacks.ts';
 import type { Store } from '../ports/store.ts';
 import { changeSetFailureReason } from './change-set-failure-reason.ts';
 import { claimRevision } from './claim-revision.ts';
@@ -27,7 +29,7 @@ import { decidePlannedDeployment } from './decide-planned-deployment.ts';
 import { changeSetName } from './deployment-names.ts';
 import { endPlanning } from './end-planning.ts';
 import { loadConfiguration } from './load-configuration.ts';
-import { iso, type moveDeployment } from './move-deployment.ts';
+import { iso } from './move-deployment.ts';
 import { planTrust, REPOSITORY_TAG } from './plan-trust.ts';
 import { StackBusyError } from './stack-busy-error.ts';
 import { type ChangeSetWait, isEmptyChangeSet, waitForChangeSet } from './wait-for-change-set.ts';
@@ -125,7 +127,7 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
     existing ??
     (await createPlannedDeployment(deps, request, stack, { approval, from: trust.from, flags: trust.flags }));
   if (deployment.status !== DeploymentStatus.PLANNING) return deployment;
-  const end = (event: Parameters<typeof moveDeployment>[2], reason?: Reason) =>
+  const end = (event: Parameters<typeof endPlanning>[2], reason?: Reason) =>
     endPlanning(gateDeps, deployment, event, request.actor, reason);
   const fail = (reason: Reason) => end({ type: 'PLAN_FAILED', reason }, reason);
 
@@ -173,7 +175,7 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
   if (cleared.kind === 'deleted') {
     await store.appendAudit({
       subject: `deployment#${id}`,
-      action: 'stack-deleted',
+      action: AuditAction.STACK_DELETED,
       actor: request.actor,
       reason: `${stack.stackName} was ${cleared.status}: its first creation failed and rolled back, so it held no resources and could only be deleted. Deleted it to create it again.`,
       at: iso(deps.clock),
@@ -225,7 +227,7 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
     await stacks.deleteChangeSet(stack, changeSetId);
     return end({ type: 'PLAN_EMPTY', changeSet: { id: changeSetId, name } });
   }
-  if (computed.status !== 'CREATE_COMPLETE') {
+  if (computed.status !== ChangeSetStatus.CREATE_COMPLETE) {
     return fail(
       changeSetFailureReason(computed.statusReason ?? `Change set ${name} ended ${computed.status}.`),
     );
@@ -281,6 +283,7 @@ function flagged(notifier: Notifier, flags: readonly string[]): Notifier {
 
 /** A missing template or parameter file has its own code; any other configuration problem is invalid configuration. */
 function configurationCode(error: Error): ReasonCode {
-  if (/not found in repository at/.test(error.message)) return ReasonCode.TEMPLATE_NOT_FOUND;
+  if (hasConfigurationProblem(error, ConfigurationProblem.FILE_NOT_FOUND))
+    return ReasonCode.TEMPLATE_NOT_FOUND;
   return ReasonCode.CONFIGURATION_INVALID;
 }

@@ -12,10 +12,11 @@ import { type LocalCloud, startLocalCloud } from '../../../local/start-local-clo
 import { CloudFormationStacks } from '../../../shared/adapters/aws/cloudformation-stacks.ts';
 import { type Deployment, stackKey } from '../../../shared/domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
-import { ChangeSetExecutionRefusedError } from '../../../shared/ports/stacks.ts';
+import { ChangeSetExecutionRefusedError, toStackStatus } from '../../../shared/ports/stacks.ts';
 import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
 import { finishDeployment } from '../../../shared/use-cases/finish-deployment.ts';
 import { reconcileDeployments } from '../../../shared/use-cases/reconcile-deployments.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { approved, pipeline, REV1, REV2 } from '../../unit/use-cases/pipeline-fixture.ts';
 import { clientConfig } from './fake-services.ts';
 
@@ -98,7 +99,7 @@ describe('execution evidence against the local cloud', () => {
       handled.push(
         finishDeployment(deps, {
           stackId: detail['stack-id'],
-          status: detail['status-details'].status,
+          status: toStackStatus(detail['status-details'].status),
           statusReason: detail['status-details']['status-reason'],
           clientRequestToken: detail['client-request-token'],
         }),
@@ -107,14 +108,12 @@ describe('execution evidence against the local cloud', () => {
     return { p, deps, handled, unsubscribe };
   }
 
-  async function until(id: string, store: ReturnType<typeof pipeline>['store'], statuses: string[]) {
-    for (let attempt = 0; attempt < 300; attempt += 1) {
-      const found = await store.getDeployment(id);
-      if (found && statuses.includes(found.status)) return found;
-      await sleep(20);
-    }
-    throw new Error(`deployment ${id} never reached ${statuses.join(' or ')}`);
-  }
+  const until = (id: string, store: ReturnType<typeof pipeline>['store'], statuses: string[]) =>
+    waitFor(
+      () => store.getDeployment(id),
+      (found) => found !== undefined && statuses.includes(found.status),
+      { what: `deployment ${id} to reach ${statuses.join(' or ')}`, timeoutMs: 6_000 },
+    ) as Promise<Deployment>;
 
   /** How many stack operations the token started: its stack-level *_IN_PROGRESS "User Initiated" events. */
   async function operationsStarted(stackName: string, token: string): Promise<number> {
