@@ -9,6 +9,7 @@ import { createTable } from '../../shared/adapters/aws/create-table.ts';
 import { CONVERGE_ON_GIT_TASK } from '../../shared/use-cases/converge-on-git.ts';
 import type { CloudEvent } from '../cloud/service.ts';
 import type { EmulatorDelays } from '../cloudformation/emulator-state.ts';
+import { listenLoopback } from '../net/listen-loopback.ts';
 import { type LocalCloud, startLocalCloud } from '../start-local-cloud.ts';
 import { consoleApis } from './console-apis.ts';
 import { deliverQueue, type LambdaHandler, type QueueDelivery } from './deliver-queue.ts';
@@ -191,7 +192,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       local: (request) => localRoute(request),
     });
     started.server = server;
-    url = `http://127.0.0.1:${await listen(server, options.port)}`;
+    url = `http://127.0.0.1:${await listenLoopback(server, options.port)}`;
 
     // The control-plane policy: the given file, or one generated for the local repositories.
     let policyFile = options.policyFile;
@@ -500,17 +501,6 @@ function scheduledEvent(
     resources: [`arn:aws:scheduler:${region}:${HOST_ACCOUNT_ID}:schedule/default/converge-${name}`],
     detail,
   };
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.removeListener('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    });
-  });
 }
 
 function ignoreExisting(error: { name?: string }): void {

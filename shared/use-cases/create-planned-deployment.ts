@@ -10,16 +10,20 @@ import { iso } from './move-deployment.ts';
 
 /** What the deployment record says about the plan that makes it. */
 export interface PlannedDeploymentInput {
+  /** The deployment id, the same on every retry of the same request. */
   readonly id: string;
   readonly mode: Deployment['kind'];
   readonly repository: string;
   readonly revision: string;
   readonly stackKey: string;
   readonly pullRequest?: number;
+  /** A preview of a pull request from a fork: planned only as the policy allows, with its preview role. */
   readonly fork?: boolean;
   readonly author?: string;
   readonly authors?: readonly string[];
+  /** Who plans, for the audit trail: `system:plan`, `system:drift`. */
   readonly actor: string;
+  /** What the planning audit record carries beside revision and kind (delivery, detection). */
   readonly audit?: Readonly<Record<string, unknown>>;
 }
 

@@ -11,6 +11,7 @@ import {
 import { parseParameterFile } from '../domain/config/parse-parameter-file.ts';
 import { parseSourceDocument, type SourceDocument } from '../domain/config/source-document.ts';
 import type { Configuration, StackConfig } from '../domain/config/stack-config.ts';
+import { withParameterFile } from '../domain/config/with-parameter-file.ts';
 import { parseRepositoryPath } from '../domain/paths/repository-path.ts';
 import type { Source } from '../ports/source.ts';
 
@@ -125,8 +126,7 @@ async function resolveStackFiles(
     return stack;
   }
   try {
-    const parameterFile = parseParameterFile(parameterText, { file: stack.parameterFile });
-    return { ...stack, parameters: parameterFile.parameters, tags: { ...parameterFile.tags, ...stack.tags } };
+    return withParameterFile(stack, parseParameterFile(parameterText, { file: stack.parameterFile }));
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     issues.push(...error.issues);

@@ -23,7 +23,7 @@ import type { Store } from '../ports/store.ts';
 import { changeSetFailureReason } from './change-set-failure-reason.ts';
 import { claimRevision } from './claim-revision.ts';
 import { clearFailedCreate } from './clear-failed-create.ts';
-import { createPlannedDeployment } from './create-planned-deployment.ts';
+import { createPlannedDeployment, type PlannedDeploymentInput } from './create-planned-deployment.ts';
 import { createStackChangeSet } from './create-stack-change-set.ts';
 import { decidePlannedDeployment } from './decide-planned-deployment.ts';
 import { changeSetName } from './deployment-names.ts';
@@ -56,25 +56,10 @@ export interface PlanDeps {
 }
 
 /** One plan: deploy, preview or drift revert of one stack at one revision; the mode is data. */
-export interface PlanRequest {
-  /** The deployment id, the same on every retry of the same request. */
-  readonly id: string;
-  readonly mode: DeploymentKind;
-  readonly repository: string;
-  readonly revision: string;
+export interface PlanRequest extends PlannedDeploymentInput {
   readonly stackName: string;
-  readonly stackKey: string;
   /** When the plan was requested (ms since the epoch); an unreadable trusted rule is waited for from here. */
   readonly requestedAt: number;
-  readonly pullRequest?: number;
-  /** A preview of a pull request from a fork: planned only as the policy allows, with its preview role. */
-  readonly fork?: boolean;
-  readonly author?: string;
-  readonly authors?: readonly string[];
-  /** Who plans, for the audit trail: `system:plan`, `system:drift`. */
-  readonly actor: string;
-  /** What the planning audit record carries beside revision and kind (delivery, detection). */
-  readonly audit?: Readonly<Record<string, unknown>>;
   /**
    * Approves by policy when the computed change set proves the plan harmless (a drift revert
    * under `revert-auto`); otherwise the trusted rule alone decides.
