@@ -206,11 +206,11 @@ describe('execution evidence against the local cloud', () => {
       events: [{ detailType: STATUS_CHANGE, status: 'CREATE_COMPLETE', drop: { everyNth: 1 } }],
     });
     await executeDeployment(run.deps, { deploymentId: deployment.id });
-    for (let i = 0; i < 300; i += 1) {
-      const state = await stacks.describeChangeSet(deployment.stack, deployment.changeSet!.id);
-      if (state.executionStatus === 'EXECUTE_COMPLETE') break;
-      await sleep(20);
-    }
+    await waitFor(
+      () => stacks.describeChangeSet(deployment.stack, deployment.changeSet!.id),
+      (state) => state.executionStatus === 'EXECUTE_COMPLETE',
+      { what: 'the change set to be executed', timeoutMs: 6_000 },
+    );
     await Promise.all(run.handled);
     expect((await run.p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.EXECUTING);
     expect(await reconcileDeployments(run.deps)).toMatchObject({ closed: 1 });
@@ -232,11 +232,11 @@ describe('execution evidence against the local cloud', () => {
     cloud.faults.set({ events: [{ status: 'UPDATE_ROLLBACK_COMPLETE', drop: { everyNth: 1 } }] });
     await executeDeployment(run.deps, { deploymentId: deployment.id });
     await until(deployment.id, run.p.store, [DeploymentStatus.EXECUTING]);
-    for (let i = 0; i < 300; i += 1) {
-      const state = await stacks.describeChangeSet(deployment.stack, deployment.changeSet!.id);
-      if (state.executionStatus === 'EXECUTE_FAILED') break;
-      await sleep(20);
-    }
+    await waitFor(
+      () => stacks.describeChangeSet(deployment.stack, deployment.changeSet!.id),
+      (state) => state.executionStatus === 'EXECUTE_FAILED',
+      { what: 'the change set execution to fail', timeoutMs: 6_000 },
+    );
 
     // Someone updates the stack from the console; it ends UPDATE_COMPLETE, with its own token.
     const byHand = clientFor('eu-west-1');
@@ -248,13 +248,12 @@ describe('execution evidence against the local cloud', () => {
         Parameters: [{ ParameterKey: 'VpcCidr', ParameterValue: '10.0.0.0/16' }],
       }),
     );
-    for (let i = 0; i < 300; i += 1) {
-      const described = await byHand.send(
-        new DescribeChangeSetCommand({ StackName: 'other-update', ChangeSetName: 'by-hand' }),
-      );
-      if (described.Status === 'CREATE_COMPLETE') break;
-      await sleep(20);
-    }
+    await waitFor(
+      () =>
+        byHand.send(new DescribeChangeSetCommand({ StackName: 'other-update', ChangeSetName: 'by-hand' })),
+      (described) => described.Status === 'CREATE_COMPLETE',
+      { what: 'the change set made by hand', timeoutMs: 6_000 },
+    );
     await byHand.send(
       new ExecuteChangeSetCommand({
         StackName: 'other-update',
@@ -262,10 +261,11 @@ describe('execution evidence against the local cloud', () => {
         ClientRequestToken: 'Console-ExecuteChangeSet-1',
       }),
     );
-    for (let i = 0; i < 300; i += 1) {
-      if ((await stacks.describeStack(deployment.stack))?.status === 'UPDATE_COMPLETE') break;
-      await sleep(20);
-    }
+    await waitFor(
+      async () => (await stacks.describeStack(deployment.stack))?.status,
+      (status) => status === 'UPDATE_COMPLETE',
+      { what: 'the update made by hand to complete', timeoutMs: 6_000 },
+    );
     await sleep(100);
     await Promise.all(run.handled);
     expect((await run.p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.EXECUTING);
