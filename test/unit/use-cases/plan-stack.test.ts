@@ -269,6 +269,16 @@ describe('planStack', () => {
     expect(p.stacks.created).toEqual([]);
   });
 
+  it('names an invalid converge.yaml ConfigurationInvalid, even when its text reads like a missing file', async () => {
+    const p = pipeline();
+    p.commit(REV1, {
+      'converge.yaml': `${convergeYaml()}    "file not found in repository at ${REV1}": true\n`,
+    });
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    expect(deployment.reason?.message).toContain('not found in repository at');
+    expect(deployment.reason?.code).toBe(ReasonCode.CONFIGURATION_INVALID);
+  });
+
   it('ends PLAN_FAILED when the stack is not in converge.yaml at the revision', async () => {
     const p = pipeline();
     p.commit(REV1);
