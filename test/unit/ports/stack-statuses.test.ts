@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isInProgress, isUpdatable, operationOutcome } from '../../../shared/domain/stack/stack-status.ts';
 import {
   ChangeSetStatus,
   DriftDetectionStatus,
@@ -12,7 +13,6 @@ import {
   toStackDriftStatus,
   toStackStatus,
 } from '../../../shared/ports/stack-statuses.ts';
-import { isInProgress, isUpdatable, operationOutcome } from '../../../shared/use-cases/stack-status.ts';
 
 describe('the Stacks port statuses', () => {
   it.each(Object.values(StackStatus))('keeps the stack status %s as it is', (status) => {
