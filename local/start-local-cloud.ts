@@ -14,6 +14,7 @@ import {
 } from './cloudformation/create-cloudformation-emulator.ts';
 import type { EmulatorDelays } from './cloudformation/emulator-state.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb/start-dynamodb-local.ts';
+import { listenLoopback } from './net/listen-loopback.ts';
 import { createFetchTemplate, type FetchTemplate } from './s3/fetch-template.ts';
 import { createS3Store, type S3Store } from './s3/s3-store.ts';
 import { StsService } from './sts/sts-service.ts';
@@ -119,7 +120,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const server = createServer((incoming, outgoing) => {
     void handler(incoming, outgoing);
   });
-  const port = await listen(server, options.port ?? 0).catch(async (error: Error) => {
+  const port = await listenLoopback(server, options.port ?? 0).catch(async (error: Error) => {
     await dynamodb?.stop();
     throw new LocalCloudStartError(
       `The local cloud could not listen on 127.0.0.1:${options.port ?? 0}: ${error.message}. Choose another port or omit it.`,
@@ -172,17 +173,6 @@ function directoryOf(services: readonly LocalService[]) {
     else jsonByTargetPrefix.set(service.targetPrefix, service);
   }
   return { queryBySigningName, jsonByTargetPrefix };
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.removeListener('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    });
-  });
 }
 
 async function stopAll(server: Server, flush: () => Promise<void>, dynamodb: DynamoDbLocal | undefined) {

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { toDriftDetectionStatus } from '../../shared/ports/stacks.ts';
 import { deps } from '../../shared/runtime/deps.ts';
 import { standardMiddleware } from '../../shared/runtime/middleware.ts';
 import { driftDetectionChanged } from '../../shared/use-cases/drift/drift-detection-changed.ts';
@@ -20,11 +21,11 @@ export interface DriftDetectionStatusChangeDetail {
   };
 }
 
-/** Schedules that start a sweep: EventBridge Scheduler's (in AWS) and the local host's. */
-const SCHEDULES = new Set(['Scheduled Event', 'Converge Drift Sweep']);
+/** What the schedule that starts a sweep sends (the stateless stack's schedule; the local host sends the same). */
+const SCHEDULED_EVENT = 'Scheduled Event';
 
 export type DriftSweepEvent =
-  | EventBridgeEvent<'Scheduled Event' | 'Converge Drift Sweep', unknown>
+  | EventBridgeEvent<typeof SCHEDULED_EVENT, unknown>
   | EventBridgeEvent<'CloudFormation Drift Detection Status Change', DriftDetectionStatusChangeDetail>;
 
 export type DriftSweepHandlerResult =
@@ -51,10 +52,14 @@ export function driftSweepHandler(deps: SweepDriftDeps) {
       }
       return {
         kind: 'detection',
-        ...(await driftDetectionChanged(deps, { stackId, detectionId, detectionStatus })),
+        ...(await driftDetectionChanged(deps, {
+          stackId,
+          detectionId,
+          detectionStatus: toDriftDetectionStatus(detectionStatus),
+        })),
       };
     }
-    if (!SCHEDULES.has(event['detail-type'])) {
+    if (event['detail-type'] !== SCHEDULED_EVENT) {
       return {
         kind: 'ignored',
         reason: `not a schedule or drift detection event (${String(event['detail-type'])})`,

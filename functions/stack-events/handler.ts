@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
+import { toStackStatus } from '../../shared/ports/stacks.ts';
 import { deps } from '../../shared/runtime/deps.ts';
 import { standardMiddleware } from '../../shared/runtime/middleware.ts';
 import type { CloseDeps } from '../../shared/use-cases/execution/close-execution.ts';
@@ -30,7 +31,7 @@ export function stackEventsHandler(deps: CloseDeps) {
     }
     return closeOnStackEvent(deps, {
       stackId,
-      status,
+      status: toStackStatus(status),
       statusReason: event.detail['status-details']?.['status-reason'],
       clientRequestToken: event.detail['client-request-token'],
     });

@@ -47,7 +47,11 @@ function read(document: unknown, pointer: string): unknown {
   return value;
 }
 
-function insert(document: unknown, pointer: string, value: unknown, replace: boolean): void {
+/** `add` inserts (into an array) or sets; `replace` requires the path to exist and overwrites it. */
+type InsertMode = 'add' | 'replace';
+
+function insert(document: unknown, pointer: string, value: unknown, mode: InsertMode): void {
+  const replace = mode === 'replace';
   const { parent, key } = parentOf(document, pointer);
   if (Array.isArray(parent)) {
     const index = key === '-' ? parent.length : Number(key);
@@ -85,10 +89,10 @@ export function applyJsonPatch<T>(document: T, patch: readonly JsonPatchOperatio
     if (typeof operation?.path !== 'string') throw new JsonPatchError('Every patch operation needs a path.');
     switch (operation.op) {
       case 'add':
-        insert(result, operation.path, structuredClone(operation.value), false);
+        insert(result, operation.path, structuredClone(operation.value), 'add');
         break;
       case 'replace':
-        insert(result, operation.path, structuredClone(operation.value), true);
+        insert(result, operation.path, structuredClone(operation.value), 'replace');
         break;
       case 'remove':
         remove(result, operation.path);
@@ -97,7 +101,7 @@ export function applyJsonPatch<T>(document: T, patch: readonly JsonPatchOperatio
       case 'move': {
         const value = structuredClone(read(result, String(operation.from)));
         if (operation.op === 'move') remove(result, String(operation.from));
-        insert(result, operation.path, value, false);
+        insert(result, operation.path, value, 'add');
         break;
       }
       case 'test':

@@ -9,6 +9,7 @@ import { createTable } from '../../shared/adapters/aws/create-table.ts';
 import { CONVERGE_ON_GIT_TASK } from '../../shared/use-cases/git-poll/converge-on-git.ts';
 import type { CloudEvent } from '../cloud/service.ts';
 import type { EmulatorDelays } from '../cloudformation/emulator-state.ts';
+import { listenLoopback } from '../net/listen-loopback.ts';
 import { type LocalCloud, startLocalCloud } from '../start-local-cloud.ts';
 import { consoleApis } from './console-apis.ts';
 import { deliverQueue, type LambdaHandler, type QueueDelivery } from './deliver-queue.ts';
@@ -191,7 +192,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       local: (request) => localRoute(request),
     });
     started.server = server;
-    url = `http://127.0.0.1:${await listen(server, options.port)}`;
+    url = `http://127.0.0.1:${await listenLoopback(server, options.port)}`;
 
     // The control-plane policy: the given file, or one generated for the local repositories.
     let policyFile = options.policyFile;
@@ -300,17 +301,17 @@ export async function startHost(options: HostOptions): Promise<Host> {
       }
     };
     const unsubscribe = cloud?.events.subscribe((event) => void dispatchEvent(event));
-    const scheduled = (name: 'reconcile' | 'drift-sweep', detailType: string) => {
+    const scheduled = (name: 'reconcile' | 'drift-sweep') => {
       const handler = functions[name];
       if (!handler) return Promise.resolve(undefined);
-      return invokeAsync(name, handler, scheduledEvent(region, name, detailType));
+      return invokeAsync(name, handler, scheduledEvent(region, name));
     };
     const every = options.scheduleEveryMs ?? 60_000;
     const timers =
       every > 0
         ? [
-            setInterval(() => void scheduled('reconcile', 'Converge Reconcile'), every),
-            setInterval(() => void scheduled('drift-sweep', 'Converge Drift Sweep'), every),
+            setInterval(() => void scheduled('reconcile'), every),
+            setInterval(() => void scheduled('drift-sweep'), every),
           ]
         : [];
     // The Git poll: the reconcile function with the task its second schedule passes in AWS.
@@ -318,7 +319,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       invokeAsync(
         'reconcile',
         functions.reconcile,
-        scheduledEvent(region, 'git-poll', 'Converge Git Poll', { task: CONVERGE_ON_GIT_TASK }),
+        scheduledEvent(region, 'git-poll', { task: CONVERGE_ON_GIT_TASK }),
       );
     if (options.pollEveryMs && options.pollEveryMs > 0)
       timers.push(setInterval(() => void poll(), options.pollEveryMs));
@@ -335,10 +336,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       environment,
       queues,
       idle: () => running.size === 0 && deliveries.every((delivery) => delivery.idle()),
-      runSchedule: (name) =>
-        name === 'git-poll'
-          ? poll()
-          : scheduled(name, name === 'reconcile' ? 'Converge Reconcile' : 'Converge Drift Sweep'),
+      runSchedule: (name) => (name === 'git-poll' ? poll() : scheduled(name)),
       stop() {
         stopping ??= (async () => {
           for (const timer of timers) clearInterval(timer);
@@ -483,16 +481,19 @@ function ignoredReason(answer: unknown): string | undefined {
 }
 
 /** The event EventBridge Scheduler passes, with the input the CDK app sets on the schedule. */
+/**
+ * The event a schedule delivers, shaped as in AWS (the stateless stack's schedules): detail-type
+ * `Scheduled Event`, so the functions accept one event shape, the production one.
+ */
 function scheduledEvent(
   region: string,
   name: string,
-  detailType: string,
   detail: Record<string, string> = {},
-): EventBridgeEvent<string, unknown> {
+): EventBridgeEvent<'Scheduled Event', unknown> {
   return {
     version: '0',
     id: randomUUID(),
-    'detail-type': detailType,
+    'detail-type': 'Scheduled Event',
     source: SCHEDULE_SOURCE,
     account: HOST_ACCOUNT_ID,
     time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -500,17 +501,6 @@ function scheduledEvent(
     resources: [`arn:aws:scheduler:${region}:${HOST_ACCOUNT_ID}:schedule/default/converge-${name}`],
     detail,
   };
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.removeListener('error', reject);
-      const address = server.address();
-      resolve(typeof address === 'object' && address ? address.port : port);
-    });
-  });
 }
 
 function ignoreExisting(error: { name?: string }): void {

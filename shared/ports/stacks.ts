@@ -1,5 +1,29 @@
 import type { CfnChange } from '../domain/change-set/change.ts';
 import type { StackRef } from '../domain/deployment/deployment.ts';
+import type { ResourceDriftStatus } from '../domain/drift/drift-report.ts';
+import type {
+  ChangeSetStatus,
+  DriftDetectionStatus,
+  ExecutionStatus,
+  StackDriftStatus,
+  StackStatus,
+} from '../domain/stack/stack-statuses.ts';
+
+// The port's status vocabulary lives beside it; importers of the port find it here too.
+export {
+  ChangeSetStatus,
+  DriftDetectionStatus,
+  ExecutionStatus,
+  type StackDriftStatus,
+  StackStatus,
+  toChangeSetStatus,
+  toDifferenceType,
+  toDriftDetectionStatus,
+  toExecutionStatus,
+  toResourceDriftStatus,
+  toStackDriftStatus,
+  toStackStatus,
+} from '../domain/stack/stack-statuses.ts';
 
 /**
  * CloudFormation, as the use cases need it. The AWS adapter maps these onto the SDK; the
@@ -30,14 +54,14 @@ export interface Stacks {
   operationStatus(stack: StackRef, clientRequestToken: string): Promise<StackStatusState | undefined>;
   /**
    * Starts deleting the stack with this unique id (DeleteStack by id, so a newer stack under
-   * the same name is never touched). Optional: without it Converge never deletes a stack.
+   * the same name is never touched).
    */
-  deleteStack?(stack: StackRef, stackId: string): Promise<void>;
+  deleteStack(stack: StackRef, stackId: string): Promise<void>;
   /**
    * The status of the stack with this unique id, deleted stacks included (DescribeStacks by id
    * still answers DELETE_COMPLETE); `undefined` when CloudFormation no longer knows the id.
    */
-  stackStatus?(stack: StackRef, stackId: string): Promise<StackStatusState | undefined>;
+  stackStatus(stack: StackRef, stackId: string): Promise<StackStatusState | undefined>;
   /** Resource failures reported since `since` (ISO 8601), newest first. */
   failedResourceEvents(stack: StackRef, since: string): Promise<readonly ResourceFailure[]>;
   detectDrift(stack: StackRef): Promise<string>;
@@ -45,26 +69,25 @@ export interface Stacks {
   resourceDrifts(stack: StackRef): Promise<readonly ResourceDrift[]>;
   /**
    * The stack's resources (ListStackResources), so a drift report lists the resources drift
-   * detection left out as NOT_CHECKED; without it the report shows only what detection returned.
+   * detection left out as NOT_CHECKED.
    */
-  listResources?(stack: StackRef): Promise<readonly StackResourceSummary[]>;
+  listResources(stack: StackRef): Promise<readonly StackResourceSummary[]>;
 }
 
 export interface LiveStack {
   readonly stackId: string;
   readonly stackName: string;
-  /** e.g. CREATE_COMPLETE, UPDATE_IN_PROGRESS, UPDATE_ROLLBACK_COMPLETE. */
-  readonly status: string;
+  readonly status: StackStatus;
   readonly statusReason?: string;
   readonly tags: Readonly<Record<string, string>>;
   readonly lastUpdatedAt?: string;
-  readonly driftStatus?: string;
+  /** The stack's drift status as of its last drift detection, when it had one. */
+  readonly driftStatus?: StackDriftStatus;
 }
 
 /** A stack's status and CloudFormation's reason for it. */
 export interface StackStatusState {
-  /** e.g. DELETE_IN_PROGRESS, DELETE_COMPLETE, DELETE_FAILED. */
-  readonly status: string;
+  readonly status: StackStatus;
   readonly statusReason?: string;
 }
 
@@ -89,28 +112,12 @@ export interface CreateChangeSetRequest {
 
 export interface ChangeSetState {
   readonly changeSetId: string;
-  /** CREATE_PENDING | CREATE_IN_PROGRESS | CREATE_COMPLETE | DELETE_* | FAILED */
-  readonly status: string;
+  readonly status: ChangeSetStatus;
   readonly statusReason?: string;
-  /** One of {@link ExecutionStatus}: whether the change set can run, runs, or ran. */
-  readonly executionStatus?: string;
+  /** Whether the change set can run, runs, or ran; absent when CloudFormation gave none Converge knows. */
+  readonly executionStatus?: ExecutionStatus;
   readonly changes: readonly CfnChange[];
 }
-
-/**
- * A change set's ExecutionStatus (CloudFormation API Reference, DescribeChangeSet): AVAILABLE can
- * run; EXECUTE_* say it ran; UNAVAILABLE is still being created (or failed); OBSOLETE means the
- * stack was updated by other means since.
- */
-export const ExecutionStatus = {
-  UNAVAILABLE: 'UNAVAILABLE',
-  AVAILABLE: 'AVAILABLE',
-  EXECUTE_IN_PROGRESS: 'EXECUTE_IN_PROGRESS',
-  EXECUTE_COMPLETE: 'EXECUTE_COMPLETE',
-  EXECUTE_FAILED: 'EXECUTE_FAILED',
-  OBSOLETE: 'OBSOLETE',
-} as const;
-export type ExecutionStatus = (typeof ExecutionStatus)[keyof typeof ExecutionStatus];
 
 export interface ResourceFailure {
   readonly logicalId: string;
@@ -127,10 +134,8 @@ export interface StackResourceSummary {
 }
 
 export interface DriftDetectionState {
-  /** DETECTION_IN_PROGRESS | DETECTION_COMPLETE | DETECTION_FAILED */
-  readonly detectionStatus: string;
-  /** DRIFTED | IN_SYNC | UNKNOWN | NOT_CHECKED */
-  readonly stackDriftStatus?: string;
+  readonly detectionStatus: DriftDetectionStatus;
+  readonly stackDriftStatus?: StackDriftStatus;
   readonly reason?: string;
   readonly driftedResources?: number;
 }
@@ -139,8 +144,8 @@ export interface ResourceDrift {
   readonly logicalId: string;
   readonly physicalId?: string;
   readonly resourceType: string;
-  /** IN_SYNC | MODIFIED | DELETED | NOT_CHECKED | UNKNOWN */
-  readonly status: string;
+  /** A status CloudFormation gives that Converge does not know (e.g. UNSUPPORTED) reads UNKNOWN. */
+  readonly status: ResourceDriftStatus;
   readonly differences: readonly PropertyDifference[];
   readonly expected?: string;
   readonly actual?: string;
@@ -151,8 +156,8 @@ export interface PropertyDifference {
   readonly path: string;
   readonly expected: string;
   readonly actual: string;
-  /** ADD | REMOVE | NOT_EQUAL */
-  readonly type: string;
+  /** Any difference CloudFormation names otherwise reads NOT_EQUAL. */
+  readonly type: 'ADD' | 'REMOVE' | 'NOT_EQUAL';
 }
 
 /** The change set does not exist (never created, deleted, or removed by CloudFormation). */

@@ -182,6 +182,22 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Checks `Store.transition`'s input, as every adapter must before it reads anything.
+ * Returns the audit record's instant in canonical form.
+ */
+export function checkTransitionInput(
+  id: string,
+  from: DeploymentStatus,
+  next: DeploymentPatch,
+  audit: AuditInput,
+): string {
+  requireText('id', id);
+  requireStatus('from', from);
+  checkPatch(next);
+  return checkAudit(audit);
+}
+
 /** Checks an audit record and returns its instant in canonical form (the sort order). */
 export function checkAudit(audit: AuditInput): string {
   if (typeof audit !== 'object' || audit === null) {

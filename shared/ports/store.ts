@@ -1,4 +1,5 @@
 import type { Approval } from '../domain/approval/approval.ts';
+import type { AuditAction } from '../domain/deployment/audit-action.ts';
 import type { Deployment, NotificationRefs } from '../domain/deployment/deployment.ts';
 import type { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 
@@ -202,7 +203,7 @@ export interface StackState {
 export interface AuditInput {
   /** What the record is about: `deployment#<id>`, `stack#<key>`, `delivery#<id>`. */
   readonly subject: string;
-  readonly action: string;
+  readonly action: AuditAction;
   /** `github:alice`, `slack:U0123`, `system:plan`, ... */
   readonly actor: string;
   readonly reason?: string;

@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CloudFormationClient,
   DescribeChangeSetCommand,
@@ -15,6 +14,7 @@ import { type LocalCloud, startLocalCloud } from '../../local/start-local-cloud.
 import { DynamoDbStore } from '../../shared/adapters/aws/dynamodb-store.ts';
 import { type Deployment, stackKey } from '../../shared/domain/deployment/deployment.ts';
 import { createGitRepo, type GitRepo } from '../support/git-repo.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { convergeYaml, REGION, template } from './support/e2e-harness.ts';
 
 /** What the cloud's events carry to the host, across the host's restarts. */
@@ -139,15 +139,13 @@ describe('a host killed mid-execution and restarted on the same state', () => {
     return sha;
   }
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 45_000) {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline) {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-      await sleep(50);
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
+  /** Waits until `probe` gives a value (not undefined, not false), and returns it. */
+  const until = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 45_000) =>
+    waitFor(probe, (value) => value !== undefined && value !== false, {
+      what,
+      timeoutMs,
+      intervalMs: 50,
+    }) as Promise<T>;
 
   async function deploymentOf(stackName: string, status: string): Promise<Deployment | undefined> {
     const found = await store.listDeploymentsByStatus(status as Deployment['status']);

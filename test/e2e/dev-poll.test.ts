@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitRepo, type GitRepo } from '../support/git-repo.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { convergeYaml, template } from './support/e2e-harness.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/converge.js', import.meta.url));
@@ -36,15 +37,14 @@ describe('converge dev --poll', () => {
   let dev: ChildProcess | undefined;
   let output = '';
 
-  const waitForOutput = async (pattern: RegExp, what: string, timeoutMs = 60_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const match = pattern.exec(output);
-      if (match) return match;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`timed out waiting for ${what}; output so far:\n${output.slice(-3000)}`);
-  };
+  const waitForOutput = (pattern: RegExp, what: string, timeoutMs = 60_000) =>
+    waitFor(
+      () => pattern.exec(output),
+      (match) => match !== null,
+      { what, timeoutMs, intervalMs: 100 },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; output so far:\n${output.slice(-3000)}`);
+    }) as Promise<RegExpExecArray>;
 
   beforeAll(async () => {
     repo = await createGitRepo();

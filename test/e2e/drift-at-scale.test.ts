@@ -12,7 +12,8 @@ import { type Deployment, type StackRef, stackKey } from '../../shared/domain/de
 import { sortableId } from '../../shared/domain/ids.ts';
 import type { DriftDetectionState, Stacks } from '../../shared/ports/stacks.ts';
 import { type SweepDriftResult, sweepDrift } from '../../shared/use-cases/drift/sweep-drift.ts';
-import { driftPipeline, REGION, REPOSITORY, until } from './drift-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { driftPipeline, REGION, REPOSITORY } from './drift-harness.ts';
 
 const STACKS = 1_000;
 const MAX_CONCURRENCY = 10;
@@ -36,6 +37,8 @@ function countingStacks(inner: Stacks) {
       'describeChangeSet',
       'deleteChangeSet',
       'deleteStackInReview',
+      'deleteStack',
+      'stackStatus',
       'executeChangeSet',
       'failedResourceEvents',
       'resourceDrifts',
@@ -103,13 +106,13 @@ describe('a drift sweep over 1,000 stacks with throttling switched on', () => {
             TemplateBody: TEMPLATE,
           }),
         );
-        await until(
+        await waitFor(
           () =>
             world.cfn.send(new DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: 'create' })),
           (cs) => cs.ExecutionStatus === 'AVAILABLE',
         );
         await world.cfn.send(new ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: 'create' }));
-        await until(
+        await waitFor(
           async () =>
             (await world.cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0]
               ?.StackStatus,
@@ -136,7 +139,7 @@ describe('a drift sweep over 1,000 stacks with throttling switched on', () => {
       };
       await world.deps.store.createDeployment(deployment, {
         subject: `deployment#${id}`,
-        action: 'fixture',
+        action: 'planning',
         actor: 'test',
         at,
       });

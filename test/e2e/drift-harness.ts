@@ -16,6 +16,7 @@ import { MemoryStore } from '../../shared/adapters/memory/memory-store.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import { type Deployment, stackKey } from '../../shared/domain/deployment/deployment.ts';
 import type { DriftStore } from '../../shared/ports/drift-store.ts';
+import { toDriftDetectionStatus, toStackStatus } from '../../shared/ports/stacks.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import { decideApproval } from '../../shared/use-cases/approval/decide-approval.ts';
 import { driftDetectionChanged } from '../../shared/use-cases/drift/drift-detection-changed.ts';
@@ -25,6 +26,7 @@ import { type ExecuteDeps, executeDeployment } from '../../shared/use-cases/exec
 import { type PlanDeps, planStack } from '../../shared/use-cases/planning/plan-stack.ts';
 import { MemorySource } from '../support/memory-source.ts';
 import { testPolicy } from '../support/test-policy.ts';
+import { waitFor } from '../support/wait-for.ts';
 
 export const REPOSITORY = 'acme/infrastructure';
 /** Who approves first deployments (the control-plane policy's approver). */
@@ -40,19 +42,6 @@ export function clientConfig(endpoint: string) {
 }
 
 /** Polls `probe` every 20 ms until `done` (10 s at most). */
-export async function until<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  what = 'the local cloud',
-): Promise<T> {
-  for (let attempt = 0; attempt < 500; attempt += 1) {
-    const value = await probe();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /**
  * Converge's drift pipeline wired to a running local cloud: the real CloudFormation adapter over
  * the SDK, stores in memory or on DynamoDB Local, and the cloud's events delivered to the same use
@@ -105,7 +94,7 @@ export function driftPipeline(
         const details = event.detail['status-details'] as { status: string; 'status-reason'?: string };
         await closeOnStackEvent(deps, {
           stackId: String(event.detail['stack-id']),
-          status: details.status,
+          status: toStackStatus(details.status),
           statusReason: details['status-reason'],
           clientRequestToken: event.detail['client-request-token'] as string | undefined,
         });
@@ -118,7 +107,7 @@ export function driftPipeline(
         await driftDetectionChanged(deps, {
           stackId: String(event.detail['stack-id']),
           detectionId: String(event.detail['stack-drift-detection-id']),
-          detectionStatus: details['detection-status'],
+          detectionStatus: toDriftDetectionStatus(details['detection-status']),
         });
       }
     } catch (error) {
@@ -139,12 +128,12 @@ export function driftPipeline(
    * sweep in between would rightly skip the stack as in flight.
    */
   const settled = async (id: string) => {
-    const ended = await until(
+    const ended = await waitFor(
       async () => (await deps.store.getDeployment(id))!,
       (d) => ['SUCCEEDED', 'FAILED', 'NO_CHANGES', 'PLAN_FAILED'].includes(d.status),
       `deployment ${id}`,
     );
-    await until(
+    await waitFor(
       async () => (await deps.store.getStackState(ended.stackKey))?.lock,
       (lock) => lock === undefined || lock.owner !== id,
       `the stack lock of ${id}`,
@@ -188,7 +177,7 @@ export function driftPipeline(
 
   /** Waits for a Cloud Control request to succeed. */
   const ccDone = (token: string | undefined) =>
-    until(
+    waitFor(
       () => cc.send(new GetResourceRequestStatusCommand({ RequestToken: token })),
       (status) => status.ProgressEvent?.OperationStatus === 'SUCCESS',
       'a Cloud Control request',

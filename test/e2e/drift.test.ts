@@ -10,7 +10,8 @@ import { stackKey } from '../../shared/domain/deployment/deployment.ts';
 import type { DriftRecord } from '../../shared/domain/drift/drift-sweep.ts';
 import { decideApproval } from '../../shared/use-cases/approval/decide-approval.ts';
 import { sweepDrift } from '../../shared/use-cases/drift/sweep-drift.ts';
-import { CONTROL_PLANE_APPROVER, clientConfig, driftPipeline, REGION, until } from './drift-harness.ts';
+import { waitFor } from '../support/wait-for.ts';
+import { CONTROL_PLANE_APPROVER, clientConfig, driftPipeline, REGION } from './drift-harness.ts';
 
 const REVISION = '7e'.repeat(20);
 const TEMPLATE = `Resources:
@@ -105,7 +106,7 @@ describe('drift sweeps on the local cloud, end to end', () => {
    * can still be in planning when the sweep returns.
    */
   const latestRecord = (stackName: string): Promise<DriftRecord> =>
-    until(
+    waitFor(
       async () =>
         (await world.deps.drift.listDriftRecords(stackKey({ stackName, region: REGION }), { limit: 1 }))[0],
       (record) =>

@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Approval, ApproverIdentity } from '../../shared/domain/approval/approval.ts';
-import type { Deployment } from '../../shared/domain/deployment/deployment.ts';
+import type { AuditAction } from '../../shared/domain/deployment/audit-action.ts';
+import type { Deployment, Reason } from '../../shared/domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../../shared/domain/deployment/deployment-status.ts';
+import { ReasonCode } from '../../shared/domain/deployment/reason-code.ts';
 import { sortableId } from '../../shared/domain/ids.ts';
 import type { AuditInput, Store } from '../../shared/ports/store.ts';
 import {
@@ -46,8 +48,9 @@ export function aDeployment(minute: number, overrides: Partial<Deployment> = {})
   };
 }
 
+/** An audit record; `action` may be any text, as the store keeps whatever it is given (markers order the trail). */
 export function anAudit(subject: string, minute: number, action = 'test'): AuditInput {
-  return { subject, action, actor: 'system:test', at: instant(minute) };
+  return { subject, action: action as AuditAction, actor: 'system:test', at: instant(minute) };
 }
 
 function aVote(deployment: Deployment, approver: ApproverIdentity, minute: number): Approval {
@@ -97,7 +100,10 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
 
     describe('deployments', () => {
       it('reads back a created deployment as written', async () => {
-        const deployment = await seed(1, { reason: { code: 'X', message: 'why' }, pullRequest: 7 });
+        const deployment = await seed(1, {
+          reason: { code: ReasonCode.TEMPLATE_INVALID, message: 'why' },
+          pullRequest: 7,
+        });
         expect(await store.getDeployment(deployment.id)).toEqual(deployment);
       });
 
@@ -178,7 +184,7 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
     describe('transition', () => {
       it('changes the status, applies the patch, bumps the version and returns the result', async () => {
         const deployment = await seed(1);
-        const reason = { code: 'CHANGES_NEED_APPROVAL', message: 'IAM changes' };
+        const reason: Reason = { code: ReasonCode.INSUFFICIENT_CAPABILITIES, message: 'IAM changes' };
         const updated = await store.transition(
           deployment.id,
           DeploymentStatus.PLANNING,
@@ -252,7 +258,7 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
             {
               status: DeploymentStatus.EXECUTING,
               updatedAt: instant(2),
-              reason: { code: 'R', message: `${racer}` },
+              reason: { code: ReasonCode.STACK_BUSY, message: `${racer}` },
             },
             anAudit(subjectOf(deployment), 2, `executing-${racer}`),
           ),

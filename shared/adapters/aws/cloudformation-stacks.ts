@@ -31,8 +31,16 @@ import {
   type ResourceDrift,
   type ResourceFailure,
   type StackResourceSummary,
+  StackStatus,
   type StackStatusState,
   type Stacks,
+  toChangeSetStatus,
+  toDifferenceType,
+  toDriftDetectionStatus,
+  toExecutionStatus,
+  toResourceDriftStatus,
+  toStackDriftStatus,
+  toStackStatus,
 } from '../../ports/stacks.ts';
 
 export interface CloudFormationStacksOptions {
@@ -69,15 +77,17 @@ export class CloudFormationStacks implements Stacks {
 
   async describeStack(stack: StackRef): Promise<LiveStack | undefined> {
     const live = await this.#describe(stack);
-    if (!live || live.StackStatus === 'REVIEW_IN_PROGRESS') return undefined;
+    if (!live || live.StackStatus === StackStatus.REVIEW_IN_PROGRESS) return undefined;
     return {
       stackId: live.StackId ?? stack.stackName,
       stackName: live.StackName ?? stack.stackName,
-      status: live.StackStatus ?? 'UNKNOWN',
+      status: toStackStatus(live.StackStatus),
       statusReason: live.StackStatusReason,
       tags: Object.fromEntries((live.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
       lastUpdatedAt: (live.LastUpdatedTime ?? live.CreationTime)?.toISOString(),
-      driftStatus: live.DriftInformation?.StackDriftStatus,
+      ...(live.DriftInformation?.StackDriftStatus
+        ? { driftStatus: toStackDriftStatus(live.DriftInformation.StackDriftStatus) }
+        : {}),
     };
   }
 
@@ -148,9 +158,9 @@ export class CloudFormationStacks implements Stacks {
     } while (nextToken);
     return {
       changeSetId: page.ChangeSetId ?? changeSetId,
-      status: page.Status ?? 'UNKNOWN',
+      status: toChangeSetStatus(page.Status),
       statusReason: page.StatusReason,
-      executionStatus: page.ExecutionStatus,
+      executionStatus: toExecutionStatus(page.ExecutionStatus),
       changes,
     };
   }
@@ -168,7 +178,7 @@ export class CloudFormationStacks implements Stacks {
 
   async deleteStackInReview(stack: StackRef): Promise<boolean> {
     const live = await this.#describe(stack);
-    if (live?.StackStatus !== 'REVIEW_IN_PROGRESS' || !live.StackId) return false;
+    if (live?.StackStatus !== StackStatus.REVIEW_IN_PROGRESS || !live.StackId) return false;
     // Delete by the unique stack id, so a stack created meanwhile under the same name is never touched.
     await this.#client(stack.region).send(new DeleteStackCommand({ StackName: live.StackId }));
     return true;
@@ -184,7 +194,7 @@ export class CloudFormationStacks implements Stacks {
   async stackStatus(stack: StackRef, stackId: string): Promise<StackStatusState | undefined> {
     const live = await this.#describe({ ...stack, stackName: stackId });
     if (!live?.StackStatus) return undefined;
-    return { status: live.StackStatus, statusReason: live.StackStatusReason };
+    return { status: toStackStatus(live.StackStatus), statusReason: live.StackStatusReason };
   }
 
   async executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void> {
@@ -223,7 +233,8 @@ export class CloudFormationStacks implements Stacks {
           event.ResourceType === STACK_RESOURCE_TYPE &&
           event.ResourceStatus,
       );
-      if (latest) return { status: latest.ResourceStatus!, statusReason: latest.ResourceStatusReason };
+      if (latest)
+        return { status: toStackStatus(latest.ResourceStatus), statusReason: latest.ResourceStatusReason };
       nextToken = events.NextToken;
       if (!nextToken) break;
     }
@@ -269,8 +280,8 @@ export class CloudFormationStacks implements Stacks {
       new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }),
     );
     return {
-      detectionStatus: status.DetectionStatus ?? 'UNKNOWN',
-      stackDriftStatus: status.StackDriftStatus,
+      detectionStatus: toDriftDetectionStatus(status.DetectionStatus),
+      ...(status.StackDriftStatus ? { stackDriftStatus: toStackDriftStatus(status.StackDriftStatus) } : {}),
       reason: status.DetectionStatusReason,
       driftedResources: status.DriftedStackResourceCount,
     };
@@ -349,12 +360,12 @@ function toResourceDrift(drift: StackResourceDrift): ResourceDrift {
     logicalId: drift.LogicalResourceId ?? '',
     physicalId: drift.PhysicalResourceId,
     resourceType: drift.ResourceType ?? '',
-    status: drift.StackResourceDriftStatus ?? 'UNKNOWN',
+    status: toResourceDriftStatus(drift.StackResourceDriftStatus),
     differences: (drift.PropertyDifferences ?? []).map((difference) => ({
       path: difference.PropertyPath ?? '',
       expected: difference.ExpectedValue ?? '',
       actual: difference.ActualValue ?? '',
-      type: difference.DifferenceType ?? '',
+      type: toDifferenceType(difference.DifferenceType),
     })),
     expected: drift.ExpectedProperties,
     actual: drift.ActualProperties,

@@ -6,6 +6,7 @@ import type { Deployment, NotificationRefs } from '../../domain/deployment/deplo
 import type { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { sortableIds } from '../../domain/ids.ts';
 import { TableIndex } from '../../domain/table/table-schema.ts';
+import { checkVoteInput, votedDeployment } from '../../ports/check-vote.ts';
 import type {
   AuditInput,
   AuditRecord,
@@ -17,23 +18,19 @@ import type {
   Store,
 } from '../../ports/store.ts';
 import {
-  changeSetChanged,
   DeploymentNotFoundError,
   duplicateVote,
   StoreConflict,
   StoreConflictError,
   StoreInputError,
   statusChanged,
-  versionChanged,
 } from '../../ports/store-errors.ts';
 import {
   applyPatch,
-  checkApproval,
   checkAudit,
   checkDeployment,
   checkNotifications,
-  checkPatch,
-  checkRecordApprovalOptions,
+  checkTransitionInput,
   pushKeyText,
   requireDuration,
   requireEpochMs,
@@ -42,7 +39,6 @@ import {
   requireSortableId,
   requireStatus,
   requireText,
-  votedChangeSetId,
 } from '../../ports/store-input.ts';
 import {
   APPROVAL_PREFIX,
@@ -155,10 +151,7 @@ export class DynamoDbStore implements Store {
     next: DeploymentPatch,
     audit: AuditInput,
   ): Promise<Deployment> {
-    requireText('id', id);
-    requireStatus('from', from);
-    checkPatch(next);
-    const auditAt = checkAudit(audit);
+    const auditAt = checkTransitionInput(id, from, next, audit);
     // Read, check, then write conditionally on the status and version read. A write that
     // lost reads again, so the conflict reports what the winning writer did.
     for (let attempt = 1; ; attempt++) {
@@ -177,30 +170,13 @@ export class DynamoDbStore implements Store {
     audit: AuditInput,
     options?: RecordApprovalOptions,
   ): Promise<void> {
-    checkApproval(approval);
-    if (transition) {
-      requireStatus('transition.from', transition.from);
-      checkPatch(transition.next);
-    }
-    const expectedVersion = checkRecordApprovalOptions(options);
-    const auditAt = checkAudit(audit);
+    const { expectedVersion, auditAt } = checkVoteInput(approval, transition, audit, options);
     for (let attempt = 1; ; attempt++) {
-      const current = await this.#readDeployment(approval.deploymentId);
-      if (!current) throw new DeploymentNotFoundError(approval.deploymentId);
-      const changeSetId = votedChangeSetId(current, transition);
-      if (changeSetId !== approval.changeSetId) throw changeSetChanged(approval, changeSetId);
-      if (transition && current.status !== transition.from) {
-        throw statusChanged(current.id, transition.from, current.status);
-      }
-      if (expectedVersion !== undefined && current.version !== expectedVersion) {
-        throw versionChanged(current.id, expectedVersion, current.version);
-      }
+      const read = await this.#readDeployment(approval.deploymentId);
+      const { current, voted } = votedDeployment(read, approval, transition, expectedVersion);
       // One transaction: the deployment (its next version, with the status change if any,
       // conditional on the status and version read: two votes never both land on one read), the
       // vote (one per approver) and the audit record.
-      const voted = transition
-        ? applyPatch(current, transition.next)
-        : { ...current, version: current.version + 1 };
       const voteItem: TransactItem = {
         Put: {
           TableName: this.#table.name,

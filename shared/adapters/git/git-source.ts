@@ -157,18 +157,9 @@ export class GitSource implements Source {
     const ref = `refs/heads/${branch}`;
     if (!location.remoteUrl) return this.#revParse(location, ref);
     // A remote's branch moves: fetch it now, into a ref of its own, one commit deep.
-    const local = `refs/converge/branches/${createHash('sha256').update(branch).digest('hex').slice(0, 24)}`;
+    const local = `refs/converge/branches/${shortHash(branch)}`;
     try {
-      await this.#run(location, [
-        'fetch',
-        '--quiet',
-        '--no-tags',
-        '--no-write-fetch-head',
-        '--depth=1',
-        '--',
-        location.remoteUrl,
-        `+${ref}:${local}`,
-      ]);
+      await this.#fetch(location, 'one-commit', [`+${ref}:${local}`]);
     } catch (error) {
       // git says "couldn't find remote ref" when the branch does not exist; anything else is a failure.
       if (error instanceof GitCommandError && /couldn't find remote ref/i.test(error.message))
@@ -194,16 +185,7 @@ export class GitSource implements Source {
     const shallow = (await this.#run(location, ['rev-parse', '--is-shallow-repository'])).toString('utf8');
     if (shallow.trim() !== 'true') return;
     try {
-      await this.#run(location, [
-        'fetch',
-        '--quiet',
-        '--no-tags',
-        '--no-write-fetch-head',
-        '--unshallow',
-        '--',
-        location.remoteUrl!,
-        ...shas,
-      ]);
+      await this.#fetch(location, 'unshallow', shas);
     } catch {
       throw new SourceRevisionNotFoundError(redact(repository), shas.join('...'));
     }
@@ -221,10 +203,7 @@ export class GitSource implements Source {
         'it is neither an absolute path nor an https, ssh, git or file URL; map it in the locations option',
       );
     }
-    const gitDir = join(
-      this.#options.cacheDir,
-      `${createHash('sha256').update(where).digest('hex').slice(0, 24)}.git`,
-    );
+    const gitDir = join(this.#options.cacheDir, `${shortHash(where)}.git`);
     if (!this.#initialised.has(gitDir)) {
       await mkdir(gitDir, { recursive: true });
       await this.#run({ gitDir }, ['init', '--quiet', '--bare']);
@@ -248,18 +227,9 @@ export class GitSource implements Source {
       // Fetch exactly this revision: a full SHA as it is, a ref name into a ref of its own.
       const target = isFullSha(revision)
         ? revision
-        : `+${revision}:refs/converge/fetched/${createHash('sha256').update(revision).digest('hex').slice(0, 24)}`;
+        : `+${revision}:refs/converge/fetched/${shortHash(revision)}`;
       try {
-        await this.#run(location, [
-          'fetch',
-          '--quiet',
-          '--no-tags',
-          '--no-write-fetch-head',
-          '--depth=1',
-          '--',
-          location.remoteUrl,
-          target,
-        ]);
+        await this.#fetch(location, 'one-commit', [target]);
       } catch {
         throw new SourceRevisionNotFoundError(redact(repository), revision);
       }
@@ -268,6 +238,27 @@ export class GitSource implements Source {
       if (resolved) return resolved;
     }
     throw new SourceRevisionNotFoundError(redact(repository), revision);
+  }
+
+  /**
+   * Fetches `refspecs` from the remote into the cache: quietly, without tags or FETCH_HEAD, either
+   * one commit deep or (`unshallow`) the whole history behind them.
+   */
+  #fetch(
+    location: Location,
+    depth: 'one-commit' | 'unshallow',
+    refspecs: readonly string[],
+  ): Promise<Buffer> {
+    return this.#run(location, [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      '--no-write-fetch-head',
+      depth === 'one-commit' ? '--depth=1' : '--unshallow',
+      '--',
+      location.remoteUrl!,
+      ...refspecs,
+    ]);
   }
 
   #run(location: Pick<Location, 'gitDir'>, args: readonly string[], maxBuffer?: number): Promise<Buffer> {
@@ -308,4 +299,9 @@ function parseTreeEntries(output: string): TreeEntry[] {
     const [mode = '', type = '', oid = ''] = line.slice(0, tab).split(' ');
     return { mode, type, oid, path: line.slice(tab + 1) };
   });
+}
+
+/** A short, stable, ref-safe name for `text` (a branch, a revision, a remote URL). */
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 24);
 }

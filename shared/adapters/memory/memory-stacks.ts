@@ -4,11 +4,16 @@ import {
   ChangeSetExecutionRefusedError,
   ChangeSetNotFoundError,
   type ChangeSetState,
+  ChangeSetStatus,
   type CreateChangeSetRequest,
   type DriftDetectionState,
+  DriftDetectionStatus,
+  ExecutionStatus,
   type LiveStack,
   type ResourceDrift,
   type ResourceFailure,
+  type StackResourceSummary,
+  StackStatus,
   type StackStatusState,
   type Stacks,
 } from '../../ports/stacks.ts';
@@ -31,13 +36,13 @@ interface FakeChangeSet {
   readonly request: CreateChangeSetRequest;
   readonly outcome: ChangeSetOutcome;
   polls: number;
-  executionStatus: string;
+  executionStatus: ExecutionStatus;
   executionToken?: string;
 }
 
 interface FakeStack {
   readonly stackId: string;
-  status: string;
+  status: StackStatus;
   statusReason?: string;
   tags: Record<string, string>;
   readonly changeSets: Map<string, FakeChangeSet>;
@@ -93,13 +98,17 @@ export class MemoryStacks implements Stacks {
   }
 
   /** Adds an existing stack in a stable status, with its stack tags. */
-  existing(stackName: string, status = 'UPDATE_COMPLETE', tags: Readonly<Record<string, string>> = {}): this {
+  existing(
+    stackName: string,
+    status: StackStatus = StackStatus.UPDATE_COMPLETE,
+    tags: Readonly<Record<string, string>> = {},
+  ): this {
     this.stacks.set(stackName, { ...this.newStack(stackName, status), tags: { ...tags } });
     return this;
   }
 
   /** Someone else (a person, another tool) starts an operation on the stack. */
-  operationStarted(stackName: string, status = 'UPDATE_IN_PROGRESS'): this {
+  operationStarted(stackName: string, status: StackStatus = StackStatus.UPDATE_IN_PROGRESS): this {
     this.require(stackName).status = status;
     return this;
   }
@@ -120,21 +129,22 @@ export class MemoryStacks implements Stacks {
   }
 
   /** Ends the running operation of a stack; returns the status it ended in. */
-  finish(stackName: string, outcome: 'success' | 'rollback', failures: ResourceFailure[] = []): string {
+  finish(stackName: string, outcome: 'success' | 'rollback', failures: ResourceFailure[] = []): StackStatus {
     const stack = this.require(stackName);
     const creating = stack.status.startsWith('CREATE');
     stack.status =
       outcome === 'success'
         ? creating
-          ? 'CREATE_COMPLETE'
-          : 'UPDATE_COMPLETE'
+          ? StackStatus.CREATE_COMPLETE
+          : StackStatus.UPDATE_COMPLETE
         : creating
-          ? 'ROLLBACK_COMPLETE'
-          : 'UPDATE_ROLLBACK_COMPLETE';
+          ? StackStatus.ROLLBACK_COMPLETE
+          : StackStatus.UPDATE_ROLLBACK_COMPLETE;
     stack.failures = failures;
     const running = stack.running;
     if (running) {
-      running.executionStatus = outcome === 'success' ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED';
+      running.executionStatus =
+        outcome === 'success' ? ExecutionStatus.EXECUTE_COMPLETE : ExecutionStatus.EXECUTE_FAILED;
       stack.operations.set(running.executionToken!, { status: stack.status });
       stack.running = undefined;
     }
@@ -148,7 +158,7 @@ export class MemoryStacks implements Stacks {
 
   async describeStack(stack: StackRef): Promise<LiveStack | undefined> {
     const live = this.stacks.get(stack.stackName);
-    if (!live || live.status === 'REVIEW_IN_PROGRESS') return undefined;
+    if (!live || live.status === StackStatus.REVIEW_IN_PROGRESS) return undefined;
     return {
       stackId: live.stackId,
       stackName: stack.stackName,
@@ -166,7 +176,7 @@ export class MemoryStacks implements Stacks {
     let stack = this.stacks.get(name);
     if (!stack) {
       if (request.changeSetType !== 'CREATE') throw new Error(`Stack [${name}] does not exist`);
-      stack = this.newStack(name, 'REVIEW_IN_PROGRESS');
+      stack = this.newStack(name, StackStatus.REVIEW_IN_PROGRESS);
       this.stacks.set(name, stack);
     }
     const existing = [...stack.changeSets.values()].find((cs) => cs.name === request.changeSetName);
@@ -179,7 +189,7 @@ export class MemoryStacks implements Stacks {
       request,
       outcome,
       polls: 0,
-      executionStatus: 'UNAVAILABLE',
+      executionStatus: ExecutionStatus.UNAVAILABLE,
     });
     this.created.push(request);
     return { changeSetId: id, stackId: stack.stackId };
@@ -193,15 +203,32 @@ export class MemoryStacks implements Stacks {
       outcome.kind === 'never-ready' ||
       (outcome.kind === 'changes' && changeSet.polls <= (outcome.pollsUntilReady ?? 0))
     ) {
-      return { changeSetId, status: 'CREATE_IN_PROGRESS', executionStatus: 'UNAVAILABLE', changes: [] };
+      return {
+        changeSetId,
+        status: ChangeSetStatus.CREATE_IN_PROGRESS,
+        executionStatus: ExecutionStatus.UNAVAILABLE,
+        changes: [],
+      };
     }
     if (outcome.kind === 'empty' || outcome.kind === 'failed') {
       const statusReason = outcome.kind === 'empty' ? EMPTY_CHANGE_SET_REASON : outcome.reason;
-      return { changeSetId, status: 'FAILED', statusReason, executionStatus: 'UNAVAILABLE', changes: [] };
+      return {
+        changeSetId,
+        status: ChangeSetStatus.FAILED,
+        statusReason,
+        executionStatus: ExecutionStatus.UNAVAILABLE,
+        changes: [],
+      };
     }
-    if (changeSet.executionStatus === 'UNAVAILABLE') changeSet.executionStatus = 'AVAILABLE';
+    if (changeSet.executionStatus === ExecutionStatus.UNAVAILABLE)
+      changeSet.executionStatus = ExecutionStatus.AVAILABLE;
     const changes = outcome.kind === 'changes' ? outcome.changes : [];
-    return { changeSetId, status: 'CREATE_COMPLETE', executionStatus: changeSet.executionStatus, changes };
+    return {
+      changeSetId,
+      status: ChangeSetStatus.CREATE_COMPLETE,
+      executionStatus: changeSet.executionStatus,
+      changes,
+    };
   }
 
   /** Deletes by id or by name, as CloudFormation does; records the id. */
@@ -215,7 +242,7 @@ export class MemoryStacks implements Stacks {
 
   async deleteStackInReview(stack: StackRef): Promise<boolean> {
     const live = this.stacks.get(stack.stackName);
-    if (live?.status !== 'REVIEW_IN_PROGRESS') return false;
+    if (live?.status !== StackStatus.REVIEW_IN_PROGRESS) return false;
     this.stacks.delete(stack.stackName);
     return true;
   }
@@ -225,12 +252,12 @@ export class MemoryStacks implements Stacks {
     const live = this.stacks.get(stack.stackName);
     if (!live || live.stackId !== stackId) return;
     if (this.failingDeletes.has(stack.stackName)) {
-      live.status = 'DELETE_FAILED';
+      live.status = StackStatus.DELETE_FAILED;
       live.statusReason = 'The following resource(s) failed to delete: [Queue]. ';
       return;
     }
     this.stacks.delete(stack.stackName);
-    this.gone.set(stackId, { status: 'DELETE_COMPLETE' });
+    this.gone.set(stackId, { status: StackStatus.DELETE_COMPLETE });
     this.deletedStacks.push(stackId);
   }
 
@@ -247,18 +274,21 @@ export class MemoryStacks implements Stacks {
     const live = this.require(stack.stackName);
     const changeSet = this.requireChangeSet(stack, changeSetId);
     if (changeSet.executionToken !== clientRequestToken) {
-      if (changeSet.executionStatus !== 'AVAILABLE') {
+      if (changeSet.executionStatus !== ExecutionStatus.AVAILABLE) {
         throw new ChangeSetExecutionRefusedError(
           changeSetId,
           'InvalidChangeSetStatus',
           `ChangeSet [${changeSetId}] cannot be executed in its current status of [${changeSet.executionStatus}]`,
         );
       }
-      changeSet.executionStatus = 'EXECUTE_IN_PROGRESS';
+      changeSet.executionStatus = ExecutionStatus.EXECUTE_IN_PROGRESS;
       changeSet.executionToken = clientRequestToken;
       for (const other of live.changeSets.values())
-        if (other !== changeSet) other.executionStatus = 'OBSOLETE';
-      live.status = live.status === 'REVIEW_IN_PROGRESS' ? 'CREATE_IN_PROGRESS' : 'UPDATE_IN_PROGRESS';
+        if (other !== changeSet) other.executionStatus = ExecutionStatus.OBSOLETE;
+      live.status =
+        live.status === StackStatus.REVIEW_IN_PROGRESS
+          ? StackStatus.CREATE_IN_PROGRESS
+          : StackStatus.UPDATE_IN_PROGRESS;
       live.running = changeSet;
       live.operations.set(clientRequestToken, { status: live.status, statusReason: 'User Initiated' });
       // As in CloudFormation, the change set's tags become the stack's.
@@ -281,14 +311,23 @@ export class MemoryStacks implements Stacks {
   }
 
   async driftDetectionStatus(): Promise<DriftDetectionState> {
-    return { detectionStatus: 'DETECTION_COMPLETE', stackDriftStatus: 'IN_SYNC', driftedResources: 0 };
+    return {
+      detectionStatus: DriftDetectionStatus.DETECTION_COMPLETE,
+      stackDriftStatus: 'IN_SYNC',
+      driftedResources: 0,
+    };
   }
 
   async resourceDrifts(): Promise<readonly ResourceDrift[]> {
     return [];
   }
 
-  private newStack(stackName: string, status: string): FakeStack {
+  /** No resources beyond what drift detection reports: the fake's drift is always in sync. */
+  async listResources(): Promise<readonly StackResourceSummary[]> {
+    return [];
+  }
+
+  private newStack(stackName: string, status: StackStatus): FakeStack {
     this.sequence += 1;
     return {
       stackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${stackName}/${this.sequence}`,

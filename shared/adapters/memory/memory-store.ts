@@ -3,6 +3,7 @@ import type { Approval } from '../../domain/approval/approval.ts';
 import type { Deployment, NotificationRefs } from '../../domain/deployment/deployment.ts';
 import type { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { sortableIds } from '../../domain/ids.ts';
+import { checkVoteInput, votedDeployment } from '../../ports/check-vote.ts';
 import type {
   AuditInput,
   AuditRecord,
@@ -14,22 +15,18 @@ import type {
   Store,
 } from '../../ports/store.ts';
 import {
-  changeSetChanged,
   DeploymentNotFoundError,
   duplicateVote,
   StoreConflict,
   StoreConflictError,
   statusChanged,
-  versionChanged,
 } from '../../ports/store-errors.ts';
 import {
   applyPatch,
-  checkApproval,
   checkAudit,
   checkDeployment,
   checkNotifications,
-  checkPatch,
-  checkRecordApprovalOptions,
+  checkTransitionInput,
   deploymentOrder,
   pushKeyText,
   requireDuration,
@@ -39,7 +36,6 @@ import {
   requireSortableId,
   requireStatus,
   requireText,
-  votedChangeSetId,
 } from '../../ports/store-input.ts';
 
 /** Options of {@link MemoryStore}. */
@@ -116,10 +112,7 @@ export class MemoryStore implements Store {
     next: DeploymentPatch,
     audit: AuditInput,
   ): Promise<Deployment> {
-    requireText('id', id);
-    requireStatus('from', from);
-    checkPatch(next);
-    const auditAt = checkAudit(audit);
+    const auditAt = checkTransitionInput(id, from, next, audit);
     const current = this.#deployments.get(id);
     if (!current) throw new DeploymentNotFoundError(id);
     if (current.status !== from) throw statusChanged(id, from, current.status);
@@ -135,30 +128,17 @@ export class MemoryStore implements Store {
     audit: AuditInput,
     options?: RecordApprovalOptions,
   ): Promise<void> {
-    checkApproval(approval);
-    if (transition) {
-      requireStatus('transition.from', transition.from);
-      checkPatch(transition.next);
-    }
-    const expectedVersion = checkRecordApprovalOptions(options);
-    const auditAt = checkAudit(audit);
-    const current = this.#deployments.get(approval.deploymentId);
-    if (!current) throw new DeploymentNotFoundError(approval.deploymentId);
-    const changeSetId = votedChangeSetId(current, transition);
-    if (changeSetId !== approval.changeSetId) throw changeSetChanged(approval, changeSetId);
-    if (transition && current.status !== transition.from) {
-      throw statusChanged(current.id, transition.from, current.status);
-    }
-    if (expectedVersion !== undefined && current.version !== expectedVersion) {
-      throw versionChanged(current.id, expectedVersion, current.version);
-    }
+    const { expectedVersion, auditAt } = checkVoteInput(approval, transition, audit, options);
+    const { current, voted } = votedDeployment(
+      this.#deployments.get(approval.deploymentId),
+      approval,
+      transition,
+      expectedVersion,
+    );
     const votes = this.#approvals.get(approval.deploymentId) ?? [];
     if (votes.some((vote) => vote.approver === approval.approver)) throw duplicateVote(approval);
 
     this.#approvals.set(approval.deploymentId, [...votes, copy(approval)]);
-    const voted = transition
-      ? applyPatch(current, transition.next)
-      : { ...current, version: current.version + 1 };
     this.#deployments.set(current.id, copy(voted));
     this.#writeAudit(audit, auditAt);
   }

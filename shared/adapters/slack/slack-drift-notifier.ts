@@ -1,18 +1,12 @@
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { DriftAction } from '../../domain/drift/drift-decision.ts';
 import type { DriftRecord } from '../../domain/drift/drift-sweep.ts';
 import type { DriftNotifier } from '../../ports/drift-notifier.ts';
 import { buildDriftMessage } from './build-drift-message.ts';
-import { SlackConfigInvalidError } from './slack-request-errors.ts';
+import { type SlackChannelOptions, slackChannelClient } from './slack-channel-client.ts';
 
-export interface SlackDriftNotifierOptions {
-  /** Channel id (`C0123…`) drift reports go to. */
-  readonly channel: string;
-  /** A ready client; otherwise one is made from `token` and `slackApiUrl`. */
-  readonly client?: WebClient;
-  readonly token?: string;
-  readonly slackApiUrl?: string;
-}
+/** `channel` is where drift reports go. */
+export type SlackDriftNotifierOptions = SlackChannelOptions;
 
 /**
  * Posts one message per drift report (the `report` policy, or a failed detection) to a Slack channel (`chat.postMessage`). A Slack failure is
@@ -26,18 +20,8 @@ export class SlackDriftNotifier implements DriftNotifier {
   readonly #channel: string;
 
   constructor(options: SlackDriftNotifierOptions) {
-    if (!/^[A-Z0-9]{2,32}$/.test(options.channel)) {
-      throw new SlackConfigInvalidError(
-        `Slack channel "${options.channel}" is not a channel id; use the id (e.g. C0123ABCD) from the channel details`,
-      );
-    }
-    if (!options.client && !options.token) {
-      throw new SlackConfigInvalidError('SlackDriftNotifier needs a client or a bot token (xoxb-…).');
-    }
+    this.#client = slackChannelClient(options, 'SlackDriftNotifier');
     this.#channel = options.channel;
-    this.#client =
-      options.client ??
-      new WebClient(options.token, options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {});
   }
 
   async driftFound(record: DriftRecord): Promise<{ readonly failures: readonly string[] }> {

@@ -1,4 +1,4 @@
-import { ErrorCode, type WebAPIPlatformError, WebClient } from '@slack/web-api';
+import { ErrorCode, type WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import { type Deployment, DeploymentKind } from '../../domain/deployment/deployment.ts';
 import type {
   ChannelRefs,
@@ -10,17 +10,11 @@ import type {
 } from '../../ports/notifier.ts';
 import { buildApprovalMessage } from './build-approval-message.ts';
 import { buildConfigurationMessage } from './build-configuration-message.ts';
+import { type SlackChannelOptions, slackChannelClient } from './slack-channel-client.ts';
 import { SlackConfigInvalidError } from './slack-request-errors.ts';
 
-export interface SlackNotifierOptions {
-  /** Channel id (`C0123…`) approval messages go to. */
-  readonly channel: string;
-  /** A ready client; otherwise one is made from `token` and `slackApiUrl`. */
-  readonly client?: WebClient;
-  /** Bot token (`xoxb-…`), when no client is given. */
-  readonly token?: string;
-  /** Slack's Web API base, e.g. a local stand-in: `http://127.0.0.1:4000/api/`. */
-  readonly slackApiUrl?: string;
+/** `channel` is where approval messages go. */
+export interface SlackNotifierOptions extends SlackChannelOptions {
   /** GitHub's web address, for commit links. */
   readonly webUrl?: string;
   /** Which deployments get a Slack message; previews go to the pull request only. */
@@ -54,22 +48,11 @@ export class SlackNotifier implements NotificationChannel, VoterReplies {
   readonly #options: SlackNotifierOptions;
 
   constructor(options: SlackNotifierOptions) {
-    if (!/^[A-Z0-9]{2,32}$/.test(options.channel)) {
-      throw new SlackConfigInvalidError(
-        `Slack channel "${options.channel}" is not a channel id; use the id (e.g. C0123ABCD) from the channel details`,
-      );
-    }
-    if (!options.client && !options.token) {
-      throw new SlackConfigInvalidError('SlackNotifier needs a client or a bot token (xoxb-…)');
-    }
+    this.#client = slackChannelClient(options, 'SlackNotifier', {
+      // A function has seconds, not the half hour of the default retry policy.
+      retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+    });
     this.#options = options;
-    this.#client =
-      options.client ??
-      new WebClient(options.token, {
-        ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-        // A function has seconds, not the half hour of the default retry policy.
-        retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
-      });
   }
 
   async deploymentChanged(

@@ -13,7 +13,16 @@ export interface ConfigurationIssue {
   readonly path: DocumentPath;
   /** What is wrong and how to fix it. */
   readonly message: string;
+  /** Set when the problem is a file the configuration needs that the revision does not have. */
+  readonly problem?: ConfigurationProblem;
 }
+
+/** Kinds of configuration problem that callers tell apart (each becomes its own reason code). */
+export const ConfigurationProblem = {
+  /** The configuration file, or a template or parameter file it names, is not at the revision. */
+  FILE_NOT_FOUND: 'file-not-found',
+} as const;
+export type ConfigurationProblem = (typeof ConfigurationProblem)[keyof typeof ConfigurationProblem];
 
 /**
  * Everything wrong with a configuration, collected rather than stopping at the first problem,
@@ -34,6 +43,11 @@ export class ConfigurationError extends Error {
     this.name = 'ConfigurationError';
     this.issues = sorted;
   }
+}
+
+/** Whether `error` is a configuration problem of this kind (one of its issues is). */
+export function hasConfigurationProblem(error: unknown, problem: ConfigurationProblem): boolean {
+  return error instanceof ConfigurationError && error.issues.some((issue) => issue.problem === problem);
 }
 
 function byPosition(a: ConfigurationIssue, b: ConfigurationIssue): number {

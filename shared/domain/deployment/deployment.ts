@@ -1,6 +1,7 @@
 import type { ApprovalRequirement } from '../approval/approval.ts';
 import type { ChangeSetSummary } from '../change-set/change-set-summary.ts';
 import type { DeploymentStatus } from './deployment-status.ts';
+import type { ReasonCode } from './reason-code.ts';
 
 /** What a deployment does: roll a revision out, preview a pull request, or revert drift. */
 export const DeploymentKind = {
@@ -23,7 +24,7 @@ export interface StackRef {
 
 /** Why a deployment ended the way it did: a named code plus a message a person can act on. */
 export interface Reason {
-  readonly code: string;
+  readonly code: ReasonCode;
   readonly message: string;
   /** Failing resources and their status reasons, when CloudFormation reported any. */
   readonly details?: readonly { logicalId: string; status: string; reason: string }[];

@@ -47,6 +47,11 @@ export const ReasonCode = {
   STACK_NOT_CONFIGURED: 'StackNotConfigured',
   /** CloudFormation was still computing the change set when Converge stopped waiting. */
   CHANGE_SET_TIMEOUT: 'ChangeSetTimeout',
+  /**
+   * Planning never finished: its job failed again and again until the reconciler gave the
+   * deployment up. Nothing is known about the change set (it may never have been asked for).
+   */
+  PLANNING_ABANDONED: 'PlanningAbandoned',
   /** An APPROVED deployment had no approval naming it and its change set: it never executes. */
   APPROVAL_MISSING: 'ApprovalMissing',
   /** The stack no longer exists while its deployment was executing. */

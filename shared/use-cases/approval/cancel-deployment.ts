@@ -1,4 +1,5 @@
 import type { Approval, ApproverIdentity } from '../../domain/approval/approval.ts';
+import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import type { Deployment } from '../../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
@@ -92,7 +93,11 @@ async function cancelApproved(
     deps,
     deployment,
     { type: 'REJECTED', reason: { code: ReasonCode.REJECTED, message } },
-    { action: 'cancelled', actor: input.requestedBy, ...(input.reason ? { reason: input.reason } : {}) },
+    {
+      action: AuditAction.CANCELLED,
+      actor: input.requestedBy,
+      ...(input.reason ? { reason: input.reason } : {}),
+    },
   );
   if (!cancelled) {
     const now = await deps.store.getDeployment(deployment.id);

@@ -2,6 +2,7 @@ import type { Approval, ApprovalRequirement, ApproverIdentity } from '../../doma
 import { type ApproverAliases, buildApproverAliases } from '../../domain/approval/approver-aliases.ts';
 import { type AcceptedVote, evaluateVote } from '../../domain/approval/evaluate-vote.ts';
 import { VoteRefusal } from '../../domain/approval/vote-refusal.ts';
+import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import { subjectOf } from '../../domain/deployment/audit-subject.ts';
 import type { Deployment } from '../../domain/deployment/deployment.ts';
 import { dedupeId } from '../../domain/deployment/deployment-names.ts';
@@ -91,7 +92,7 @@ export async function decideApproval(
   const refuse = async (code: string, message: string): Promise<ApprovalDecisionResult> => {
     await store.appendAudit({
       subject: subjectOf(input.deploymentId),
-      action: 'vote-refused',
+      action: AuditAction.VOTE_REFUSED,
       actor: input.approver,
       reason: `${code}: ${message}`,
       at: iso(clock),
@@ -177,7 +178,7 @@ async function countVote(deps: DecideApprovalDeps, input: ApprovalDecisionInput)
         next && { from: deployment.status, next },
         {
           subject: subjectOf(deployment.id),
-          action: vote.outcome === 'pending' ? 'vote-counted' : vote.outcome,
+          action: VOTE_AUDIT_ACTION[vote.outcome],
           actor: vote.vote.approver,
           reason: input.comment,
           at: iso(clock),
@@ -221,3 +222,10 @@ export function trustedAliases(
   const built = buildApproverAliases(requirement.people);
   return built.ok ? built.aliases : fallback;
 }
+
+/** What a counted vote records: counted towards the quorum, or deciding the deployment. */
+const VOTE_AUDIT_ACTION = {
+  pending: AuditAction.VOTE_COUNTED,
+  approved: AuditAction.APPROVED,
+  rejected: AuditAction.REJECTED,
+} as const;

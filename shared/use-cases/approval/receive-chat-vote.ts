@@ -1,3 +1,4 @@
+import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import { subjectOf } from '../../domain/deployment/audit-subject.ts';
 import type { ControlPlanePolicy } from '../../domain/policy/control-plane-policy.ts';
 import { iso } from '../../domain/time.ts';
@@ -58,7 +59,7 @@ async function refuseForeignWorkspace(
     : `The control-plane policy (${deps.policy.file}) names no Slack workspace (slack.teamId), so no Slack vote counts; add it to the policy.`;
   await deps.store.appendAudit({
     subject: subjectOf(vote.deploymentId),
-    action: 'vote-refused',
+    action: AuditAction.VOTE_REFUSED,
     actor: vote.approver,
     reason: `ForeignWorkspace: ${message}`,
     at: iso(deps.clock),

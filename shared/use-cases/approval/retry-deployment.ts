@@ -1,4 +1,5 @@
 import type { ApproverIdentity } from '../../domain/approval/approval.ts';
+import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import { subjectOf } from '../../domain/deployment/audit-subject.ts';
 import { type Deployment, DeploymentKind } from '../../domain/deployment/deployment.ts';
 import { dedupeId } from '../../domain/deployment/deployment-names.ts';
@@ -110,7 +111,7 @@ export async function retryDeployment(deps: RetryDeps, input: RetryInput): Promi
   const next = planJobDeploymentId(job);
   await store.appendAudit({
     subject: subjectOf(deployment.id),
-    action: 'retry-requested',
+    action: AuditAction.RETRY_REQUESTED,
     actor: input.requestedBy,
     reason: `planning ${deployment.revision.slice(0, 12)} again as deployment ${next}`,
     at: iso(clock),

@@ -1,4 +1,8 @@
-import { ConfigurationError, type ConfigurationIssue } from '../../domain/config/configuration-error.ts';
+import {
+  ConfigurationError,
+  type ConfigurationIssue,
+  ConfigurationProblem,
+} from '../../domain/config/configuration-error.ts';
 import { parseConfigurationDocument } from '../../domain/config/parse-configuration.ts';
 import {
   type GitSyncStackOptions,
@@ -7,6 +11,7 @@ import {
 import { parseParameterFile } from '../../domain/config/parse-parameter-file.ts';
 import { parseSourceDocument, type SourceDocument } from '../../domain/config/source-document.ts';
 import type { Configuration, StackConfig } from '../../domain/config/stack-config.ts';
+import { withParameterFile } from '../../domain/config/with-parameter-file.ts';
 import { parseRepositoryPath } from '../../domain/paths/repository-path.ts';
 import type { Source } from '../../ports/source.ts';
 
@@ -59,6 +64,7 @@ export async function loadConfiguration(
         column: 1,
         path: [],
         message: `${NOT_FOUND} ${revision}; add it at the repository root or name the right file`,
+        problem: ConfigurationProblem.FILE_NOT_FOUND,
       },
     ]);
   }
@@ -102,25 +108,32 @@ async function resolveStackFiles(
   ]);
   if (template === undefined) {
     issues.push(
-      document.issue(templateAt, `${NOT_FOUND} ${revision}; check the path and that the file is committed`),
+      notFound(
+        document.issue(templateAt, `${NOT_FOUND} ${revision}; check the path and that the file is committed`),
+      ),
     );
   }
   if (stack.parameterFile === undefined) return stack;
   if (parameterText === undefined) {
     issues.push(
-      document.issue(
-        ['stacks', index, 'parameters'],
-        `${NOT_FOUND} ${revision}; check the path and that the file is committed`,
+      notFound(
+        document.issue(
+          ['stacks', index, 'parameters'],
+          `${NOT_FOUND} ${revision}; check the path and that the file is committed`,
+        ),
       ),
     );
     return stack;
   }
   try {
-    const parameterFile = parseParameterFile(parameterText, { file: stack.parameterFile });
-    return { ...stack, parameters: parameterFile.parameters, tags: { ...parameterFile.tags, ...stack.tags } };
+    return withParameterFile(stack, parseParameterFile(parameterText, { file: stack.parameterFile }));
   } catch (error) {
     if (!(error instanceof ConfigurationError)) throw error;
     issues.push(...error.issues);
     return stack;
   }
+}
+
+function notFound(issue: ConfigurationIssue): ConfigurationIssue {
+  return { ...issue, problem: ConfigurationProblem.FILE_NOT_FOUND };
 }

@@ -7,6 +7,7 @@ import { parseConfigurationDocument } from '../../domain/config/parse-configurat
 import { type ParameterFile, parseParameterFile } from '../../domain/config/parse-parameter-file.ts';
 import { parseSourceDocument, type SourceDocument } from '../../domain/config/source-document.ts';
 import type { Configuration } from '../../domain/config/stack-config.ts';
+import { withParameterFile } from '../../domain/config/with-parameter-file.ts';
 import { parseRepositoryPath, RepositoryPathInvalidError } from '../../domain/paths/repository-path.ts';
 import { parseTemplate } from '../../domain/template/parse-template.ts';
 import { TemplateInvalidError, TemplateTooLargeError } from '../../domain/template/template-error.ts';
@@ -119,8 +120,7 @@ export async function validateRepository(
   // Everything is valid: give the configuration with each stack's parameter file read in.
   const stacks = parsed.configuration.stacks.map((stack) => {
     const parameterFile = stack.parameterFile && parameterFiles.get(stack.parameterFile);
-    if (!parameterFile) return stack;
-    return { ...stack, parameters: parameterFile.parameters, tags: { ...parameterFile.tags, ...stack.tags } };
+    return parameterFile ? withParameterFile(stack, parameterFile) : stack;
   });
   return { issues: [], configuration: { ...parsed.configuration, stacks } };
 }

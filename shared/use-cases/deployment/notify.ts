@@ -1,3 +1,4 @@
+import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import { subjectOf } from '../../domain/deployment/audit-subject.ts';
 import type { Deployment } from '../../domain/deployment/deployment.ts';
 import { iso } from '../../domain/time.ts';
@@ -22,7 +23,7 @@ export async function notify(
   for (const failure of outcome.failures) {
     await store.appendAudit({
       subject: subjectOf(deployment.id),
-      action: 'notify-failed',
+      action: AuditAction.NOTIFY_FAILED,
       actor: `system:${failure.channel}`,
       reason: `${failure.error}: ${failure.message}`,
       at: iso(clock),
@@ -32,7 +33,7 @@ export async function notify(
   // Keep the refs with the deployment, whatever its status is by now.
   return store.saveNotifications(deployment.id, outcome.refs, {
     subject: subjectOf(deployment.id),
-    action: 'notified',
+    action: AuditAction.NOTIFIED,
     actor: 'system:notify',
     at: iso(clock),
     data: { channels: Object.keys(outcome.refs) },

@@ -1,3 +1,4 @@
+import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import type { DriftSweep, SweepStack } from '../../domain/drift/drift-sweep.ts';
 import { SweepStackState } from '../../domain/drift/drift-sweep.ts';
 import { iso } from '../../domain/time.ts';
@@ -38,7 +39,7 @@ export async function checkStackDrift(
     await skip('A deployment of this stack is in flight; the next sweep checks it again.');
     await store.appendAudit({
       subject: `stack#${target.stackKey}`,
-      action: 'drift-skip',
+      action: AuditAction.DRIFT_SKIP,
       actor: 'system:drift',
       reason: 'a deployment is in flight',
       at: iso(clock),
@@ -67,13 +68,11 @@ export async function checkStackDrift(
   if (!(await drift.recordDetection(sweep.id, target.stackKey, owner, detectionId, iso(clock))))
     return 'lost';
 
-  const outcome = await followDriftDetection(
-    deps,
-    target,
+  const outcome = await followDriftDetection(deps, target, {
     settings,
-    context.timeLeft,
-    context.configurations,
-    true,
-  );
+    timeLeft: context.timeLeft,
+    configurations: context.configurations,
+    justStarted: true,
+  });
   return outcome === 'settled' ? 'settled' : 'started';
 }

@@ -1,3 +1,4 @@
+import { DriftDetectionStatus } from '../../ports/stacks.ts';
 import {
   type SettleDriftDeps,
   type SettleDriftResult,
@@ -11,8 +12,7 @@ import {
 export interface DriftDetectionStatusChange {
   readonly stackId: string;
   readonly detectionId: string;
-  /** DETECTION_IN_PROGRESS | DETECTION_COMPLETE | DETECTION_FAILED */
-  readonly detectionStatus: string;
+  readonly detectionStatus: DriftDetectionStatus;
 }
 
 /**
@@ -28,7 +28,7 @@ export async function driftDetectionChanged(
   event: DriftDetectionStatusChange,
 ): Promise<SettleDriftResult> {
   // Only an ended detection has a result to read.
-  if (event.detectionStatus === 'DETECTION_IN_PROGRESS') return { outcome: 'running' };
+  if (event.detectionStatus === DriftDetectionStatus.DETECTION_IN_PROGRESS) return { outcome: 'running' };
 
   // Only detections a sweep started are Converge's to act on.
   const found = await deps.drift.findDetection(event.detectionId);

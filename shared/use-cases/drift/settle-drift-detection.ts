@@ -1,16 +1,13 @@
+import { AuditAction, driftAuditAction } from '../../domain/deployment/audit-action.ts';
 import { DriftAction, driftDecision } from '../../domain/drift/drift-decision.ts';
 import { DriftMode } from '../../domain/drift/drift-policy.ts';
-import {
-  type DriftReport,
-  type ResourceDriftReport,
-  ResourceDriftStatus,
-} from '../../domain/drift/drift-report.ts';
+import type { DriftReport, ResourceDriftReport } from '../../domain/drift/drift-report.ts';
 import { type DriftRecord, type SweepStack, SweepStackState } from '../../domain/drift/drift-sweep.ts';
 import { markUncheckedResources } from '../../domain/drift/mark-unchecked-resources.ts';
 import { iso } from '../../domain/time.ts';
 import type { DriftNotifier } from '../../ports/drift-notifier.ts';
 import type { DriftStore } from '../../ports/drift-store.ts';
-import type { DriftDetectionState, ResourceDrift } from '../../ports/stacks.ts';
+import { type DriftDetectionState, DriftDetectionStatus, type ResourceDrift } from '../../ports/stacks.ts';
 import { TrustedRuleUnreadableError } from '../configuration/trusted-rule-unreadable-error.ts';
 import { type ConfigurationCache, trustedStackConfig } from '../configuration/trusted-stack-config.ts';
 import { deploymentInFlight } from '../deployment/deployment-in-flight.ts';
@@ -72,16 +69,14 @@ export async function settleDriftDetection(
   const status = await retry('DescribeStackDriftDetectionStatus', () =>
     stacks.driftDetectionStatus(target.stack, detectionId),
   );
-  if (status.detectionStatus === 'DETECTION_IN_PROGRESS') return { outcome: 'running' };
+  if (status.detectionStatus === DriftDetectionStatus.DETECTION_IN_PROGRESS) return { outcome: 'running' };
 
   // Build the report: every resource, with its property differences; unchecked ones listed as such.
   const resources =
-    status.detectionStatus === 'DETECTION_COMPLETE'
+    status.detectionStatus === DriftDetectionStatus.DETECTION_COMPLETE
       ? await retry('DescribeStackResourceDrifts', () => stacks.resourceDrifts(target.stack))
       : [];
-  const listed = stacks.listResources
-    ? await retry('ListStackResources', () => stacks.listResources!(target.stack))
-    : [];
+  const listed = await retry('ListStackResources', () => stacks.listResources(target.stack));
   const report = markUncheckedResources(toReport(target, detectionId, status, resources, iso(clock)), listed);
 
   // Apply the trusted drift policy (converge.yaml at the last applied revision).
@@ -155,7 +150,7 @@ export async function settleDriftDetection(
     for (const failure of told.failures) {
       await deps.store.appendAudit({
         subject: `stack#${target.stackKey}`,
-        action: 'notify-failed',
+        action: AuditAction.NOTIFY_FAILED,
         actor: ACTOR,
         reason: failure,
         at: iso(clock),
@@ -164,7 +159,7 @@ export async function settleDriftDetection(
   }
   await deps.store.appendAudit({
     subject: `stack#${target.stackKey}`,
-    action: `drift-${record.action}`,
+    action: driftAuditAction(record.action),
     actor: ACTOR,
     reason: record.why,
     at: iso(clock),
@@ -191,13 +186,15 @@ function toReport(
   at: string,
 ): DriftReport {
   const detectionStatus =
-    status.detectionStatus === 'DETECTION_COMPLETE' ? 'DETECTION_COMPLETE' : 'DETECTION_FAILED';
+    status.detectionStatus === DriftDetectionStatus.DETECTION_COMPLETE
+      ? DriftDetectionStatus.DETECTION_COMPLETE
+      : DriftDetectionStatus.DETECTION_FAILED;
   return {
     stack: target.stack,
     stackKey: target.stackKey,
     detectionId,
     detectionStatus,
-    stackDriftStatus: stackDriftStatus(status.stackDriftStatus),
+    stackDriftStatus: status.stackDriftStatus ?? 'UNKNOWN',
     ...(status.reason ? { statusReason: status.reason } : {}),
     detectedAt: at,
     resources: drifts.map(toResourceReport),
@@ -205,25 +202,18 @@ function toReport(
 }
 
 function toResourceReport(drift: ResourceDrift): ResourceDriftReport {
-  const status = Object.hasOwn(ResourceDriftStatus, drift.status)
-    ? (drift.status as ResourceDriftStatus)
-    : ResourceDriftStatus.UNKNOWN;
   return {
     logicalId: drift.logicalId,
     ...(drift.physicalId ? { physicalId: drift.physicalId } : {}),
     resourceType: drift.resourceType,
-    status,
+    status: drift.status,
     differences: drift.differences.map((d) => ({
       path: d.path,
       expected: d.expected,
       actual: d.actual,
-      type: d.type === 'ADD' || d.type === 'REMOVE' ? d.type : 'NOT_EQUAL',
+      type: d.type,
     })),
   };
-}
-
-function stackDriftStatus(value: string | undefined): DriftReport['stackDriftStatus'] {
-  return value === 'DRIFTED' || value === 'IN_SYNC' || value === 'NOT_CHECKED' ? value : 'UNKNOWN';
 }
 
 /** The drift shown in messages: the drifted resources left after ignore rules, with their differences. */

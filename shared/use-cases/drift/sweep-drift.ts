@@ -81,7 +81,12 @@ export async function sweepDrift(deps: SweepDriftDeps, input: SweepDriftInput): 
     for (let next = queue.shift(); next && timeLeft(); next = queue.shift()) {
       const target = next;
       if (target.detectionId) {
-        const outcome = await followDriftDetection(deps, target, settings, timeLeft, configurations, false);
+        const outcome = await followDriftDetection(deps, target, {
+          settings,
+          timeLeft,
+          configurations,
+          justStarted: false,
+        });
         if (outcome === 'settled') settled += 1;
         continue;
       }

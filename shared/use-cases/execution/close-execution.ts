@@ -1,3 +1,4 @@
+import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import type { Deployment, Reason } from '../../domain/deployment/deployment.ts';
 import { isTerminal } from '../../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
@@ -50,7 +51,7 @@ export async function closeExecution(
       deps,
       deployment,
       { type: 'EXECUTION_SUCCEEDED' },
-      { action: 'succeeded', actor, reason: outcome.stackStatus },
+      { action: AuditAction.SUCCEEDED, actor, reason: outcome.stackStatus },
     );
   } else {
     // Failure: FAILED with what CloudFormation said about each failing resource.
@@ -66,7 +67,7 @@ export async function closeExecution(
       deps,
       deployment,
       { type: 'EXECUTION_FAILED', reason },
-      { action: 'failed', actor, reason: reason.message },
+      { action: AuditAction.FAILED, actor, reason: reason.message },
     );
   }
 

@@ -1,6 +1,7 @@
 import type { Deployment } from '../../domain/deployment/deployment.ts';
 import { DeploymentStatus, isTerminal } from '../../domain/deployment/deployment-status.ts';
-import { operationOutcome } from '../../domain/stack/stack-status.ts';
+import { operationOutcome } from '../../domain/stack/stack-statuses.ts';
+import type { StackStatus } from '../../ports/stacks.ts';
 import { type CloseDeps, closeExecution } from './close-execution.ts';
 
 /**
@@ -10,7 +11,7 @@ import { type CloseDeps, closeExecution } from './close-execution.ts';
 export interface StackStatusChange {
   /** The stack ARN: `arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>`. */
   readonly stackId: string;
-  readonly status: string;
+  readonly status: StackStatus;
   readonly statusReason?: string;
   /** The ClientRequestToken of the operation: Converge passes the deployment id. */
   readonly clientRequestToken?: string;

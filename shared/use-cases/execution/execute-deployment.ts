@@ -1,8 +1,9 @@
+import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import type { Deployment, Reason } from '../../domain/deployment/deployment.ts';
 import { dedupeId } from '../../domain/deployment/deployment-names.ts';
 import { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
-import { isInProgress, isUpdatable } from '../../domain/stack/stack-status.ts';
+import { isInProgress, isUpdatable } from '../../domain/stack/stack-statuses.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Notifier } from '../../ports/notifier.ts';
 import type { Queue } from '../../ports/queue.ts';
@@ -118,7 +119,7 @@ export async function executeDeployment(
       deps,
       deployment,
       { type: 'EXECUTION_STARTED' },
-      { action: 'executing', actor: ACTOR },
+      { action: AuditAction.EXECUTING, actor: ACTOR },
     );
     if (!executing)
       throw new StackBusyError(deployment.stackKey, 'the deployment changed while it was being started');
@@ -172,7 +173,7 @@ async function fail(deps: ExecuteDeps, deployment: Deployment, reason: Reason): 
     deps,
     deployment,
     { type: 'EXECUTION_FAILED', reason },
-    { action: 'failed', actor: ACTOR, reason: reason.message },
+    { action: AuditAction.FAILED, actor: ACTOR, reason: reason.message },
   );
   if (!failed) return { outcome: 'skipped', reason: 'deployment moved on' };
   return { outcome: 'failed', deployment: await notify(deps, failed, { event: reason.message }) };

@@ -1,6 +1,6 @@
 import type { Deployment } from '../../domain/deployment/deployment.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
-import { isInProgress, operationOutcome } from '../../domain/stack/stack-status.ts';
+import { isInProgress, operationOutcome } from '../../domain/stack/stack-statuses.ts';
 import { ChangeSetNotFoundError, ExecutionStatus, type Stacks } from '../../ports/stacks.ts';
 
 /**

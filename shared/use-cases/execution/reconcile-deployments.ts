@@ -1,3 +1,4 @@
+import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import { DeploymentKind } from '../../domain/deployment/deployment.ts';
 import { dedupeId } from '../../domain/deployment/deployment-names.ts';
 import { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
@@ -75,7 +76,7 @@ export async function reconcileDeployments(
       deps,
       deployment,
       { type: 'EXPIRED' },
-      { action: 'expired', actor, reason: `expired at ${deployment.expiresAt}` },
+      { action: AuditAction.EXPIRED, actor, reason: `expired at ${deployment.expiresAt}` },
     );
     if (!ended) continue;
     await deleteChangeSetOf(stacks, deployment);
@@ -88,14 +89,14 @@ export async function reconcileDeployments(
     if (deployment.kind === DeploymentKind.PREVIEW) continue;
     if (!olderThan(deployment.updatedAt, options.planningStaleMs ?? defaults.planningStaleMs)) continue;
     const reason = {
-      code: ReasonCode.CHANGE_SET_TIMEOUT,
+      code: ReasonCode.PLANNING_ABANDONED,
       message: 'Planning never finished (its job failed repeatedly); push again or re-run the plan.',
     };
     const ended = await moveDeployment(
       deps,
       deployment,
       { type: 'PLAN_FAILED', reason },
-      { action: 'plan_failed', actor, reason: reason.message },
+      { action: AuditAction.PLAN_FAILED, actor, reason: reason.message },
     );
     if (!ended) continue;
     await deleteChangeSetOf(stacks, deployment);

@@ -1,6 +1,6 @@
 import type { Deployment, Reason } from '../../domain/deployment/deployment.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
-import { isInProgress, isUpdatable } from '../../domain/stack/stack-status.ts';
+import { isInProgress, isUpdatable } from '../../domain/stack/stack-statuses.ts';
 import { type CloseDeps, closeExecution } from './close-execution.ts';
 import { executionEvidence } from './execution-evidence.ts';
 import { startExecution } from './start-execution.ts';

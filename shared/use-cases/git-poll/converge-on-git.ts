@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import type { Configuration, StackConfig } from '../../domain/config/stack-config.ts';
+import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import { stackKey } from '../../domain/deployment/deployment.ts';
 import type { ControlPlanePolicy } from '../../domain/policy/control-plane-policy.ts';
 import { planOrder } from '../../domain/stack/plan-order.ts';
@@ -197,7 +198,7 @@ async function pollBranch(
     if (decision.decision !== GitPollDecision.PLANNED) continue;
     await deps.store.appendAudit({
       subject: `stack#${decision.stackKey}`,
-      action: 'git_poll_planned',
+      action: AuditAction.GIT_POLL_PLANNED,
       actor: GIT_POLL_ACTOR,
       reason: decision.reason,
       at: iso(deps.clock),

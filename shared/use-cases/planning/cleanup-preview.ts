@@ -1,3 +1,4 @@
+import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import { DeploymentKind } from '../../domain/deployment/deployment.ts';
 import { isSupersedable, isTerminal } from '../../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
@@ -34,7 +35,7 @@ export async function cleanupPreview(
       deps,
       preview,
       { type: 'SUPERSEDED' },
-      { action: 'preview-cleaned-up', actor: 'system:cleanup-preview', reason: reason.message },
+      { action: AuditAction.PREVIEW_CLEANED_UP, actor: 'system:cleanup-preview', reason: reason.message },
       { reason },
     );
     if (!closed) continue;

@@ -1,7 +1,7 @@
 import type { Reason, StackRef } from '../../domain/deployment/deployment.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
 import type { Clock } from '../../ports/clock.ts';
-import type { LiveStack, Stacks } from '../../ports/stacks.ts';
+import { type LiveStack, StackStatus, type Stacks } from '../../ports/stacks.ts';
 import type { ChangeSetWait } from './wait-for-change-set.ts';
 
 /**
@@ -16,7 +16,7 @@ export const DEFAULT_STACK_DELETE_WAIT: ChangeSetWait = {
 };
 
 /** What a person must do before a stack in each of these statuses can be planned again. */
-const NEEDS_A_PERSON: Readonly<Record<string, string>> = {
+const NEEDS_A_PERSON: Readonly<Partial<Record<StackStatus, string>>> = {
   UPDATE_ROLLBACK_FAILED:
     'CloudFormation could not roll back a failed update. Continue the rollback (ContinueUpdateRollback, skipping the resources that cannot roll back), then push again.',
   ROLLBACK_FAILED:
@@ -39,7 +39,7 @@ export type FailedCreateOutcome =
   | {
       readonly kind: 'deleted';
       readonly stackId: string;
-      readonly status: string;
+      readonly status: StackStatus;
       readonly statusReason?: string;
     }
   /** The stack cannot be planned until a person acts (or the next deployment clears it). */
@@ -64,26 +64,25 @@ export async function clearFailedCreate(
   if (!live) return { kind: 'ready' };
   const advice = NEEDS_A_PERSON[live.status];
   if (advice) return blocked(live, advice);
-  if (live.status !== 'ROLLBACK_COMPLETE' && live.status !== 'DELETE_IN_PROGRESS') return { kind: 'ready' };
+  if (live.status !== StackStatus.ROLLBACK_COMPLETE && live.status !== StackStatus.DELETE_IN_PROGRESS)
+    return { kind: 'ready' };
 
-  if (!mayDelete || !stacks.deleteStack || !stacks.stackStatus) {
+  if (!mayDelete) {
     return blocked(
       live,
-      mayDelete
-        ? 'Its first creation failed and rolled back; delete the stack, then push again.'
-        : 'Its first creation failed and rolled back; the next deployment of the stack deletes it and creates it again.',
+      'Its first creation failed and rolled back; the next deployment of the stack deletes it and creates it again.',
     );
   }
-  if (live.status === 'ROLLBACK_COMPLETE') await stacks.deleteStack(stack, live.stackId);
+  if (live.status === StackStatus.ROLLBACK_COMPLETE) await stacks.deleteStack(stack, live.stackId);
 
   const deadline = clock.now() + wait.timeoutMs;
   let delay = wait.firstDelayMs;
   for (;;) {
     const state = await stacks.stackStatus(stack, live.stackId);
-    if (!state || state.status === 'DELETE_COMPLETE') {
+    if (!state || state.status === StackStatus.DELETE_COMPLETE) {
       return { kind: 'deleted', stackId: live.stackId, status: live.status, statusReason: live.statusReason };
     }
-    if (state.status === 'DELETE_FAILED') {
+    if (state.status === StackStatus.DELETE_FAILED) {
       return blocked({ ...live, ...state }, NEEDS_A_PERSON.DELETE_FAILED ?? '');
     }
     if (clock.now() + delay > deadline) {

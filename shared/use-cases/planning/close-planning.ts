@@ -1,4 +1,6 @@
+import { type PlanningEndEvent, planningEndAuditAction } from '../../domain/deployment/audit-action.ts';
 import type { Deployment, Reason } from '../../domain/deployment/deployment.ts';
+import type { DeploymentEvent } from '../../domain/deployment/deployment-event.ts';
 import { moveDeployment } from '../deployment/move-deployment.ts';
 import { notify } from '../deployment/notify.ts';
 
@@ -6,12 +8,12 @@ import { notify } from '../deployment/notify.ts';
 export async function closePlanning(
   deps: Parameters<typeof moveDeployment>[0] & Parameters<typeof notify>[0],
   deployment: Deployment,
-  event: Parameters<typeof moveDeployment>[2],
+  event: Extract<DeploymentEvent, { readonly type: PlanningEndEvent }>,
   actor: string,
   reason?: Reason,
 ): Promise<Deployment> {
   const ended = await moveDeployment(deps, deployment, event, {
-    action: event.type.toLowerCase(),
+    action: planningEndAuditAction(event.type),
     actor,
     reason: reason?.message,
   });

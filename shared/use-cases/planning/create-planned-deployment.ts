@@ -1,4 +1,5 @@
 import type { ApprovalRequirement } from '../../domain/approval/approval.ts';
+import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import type { Deployment, StackRef } from '../../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { iso } from '../../domain/time.ts';
@@ -9,16 +10,20 @@ import { StoreConflictError } from '../../ports/store-errors.ts';
 
 /** What the deployment record says about the plan that makes it. */
 export interface PlannedDeploymentInput {
+  /** The deployment id, the same on every retry of the same request. */
   readonly id: string;
   readonly mode: Deployment['kind'];
   readonly repository: string;
   readonly revision: string;
   readonly stackKey: string;
   readonly pullRequest?: number;
+  /** A preview of a pull request from a fork: planned only as the policy allows, with its preview role. */
   readonly fork?: boolean;
   readonly author?: string;
   readonly authors?: readonly string[];
+  /** Who plans, for the audit trail: `system:plan`, `system:drift`. */
   readonly actor: string;
+  /** What the planning audit record carries beside revision and kind (delivery, detection). */
   readonly audit?: Readonly<Record<string, unknown>>;
 }
 
@@ -55,7 +60,7 @@ export async function createPlannedDeployment(
   try {
     await store.createDeployment(deployment, {
       subject: `deployment#${request.id}`,
-      action: 'planning',
+      action: AuditAction.PLANNING,
       actor: request.actor,
       at,
       data: {

@@ -1,7 +1,7 @@
 import type { StackConfig } from '../../domain/config/stack-config.ts';
 import { DeploymentKind, type StackRef } from '../../domain/deployment/deployment.ts';
 import { MANAGED_STACK_TAG_VALUE, ManagedStackTag } from '../../domain/stack/managed-stack-tags.ts';
-import { isInProgress } from '../../domain/stack/stack-status.ts';
+import { isInProgress } from '../../domain/stack/stack-statuses.ts';
 import { TEMPLATE_BODY_MAX_BYTES } from '../../domain/template/template-limits.ts';
 import { templateTransforms } from '../../domain/template/template-transforms.ts';
 import type { Artifacts } from '../../ports/artifacts.ts';

@@ -1,5 +1,6 @@
 import type { Approval } from '../../domain/approval/approval.ts';
 import { autoApprovalDecision } from '../../domain/approval/auto-approval-decision.ts';
+import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import { subjectOf } from '../../domain/deployment/audit-subject.ts';
 import { type ChangeSetRef, type Deployment, DeploymentKind } from '../../domain/deployment/deployment.ts';
 import { dedupeId } from '../../domain/deployment/deployment-names.ts';
@@ -79,7 +80,7 @@ export async function decidePlannedDeployment(
     deployment,
     { type: 'APPROVAL_REQUIRED', changeSet, expiresAt },
     {
-      action: 'awaiting-approval',
+      action: AuditAction.AWAITING_APPROVAL,
       actor,
       reason: decision.why,
     },
@@ -136,7 +137,7 @@ async function recordAutoApproval(
       { from: deployment.status, next },
       {
         subject: subjectOf(deployment.id),
-        action: 'auto-approved',
+        action: AuditAction.AUTO_APPROVED,
         actor: 'system:plan',
         reason: why,
         at: iso(clock),

@@ -2,7 +2,9 @@ import type { ApprovalRequirement } from '../../domain/approval/approval.ts';
 import { changeSetFailureReason } from '../../domain/change-set/change-set-failure-reason.ts';
 import type { ChangeSetSummary } from '../../domain/change-set/change-set-summary.ts';
 import { summarizeChangeSet } from '../../domain/change-set/summarize-change-set.ts';
+import { ConfigurationProblem, hasConfigurationProblem } from '../../domain/config/configuration-error.ts';
 import type { Configuration } from '../../domain/config/stack-config.ts';
+import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import {
   type Deployment,
   DeploymentKind,
@@ -19,14 +21,13 @@ import type { Clock } from '../../ports/clock.ts';
 import type { Notifier } from '../../ports/notifier.ts';
 import type { Queue } from '../../ports/queue.ts';
 import type { Source } from '../../ports/source.ts';
-import type { Stacks } from '../../ports/stacks.ts';
+import { ChangeSetStatus, type Stacks } from '../../ports/stacks.ts';
 import type { Store } from '../../ports/store.ts';
 import { loadConfiguration } from '../configuration/load-configuration.ts';
-import type { moveDeployment } from '../deployment/move-deployment.ts';
 import { claimRevision } from './claim-revision.ts';
 import { clearFailedCreate } from './clear-failed-create.ts';
 import { closePlanning } from './close-planning.ts';
-import { createPlannedDeployment } from './create-planned-deployment.ts';
+import { createPlannedDeployment, type PlannedDeploymentInput } from './create-planned-deployment.ts';
 import { createStackChangeSet } from './create-stack-change-set.ts';
 import { decidePlannedDeployment } from './decide-planned-deployment.ts';
 import { planTrust, REPOSITORY_TAG } from './plan-trust.ts';
@@ -55,25 +56,10 @@ export interface PlanDeps {
 }
 
 /** One plan: deploy, preview or drift revert of one stack at one revision; the mode is data. */
-export interface PlanRequest {
-  /** The deployment id, the same on every retry of the same request. */
-  readonly id: string;
-  readonly mode: DeploymentKind;
-  readonly repository: string;
-  readonly revision: string;
+export interface PlanRequest extends PlannedDeploymentInput {
   readonly stackName: string;
-  readonly stackKey: string;
   /** When the plan was requested (ms since the epoch); an unreadable trusted rule is waited for from here. */
   readonly requestedAt: number;
-  readonly pullRequest?: number;
-  /** A preview of a pull request from a fork: planned only as the policy allows, with its preview role. */
-  readonly fork?: boolean;
-  readonly author?: string;
-  readonly authors?: readonly string[];
-  /** Who plans, for the audit trail: `system:plan`, `system:drift`. */
-  readonly actor: string;
-  /** What the planning audit record carries beside revision and kind (delivery, detection). */
-  readonly audit?: Readonly<Record<string, unknown>>;
   /**
    * Approves by policy when the computed change set proves the plan harmless (a drift revert
    * under `revert-auto`); otherwise the trusted rule alone decides.
@@ -126,7 +112,7 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
     existing ??
     (await createPlannedDeployment(deps, request, stack, { approval, from: trust.from, flags: trust.flags }));
   if (deployment.status !== DeploymentStatus.PLANNING) return deployment;
-  const end = (event: Parameters<typeof moveDeployment>[2], reason?: Reason) =>
+  const end = (event: Parameters<typeof closePlanning>[2], reason?: Reason) =>
     closePlanning(gateDeps, deployment, event, request.actor, reason);
   const fail = (reason: Reason) => end({ type: 'PLAN_FAILED', reason }, reason);
 
@@ -174,7 +160,7 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
   if (cleared.kind === 'deleted') {
     await store.appendAudit({
       subject: `deployment#${id}`,
-      action: 'stack-deleted',
+      action: AuditAction.STACK_DELETED,
       actor: request.actor,
       reason: `${stack.stackName} was ${cleared.status}: its first creation failed and rolled back, so it held no resources and could only be deleted. Deleted it to create it again.`,
       at: iso(deps.clock),
@@ -226,7 +212,7 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
     await stacks.deleteChangeSet(stack, changeSetId);
     return end({ type: 'PLAN_EMPTY', changeSet: { id: changeSetId, name } });
   }
-  if (computed.status !== 'CREATE_COMPLETE') {
+  if (computed.status !== ChangeSetStatus.CREATE_COMPLETE) {
     return fail(
       changeSetFailureReason(computed.statusReason ?? `Change set ${name} ended ${computed.status}.`),
     );
@@ -282,6 +268,7 @@ function flagged(notifier: Notifier, flags: readonly string[]): Notifier {
 
 /** A missing template or parameter file has its own code; any other configuration problem is invalid configuration. */
 function configurationCode(error: Error): ReasonCode {
-  if (/not found in repository at/.test(error.message)) return ReasonCode.TEMPLATE_NOT_FOUND;
+  if (hasConfigurationProblem(error, ConfigurationProblem.FILE_NOT_FOUND))
+    return ReasonCode.TEMPLATE_NOT_FOUND;
   return ReasonCode.CONFIGURATION_INVALID;
 }

@@ -1,3 +1,4 @@
+import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import type { Deployment } from '../../domain/deployment/deployment.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Notifier } from '../../ports/notifier.ts';
@@ -23,7 +24,7 @@ export async function supersede(
     deps,
     older,
     { type: 'SUPERSEDED', by: newer },
-    { action: 'superseded', actor },
+    { action: AuditAction.SUPERSEDED, actor },
   );
   if (!superseded) return undefined;
   await deleteChangeSetOf(deps.stacks, older);

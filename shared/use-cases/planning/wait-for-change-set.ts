@@ -1,6 +1,6 @@
 import type { StackRef } from '../../domain/deployment/deployment.ts';
 import type { Clock } from '../../ports/clock.ts';
-import type { ChangeSetState, Stacks } from '../../ports/stacks.ts';
+import { type ChangeSetState, ChangeSetStatus, type Stacks } from '../../ports/stacks.ts';
 
 /** How long to poll DescribeChangeSet: exponential backoff from `firstDelayMs`, capped, bounded in total. */
 export interface ChangeSetWait {
@@ -19,7 +19,12 @@ export const DEFAULT_CHANGE_SET_WAIT: ChangeSetWait = {
   timeoutMs: 240_000,
 };
 
-const SETTLED = new Set(['CREATE_COMPLETE', 'FAILED', 'DELETE_COMPLETE', 'DELETE_FAILED']);
+const SETTLED: ReadonlySet<ChangeSetStatus> = new Set([
+  ChangeSetStatus.CREATE_COMPLETE,
+  ChangeSetStatus.FAILED,
+  ChangeSetStatus.DELETE_COMPLETE,
+  ChangeSetStatus.DELETE_FAILED,
+]);
 
 /** Polls until the change set is created or failed; `undefined` when the bound passed first. */
 export async function waitForChangeSet(
@@ -43,7 +48,7 @@ export async function waitForChangeSet(
 export function isEmptyChangeSet(state: ChangeSetState): boolean {
   const reason = state.statusReason ?? '';
   return (
-    state.status === 'FAILED' &&
+    state.status === ChangeSetStatus.FAILED &&
     (reason.includes("didn't contain changes") || reason.includes('No updates are to be performed'))
   );
 }

@@ -7,6 +7,7 @@ import { stackKey } from '../../../shared/domain/deployment/deployment.ts';
 import { createGitRepo, type GitRepo } from '../../support/git-repo.ts';
 import { recordedExample } from '../../support/github-delivery.ts';
 import { type RecordingServer, startRecordingServer } from '../../support/recording-server.ts';
+import { waitFor as waitUntil } from '../../support/wait-for.ts';
 
 export const REGION = 'us-east-1';
 export const SECRETS = {
@@ -172,17 +173,8 @@ export async function startE2e(
     });
   };
 
-  const waitFor: E2e['waitFor'] = async (read, until, what, timeoutMs = 30_000) => {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    while (Date.now() < deadline) {
-      const value = await read();
-      if (until(value)) return value;
-      last = value;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)?.slice(0, 2000)}`);
-  };
+  const waitFor: E2e['waitFor'] = (read, until, what, timeoutMs = 30_000) =>
+    waitUntil(read, until, { what, timeoutMs, intervalMs: 50 });
 
   function repository(short: string): E2eRepository {
     const name = `acme/${short}`;

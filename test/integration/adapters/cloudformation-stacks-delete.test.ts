@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CloudFormationClient,
   type CloudFormationServiceException,
@@ -11,6 +10,7 @@ import { type LocalCloud, startLocalCloud } from '../../../local/start-local-clo
 import { CloudFormationStacks } from '../../../shared/adapters/aws/cloudformation-stacks.ts';
 import { systemClock } from '../../../shared/adapters/system/system-clock.ts';
 import { clearFailedCreate } from '../../../shared/use-cases/planning/clear-failed-create.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { clientConfig } from '../local-cloud/fake-services.ts';
 
 const STACK = { stackName: 'orders', region: 'eu-west-1' };
@@ -18,15 +18,6 @@ const TEMPLATE = JSON.stringify({
   Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 30 } } },
 });
 const FAST_WAIT = { firstDelayMs: 10, maxDelayMs: 20, timeoutMs: 5_000 };
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    const value = await probe();
-    if (done(value)) return value;
-    await sleep(20);
-  }
-  throw new Error('timed out waiting for the local cloud');
-}
 
 const refusal = (promise: Promise<unknown>) =>
   promise.then(
@@ -51,7 +42,7 @@ describe('CloudFormationStacks on a stack whose first creation failed', () => {
         TemplateBody: TEMPLATE,
       }),
     );
-    return until(
+    return waitFor(
       () => cfn.send(new DescribeChangeSetCommand({ StackName: STACK.stackName, ChangeSetName: name })),
       (described) => described.Status === 'CREATE_COMPLETE' || described.Status === 'FAILED',
     );
@@ -72,7 +63,7 @@ describe('CloudFormationStacks on a stack whose first creation failed', () => {
     });
     await changeSet('first', 'CREATE');
     await cfn.send(new ExecuteChangeSetCommand({ StackName: STACK.stackName, ChangeSetName: 'first' }));
-    await until(
+    await waitFor(
       () => stacks.describeStack(STACK),
       (live) => live?.status === 'ROLLBACK_COMPLETE',
     );
@@ -98,7 +89,7 @@ describe('CloudFormationStacks on a stack whose first creation failed', () => {
   it('deletes the stack by its id and reports DELETE_COMPLETE by that id', async () => {
     const live = await stacks.describeStack(STACK);
     await stacks.deleteStack(STACK, live?.stackId ?? '');
-    const state = await until(
+    const state = await waitFor(
       () => stacks.stackStatus(STACK, live?.stackId ?? ''),
       (status) => status?.status === 'DELETE_COMPLETE',
     );

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CompositeNotifier } from '../../../shared/adapters/notify/composite-notifier.ts';
 import { SlackNotifier } from '../../../shared/adapters/slack/slack-notifier.ts';
 import { SlackConfigInvalidError } from '../../../shared/adapters/slack/slack-request-errors.ts';
+import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
 import { deploymentFixture } from '../../support/deployment-fixture.ts';
 import { type RecordingServer, startRecordingServer } from '../../support/recording-server.ts';
 
@@ -78,6 +79,11 @@ describe('SlackNotifier', () => {
   ] as const)(
     'edits an ended %s request in place: buttons gone, the reason shown',
     async (status, reason, says) => {
+      const codeOf = {
+        SUPERSEDED: ReasonCode.NEWER_REVISION,
+        EXPIRED: ReasonCode.APPROVAL_EXPIRED,
+        REJECTED: ReasonCode.REJECTED,
+      } as const;
       const notifier = slack();
       const first = await notifier.deploymentChanged(
         deploymentFixture(),
@@ -87,7 +93,7 @@ describe('SlackNotifier', () => {
       const ended = deploymentFixture({
         status,
         expiresAt: '2026-11-27T10:00:00.000Z',
-        reason: { code: status, ...reason },
+        reason: { code: codeOf[status], ...reason },
       });
       await notifier.deploymentChanged(ended, { event: 'ended' }, first);
       const update = form(0, '/api/chat.update');

@@ -6,6 +6,7 @@ import { deliverQueue } from '../../../local/host/deliver-queue.ts';
 import { FifoQueue } from '../../../local/host/fifo-queue.ts';
 import { lambdaContext } from '../../../local/host/lambda-context.ts';
 import { sqsEndpoint } from '../../../local/host/sqs-endpoint.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 const ACCOUNT = '000000000000';
 
@@ -105,8 +106,11 @@ describe('the host’s SQS endpoint and queue delivery', () => {
     });
     for (const [index, body] of ['first', 'second', 'third'].entries())
       await send('deliver.fifo', body, 'stack-a', `m-${index}`);
-    const deadline = Date.now() + 5_000;
-    while (!delivery.idle() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(
+      () => delivery.idle(),
+      (idle) => idle,
+      { what: 'the delivery to go idle', timeoutMs: 5_000 },
+    );
     await delivery.stop();
     expect(seen).toEqual(['first', 'second', 'third']);
     expect(failedOnce).toBe(true);
@@ -127,9 +131,11 @@ describe('the host’s SQS endpoint and queue delivery', () => {
       },
     });
     await send('poison.fifo', 'poison', 'stack-b', 'p-1');
-    const deadline = Date.now() + 5_000;
-    while (queue.deadLetters.length === 0 && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(
+      () => queue.deadLetters.length,
+      (count) => count > 0,
+      { what: 'a dead letter', timeoutMs: 5_000 },
+    );
     await delivery.stop();
     expect(attempts).toBe(2);
     expect(queue.deadLetters.map((m) => m.body)).toEqual(['poison']);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../local/net/free-port.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { canConnect } from './net-probe.ts';
 
 const run = promisify(execFile);
@@ -47,15 +48,6 @@ describe('the AWS CLI against converge cloud', () => {
     return stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, unknown>);
   }
 
-  async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const value = await read();
-      if (done(value)) return value;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
-
   const stackStatus = async () =>
     (
       (await aws('cloudformation', 'describe-stacks', '--stack-name', 'cli-trip')).Stacks as {
@@ -80,7 +72,7 @@ describe('the AWS CLI against converge cloud', () => {
       '--stack-name',
       'cli-trip',
     );
-    return until(
+    return waitFor(
       () =>
         aws(
           'cloudformation',
@@ -138,7 +130,7 @@ describe('the AWS CLI against converge cloud', () => {
       '--template-body',
       TEMPLATE,
     );
-    await until(
+    await waitFor(
       () => changeSetStatus('create'),
       (status) => status === 'CREATE_COMPLETE',
       'change set',
@@ -151,7 +143,7 @@ describe('the AWS CLI against converge cloud', () => {
       '--change-set-name',
       'create',
     );
-    expect(await until(stackStatus, (status) => status === 'CREATE_COMPLETE', 'stack create')).toBe(
+    expect(await waitFor(stackStatus, (status) => status === 'CREATE_COMPLETE', 'stack create')).toBe(
       'CREATE_COMPLETE',
     );
 
@@ -206,7 +198,7 @@ describe('the AWS CLI against converge cloud', () => {
       '--deployment-mode',
       'REVERT_DRIFT',
     );
-    await until(
+    await waitFor(
       () => changeSetStatus('revert'),
       (status) => status === 'CREATE_COMPLETE',
       'revert change set',
@@ -219,7 +211,7 @@ describe('the AWS CLI against converge cloud', () => {
       '--change-set-name',
       'revert',
     );
-    await until(stackStatus, (status) => status === 'UPDATE_COMPLETE', 'stack update');
+    await waitFor(stackStatus, (status) => status === 'UPDATE_COMPLETE', 'stack update');
 
     const queue = await aws(
       'cloudcontrol',

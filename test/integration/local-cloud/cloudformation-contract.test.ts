@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CloudFormationClient,
   CloudFormationServiceException,
@@ -19,6 +18,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../../local/start-local-cloud.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { clientConfig } from './fake-services.ts';
 
 const queue = (timeout: number) =>
@@ -27,21 +27,12 @@ const queue = (timeout: number) =>
     Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: timeout } } },
   });
 
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    const value = await probe();
-    if (done(value)) return value;
-    await sleep(20);
-  }
-  throw new Error('timed out waiting for the local cloud');
-}
-
 describe('the emulated CloudFormation as the SDK sees it: errors, lists, booleans, dates', () => {
   let cloud: LocalCloud;
   let cfn: CloudFormationClient;
 
   const changeSet = (name: string) =>
-    until(
+    waitFor(
       () =>
         cfn.send(
           new DescribeChangeSetCommand({
@@ -53,7 +44,7 @@ describe('the emulated CloudFormation as the SDK sees it: errors, lists, boolean
       (described) => described.Status === 'CREATE_COMPLETE' || described.Status === 'FAILED',
     );
   const settled = () =>
-    until(
+    waitFor(
       () => cfn.send(new DescribeStacksCommand({ StackName: 'contract' })),
       (described) => !described.Stacks?.[0]?.StackStatus?.endsWith('_IN_PROGRESS'),
     );
@@ -166,7 +157,7 @@ describe('the emulated CloudFormation as the SDK sees it: errors, lists, boolean
 
   it('pages resource drifts with a numeric MaxResults', async () => {
     const { StackDriftDetectionId } = await cfn.send(new DetectStackDriftCommand({ StackName: 'contract' }));
-    await until(
+    await waitFor(
       () => cfn.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId })),
       (status) => status.DetectionStatus === 'DETECTION_COMPLETE',
     );
@@ -191,7 +182,7 @@ describe('the emulated CloudFormation as the SDK sees it: errors, lists, boolean
       ?.StackId;
 
     await cfn.send(new DeleteStackCommand({ StackName: 'contract' }));
-    const deleted = await until(
+    const deleted = await waitFor(
       () => cfn.send(new DescribeStacksCommand({ StackName: stackId })),
       (described) => described.Stacks?.[0]?.StackStatus === 'DELETE_COMPLETE',
     );

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CloudFormationClient,
   type CloudFormationServiceException,
@@ -13,6 +12,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../../local/start-local-cloud.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { clientConfig } from './fake-services.ts';
 
 const STACK = 'operations';
@@ -23,15 +23,6 @@ const template = (timeout: number) =>
       Parameter: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'v1' } },
     },
   });
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let attempt = 0; attempt < 300; attempt += 1) {
-    const value = await probe();
-    if (done(value)) return value;
-    await sleep(20);
-  }
-  throw new Error('timed out waiting for the local cloud');
-}
 
 /** The operations and error cases the other contract tests leave out, through the real SDK. */
 describe('the emulated CloudFormation: resources, templates, change-set lifecycle and refusals', () => {
@@ -47,7 +38,7 @@ describe('the emulated CloudFormation: resources, templates, change-set lifecycl
         TemplateBody: body,
       }),
     );
-    return until(
+    return waitFor(
       () => cfn.send(new DescribeChangeSetCommand({ StackName: STACK, ChangeSetName: name })),
       (described) => described.Status === 'CREATE_COMPLETE' || described.Status === 'FAILED',
     );
@@ -70,7 +61,7 @@ describe('the emulated CloudFormation: resources, templates, change-set lifecycl
     cfn = new CloudFormationClient(clientConfig(cloud.endpoint));
     await createChangeSet('create', template(30));
     await cfn.send(new ExecuteChangeSetCommand({ StackName: STACK, ChangeSetName: 'create' }));
-    await until(stackStatus, (status) => status === 'CREATE_COMPLETE');
+    await waitFor(stackStatus, (status) => status === 'CREATE_COMPLETE');
   });
   afterAll(async () => {
     await cloud?.stop();
@@ -145,7 +136,7 @@ describe('the emulated CloudFormation while a stack update runs', () => {
         TemplateBody: body,
       }),
     );
-    return until(
+    return waitFor(
       () => cfn.send(new DescribeChangeSetCommand({ StackName: STACK, ChangeSetName: name })),
       (described) => described.Status === 'CREATE_COMPLETE' || described.Status === 'FAILED',
     );
@@ -166,7 +157,7 @@ describe('the emulated CloudFormation while a stack update runs', () => {
     cfn = new CloudFormationClient(clientConfig(cloud.endpoint));
     await createChangeSet('create', template(30));
     await cfn.send(new ExecuteChangeSetCommand({ StackName: STACK, ChangeSetName: 'create' }));
-    await until(stackStatus, (status) => status === 'CREATE_COMPLETE');
+    await waitFor(stackStatus, (status) => status === 'CREATE_COMPLETE');
   });
   afterAll(async () => {
     await cloud?.stop();
@@ -183,6 +174,6 @@ describe('the emulated CloudFormation while a stack update runs', () => {
     expect(error.$metadata.httpStatusCode).toBe(400);
     expect(error.name).toBe('ValidationError');
     expect(error.message).toMatch(/is in UPDATE_\w*IN_PROGRESS state and can not be updated/);
-    await until(stackStatus, (status) => status === 'UPDATE_COMPLETE');
+    await waitFor(stackStatus, (status) => status === 'UPDATE_COMPLETE');
   });
 });

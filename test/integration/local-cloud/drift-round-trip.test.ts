@@ -22,6 +22,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudEvent } from '../../../local/cloud/service.ts';
 import { type LocalCloud, startLocalCloud } from '../../../local/start-local-cloud.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { clientConfig } from './fake-services.ts';
 
 const template = `
@@ -40,15 +41,6 @@ Outputs:
   QueueUrl: { Value: !Ref Queue }
 `;
 
-async function poll<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    const value = await probe();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('timed out');
-}
-
 describe('CloudFormation and Cloud Control through the real SDK clients', () => {
   let cloud: LocalCloud;
   let cfn: CloudFormationClient;
@@ -63,7 +55,7 @@ describe('CloudFormation and Cloud Control through the real SDK clients', () => 
       .StackResources?.[0]?.PhysicalResourceId ?? '';
   const detect = async () => {
     const { StackDriftDetectionId } = await cfn.send(new DetectStackDriftCommand({ StackName: 'orders' }));
-    return poll(
+    return waitFor(
       () => cfn.send(new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId })),
       (status) => status.DetectionStatus !== 'DETECTION_IN_PROGRESS',
     );
@@ -140,7 +132,7 @@ describe('CloudFormation and Cloud Control through the real SDK clients', () => 
         PatchDocument: JSON.stringify([{ op: 'replace', path: '/VisibilityTimeout', value: 120 }]),
       }),
     );
-    const done = await poll(
+    const done = await waitFor(
       () =>
         cc.send(new GetResourceRequestStatusCommand({ RequestToken: update.ProgressEvent?.RequestToken })),
       (status) => status.ProgressEvent?.OperationStatus !== 'IN_PROGRESS',
@@ -173,7 +165,7 @@ describe('CloudFormation and Cloud Control through the real SDK clients', () => 
         DeploymentMode: 'REVERT_DRIFT',
       }),
     );
-    const revert = await poll(
+    const revert = await waitFor(
       () => cfn.send(new DescribeChangeSetCommand({ StackName: 'orders', ChangeSetName: 'revert' })),
       (changeSet) => changeSet.Status === 'CREATE_COMPLETE' || changeSet.Status === 'FAILED',
     );
@@ -187,7 +179,7 @@ describe('CloudFormation and Cloud Control through the real SDK clients', () => 
     });
 
     await cfn.send(new ExecuteChangeSetCommand({ StackName: 'orders', ChangeSetName: 'revert' }));
-    expect(await poll(stackStatus, settled)).toBe('UPDATE_COMPLETE');
+    expect(await waitFor(stackStatus, settled)).toBe('UPDATE_COMPLETE');
     const actual = await cc.send(new GetResourceCommand({ TypeName: 'AWS::SQS::Queue', Identifier: url }));
     expect(JSON.parse(actual.ResourceDescription?.Properties ?? '{}').VisibilityTimeout).toBe(30);
     expect((await detect()).StackDriftStatus).toBe('IN_SYNC');
@@ -202,7 +194,7 @@ describe('CloudFormation and Cloud Control through the real SDK clients', () => 
     const deletion = await cc.send(
       new DeleteResourceCommand({ TypeName: 'AWS::SSM::Parameter', Identifier: parameter }),
     );
-    await poll(
+    await waitFor(
       () =>
         cc.send(new GetResourceRequestStatusCommand({ RequestToken: deletion.ProgressEvent?.RequestToken })),
       (status) => status.ProgressEvent?.OperationStatus === 'SUCCESS',
@@ -217,13 +209,13 @@ describe('CloudFormation and Cloud Control through the real SDK clients', () => 
         DeploymentMode: 'REVERT_DRIFT',
       }),
     );
-    await poll(
+    await waitFor(
       () => cfn.send(new DescribeChangeSetCommand({ StackName: 'orders', ChangeSetName: 'recreate' })),
       (changeSet) => changeSet.ExecutionStatus === 'AVAILABLE',
     );
     await cfn.send(new ExecuteChangeSetCommand({ StackName: 'orders', ChangeSetName: 'recreate' }));
 
-    expect(await poll(stackStatus, settled)).toBe('UPDATE_COMPLETE');
+    expect(await waitFor(stackStatus, settled)).toBe('UPDATE_COMPLETE');
     expect((await detect()).StackDriftStatus).toBe('IN_SYNC');
   });
 

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudControlClient, ListResourcesCommand } from '@aws-sdk/client-cloudcontrol';
 import {
   CloudFormationClient,
@@ -11,6 +10,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudEvent } from '../../../local/cloud/service.ts';
 import { type LocalCloud, startLocalCloud } from '../../../local/start-local-cloud.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { clientConfig } from './fake-services.ts';
 
 const TEMPLATE = `
@@ -26,15 +26,6 @@ Outputs:
   QueueArn:
     Value: !GetAtt Queue.Arn
 `;
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    const value = await probe();
-    if (done(value)) return value;
-    await sleep(20);
-  }
-  throw new Error('timed out waiting for the local cloud');
-}
 
 describe('the local cloud end to end, with the emulated CloudFormation', () => {
   let cloud: LocalCloud;
@@ -66,7 +57,7 @@ describe('the local cloud end to end, with the emulated CloudFormation', () => {
         Parameters: [{ ParameterKey: 'QueueName', ParameterValue: 'orders-queue' }],
       }),
     );
-    const changeSet = await until(
+    const changeSet = await waitFor(
       () =>
         cloudFormation.send(new DescribeChangeSetCommand({ StackName: 'orders', ChangeSetName: 'first' })),
       (found) => found.Status === 'CREATE_COMPLETE' || found.Status === 'FAILED',
@@ -75,7 +66,7 @@ describe('the local cloud end to end, with the emulated CloudFormation', () => {
     expect(changeSet.Changes?.map((change) => change.ResourceChange?.LogicalResourceId)).toEqual(['Queue']);
 
     await cloudFormation.send(new ExecuteChangeSetCommand({ StackName: 'orders', ChangeSetName: 'first' }));
-    const stack = await until(
+    const stack = await waitFor(
       async () => (await cloudFormation.send(new DescribeStacksCommand({ StackName: 'orders' }))).Stacks?.[0],
       (found) => found?.StackStatus?.endsWith('_COMPLETE') === true,
     );
@@ -107,7 +98,7 @@ describe('the local cloud end to end, with the emulated CloudFormation', () => {
         Parameters: [{ ParameterKey: 'QueueName', ParameterValue: 'orders-queue-2' }],
       }),
     );
-    const changeSet = await until(
+    const changeSet = await waitFor(
       () =>
         cloudFormation.send(new DescribeChangeSetCommand({ StackName: 'orders-2', ChangeSetName: 'first' })),
       (found) => found.Status === 'CREATE_COMPLETE' || found.Status === 'FAILED',

@@ -12,10 +12,11 @@ import { type LocalCloud, startLocalCloud } from '../../../local/start-local-clo
 import { CloudFormationStacks } from '../../../shared/adapters/aws/cloudformation-stacks.ts';
 import { type Deployment, stackKey } from '../../../shared/domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
-import { ChangeSetExecutionRefusedError } from '../../../shared/ports/stacks.ts';
+import { ChangeSetExecutionRefusedError, toStackStatus } from '../../../shared/ports/stacks.ts';
 import { closeOnStackEvent } from '../../../shared/use-cases/execution/close-on-stack-event.ts';
 import { executeDeployment } from '../../../shared/use-cases/execution/execute-deployment.ts';
 import { reconcileDeployments } from '../../../shared/use-cases/execution/reconcile-deployments.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { approved, pipeline, REV1, REV2 } from '../../unit/use-cases/pipeline-fixture.ts';
 import { clientConfig } from './fake-services.ts';
 
@@ -98,7 +99,7 @@ describe('execution evidence against the local cloud', () => {
       handled.push(
         closeOnStackEvent(deps, {
           stackId: detail['stack-id'],
-          status: detail['status-details'].status,
+          status: toStackStatus(detail['status-details'].status),
           statusReason: detail['status-details']['status-reason'],
           clientRequestToken: detail['client-request-token'],
         }),
@@ -107,14 +108,12 @@ describe('execution evidence against the local cloud', () => {
     return { p, deps, handled, unsubscribe };
   }
 
-  async function until(id: string, store: ReturnType<typeof pipeline>['store'], statuses: string[]) {
-    for (let attempt = 0; attempt < 300; attempt += 1) {
-      const found = await store.getDeployment(id);
-      if (found && statuses.includes(found.status)) return found;
-      await sleep(20);
-    }
-    throw new Error(`deployment ${id} never reached ${statuses.join(' or ')}`);
-  }
+  const until = (id: string, store: ReturnType<typeof pipeline>['store'], statuses: string[]) =>
+    waitFor(
+      () => store.getDeployment(id),
+      (found) => found !== undefined && statuses.includes(found.status),
+      { what: `deployment ${id} to reach ${statuses.join(' or ')}`, timeoutMs: 6_000 },
+    ) as Promise<Deployment>;
 
   /** How many stack operations the token started: its stack-level *_IN_PROGRESS "User Initiated" events. */
   async function operationsStarted(stackName: string, token: string): Promise<number> {
@@ -207,11 +206,11 @@ describe('execution evidence against the local cloud', () => {
       events: [{ detailType: STATUS_CHANGE, status: 'CREATE_COMPLETE', drop: { everyNth: 1 } }],
     });
     await executeDeployment(run.deps, { deploymentId: deployment.id });
-    for (let i = 0; i < 300; i += 1) {
-      const state = await stacks.describeChangeSet(deployment.stack, deployment.changeSet!.id);
-      if (state.executionStatus === 'EXECUTE_COMPLETE') break;
-      await sleep(20);
-    }
+    await waitFor(
+      () => stacks.describeChangeSet(deployment.stack, deployment.changeSet!.id),
+      (state) => state.executionStatus === 'EXECUTE_COMPLETE',
+      { what: 'the change set to be executed', timeoutMs: 6_000 },
+    );
     await Promise.all(run.handled);
     expect((await run.p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.EXECUTING);
     expect(await reconcileDeployments(run.deps)).toMatchObject({ closed: 1 });
@@ -233,11 +232,11 @@ describe('execution evidence against the local cloud', () => {
     cloud.faults.set({ events: [{ status: 'UPDATE_ROLLBACK_COMPLETE', drop: { everyNth: 1 } }] });
     await executeDeployment(run.deps, { deploymentId: deployment.id });
     await until(deployment.id, run.p.store, [DeploymentStatus.EXECUTING]);
-    for (let i = 0; i < 300; i += 1) {
-      const state = await stacks.describeChangeSet(deployment.stack, deployment.changeSet!.id);
-      if (state.executionStatus === 'EXECUTE_FAILED') break;
-      await sleep(20);
-    }
+    await waitFor(
+      () => stacks.describeChangeSet(deployment.stack, deployment.changeSet!.id),
+      (state) => state.executionStatus === 'EXECUTE_FAILED',
+      { what: 'the change set execution to fail', timeoutMs: 6_000 },
+    );
 
     // Someone updates the stack from the console; it ends UPDATE_COMPLETE, with its own token.
     const byHand = clientFor('eu-west-1');
@@ -249,13 +248,12 @@ describe('execution evidence against the local cloud', () => {
         Parameters: [{ ParameterKey: 'VpcCidr', ParameterValue: '10.0.0.0/16' }],
       }),
     );
-    for (let i = 0; i < 300; i += 1) {
-      const described = await byHand.send(
-        new DescribeChangeSetCommand({ StackName: 'other-update', ChangeSetName: 'by-hand' }),
-      );
-      if (described.Status === 'CREATE_COMPLETE') break;
-      await sleep(20);
-    }
+    await waitFor(
+      () =>
+        byHand.send(new DescribeChangeSetCommand({ StackName: 'other-update', ChangeSetName: 'by-hand' })),
+      (described) => described.Status === 'CREATE_COMPLETE',
+      { what: 'the change set made by hand', timeoutMs: 6_000 },
+    );
     await byHand.send(
       new ExecuteChangeSetCommand({
         StackName: 'other-update',
@@ -263,10 +261,11 @@ describe('execution evidence against the local cloud', () => {
         ClientRequestToken: 'Console-ExecuteChangeSet-1',
       }),
     );
-    for (let i = 0; i < 300; i += 1) {
-      if ((await stacks.describeStack(deployment.stack))?.status === 'UPDATE_COMPLETE') break;
-      await sleep(20);
-    }
+    await waitFor(
+      async () => (await stacks.describeStack(deployment.stack))?.status,
+      (status) => status === 'UPDATE_COMPLETE',
+      { what: 'the update made by hand to complete', timeoutMs: 6_000 },
+    );
     await sleep(100);
     await Promise.all(run.handled);
     expect((await run.p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.EXECUTING);

@@ -54,7 +54,7 @@ describe('convergeOnGit', () => {
     const audit = await p.store.listAudit(`stack#${KEY}`);
     expect(audit).toEqual([
       expect.objectContaining({
-        action: 'git_poll_planned',
+        action: 'git-poll-planned',
         actor: 'system:git-poll',
         reason: expect.stringMatching(/never applied/),
       }),

@@ -36,7 +36,7 @@ describe('driftDetectionChanged', () => {
 
   it('does nothing more for a repeated event', async () => {
     const { world, detectionId } = await detectionLeftRunning();
-    const event = { stackId: STACK_ID, detectionId, detectionStatus: 'DETECTION_COMPLETE' };
+    const event = { stackId: STACK_ID, detectionId, detectionStatus: 'DETECTION_COMPLETE' } as const;
     await driftDetectionChanged(world.deps, event);
 
     const again = await driftDetectionChanged(world.deps, event);

@@ -136,6 +136,12 @@ export class DriftStacks implements Stacks {
   deleteStackInReview(stack: StackRef) {
     return this.cfn.deleteStackInReview(stack);
   }
+  deleteStack(stack: StackRef, stackId: string) {
+    return this.cfn.deleteStack(stack, stackId);
+  }
+  stackStatus(stack: StackRef, stackId: string) {
+    return this.cfn.stackStatus(stack, stackId);
+  }
   failedResourceEvents(stack: StackRef) {
     return this.cfn.failedResourceEvents(stack);
   }
@@ -213,7 +219,7 @@ export async function driftWorld(policies: Readonly<Record<string, DriftYaml>>) 
     };
     await store.createDeployment(deployment, {
       subject: `deployment#${id}`,
-      action: 'fixture',
+      action: 'planning',
       actor: 'test',
       at,
     });

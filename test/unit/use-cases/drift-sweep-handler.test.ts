@@ -34,22 +34,33 @@ function detectionEvent(detail: Record<string, unknown>): DriftSweepEvent {
 }
 
 describe('driftSweepHandler', () => {
-  it.each(['Scheduled Event', 'Converge Drift Sweep'])(
-    'sweeps on its schedule (%s), within the invocation time left',
-    async (detailType) => {
-      const world = await driftWorld({ 'app-000': '{ mode: report }' });
-      world.stacks.drifts.set('app-000', [QUEUE_DRIFT]);
-      const event = { ...schedule, 'detail-type': detailType } as DriftSweepEvent;
+  it('sweeps on its schedule (Scheduled Event), within the invocation time left', async () => {
+    const world = await driftWorld({ 'app-000': '{ mode: report }' });
+    world.stacks.drifts.set('app-000', [QUEUE_DRIFT]);
 
-      const result = await driftSweepHandler(world.deps)(
-        event,
-        lambdaContext(() => world.clock.now(), 600_000),
-      );
+    const result = await driftSweepHandler(world.deps)(
+      schedule,
+      lambdaContext(() => world.clock.now(), 600_000),
+    );
 
-      expect(result).toMatchObject({ kind: 'sweep', finished: true, counts: { done: 1 } });
-      expect(world.driftNotifier.sent).toHaveLength(1);
-    },
-  );
+    expect(result).toMatchObject({ kind: 'sweep', finished: true, counts: { done: 1 } });
+    expect(world.driftNotifier.sent).toHaveLength(1);
+  });
+
+  it('accepts no other schedule shape: an event named otherwise sweeps nothing', async () => {
+    const world = await driftWorld({ 'app-000': '{ mode: report }' });
+    world.stacks.drifts.set('app-000', [QUEUE_DRIFT]);
+    const event = { ...schedule, 'detail-type': 'Converge Drift Sweep' } as unknown as DriftSweepEvent;
+
+    const result = await driftSweepHandler(world.deps)(
+      event,
+      lambdaContext(() => world.clock.now(), 600_000),
+    );
+
+    expect(result).toMatchObject({ kind: 'ignored' });
+    expect(world.stacks.startedFor).toEqual([]);
+    expect(world.driftNotifier.sent).toHaveLength(0);
+  });
 
   it('finishes the detection a drift detection status change event names', async () => {
     const world = await driftWorld({ 'app-000': '{ mode: report }' });

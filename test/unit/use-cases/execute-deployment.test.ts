@@ -41,7 +41,7 @@ describe('executeDeployment', () => {
       deployment.id,
       'AWAITING_APPROVAL',
       { status: 'APPROVED', updatedAt: p.clock.iso() },
-      { subject: 'x', action: 'forged', actor: 'test', at: p.clock.iso() },
+      { subject: 'x', action: 'approved', actor: 'test', at: p.clock.iso() },
     );
     const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
     expect(result).toMatchObject({
@@ -65,7 +65,7 @@ describe('executeDeployment', () => {
       deployment.id,
       'AWAITING_APPROVAL',
       { status: 'APPROVED', updatedAt: p.clock.iso() },
-      { subject: 'x', action: 'forged', actor: 'test', at: p.clock.iso() },
+      { subject: 'x', action: 'approved', actor: 'test', at: p.clock.iso() },
     );
     const result = await executeDeployment(p.deps, { deploymentId: deployment.id });
     expect(result).toMatchObject({
@@ -124,7 +124,7 @@ describe('executeDeployment', () => {
         version: 1,
         notifications: undefined,
       },
-      { subject: `deployment#${id}`, action: 'created', actor: 'test', at: p.clock.iso() },
+      { subject: `deployment#${id}`, action: 'planning', actor: 'test', at: p.clock.iso() },
     );
     await decideApproval(p.deps, {
       deploymentId: id,
@@ -206,7 +206,7 @@ describe('executeDeployment', () => {
       { status: deployment.status, updatedAt: p.clock.iso(), authors: ['github:carol', 'github:dave'] },
       {
         subject: `deployment#${deployment.id}`,
-        action: 'test-authors',
+        action: 'planning',
         actor: 'system:test',
         at: p.clock.iso(),
       },

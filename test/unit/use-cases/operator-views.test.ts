@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../shared/adapters/memory/manual-clock.ts';
 import { MemoryStore } from '../../../shared/adapters/memory/memory-store.ts';
 import type { Deployment } from '../../../shared/domain/deployment/deployment.ts';
+import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
 import { DeploymentNotFoundError } from '../../../shared/ports/store.ts';
 import { deploymentDetails } from '../../../shared/use-cases/queries/deployment-details.ts';
 import { explainStack, StackNotFoundError } from '../../../shared/use-cases/queries/explain-stack.ts';
@@ -40,7 +41,7 @@ async function world() {
   const clock = new ManualClock(Date.parse(AT));
   const audit = (id: string) => ({
     subject: `deployment#${id}`,
-    action: 'planning',
+    action: 'planning' as const,
     actor: 'system:plan',
     at: AT,
   });
@@ -122,7 +123,7 @@ describe('explainStack', () => {
     await store.createDeployment(
       deployment('01D00000000000000000000000', {
         status: 'FAILED',
-        reason: { code: 'ROLLED_BACK', message: 'app ended UPDATE_ROLLBACK_COMPLETE' },
+        reason: { code: ReasonCode.ROLLED_BACK, message: 'app ended UPDATE_ROLLBACK_COMPLETE' },
       }),
       audit('01D00000000000000000000000'),
     );
@@ -130,7 +131,7 @@ describe('explainStack', () => {
     const [explained] = await explainStack({ store, clock }, { stackName: 'app' });
     expect(explained?.waits.map((w) => w.kind)).toEqual(['failed', 'never-deployed']);
     expect(explained?.waits[0]?.message).toContain(
-      'ended FAILED (ROLLED_BACK): app ended UPDATE_ROLLBACK_COMPLETE',
+      'ended FAILED (RolledBack): app ended UPDATE_ROLLBACK_COMPLETE',
     );
   });
 

@@ -269,6 +269,16 @@ describe('planStack', () => {
     expect(p.stacks.created).toEqual([]);
   });
 
+  it('names an invalid converge.yaml ConfigurationInvalid, even when its text reads like a missing file', async () => {
+    const p = pipeline();
+    p.commit(REV1, {
+      'converge.yaml': `${convergeYaml()}    "file not found in repository at ${REV1}": true\n`,
+    });
+    const deployment = await planStack(p.deps, p.planJob(REV1));
+    expect(deployment.reason?.message).toContain('not found in repository at');
+    expect(deployment.reason?.code).toBe(ReasonCode.CONFIGURATION_INVALID);
+  });
+
   it('ends PLAN_FAILED when the stack is not in converge.yaml at the revision', async () => {
     const p = pipeline();
     p.commit(REV1);
@@ -384,18 +394,21 @@ describe('planStack of a stack whose first creation failed', () => {
     ['UPDATE_ROLLBACK_FAILED', 'ContinueUpdateRollback'],
     ['ROLLBACK_FAILED', 'delete the stack'],
     ['DELETE_FAILED', 'Delete it again'],
-  ])('ends PLAN_FAILED for a %s stack, saying what to do, and deletes nothing', async (status, advice) => {
-    const p = pipeline();
-    p.commit(REV1);
-    p.stacks.existing(STACK, status, CONVERGE_TAGS);
-    const deployment = await planStack(p.deps, p.planJob(REV1));
-    expect(deployment.status).toBe(DeploymentStatus.PLAN_FAILED);
-    expect(deployment.reason?.code).toBe(ReasonCode.STACK_NOT_UPDATABLE);
-    expect(deployment.reason?.message).toContain(`is ${status}`);
-    expect(deployment.reason?.message).toContain(advice);
-    expect(p.stacks.deletedStacks).toEqual([]);
-    expect(p.stacks.created).toEqual([]);
-  });
+  ] as const)(
+    'ends PLAN_FAILED for a %s stack, saying what to do, and deletes nothing',
+    async (status, advice) => {
+      const p = pipeline();
+      p.commit(REV1);
+      p.stacks.existing(STACK, status, CONVERGE_TAGS);
+      const deployment = await planStack(p.deps, p.planJob(REV1));
+      expect(deployment.status).toBe(DeploymentStatus.PLAN_FAILED);
+      expect(deployment.reason?.code).toBe(ReasonCode.STACK_NOT_UPDATABLE);
+      expect(deployment.reason?.message).toContain(`is ${status}`);
+      expect(deployment.reason?.message).toContain(advice);
+      expect(p.stacks.deletedStacks).toEqual([]);
+      expect(p.stacks.created).toEqual([]);
+    },
+  );
 
   it('ends PLAN_FAILED without a change set when deleting the rolled-back stack fails', async () => {
     const p = pipeline();

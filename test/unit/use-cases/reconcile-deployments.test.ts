@@ -62,7 +62,7 @@ describe('reconcileDeployments', () => {
     );
     p.clock.advance(60 * 60_000);
     expect(await reconcileDeployments(p.deps)).toMatchObject({ abandoned: 1 });
-    expect((await p.store.getDeployment(id))?.reason?.code).toBe(ReasonCode.CHANGE_SET_TIMEOUT);
+    expect((await p.store.getDeployment(id))?.reason?.code).toBe(ReasonCode.PLANNING_ABANDONED);
   });
 
   it('leaves previews PLANNING', async () => {

@@ -218,7 +218,7 @@ describe('sweepDrift', () => {
     const busy = await world.store.listDeployments(keyOf('app-001'));
     await world.store.createDeployment(
       { ...busy[0]!, id: `${busy[0]!.id.slice(0, 25)}Z`, status: 'AWAITING_APPROVAL' },
-      { subject: 'deployment#busy', action: 'fixture', actor: 'test', at: world.clock.iso() },
+      { subject: 'deployment#busy', action: 'planning', actor: 'test', at: world.clock.iso() },
     );
 
     const result = await sweepDrift(world.deps, {

@@ -3,6 +3,7 @@ import {
   buildPreviewComment,
   PREVIEW_MARKER,
 } from '../../../../shared/adapters/github/build-preview-comment.ts';
+import { ReasonCode } from '../../../../shared/domain/deployment/reason-code.ts';
 import { deploymentFixture, riskySummary } from '../../../support/deployment-fixture.ts';
 
 const preview = deploymentFixture({ kind: 'preview', pullRequest: 7 });
@@ -54,7 +55,7 @@ describe('buildPreviewComment', () => {
     const failed = deploymentFixture({
       kind: 'preview',
       status: 'PLAN_FAILED',
-      reason: { code: 'TEMPLATE_INVALID', message: 'Template format error: unsupported structure' },
+      reason: { code: ReasonCode.TEMPLATE_INVALID, message: 'Template format error: unsupported structure' },
     });
     expect(buildPreviewComment(failed, { event: 'x' })).toContain(
       '> Template format error: unsupported structure',

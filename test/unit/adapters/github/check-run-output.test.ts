@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECK_SUMMARY_MAX, checkRunOutput } from '../../../../shared/adapters/github/check-run-output.ts';
+import { ReasonCode } from '../../../../shared/domain/deployment/reason-code.ts';
 import { deploymentFixture, riskySummary } from '../../../support/deployment-fixture.ts';
 
 const planned = deploymentFixture({ kind: 'preview', pullRequest: 7, status: 'PLANNING' });
@@ -29,11 +30,11 @@ describe('checkRunOutput', () => {
       kind: 'preview',
       status: 'PLAN_FAILED',
       changeSet: undefined,
-      reason: { code: 'TEMPLATE_INVALID', message: 'Template format error: <bad> structure' },
+      reason: { code: ReasonCode.TEMPLATE_INVALID, message: 'Template format error: <bad> structure' },
     });
     const output = checkRunOutput(failed, { event: 'plan failed' });
     expect(output.title).toBe('Plan failed');
-    expect(output.summary).toContain('**TEMPLATE_INVALID**: Template format error: &lt;bad&gt; structure');
+    expect(output.summary).toContain('**TemplateInvalid**: Template format error: &lt;bad&gt; structure');
   });
 
   it('stays within GitHub’s 65,535 characters, saying it was cut', () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildApprovalMessage } from '../../../../shared/adapters/slack/build-approval-message.ts';
 import type { SlackBlock } from '../../../../shared/adapters/slack/slack-blocks.ts';
+import type { Reason } from '../../../../shared/domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../../../../shared/domain/deployment/deployment-status.ts';
+import { ReasonCode } from '../../../../shared/domain/deployment/reason-code.ts';
 import { deploymentFixture } from '../../../support/deployment-fixture.ts';
 
 /** All the text a person sees in the blocks, one string. */
@@ -93,7 +95,10 @@ describe('buildApprovalMessage', () => {
   it('states the status, the event and the reason', () => {
     const deployment = deploymentFixture({
       status: 'FAILED',
-      reason: { code: 'EXECUTE_FAILED', message: 'Bucket: Resource handler returned message: Access Denied' },
+      reason: {
+        code: ReasonCode.EXECUTION_FAILED,
+        message: 'Bucket: Resource handler returned message: Access Denied',
+      },
     });
     const text = visibleText(buildApprovalMessage(deployment, { event: 'rolled back' }).blocks);
     expect(text).toContain(':x: Failed (rolled back) · rolled back · Bucket: Resource handler');
@@ -182,11 +187,11 @@ describe('buildApprovalMessage', () => {
       ':fast_forward: Superseded by a newer revision · x · Revision a10867b14bb7 (deployment dep-01J) is newer',
     ],
   ])('a %s deployment has buttons: %s, and its status line says "%s"', (status, buttons, line) => {
-    const reasons: Partial<Record<DeploymentStatus, { code: string; message: string }>> = {
-      REJECTED: { code: 'REJECTED', message: 'Rejected by slack:U0BOB: not now' },
-      EXPIRED: { code: 'APPROVAL_EXPIRED', message: 'Nobody approved the change set in time.' },
+    const reasons: Partial<Record<DeploymentStatus, Reason>> = {
+      REJECTED: { code: ReasonCode.REJECTED, message: 'Rejected by slack:U0BOB: not now' },
+      EXPIRED: { code: ReasonCode.APPROVAL_EXPIRED, message: 'Nobody approved the change set in time.' },
       SUPERSEDED: {
-        code: 'NEWER_REVISION',
+        code: ReasonCode.NEWER_REVISION,
         message: 'Revision a10867b14bb7 (deployment dep-01J) is newer; this one will not execute.',
       },
     };

@@ -1,10 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CloudEvent, RequestContext, ServiceInput } from '../../../../local/cloud/service.ts';
 import {
   type CloudFormationEmulator,
   type CloudFormationEmulatorOptions,
   createCloudFormationEmulator,
 } from '../../../../local/cloudformation/create-cloudformation-emulator.ts';
+import { waitFor } from '../../../support/wait-for.ts';
 
 export const context: RequestContext = { requestId: 'req-1', region: 'eu-west-1', accessKeyId: 'AKIDLOCAL' };
 
@@ -23,15 +23,6 @@ export function emulatorHarness(options: CloudFormationEmulatorOptions = {}) {
   // biome-ignore lint/suspicious/noExplicitAny: tests read SDK-shaped outputs loosely
   const cc = async (operation: string, input: ServiceInput): Promise<any> =>
     emulator.cloudControl.handle(operation, input, context);
-
-  async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-    for (let attempt = 0; attempt < 400; attempt += 1) {
-      const value = await probe();
-      if (done(value)) return value;
-      await sleep(5);
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
 
   const stack = async (name: string) => (await cfn('DescribeStacks', { StackName: name })).Stacks[0];
 

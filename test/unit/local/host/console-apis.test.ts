@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { consoleApis } from '../../../../local/host/console-apis.ts';
 import { renderSlackBlocks } from '../../../../local/host/render-slack-blocks.ts';
 import { buildApprovalMessage } from '../../../../shared/adapters/slack/build-approval-message.ts';
+import { ReasonCode } from '../../../../shared/domain/deployment/reason-code.ts';
 import { deploymentFixture, riskySummary } from '../../../support/deployment-fixture.ts';
 
 function printed(run: (apis: ReturnType<typeof consoleApis>) => void): string {
@@ -36,7 +37,10 @@ describe('the console stand-ins of converge dev', () => {
   it('print the reason of a failure', () => {
     const deployment = deploymentFixture({
       status: 'FAILED',
-      reason: { code: 'ROLLED_BACK', message: 'network-prod ended UPDATE_ROLLBACK_COMPLETE: Queue failed' },
+      reason: {
+        code: ReasonCode.ROLLED_BACK,
+        message: 'network-prod ended UPDATE_ROLLBACK_COMPLETE: Queue failed',
+      },
     });
     const message = buildApprovalMessage(deployment, { event: 'failed' });
     const text = printed((apis) => apis.slack('chat.update', { channel: 'C0', ts: '1.0', ...message }));
