@@ -16,7 +16,7 @@ import { MemoryStore } from '../../shared/adapters/memory/memory-store.ts';
 import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import { type Deployment, stackKey } from '../../shared/domain/deployment/deployment.ts';
 import type { DriftStore } from '../../shared/ports/drift-store.ts';
-import { toDriftDetectionStatus, toStackStatus } from '../../shared/ports/stacks.ts';
+import { toDriftDetectionStatus, toStackStatus } from '../../shared/ports/stack-statuses.ts';
 import type { Store } from '../../shared/ports/store.ts';
 import { decideApproval } from '../../shared/use-cases/decide-approval.ts';
 import { driftDetectionChanged } from '../../shared/use-cases/drift-detection-changed.ts';
