@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { toDriftDetectionStatus } from '../../shared/ports/stacks.ts';
+import { toDriftDetectionStatus } from '../../shared/domain/stack/stack-statuses.ts';
 import { deps } from '../../shared/runtime/deps.ts';
 import { standardMiddleware } from '../../shared/runtime/middleware.ts';
 import { driftDetectionChanged } from '../../shared/use-cases/drift/drift-detection-changed.ts';

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { toStackStatus } from '../../shared/ports/stacks.ts';
+import { toStackStatus } from '../../shared/domain/stack/stack-statuses.ts';
 import { deps } from '../../shared/runtime/deps.ts';
 import { standardMiddleware } from '../../shared/runtime/middleware.ts';
 import type { CloseDeps } from '../../shared/use-cases/execution/close-execution.ts';

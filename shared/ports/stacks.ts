@@ -9,20 +9,13 @@ import type {
   StackStatus,
 } from '../domain/stack/stack-statuses.ts';
 
-// The port's status vocabulary lives beside it; importers of the port find it here too.
+// The port's status vocabulary lives in the domain (with the adapters' normalisers); importers of the port find it here too.
 export {
   ChangeSetStatus,
   DriftDetectionStatus,
   ExecutionStatus,
   type StackDriftStatus,
   StackStatus,
-  toChangeSetStatus,
-  toDifferenceType,
-  toDriftDetectionStatus,
-  toExecutionStatus,
-  toResourceDriftStatus,
-  toStackDriftStatus,
-  toStackStatus,
 } from '../domain/stack/stack-statuses.ts';
 
 /**

@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import type { CfnChange } from '../../domain/change-set/change.ts';
 import type { StackRef } from '../../domain/deployment/deployment.ts';
+import * as statuses from '../../domain/stack/stack-statuses.ts';
 import {
   ChangeSetExecutionRefusedError,
   ChangeSetNotFoundError,
@@ -31,16 +32,8 @@ import {
   type ResourceDrift,
   type ResourceFailure,
   type StackResourceSummary,
-  StackStatus,
   type StackStatusState,
   type Stacks,
-  toChangeSetStatus,
-  toDifferenceType,
-  toDriftDetectionStatus,
-  toExecutionStatus,
-  toResourceDriftStatus,
-  toStackDriftStatus,
-  toStackStatus,
 } from '../../ports/stacks.ts';
 
 export interface CloudFormationStacksOptions {
@@ -77,16 +70,16 @@ export class CloudFormationStacks implements Stacks {
 
   async describeStack(stack: StackRef): Promise<LiveStack | undefined> {
     const live = await this.#describe(stack);
-    if (!live || live.StackStatus === StackStatus.REVIEW_IN_PROGRESS) return undefined;
+    if (!live || live.StackStatus === statuses.StackStatus.REVIEW_IN_PROGRESS) return undefined;
     return {
       stackId: live.StackId ?? stack.stackName,
       stackName: live.StackName ?? stack.stackName,
-      status: toStackStatus(live.StackStatus),
+      status: statuses.toStackStatus(live.StackStatus),
       statusReason: live.StackStatusReason,
       tags: Object.fromEntries((live.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
       lastUpdatedAt: (live.LastUpdatedTime ?? live.CreationTime)?.toISOString(),
       ...(live.DriftInformation?.StackDriftStatus
-        ? { driftStatus: toStackDriftStatus(live.DriftInformation.StackDriftStatus) }
+        ? { driftStatus: statuses.toStackDriftStatus(live.DriftInformation.StackDriftStatus) }
         : {}),
     };
   }
@@ -158,9 +151,9 @@ export class CloudFormationStacks implements Stacks {
     } while (nextToken);
     return {
       changeSetId: page.ChangeSetId ?? changeSetId,
-      status: toChangeSetStatus(page.Status),
+      status: statuses.toChangeSetStatus(page.Status),
       statusReason: page.StatusReason,
-      executionStatus: toExecutionStatus(page.ExecutionStatus),
+      executionStatus: statuses.toExecutionStatus(page.ExecutionStatus),
       changes,
     };
   }
@@ -178,7 +171,7 @@ export class CloudFormationStacks implements Stacks {
 
   async deleteStackInReview(stack: StackRef): Promise<boolean> {
     const live = await this.#describe(stack);
-    if (live?.StackStatus !== StackStatus.REVIEW_IN_PROGRESS || !live.StackId) return false;
+    if (live?.StackStatus !== statuses.StackStatus.REVIEW_IN_PROGRESS || !live.StackId) return false;
     // Delete by the unique stack id, so a stack created meanwhile under the same name is never touched.
     await this.#client(stack.region).send(new DeleteStackCommand({ StackName: live.StackId }));
     return true;
@@ -194,7 +187,7 @@ export class CloudFormationStacks implements Stacks {
   async stackStatus(stack: StackRef, stackId: string): Promise<StackStatusState | undefined> {
     const live = await this.#describe({ ...stack, stackName: stackId });
     if (!live?.StackStatus) return undefined;
-    return { status: toStackStatus(live.StackStatus), statusReason: live.StackStatusReason };
+    return { status: statuses.toStackStatus(live.StackStatus), statusReason: live.StackStatusReason };
   }
 
   async executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void> {
@@ -234,7 +227,10 @@ export class CloudFormationStacks implements Stacks {
           event.ResourceStatus,
       );
       if (latest)
-        return { status: toStackStatus(latest.ResourceStatus), statusReason: latest.ResourceStatusReason };
+        return {
+          status: statuses.toStackStatus(latest.ResourceStatus),
+          statusReason: latest.ResourceStatusReason,
+        };
       nextToken = events.NextToken;
       if (!nextToken) break;
     }
@@ -280,8 +276,10 @@ export class CloudFormationStacks implements Stacks {
       new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }),
     );
     return {
-      detectionStatus: toDriftDetectionStatus(status.DetectionStatus),
-      ...(status.StackDriftStatus ? { stackDriftStatus: toStackDriftStatus(status.StackDriftStatus) } : {}),
+      detectionStatus: statuses.toDriftDetectionStatus(status.DetectionStatus),
+      ...(status.StackDriftStatus
+        ? { stackDriftStatus: statuses.toStackDriftStatus(status.StackDriftStatus) }
+        : {}),
       reason: status.DetectionStatusReason,
       driftedResources: status.DriftedStackResourceCount,
     };
@@ -360,12 +358,12 @@ function toResourceDrift(drift: StackResourceDrift): ResourceDrift {
     logicalId: drift.LogicalResourceId ?? '',
     physicalId: drift.PhysicalResourceId,
     resourceType: drift.ResourceType ?? '',
-    status: toResourceDriftStatus(drift.StackResourceDriftStatus),
+    status: statuses.toResourceDriftStatus(drift.StackResourceDriftStatus),
     differences: (drift.PropertyDifferences ?? []).map((difference) => ({
       path: difference.PropertyPath ?? '',
       expected: difference.ExpectedValue ?? '',
       actual: difference.ActualValue ?? '',
-      type: toDifferenceType(difference.DifferenceType),
+      type: statuses.toDifferenceType(difference.DifferenceType),
     })),
     expected: drift.ExpectedProperties,
     actual: drift.ActualProperties,

@@ -12,7 +12,8 @@ import { type LocalCloud, startLocalCloud } from '../../../local/start-local-clo
 import { CloudFormationStacks } from '../../../shared/adapters/aws/cloudformation-stacks.ts';
 import { type Deployment, stackKey } from '../../../shared/domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
-import { ChangeSetExecutionRefusedError, toStackStatus } from '../../../shared/ports/stacks.ts';
+import { toStackStatus } from '../../../shared/domain/stack/stack-statuses.ts';
+import { ChangeSetExecutionRefusedError } from '../../../shared/ports/stacks.ts';
 import { closeOnStackEvent } from '../../../shared/use-cases/execution/close-on-stack-event.ts';
 import { executeDeployment } from '../../../shared/use-cases/execution/execute-deployment.ts';
 import { reconcileDeployments } from '../../../shared/use-cases/execution/reconcile-deployments.ts';
