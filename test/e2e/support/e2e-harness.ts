@@ -116,6 +116,16 @@ export interface E2eOptions {
   readonly policyFile?: string;
   /** The functions' log level (Powertools); CRITICAL unless `E2E_HOST_LOG` is set. */
   readonly logLevel?: string;
+  /**
+   * The queues' visibility timeout; 10 s by default. It must outlast the longest batch an
+   * invocation runs (AWS: six times the function timeout), or a message comes back while its
+   * first invocation still runs: tests that load the host raise it.
+   */
+  readonly visibilityTimeoutMs?: number;
+  /** Receives before a failing message moves to the dead-letter list; 50 by default. */
+  readonly maxReceiveCount?: number;
+  /** Where the host's own messages go (retries, dead letters); dropped unless `E2E_HOST_LOG` is set. */
+  readonly log?: (message: string) => void;
 }
 
 /**
@@ -144,12 +154,12 @@ export async function startE2e(
       githubApiUrl: recorder.url,
       // Longer than any one invocation (AWS uses six times the function timeout), short enough
       // that a retried execution (stack busy) comes back quickly.
-      visibilityTimeoutMs: 10_000,
-      maxReceiveCount: 50,
+      visibilityTimeoutMs: options.visibilityTimeoutMs ?? 10_000,
+      maxReceiveCount: options.maxReceiveCount ?? 50,
       scheduleEveryMs: 0,
       logLevel: options.logLevel ?? (process.env.E2E_HOST_LOG ? 'ERROR' : 'CRITICAL'),
       print: () => undefined,
-      log: process.env.E2E_HOST_LOG ? (m) => console.error(m) : () => undefined,
+      log: options.log ?? (process.env.E2E_HOST_LOG ? (m) => console.error(m) : () => undefined),
     });
   } catch (error) {
     await recorder.stop();

@@ -36,6 +36,8 @@ export interface ReliabilityWorld {
   /** Where `converge` finds the host (for CLI votes). */
   readonly project: string;
   readonly dynamodb: DynamoDBClient;
+  /** The host's own messages: retried and dead-lettered messages. */
+  readonly hostLog: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export function seeded(seed: number): () => number {
 export async function startReliabilityWorld(
   prefix: string,
   size: ReliabilitySize,
+  options: { readonly maxReceiveCount?: number } = {},
 ): Promise<ReliabilityWorld> {
   const repositories = Array.from({ length: size.repositories }, (_, r) => `${prefix}-${r}`);
   const stacks = new Map<string, string>();
@@ -70,7 +73,14 @@ export async function startReliabilityWorld(
     '',
   ].join('\n');
   await writeFile(join(dir, 'policy.yaml'), policy);
-  const e2e = await startE2e(repositories, { policyFile: join(dir, 'policy.yaml') });
+  const hostLog: string[] = [];
+  // Batches of ten plans on a busy machine outlast the harness's 10 s default.
+  const e2e = await startE2e(repositories, {
+    policyFile: join(dir, 'policy.yaml'),
+    visibilityTimeoutMs: 60_000,
+    ...(options.maxReceiveCount ? { maxReceiveCount: options.maxReceiveCount } : {}),
+    log: (message) => hostLog.push(message),
+  });
   const project = join(dir, 'project');
   await import('node:fs/promises').then((fs) => fs.mkdir(project));
   await recordDevHost(e2e, project, repositories);
@@ -80,6 +90,7 @@ export async function startReliabilityWorld(
     repositories,
     stacks,
     project,
+    hostLog,
     dynamodb: new DynamoDBClient({ region: REGION, endpoint: e2e.host.cloudEndpoint, maxAttempts: 10 }),
     async stop() {
       await e2e.stop();
@@ -176,8 +187,7 @@ export async function settleEverything(
   let quietRounds = 0;
   while (Date.now() < deadline) {
     last = await allDeployments(world);
-    const waiting = last.filter((d) => d.status === 'AWAITING_APPROVAL');
-    if (waiting.length > 0) await approve(waiting);
+    await approve(last.filter((d) => d.status === 'AWAITING_APPROVAL'));
     const done = last.every((d) => isTerminal(d.status)) && world.e2e.host.idle();
     // Two rounds in a row with nothing in flight: nothing was between a handler and a queue.
     quietRounds = done ? quietRounds + 1 : 0;
@@ -187,7 +197,22 @@ export async function settleEverything(
   const open = last
     .filter((d) => !isTerminal(d.status))
     .map((d) => `${d.stack.stackName}:${d.status}:${d.kind}`);
-  throw new Error(`not settled after ${timeoutMs} ms: ${open.length} open (${open.slice(0, 20).join(', ')})`);
+  const details = last
+    .filter((d) => !isTerminal(d.status))
+    .slice(0, 5)
+    .map((d) =>
+      JSON.stringify({
+        id: d.id,
+        kind: d.kind,
+        pr: d.pullRequest,
+        revision: d.revision.slice(0, 8),
+        createdAt: d.createdAt,
+        updatedAt: d.updatedAt,
+      }),
+    );
+  throw new Error(
+    `not settled after ${timeoutMs} ms: ${open.length} open (${open.slice(0, 20).join(', ')})\n${details.join('\n')}\nhost: ${world.hostLog.slice(-20).join('\n')}`,
+  );
 }
 
 /** p-th percentile (0..100) of `values`, 0 when empty. */

@@ -46,11 +46,18 @@ export interface ScenarioOutcome {
   readonly deadLetters: number;
 }
 
+/** What a run adds to the traffic: a periodic tick (the reconcile schedule), a step before measuring. */
+export interface ScenarioOptions {
+  readonly tick?: () => Promise<unknown>;
+  readonly beforeMeasuring?: () => Promise<unknown>;
+}
+
 /** Sends the whole traffic of `world.size`, approves as people would, waits for the end, and measures. */
 export async function runScenario(
   world: ReliabilityWorld,
   seed: number,
   settleMs: number,
+  options: ScenarioOptions = {},
 ): Promise<ScenarioOutcome> {
   const random = seeded(seed);
   const commits = await commitHistory(world, random);
@@ -65,6 +72,7 @@ export async function runScenario(
         .flat()
         .filter((d) => d.status === 'AWAITING_APPROVAL');
       await people.approve(waiting);
+      await options.tick?.();
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   })();
@@ -76,7 +84,15 @@ export async function runScenario(
     await approving;
   }
   send = mergeResults(send, await sendAll(world, closings, world.size.senders));
-  const deployments = await settleEverything(world, (waiting) => people.approve(waiting), settleMs);
+  const deployments = await settleEverything(
+    world,
+    async (waiting) => {
+      await people.approve(waiting);
+      await options.tick?.();
+    },
+    settleMs,
+  );
+  await options.beforeMeasuring?.();
 
   // Deliveries: every unique one processed once, every resend answered duplicate.
   const uniqueIds = new Set([...main, ...closings].map((d) => d.id));
