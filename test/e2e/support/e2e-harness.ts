@@ -122,6 +122,8 @@ export interface E2eOptions {
    * first invocation still runs: tests that load the host raise it.
    */
   readonly visibilityTimeoutMs?: number;
+  /** Messages per queue invocation (10 by default); see `HostOptions.batchSize`. */
+  readonly batchSize?: number;
   /** Receives before a failing message moves to the dead-letter list; 50 by default. */
   readonly maxReceiveCount?: number;
   /** Where the host's own messages go (retries, dead letters); dropped unless `E2E_HOST_LOG` is set. */
@@ -156,6 +158,7 @@ export async function startE2e(
       // that a retried execution (stack busy) comes back quickly.
       visibilityTimeoutMs: options.visibilityTimeoutMs ?? 10_000,
       maxReceiveCount: options.maxReceiveCount ?? 50,
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       scheduleEveryMs: 0,
       logLevel: options.logLevel ?? (process.env.E2E_HOST_LOG ? 'ERROR' : 'CRITICAL'),
       print: () => undefined,

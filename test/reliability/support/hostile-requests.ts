@@ -23,6 +23,12 @@ export interface Targets {
   readonly injected: string;
 }
 
+/** The channel and ts of the approval message a deployment's notifications recorded. */
+function slackMessageOf(deployment: Deployment): { message?: { channel: string; ts: string } } {
+  const slack = deployment.notifications?.slack as { channel?: string; ts?: string } | undefined;
+  return slack?.channel && slack.ts ? { message: { channel: slack.channel, ts: slack.ts } } : {};
+}
+
 const sign = (secret: string, body: string) =>
   `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
@@ -69,6 +75,8 @@ export function hostileRequests(e2e: E2e, targets: Targets, perKind: number): Ho
       userId: 'U0APPROVER',
       signingSecret: overrides.secret ?? SECRETS.slackSigningSecret,
       timestamp: now(),
+      // Slack sends the clicked message's channel and ts; Converge answers the voter there.
+      ...slackMessageOf(target),
       ...overrides,
     });
   const push = targets.unsentPush.body;
@@ -148,7 +156,7 @@ export function hostileRequests(e2e: E2e, targets: Targets, perKind: number): Ho
         'x-github-event': `push${encodeURIComponent(forged)}`,
       }),
     );
-    add('log injection: Slack user', 'ignored', () => slack(e2e, click({ userId: `U0X${forged}` })));
+    add('log injection: Slack user', '4xx', () => slack(e2e, click({ userId: `U0X${forged}` })));
   }
   return requests;
 }

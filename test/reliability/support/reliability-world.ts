@@ -74,10 +74,14 @@ export async function startReliabilityWorld(
   ].join('\n');
   await writeFile(join(dir, 'policy.yaml'), policy);
   const hostLog: string[] = [];
-  // Batches of ten plans on a busy machine outlast the harness's 10 s default.
+  // A batch of ten plans on a busy machine outlasts a short visibility timeout, and the host (unlike
+  // Lambda) does not stop it at its function timeout: its messages would be received again while it
+  // still runs (which left previews PLANNING after their pull request closed). One message per
+  // invocation, and a timeout no single plan outlasts.
   const e2e = await startE2e(repositories, {
     policyFile: join(dir, 'policy.yaml'),
     visibilityTimeoutMs: 60_000,
+    batchSize: 1,
     ...(options.maxReceiveCount ? { maxReceiveCount: options.maxReceiveCount } : {}),
     log: (message) => hostLog.push(message),
   });
