@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 /**
  * `npm run test:reliability [-- --full]`: runs the vitest project `reliability` with the table
  * reporter, which prints the table (sent, expected, observed) and the line `N passed, N failed`.
- * `--full` is the long run (CONVERGE_RELIABILITY_SIZE=full); other arguments go to vitest.
+ * `--full` is the long run (RELIABILITY_SIZE=full); other arguments go to vitest.
  */
 const args = process.argv.slice(2);
 const full = args.includes('--full');
@@ -27,7 +27,7 @@ const child = spawn(
     stdio: 'inherit',
     env: {
       ...process.env,
-      CONVERGE_RELIABILITY_SIZE: full ? 'full' : (process.env.CONVERGE_RELIABILITY_SIZE ?? 'default'),
+      RELIABILITY_SIZE: full ? 'full' : (process.env.RELIABILITY_SIZE ?? 'default'),
     },
   },
 );

@@ -1,6 +1,6 @@
 /**
  * How much traffic the reliability suites send. The default fits `npm test` on a 2-core machine
- * (a few minutes for the whole project); `CONVERGE_RELIABILITY_SIZE=full` (`npm run
+ * (a few minutes for the whole project); `RELIABILITY_SIZE=full` (`npm run
  * test:reliability -- --full`) is the long run.
  */
 export interface ReliabilitySize {
@@ -47,9 +47,13 @@ const SIZES: Record<ReliabilitySize['name'], ReliabilitySize> = {
   },
 };
 
-/** The size this run asks for (`CONVERGE_RELIABILITY_SIZE`: `default` or `full`). */
-export function reliabilitySize(value = process.env.CONVERGE_RELIABILITY_SIZE): ReliabilitySize {
+/**
+ * The size this run asks for (`RELIABILITY_SIZE`: `default` or `full`). Not a `CONVERGE_` name:
+ * the host runs the functions in this process, and Converge's configuration refuses unknown
+ * `CONVERGE_*` variables.
+ */
+export function reliabilitySize(value = process.env.RELIABILITY_SIZE): ReliabilitySize {
   if (value === undefined || value === '' || value === 'default') return SIZES.default;
   if (value === 'full') return SIZES.full;
-  throw new Error(`CONVERGE_RELIABILITY_SIZE is "${value}"; use "default" or "full".`);
+  throw new Error(`RELIABILITY_SIZE is "${value}"; use "default" or "full".`);
 }
