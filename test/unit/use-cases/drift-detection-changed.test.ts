@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { driftDetectionChanged } from '../../../shared/use-cases/drift-detection-changed.ts';
-import { finishDriftDetection } from '../../../shared/use-cases/finish-drift-detection.ts';
-import { sweepDrift } from '../../../shared/use-cases/sweep-drift.ts';
+import { driftDetectionChanged } from '../../../shared/use-cases/drift/drift-detection-changed.ts';
+import { settleDriftDetection } from '../../../shared/use-cases/drift/settle-drift-detection.ts';
+import { sweepDrift } from '../../../shared/use-cases/drift/sweep-drift.ts';
 import { deadlineIn, driftWorld, keyOf, QUEUE_DRIFT } from './drift-fixture.ts';
 
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/app-000/1';
@@ -31,7 +31,7 @@ describe('driftDetectionChanged', () => {
       detectionStatus: 'DETECTION_COMPLETE',
     });
 
-    expect(result).toMatchObject({ outcome: 'finished', record: { action: 'report', detectionId } });
+    expect(result).toMatchObject({ outcome: 'settled', record: { action: 'report', detectionId } });
     expect(world.driftNotifier.sent).toHaveLength(1);
   });
 
@@ -113,8 +113,8 @@ describe('two invocations finishing one detection', () => {
       detectionId: seen.detectionId!,
       detectionStatus: 'DETECTION_COMPLETE',
     });
-    expect(first).toMatchObject({ outcome: 'finished', record: { action: 'auto-revert' } });
-    const revertId = first.outcome === 'finished' ? first.record.deploymentId! : '';
+    expect(first).toMatchObject({ outcome: 'settled', record: { action: 'auto-revert' } });
+    const revertId = first.outcome === 'settled' ? first.record.deploymentId! : '';
     // The revert is executing: it holds the stack lock.
     expect(await world.deps.store.acquireLock(keyOf('app-000'), revertId, world.clock.now(), 600_000)).toBe(
       true,
@@ -132,12 +132,12 @@ describe('two invocations finishing one detection', () => {
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
-    const late = await finishDriftDetection(
+    const late = await settleDriftDetection(
       { ...world.deps, drift },
       { sweepId: sweep.sweepId, stackKey: keyOf('app-000') },
     );
 
-    expect(late.outcome).not.toBe('finished');
+    expect(late.outcome).not.toBe('settled');
     const [record] = await world.drift.listDriftRecords(keyOf('app-000'), { limit: 1 });
     expect(record).toMatchObject({ action: 'auto-revert', deploymentId: revertId });
     expect(world.driftNotifier.sent).toHaveLength(told);
