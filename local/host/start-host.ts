@@ -56,6 +56,13 @@ export interface HostOptions {
   readonly githubApiUrl?: string;
   readonly visibilityTimeoutMs?: number;
   readonly maxReceiveCount?: number;
+  /**
+   * Messages per queue invocation (SQS event source mapping batch size, 10 by default). The host
+   * does not stop an invocation at its function timeout as Lambda does, so a batch that outlives
+   * the visibility timeout would see its messages received again while it still runs: a host under
+   * load takes smaller batches.
+   */
+  readonly batchSize?: number;
   /** How often the reconcile (and drift sweep) schedules fire; 0 turns them off. */
   readonly scheduleEveryMs?: number;
   /**
@@ -262,6 +269,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         queueArn: `arn:aws:sqs:${region}:${HOST_ACCOUNT_ID}:${queues[name].name}`,
         region,
         handler: functions[name],
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
         context: () => lambdaContext(name, { region, timeoutMs: 900_000 }),
         log,
       }),

@@ -115,6 +115,20 @@ export interface E2eOptions {
    * `acme/<name>` repository (branch main, any stack) with `slack:U0APPROVER` as approver.
    */
   readonly policyFile?: string;
+  /** The functions' log level (Powertools); CRITICAL unless `E2E_HOST_LOG` is set. */
+  readonly logLevel?: string;
+  /**
+   * The queues' visibility timeout; 10 s by default. It must outlast the longest batch an
+   * invocation runs (AWS: six times the function timeout), or a message comes back while its
+   * first invocation still runs: tests that load the host raise it.
+   */
+  readonly visibilityTimeoutMs?: number;
+  /** Messages per queue invocation (10 by default); see `HostOptions.batchSize`. */
+  readonly batchSize?: number;
+  /** Receives before a failing message moves to the dead-letter list; 50 by default. */
+  readonly maxReceiveCount?: number;
+  /** Where the host's own messages go (retries, dead letters); dropped unless `E2E_HOST_LOG` is set. */
+  readonly log?: (message: string) => void;
 }
 
 /**
@@ -143,12 +157,13 @@ export async function startE2e(
       githubApiUrl: recorder.url,
       // Longer than any one invocation (AWS uses six times the function timeout), short enough
       // that a retried execution (stack busy) comes back quickly.
-      visibilityTimeoutMs: 10_000,
-      maxReceiveCount: 50,
+      visibilityTimeoutMs: options.visibilityTimeoutMs ?? 10_000,
+      maxReceiveCount: options.maxReceiveCount ?? 50,
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       scheduleEveryMs: 0,
-      logLevel: process.env.E2E_HOST_LOG ? 'ERROR' : 'CRITICAL',
+      logLevel: options.logLevel ?? (process.env.E2E_HOST_LOG ? 'ERROR' : 'CRITICAL'),
       print: () => undefined,
-      log: process.env.E2E_HOST_LOG ? (m) => console.error(m) : () => undefined,
+      log: options.log ?? (process.env.E2E_HOST_LOG ? (m) => console.error(m) : () => undefined),
     });
   } catch (error) {
     await recorder.stop();
@@ -288,19 +303,24 @@ export function reaches(e2e: E2e, id: string, statuses: readonly string[]): Prom
 }
 
 /**
- * Waits until neither queue holds a message for the stack: whatever the last request started
- * has been processed (other tests' stacks may still be busy).
+ * Waits until whatever the test's requests started for the stack has been processed: no message
+ * of its group waits or runs in either queue, and no event invocation runs on the host. Every
+ * handler queues its work before it answers, and the test calls this once its requests were
+ * answered, so the work is queued or done by then: an empty queue here means done, not "not
+ * queued yet" (no sleep needed or used). The check must hold again after a turn of the event loop,
+ * so an invocation starting at that moment is seen.
  */
 export async function quiet(e2e: E2e, stackName: string): Promise<void> {
   const mine = (group: string) => group.endsWith(`/${stackName}`);
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  await e2e.waitFor(
-    async () => ({
-      plan: e2e.host.queues.plan.holds(mine),
-      execute: e2e.host.queues.execute.holds(mine),
-      sent: [...e2e.host.queues.plan.sentGroups, ...e2e.host.queues.execute.sentGroups].filter(mine),
-    }),
-    (held) => !held.plan && !held.execute,
-    `the queues to hold nothing for ${stackName}`,
-  );
+  const state = () => ({
+    plan: e2e.host.queues.plan.holds(mine),
+    execute: e2e.host.queues.execute.holds(mine),
+    idle: e2e.host.idle(),
+  });
+  const done = (held: ReturnType<typeof state>) => !held.plan && !held.execute && held.idle;
+  for (let rounds = 0; rounds < 2; ) {
+    await e2e.waitFor(async () => state(), done, `the host to finish the work of ${stackName}`);
+    await new Promise((resolve) => setImmediate(resolve));
+    rounds = done(state()) ? rounds + 1 : 0;
+  }
 }

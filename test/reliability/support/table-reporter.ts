@@ -1,0 +1,47 @@
+import type { Reporter, TestModule } from 'vitest/node';
+import type { ReportRow } from './report-row.ts';
+
+/**
+ * Prints the reliability table (suite, check, sent, expected, observed) from the rows the tests
+ * left in their metadata, then the plain closing line `N passed, N failed` over every test of the
+ * run. Used by `npm run test:reliability`; plain `npm test` keeps vitest's own summary.
+ */
+export default class TableReporter implements Reporter {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    const rows: ReportRow[] = [];
+    let passed = 0;
+    let failed = 0;
+    let skipped = 0;
+    for (const module of modules) {
+      for (const test of module.children.allTests()) {
+        const state = test.result().state;
+        if (state === 'passed') passed += 1;
+        else if (state === 'failed') failed += 1;
+        else skipped += 1;
+        rows.push(
+          ...(test.meta().reliability ?? []).map((row) => ({
+            ...row,
+            check: state === 'failed' ? `${row.check} (FAILED)` : row.check,
+          })),
+        );
+      }
+    }
+    if (modules.length > 0 && failed === 0 && passed === 0) failed = 1;
+    const out = process.stdout;
+    out.write(`\n${formatTable(rows)}\n\n`);
+    out.write(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
+  }
+}
+
+/** Rows as an aligned plain-text table. */
+export function formatTable(rows: readonly ReportRow[]): string {
+  const header = ['suite', 'check', 'sent', 'expected', 'observed'];
+  const cells = rows.map((r) => [r.suite, r.check, String(r.sent), String(r.expected), String(r.observed)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (values: readonly string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
