@@ -147,12 +147,12 @@ function parseField(
     if (!match) return `${field.name} "${item}" is not a value, a range a-b, * or a step such as */15`;
     const step = match[4] === undefined ? 1 : Number(match[4]);
     if (!Number.isInteger(step) || step < 1) return `${field.name} step in "${item}" must be 1 or more`;
-    const low = match[1] === '*' ? field.min : valueOf(match[2]!, field);
+    const low = match[1] === '*' ? field.min : fieldValue(match[2]!, field);
     const high =
       match[1] === '*'
         ? field.max
         : match[3] !== undefined
-          ? valueOf(match[3], field)
+          ? fieldValue(match[3], field)
           : match[4]
             ? field.max
             : low;
@@ -164,7 +164,7 @@ function parseField(
   return values;
 }
 
-function valueOf(
+function fieldValue(
   text: string,
   field: { min: number; max: number; names?: readonly string[] },
 ): number | undefined {
