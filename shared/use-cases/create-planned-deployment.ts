@@ -1,6 +1,7 @@
 import type { ApprovalRequirement } from '../domain/approval/approval.ts';
 import type { Deployment, StackRef } from '../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
+import type { WindowLayer } from '../domain/window/deploy-window.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Source } from '../ports/source.ts';
 import type { Store } from '../ports/store.ts';
@@ -31,7 +32,12 @@ export async function createPlannedDeployment(
   { store, clock, source }: { store: Store; clock: Clock; source: Source },
   request: PlannedDeploymentInput,
   stack: StackRef,
-  trusted: { approval: ApprovalRequirement; from: string; flags: readonly string[] },
+  trusted: {
+    approval: ApprovalRequirement;
+    from: string;
+    flags: readonly string[];
+    windows?: readonly WindowLayer[];
+  },
 ): Promise<Deployment> {
   const at = iso(clock);
   const commit = await source.commit(request.repository, request.revision).catch(() => undefined);
@@ -48,6 +54,7 @@ export async function createPlannedDeployment(
     pullRequest: request.pullRequest,
     status: DeploymentStatus.PLANNING,
     approval: trusted.approval,
+    ...(trusted.windows?.length ? { windows: trusted.windows } : {}),
     createdAt: at,
     updatedAt: at,
     version: 1,

@@ -1,6 +1,7 @@
 import type { Deployment, Reason } from '../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../domain/deployment/reason-code.ts';
+import type { ExecutionHold } from '../domain/window/execution-hold.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import type { Queue } from '../ports/queue.ts';
@@ -8,7 +9,8 @@ import { ExecutionStatus, type Stacks } from '../ports/stacks.ts';
 import type { Store } from '../ports/store.ts';
 import { AUTO_APPROVER } from './decide-planned-deployment.ts';
 import { dedupeId } from './deployment-names.ts';
-import { moveDeployment } from './move-deployment.ts';
+import { EXECUTION_HELD, executionHoldOf } from './execution-hold-of.ts';
+import { iso, moveDeployment, subjectOf } from './move-deployment.ts';
 import { notify } from './notify.ts';
 import { replanJob } from './replan-job.ts';
 import { StackBusyError } from './stack-busy-error.ts';
@@ -31,7 +33,9 @@ export interface ExecuteDeps {
 
 export type ExecuteResult =
   | { readonly outcome: 'executing' | 'failed' | 'superseded'; readonly deployment: Deployment }
-  | { readonly outcome: 'skipped'; readonly reason: string };
+  | { readonly outcome: 'skipped'; readonly reason: string }
+  /** Suspended, or outside its deploy windows: it stays APPROVED and waits (reconcile or resume releases it). */
+  | { readonly outcome: 'held'; readonly hold: Extract<ExecutionHold, { held: true }> };
 
 const ACTOR = 'system:execute';
 
@@ -64,6 +68,10 @@ export async function executeDeployment(
     if (deployment.status !== DeploymentStatus.APPROVED) {
       return { outcome: 'skipped', reason: `deployment is ${deployment.status}` };
     }
+
+    // Suspended, or outside its deploy windows: it stays APPROVED, says so, and waits.
+    const hold = await executionHoldOf(deps, deployment, clock.now());
+    if (hold.held) return holdExecution(deps, deployment, hold);
 
     // An approval must name this exact deployment and change set, enough of them for the rule.
     if (!(await hasApproval(store, deployment))) {
@@ -164,6 +172,27 @@ async function hasApproval(store: Store, deployment: Deployment): Promise<boolea
       .map((a) => a.approver),
   );
   return approvers.has(AUTO_APPROVER) || approvers.size >= Math.max(1, deployment.approval?.required ?? 1);
+}
+
+/** Records why the execution waits (audit and notification); the caller releases the lock. */
+async function holdExecution(
+  deps: ExecuteDeps,
+  deployment: Deployment,
+  hold: Extract<ExecutionHold, { held: true }>,
+): Promise<ExecuteResult> {
+  await deps.store.appendAudit({
+    subject: subjectOf(deployment.id),
+    action: EXECUTION_HELD,
+    actor: ACTOR,
+    reason: hold.message,
+    at: iso(deps.clock),
+    data: {
+      hold: hold.kind,
+      ...(hold.kind === 'window' && hold.mayRunAt ? { mayRunAt: hold.mayRunAt } : {}),
+    },
+  });
+  await notify(deps, deployment, { event: `Waiting: ${hold.message}` });
+  return { outcome: 'held', hold };
 }
 
 /** Ends the deployment FAILED before anything ran (or when ExecuteChangeSet was refused); the caller releases the lock. */
