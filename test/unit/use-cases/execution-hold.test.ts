@@ -144,7 +144,7 @@ describe('deploy windows', () => {
     // A revision without the windows is held to the trusted ones, and flagged as a policy change.
     const REV2 = 'b2'.repeat(20);
     p.commit(REV2, {
-      'converge.yaml': p.revisions[REV1]!['converge.yaml']!.replace(/\n\s+windows:.*\n/, '\n'),
+      'converge.yaml': String(p.revisions[REV1]!['converge.yaml']).replace(/\n\s+windows:.*\n/, '\n'),
     });
     const dropped = await planStack(p.deps, p.planJob(REV2, { deliveryId: 'delivery-rev2' }));
     expect(dropped.windows?.[0]?.windows[0]?.name).toBe('team freeze');
