@@ -169,8 +169,7 @@ function windowLayers(
   rule: { readonly from: string; readonly windows?: readonly DeployWindow[] } | undefined,
 ): readonly WindowLayer[] {
   const layers: WindowLayer[] = [];
-  if (policy.windows?.length)
-    layers.push({ from: `control-plane policy (${policy.file})`, windows: policy.windows });
+  if (policy.windows?.length) layers.push({ from: 'control-plane policy', windows: policy.windows });
   if (rule?.windows?.length)
     layers.push({ from: rule.from.replace(/ \(policy change\)$/, ''), windows: rule.windows });
   return layers;
