@@ -112,6 +112,56 @@ describe('deploy windows and suspend/resume, end to end through the local host',
     expect(done.status).toBe('SUCCEEDED');
   });
 
+  it('an approver overrides the window of a held deploy through the binary, with a reason; others cannot', async () => {
+    // The same freeze, a day later.
+    clock.set(freeze.opened + 24 * 60 * MINUTE + 5 * MINUTE);
+    await e2e.repository('win').push({ 'stacks/win-app.yaml': template('v2') });
+    const waiting = await e2e.waitFor(
+      async () => (await e2e.deployments('win-app')).find((d) => d.status === 'AWAITING_APPROVAL'),
+      (d) => d !== undefined,
+      'the second deploy of win-app to await approval',
+    );
+    expect((await e2e.click(waiting!)).status).toBe(200);
+    await heldOnce(waiting!);
+    const id = waiting!.id;
+
+    // Without a reason: a usage error. Mallory: refused. Both change nothing.
+    const bare = await runConverge(project, ['approve', id, '--override-window', '--as', 'cli:carol']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('--override-window needs --reason');
+    const mallory = await runConverge(project, [
+      'approve',
+      id,
+      '--override-window',
+      '--as',
+      'cli:mallory',
+      '--reason',
+      'trust me',
+    ]);
+    expect(mallory.code).toBe(1);
+    expect(mallory.stderr).toContain('cli:mallory may not override the windows of deployment');
+    expect(await auditActions(waiting!)).not.toContain('window-overridden');
+    expect((await e2e.store.getDeployment(id))?.status).toBe('APPROVED');
+
+    // Carol, with a reason: audited, and it deploys inside the freeze.
+    const carol = await runConverge(project, [
+      'approve',
+      id,
+      '--override-window',
+      '--as',
+      'cli:carol',
+      '--reason',
+      'hotfix for INC-7',
+    ]);
+    expect(carol.code).toBe(0);
+    expect(carol.stdout).toContain('window overridden by cli:carol');
+    expect((await reaches(e2e, id, ['SUCCEEDED', 'FAILED'])).status).toBe('SUCCEEDED');
+    const override = (await e2e.store.listAudit(`deployment#${id}`)).find(
+      (r) => r.action === 'window-overridden',
+    );
+    expect(override).toMatchObject({ actor: 'cli:carol', reason: 'hotfix for INC-7' });
+  });
+
   it('suspend holds an approved deploy (approvers only, audited with who and why); resume releases it', async () => {
     // Well past the freeze, so only the suspension holds.
     clock.set(freeze.opened + 3 * 60 * MINUTE);
