@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DeploymentNotFoundError } from '../../shared/ports/store-errors.ts';
-import { StackNotFoundError } from '../../shared/use-cases/explain-stack.ts';
 import type { OverrideWindowDeps, OverrideWindowResult } from '../../shared/use-cases/override-window.ts';
+import { StackNotFoundError } from '../../shared/use-cases/queries/explain-stack.ts';
 import type { SuspendDeps, SuspendResult } from '../../shared/use-cases/suspend-stack.ts';
 import { ExitCode, failCommand } from '../command-error.ts';
 import { useDevEnvironment } from '../dev-state.ts';

@@ -1,7 +1,7 @@
+import { subjectOf } from '../domain/deployment/audit-subject.ts';
 import type { Deployment } from '../domain/deployment/deployment.ts';
 import { type ExecutionHold, executionHold } from '../domain/window/execution-hold.ts';
 import type { Store } from '../ports/store.ts';
-import { subjectOf } from './move-deployment.ts';
 
 /** The audit action that records an approver's override of a deployment's windows; it is the override itself. */
 export const WINDOW_OVERRIDDEN = 'window-overridden';

@@ -1,14 +1,15 @@
 import type { ApproverIdentity } from '../domain/approval/approval.ts';
+import { subjectOf } from '../domain/deployment/audit-subject.ts';
 import type { Deployment } from '../domain/deployment/deployment.ts';
+import { dedupeId } from '../domain/deployment/deployment-names.ts';
 import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
+import { iso } from '../domain/time.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Queue } from '../ports/queue.ts';
 import type { Store } from '../ports/store.ts';
 import { DeploymentNotFoundError } from '../ports/store-errors.ts';
-import { dedupeId } from './deployment-names.ts';
+import { type ControlDeps, type ControlRefusal, controlRefusal } from './approval/may-control-deployment.ts';
 import { WINDOW_OVERRIDDEN } from './execution-hold-of.ts';
-import { type ControlDeps, type ControlRefusal, controlRefusal } from './may-control-deployment.ts';
-import { iso, subjectOf } from './move-deployment.ts';
 
 export interface OverrideWindowDeps extends ControlDeps {
   readonly store: Store;

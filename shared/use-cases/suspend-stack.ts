@@ -1,14 +1,14 @@
 import type { ApproverIdentity } from '../domain/approval/approval.ts';
 import { personOf } from '../domain/approval/approver-aliases.ts';
+import { dedupeId } from '../domain/deployment/deployment-names.ts';
 import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
+import { iso } from '../domain/time.ts';
 import type { Suspension } from '../domain/window/execution-hold.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Queue } from '../ports/queue.ts';
 import type { StackState, Store } from '../ports/store.ts';
-import { dedupeId } from './deployment-names.ts';
-import { StackNotFoundError } from './explain-stack.ts';
-import { type ControlDeps, type ControlRefusal, controlRefusal } from './may-control-deployment.ts';
-import { iso } from './move-deployment.ts';
+import { type ControlDeps, type ControlRefusal, controlRefusal } from './approval/may-control-deployment.ts';
+import { StackNotFoundError } from './queries/explain-stack.ts';
 
 export interface SuspendDeps extends ControlDeps {
   readonly store: Store;

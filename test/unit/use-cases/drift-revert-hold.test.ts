@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
-import { sweepDrift } from '../../../shared/use-cases/sweep-drift.ts';
+import { sweepDrift } from '../../../shared/use-cases/drift/sweep-drift.ts';
+import { executeDeployment } from '../../../shared/use-cases/execution/execute-deployment.ts';
 import { deadlineIn, driftWorld, keyOf, QUEUE_DRIFT } from './drift-fixture.ts';
 
 const HOUR = 3_600_000;

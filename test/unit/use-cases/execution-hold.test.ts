@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import type { DeployWindow } from '../../../shared/domain/window/deploy-window.ts';
-import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
-import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
+import { decideApproval } from '../../../shared/use-cases/approval/decide-approval.ts';
+import { executeDeployment } from '../../../shared/use-cases/execution/execute-deployment.ts';
+import { reconcileDeployments } from '../../../shared/use-cases/execution/reconcile-deployments.ts';
 import { overrideWindow } from '../../../shared/use-cases/override-window.ts';
-import { planStack } from '../../../shared/use-cases/plan-stack.ts';
-import { reconcileDeployments } from '../../../shared/use-cases/reconcile-deployments.ts';
+import { planStack } from '../../../shared/use-cases/planning/plan-stack.ts';
 import { setStackSuspended } from '../../../shared/use-cases/suspend-stack.ts';
 import { APPROVER, type ControlPipeline, controlPipeline } from './control-fixture.ts';
 import { DEFAULT_APPROVAL, fixturePolicy, KEY, REV1, STACK } from './pipeline-fixture.ts';
