@@ -6,6 +6,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { EventBridgeEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createTable } from '../../shared/adapters/aws/create-table.ts';
+import type { Clock } from '../../shared/ports/clock.ts';
+import { runFunctionsOn } from '../../shared/runtime/runtime-clock.ts';
 import { CONVERGE_ON_GIT_TASK } from '../../shared/use-cases/git-poll/converge-on-git.ts';
 import type { CloudEvent } from '../cloud/service.ts';
 import type { EmulatorDelays } from '../cloudformation/emulator-state.ts';
@@ -77,6 +79,11 @@ export interface HostOptions {
   readonly print?: (text: string) => void;
   /** Where problems go; stderr by default. */
   readonly log?: (message: string) => void;
+  /**
+   * The clock the functions run on (a `SettableClock`, so tests cross deploy windows); the
+   * system's by default. The functions run in this process, so it is set for all of them.
+   */
+  readonly clock?: Clock;
 }
 
 /** A running host. */
@@ -245,6 +252,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       .send(new CreateBucketCommand({ Bucket: BUCKET }))
       .catch(ignoreExisting);
 
+    runFunctionsOn(options.clock);
     const functions = await loadFunctions();
     const webhook = invokeWith('webhook', functions.webhook, 30_000);
     functionUrls['/webhooks/github'] = {
@@ -357,6 +365,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
           });
           await cloud?.stop();
           await started.policy?.remove();
+          if (options.clock) runFunctionsOn(undefined);
         })();
         return stopping;
       },

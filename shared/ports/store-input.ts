@@ -2,6 +2,7 @@ import type { Approval } from '../domain/approval/approval.ts';
 import type { Deployment, NotificationRefs } from '../domain/deployment/deployment.ts';
 import { type DeploymentStatus, isDeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import { isSortableId } from '../domain/ids.ts';
+import type { Suspension } from '../domain/window/execution-hold.ts';
 import type { AuditInput, DeploymentPatch, ListOptions, PushKey, RecordApprovalOptions } from './store.ts';
 import { StoreInputError } from './store-errors.ts';
 
@@ -241,4 +242,17 @@ export function pushKeyText(push: PushKey): string {
   requireText('push.before', push.before);
   requireText('push.after', push.after);
   return JSON.stringify([push.repository, push.ref, push.before, push.after]);
+}
+
+/** A suspension: who (an identity), when (an instant) and, optionally, why. */
+export function checkSuspension(suspension: Suspension | undefined): void {
+  if (suspension === undefined) return;
+  if (typeof suspension !== 'object' || suspension === null) {
+    throw new StoreInputError(
+      `suspension must be an object with by and at, or undefined to resume, got ${shown(suspension)}.`,
+    );
+  }
+  requireText('suspension.by', suspension.by);
+  requireInstant('suspension.at', suspension.at);
+  if (suspension.reason !== undefined) requireText('suspension.reason', suspension.reason);
 }

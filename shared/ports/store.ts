@@ -2,6 +2,7 @@ import type { Approval } from '../domain/approval/approval.ts';
 import type { AuditAction } from '../domain/deployment/audit-action.ts';
 import type { Deployment, NotificationRefs } from '../domain/deployment/deployment.ts';
 import type { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
+import type { Suspension } from '../domain/window/execution-hold.ts';
 
 export {
   DeploymentNotFoundError,
@@ -126,6 +127,11 @@ export interface Store {
   acquireLock(stackKey: string, owner: string, now: number, leaseMs: number): Promise<boolean>;
   /** Releases the lock only if `owner` holds it. Returns whether it released it. */
   releaseLock(stackKey: string, owner: string): Promise<boolean>;
+  /**
+   * Suspends the stack (`converge suspend`: its executions and drift reverts wait) or, with
+   * `undefined`, resumes it, with its audit record in the same transaction. Returns the state after.
+   */
+  setSuspension(stackKey: string, suspension: Suspension | undefined, audit: AuditInput): Promise<StackState>;
 
   /**
    * Records a webhook delivery until `now + ttlMs`; `false` if it was seen and has not expired
@@ -197,6 +203,8 @@ export interface StackState {
   readonly ownedAt?: string;
   /** The lock as stored; it is free when `expiresAt <= now`, even while still present. */
   readonly lock?: { readonly owner: string; readonly expiresAt: number };
+  /** Set while the stack is suspended (`converge suspend`): who suspended it, when and why. */
+  readonly suspended?: Suspension;
 }
 
 /** Who did what to which subject, and why. Every state change writes one. */

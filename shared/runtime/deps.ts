@@ -14,7 +14,6 @@ import { CompositeNotifier } from '../adapters/notify/composite-notifier.ts';
 import { SlackDriftNotifier } from '../adapters/slack/slack-drift-notifier.ts';
 import { SlackNotifier } from '../adapters/slack/slack-notifier.ts';
 import { slackVoteReader } from '../adapters/slack/slack-vote-reader.ts';
-import { systemClock } from '../adapters/system/system-clock.ts';
 import { buildApproverAliases } from '../domain/approval/approver-aliases.ts';
 import type { ControlPlanePolicy } from '../domain/policy/control-plane-policy.ts';
 import type { WhoAmI } from '../ports/caller-identity.ts';
@@ -33,6 +32,7 @@ import { driftMetricsNotifier } from './drift-metrics-notifier.ts';
 import { githubAuth } from './github-auth.ts';
 import { metricsChannel } from './metrics-channel.ts';
 import { loadPolicy } from './policy.ts';
+import { runtimeClock } from './runtime-clock.ts';
 import { createSecrets, type Secrets } from './secrets.ts';
 
 /** Everything any Converge function needs; each handler takes the part it uses. */
@@ -94,7 +94,7 @@ export function composeDeps(readConfig: () => Config): Deps {
   });
 
   return lazyObject<Deps>({
-    clock: () => systemClock,
+    clock: () => runtimeClock,
     policy,
     store: () => new DynamoDbStore({ tableName: settings().tableName }),
     drift: () => new DynamoDbDriftStore({ tableName: settings().tableName }),
@@ -155,7 +155,7 @@ export function composeDeps(readConfig: () => Config): Deps {
     readChatVote: () =>
       slackVoteReader({
         signingSecret: () => secrets().get(SecretName.SLACK_SIGNING_SECRET),
-        now: () => systemClock.now(),
+        now: () => runtimeClock.now(),
       }),
     settings: () => ({
       defaultRoleArn: settings().cloudFormationRoleArn,

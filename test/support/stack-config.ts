@@ -20,6 +20,7 @@ export function stackConfig(overrides: Partial<StackConfig> & Pick<StackConfig, 
       ttlSeconds: 86_400,
     },
     drift: { mode: 'report', ignore: [] },
+    windows: [],
     ...overrides,
   };
 }

@@ -800,6 +800,36 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
       });
     });
 
+    describe('stack suspension', () => {
+      it('is set with its audit record, kept beside the rest of the stack state, and removed on resume', async () => {
+        await store.acquireLock(STACK, 'a', T0, 1_000);
+        const suspension = { by: 'cli:alice', at: instant(1), reason: 'INC-42' };
+        const suspended = await store.setSuspension(
+          STACK,
+          suspension,
+          anAudit(`stack#${STACK}`, 1, 'suspended'),
+        );
+        expect(suspended).toMatchObject({ stackKey: STACK, suspended: suspension, lock: { owner: 'a' } });
+        expect((await store.getStackState(STACK))?.suspended).toEqual(suspension);
+        const resumed = await store.setSuspension(STACK, undefined, anAudit(`stack#${STACK}`, 2, 'resumed'));
+        expect(resumed.suspended).toBeUndefined();
+        expect((await store.getStackState(STACK))?.lock?.owner).toBe('a');
+        expect((await store.listAudit(`stack#${STACK}`)).map((r) => r.action)).toEqual([
+          'suspended',
+          'resumed',
+        ]);
+      });
+
+      it('refuses a suspension without who or when, writing nothing', async () => {
+        const bad = { by: '', at: instant(1) };
+        await expect(store.setSuspension(STACK, bad, anAudit(`stack#${STACK}`, 1))).rejects.toThrow(
+          /suspension.by/,
+        );
+        expect(await store.getStackState(STACK)).toBeUndefined();
+        expect(await store.listAudit(`stack#${STACK}`)).toEqual([]);
+      });
+    });
+
     describe('stack lock', () => {
       it('is taken when free', async () => {
         expect(await store.acquireLock(STACK, 'a', T0, 1_000)).toBe(true);

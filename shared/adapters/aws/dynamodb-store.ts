@@ -6,6 +6,7 @@ import type { Deployment, NotificationRefs } from '../../domain/deployment/deplo
 import type { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { sortableIds } from '../../domain/ids.ts';
 import { TableIndex } from '../../domain/table/table-schema.ts';
+import type { Suspension } from '../../domain/window/execution-hold.ts';
 import { checkVoteInput, votedDeployment } from '../../ports/check-vote.ts';
 import type {
   AuditInput,
@@ -30,6 +31,9 @@ import {
   checkAudit,
   checkDeployment,
   checkNotifications,
+  checkPatch,
+  checkRecordApprovalOptions,
+  checkSuspension,
   checkTransitionInput,
   pushKeyText,
   requireDuration,
@@ -275,6 +279,38 @@ export class DynamoDbStore implements Store {
         : 'lastAttemptedDeploymentId = :expected OR lastAttemptedDeploymentId = :id',
       expected === undefined ? {} : { ':expected': expected },
     );
+  }
+
+  async setSuspension(
+    stackKey: string,
+    suspension: Suspension | undefined,
+    audit: AuditInput,
+  ): Promise<StackState> {
+    requireText('stackKey', stackKey);
+    checkSuspension(suspension);
+    const auditAt = checkAudit(audit);
+    const written: TransactItem = {
+      Update: {
+        TableName: this.#table.name,
+        Key: ItemKey.stack(stackKey),
+        UpdateExpression: suspension
+          ? `${SET_STACK}, suspended = :suspended`
+          : `${SET_STACK} REMOVE suspended`,
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ...stackValues(stackKey),
+          ...(suspension ? { ':suspended': JSON.parse(JSON.stringify(suspension)) } : {}),
+        },
+      },
+    };
+    await this.#table.transact(
+      [written, { Put: this.#auditPut(audit, auditAt) }],
+      `stack#${stackKey}`,
+      () => {
+        throw new StoreInputError(`stack ${stackKey} could not be written; retry.`);
+      },
+    );
+    return (await this.getStackState(stackKey)) ?? { stackKey };
   }
 
   async claimStack(stackKey: string, repository: string, at: string): Promise<string> {

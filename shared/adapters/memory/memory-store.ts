@@ -3,6 +3,7 @@ import type { Approval } from '../../domain/approval/approval.ts';
 import type { Deployment, NotificationRefs } from '../../domain/deployment/deployment.ts';
 import type { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { sortableIds } from '../../domain/ids.ts';
+import type { Suspension } from '../../domain/window/execution-hold.ts';
 import { checkVoteInput, votedDeployment } from '../../ports/check-vote.ts';
 import type {
   AuditInput,
@@ -26,6 +27,9 @@ import {
   checkAudit,
   checkDeployment,
   checkNotifications,
+  checkPatch,
+  checkRecordApprovalOptions,
+  checkSuspension,
   checkTransitionInput,
   deploymentOrder,
   pushKeyText,
@@ -188,6 +192,21 @@ export class MemoryStore implements Store {
         ? current === replacing.deploymentId || current === deploymentId
         : current === undefined || current <= deploymentId;
     return this.#recordRevision('Attempted', stackKey, revision, deploymentId, at, mayWrite(last));
+  }
+
+  async setSuspension(
+    stackKey: string,
+    suspension: Suspension | undefined,
+    audit: AuditInput,
+  ): Promise<StackState> {
+    requireText('stackKey', stackKey);
+    checkSuspension(suspension);
+    const auditAt = checkAudit(audit);
+    const { suspended: _was, ...state } = this.#stacks.get(stackKey) ?? { stackKey };
+    const next: StackState = suspension ? { ...state, suspended: copy(suspension) } : state;
+    this.#stacks.set(stackKey, next);
+    this.#writeAudit(audit, auditAt);
+    return copy(next);
   }
 
   async claimStack(stackKey: string, repository: string, at: string): Promise<string> {

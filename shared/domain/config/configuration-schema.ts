@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { repositoryPathProblem } from '../paths/repository-path.ts';
+import { WINDOW_KEYS, windowList } from '../window/window-schema.ts';
 import { parseDuration } from './parse-duration.ts';
 import { Capability } from './stack-config.ts';
 
@@ -142,6 +143,7 @@ const defaults = z.strictObject(
     tags,
     capabilities,
     roleArn,
+    windows: windowList,
   },
   { error: 'must be a map of defaults' },
 );
@@ -180,6 +182,7 @@ const stack = z.strictObject(
     dependsOn: z.array(z.string(), { error: 'must be a list of stack names' }).optional(),
     approval: approval.partial().optional(),
     drift: drift.partial().optional(),
+    windows: windowList.optional(),
   },
   { error: 'each stack must be a map' },
 );
@@ -224,4 +227,5 @@ export const KNOWN_KEYS = {
   stack: Object.keys(stack.shape),
   approval: Object.keys(approval.shape),
   drift: Object.keys(drift.shape),
+  window: WINDOW_KEYS,
 } as const;

@@ -4,6 +4,7 @@ import { buildApproverAliases } from '../approval/approver-aliases.ts';
 import type { DriftPolicy } from '../drift/drift-policy.ts';
 import { parseRepositoryPath } from '../paths/repository-path.ts';
 import { findDependencyCycle } from '../stack/dependency-cycle.ts';
+import { toDeployWindow } from '../window/window-schema.ts';
 import { ConfigurationError, type ConfigurationIssue, type DocumentPath } from './configuration-error.ts';
 import { type ConfigurationDocument, configurationSchema, KNOWN_KEYS } from './configuration-schema.ts';
 import { nearestKey } from './nearest-key.ts';
@@ -89,6 +90,7 @@ function knownKeysAt(path: DocumentPath): readonly string[] {
   if (typeof last === 'number' && path.at(-2) === 'stacks') return KNOWN_KEYS.stack;
   if (last === 'approval') return KNOWN_KEYS.approval;
   if (last === 'drift') return KNOWN_KEYS.drift;
+  if (typeof last === 'number' && path.at(-2) === 'windows') return KNOWN_KEYS.window;
   return [];
 }
 
@@ -191,6 +193,8 @@ function resolve(doc: ConfigurationDocument, file: string): Configuration {
         ttlSeconds: parseDuration(approval.ttl)!,
       } satisfies ApprovalRequirement,
       drift: { mode: drift.mode, ignore: [...drift.ignore] } satisfies DriftPolicy,
+      // A stack's windows add to the defaults' ones, so a repository-wide freeze is never dropped.
+      windows: [...(defaults.windows ?? []), ...(stack.windows ?? [])].map(toDeployWindow),
     };
   });
   const branch = defaults.branch ?? BUILT_IN_DEFAULTS.branch;

@@ -84,6 +84,7 @@ export function parseGitSyncDeploymentFile(text: string, options: GitSyncStackOp
         roleArn: undefined,
         watch: [],
         dependsOn: [],
+        windows: [],
         approval: {
           required: approval.required,
           approvers: [],

@@ -1,5 +1,6 @@
 import type { ApprovalRequirement } from '../approval/approval.ts';
 import type { DriftPolicy } from '../drift/drift-policy.ts';
+import type { DeployWindow } from '../window/deploy-window.ts';
 
 /** The IAM capabilities CloudFormation accepts in `Capabilities`. */
 export const Capability = {
@@ -33,6 +34,8 @@ export interface StackConfig {
   readonly dependsOn: readonly string[];
   readonly approval: ApprovalRequirement;
   readonly drift: DriftPolicy;
+  /** Deploy windows (`defaults.windows` then the stack's own): when executions of it may start. */
+  readonly windows: readonly DeployWindow[];
 }
 
 /** A whole `converge.yaml` (or Git sync deployment file), resolved. */

@@ -53,6 +53,14 @@ export const AuditAction = {
   PREVIEW_CLEANED_UP: 'preview-cleaned-up',
   /** The Git poll planned a stack whose branch head differs from what is applied. */
   GIT_POLL_PLANNED: 'git-poll-planned',
+  /** An approved execution waits: its stack is suspended or outside its deploy windows. */
+  HELD: 'held',
+  /** An approver let a deployment run outside its deploy windows, with a reason. */
+  WINDOW_OVERRIDDEN: 'window-overridden',
+  /** A stack was suspended: executions and drift reverts hold until it is resumed. */
+  SUSPENDED: 'suspended',
+  /** A suspended stack was resumed. */
+  RESUMED: 'resumed',
   /** Drift sweep: the stack was left alone this sweep. */
   DRIFT_SKIP: 'drift-skip',
   /** Drift sweep: nothing drifted. */

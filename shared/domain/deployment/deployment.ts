@@ -1,5 +1,6 @@
 import type { ApprovalRequirement } from '../approval/approval.ts';
 import type { ChangeSetSummary } from '../change-set/change-set-summary.ts';
+import type { WindowLayer } from '../window/deploy-window.ts';
 import type { DeploymentStatus } from './deployment-status.ts';
 import type { ReasonCode } from './reason-code.ts';
 
@@ -74,6 +75,11 @@ export interface Deployment {
    * message about it says so.
    */
   readonly historyRewritten?: { readonly from: string };
+  /**
+   * The deploy windows its execution keeps, from trusted sources when it was planned (the
+   * control-plane policy, the stack's last applied converge.yaml): approved outside them, it waits.
+   */
+  readonly windows?: readonly WindowLayer[];
   /** After this instant (ISO 8601) an unapproved deployment is EXPIRED. */
   readonly expiresAt?: string;
   /**

@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import type { ApprovalRequirement, ApproverIdentity } from '../approval/approval.ts';
 import { parseApproverIdentity } from '../approval/parse-approver-identity.ts';
+import type { DeployWindow } from '../window/deploy-window.ts';
 
 /**
  * The control-plane policy: what Converge serves and who approves what no trusted repository
@@ -46,6 +47,8 @@ export interface ControlPlanePolicy {
     /** The role fork previews are planned with: it may create change sets, never execute them. */
     readonly previewRoleArn?: string;
   };
+  /** Deploy windows every stack's executions keep; a repository's windows only add to them. */
+  readonly windows?: readonly DeployWindow[];
 }
 
 /** One served repository: the branches that deploy and the stacks it may manage. */

@@ -9,6 +9,7 @@ import {
 import { schemaIssues } from '../config/parse-configuration.ts';
 import { parseDuration } from '../config/parse-duration.ts';
 import { parseSourceDocument, type SourceDocument } from '../config/source-document.ts';
+import { toDeployWindow } from '../window/window-schema.ts';
 import type { ControlPlanePolicy } from './control-plane-policy.ts';
 import { POLICY_KEYS, type PolicyDocument, policySchema } from './policy-schema.ts';
 
@@ -42,6 +43,7 @@ function knownKeysAt(path: DocumentPath): readonly string[] {
   const last = path.at(-1);
   if (path.length === 0) return POLICY_KEYS.root;
   if (path.length === 2 && path[0] === 'repositories') return POLICY_KEYS.repository;
+  if (path.length === 2 && path[0] === 'windows') return POLICY_KEYS.window;
   if (path.length === 1 && typeof last === 'string' && last in POLICY_KEYS)
     return POLICY_KEYS[last as keyof typeof POLICY_KEYS];
   return [];
@@ -108,5 +110,6 @@ function resolve(doc: PolicyDocument, file: string): ControlPlanePolicy {
       previews: doc.forks?.previews ?? POLICY_DEFAULTS.forks.previews,
       ...(doc.forks?.previewRoleArn ? { previewRoleArn: doc.forks.previewRoleArn } : {}),
     },
+    windows: (doc.windows ?? []).map(toDeployWindow),
   };
 }

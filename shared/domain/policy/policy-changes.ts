@@ -4,7 +4,7 @@ import { stricterRequirement } from './control-plane-policy.ts';
 
 /**
  * What a revision's configuration changes, for one stack, in what governs trust: the stack's
- * approval rule, drift policy, service role and capabilities, the `people:` who count once, and
+ * approval rule, drift policy, deploy windows, service role and capabilities, the `people:` who count once, and
  * which stacks exist. Each entry is a line for people ("approval of app: required 1 → 0").
  * An empty list means the revision changes none of it: it is not a policy change.
  *
@@ -57,6 +57,9 @@ function stackChanges(before: StackConfig, after: StackConfig): string[] {
   }
   if (before.roleArn !== after.roleArn) {
     changes.push(`role of ${before.name}: ${before.roleArn ?? 'default'} → ${after.roleArn ?? 'default'}`);
+  }
+  if (canonical(before.windows ?? []) !== canonical(after.windows ?? [])) {
+    changes.push(`windows of ${before.name} changed`);
   }
   if (canonical(before.capabilities) !== canonical(after.capabilities)) {
     changes.push(

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { parseApproverIdentity } from '../approval/parse-approver-identity.ts';
 import { approvalWindow } from '../config/configuration-schema.ts';
+import { WINDOW_KEYS, windowList } from '../window/window-schema.ts';
 
 /**
  * The zod schema of the control-plane policy file, as written. Every map is strict: an unknown
@@ -114,6 +115,7 @@ export const policySchema = z.strictObject(
     adoption: adoption.partial().optional(),
     slack: slack.partial().optional(),
     forks: forks.partial().optional(),
+    windows: windowList.optional(),
   },
   { error: 'the policy must be a map with version, repositories and approvers' },
 );
@@ -129,4 +131,5 @@ export const POLICY_KEYS = {
   adoption: Object.keys(adoption.shape),
   slack: Object.keys(slack.shape),
   forks: Object.keys(forks.shape),
+  window: WINDOW_KEYS,
 } as const;

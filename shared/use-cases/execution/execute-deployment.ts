@@ -1,9 +1,12 @@
 import { AuditAction } from '../../domain/deployment/audit-action.ts';
+import { subjectOf } from '../../domain/deployment/audit-subject.ts';
 import type { Deployment, Reason } from '../../domain/deployment/deployment.ts';
 import { dedupeId } from '../../domain/deployment/deployment-names.ts';
 import { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
 import { isInProgress, isUpdatable } from '../../domain/stack/stack-statuses.ts';
+import { iso } from '../../domain/time.ts';
+import type { ExecutionHold } from '../../domain/window/execution-hold.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Notifier } from '../../ports/notifier.ts';
 import type { Queue } from '../../ports/queue.ts';
@@ -14,6 +17,7 @@ import { notify } from '../deployment/notify.ts';
 import { AUTO_APPROVER } from '../planning/decide-planned-deployment.ts';
 import { StackBusyError } from '../planning/stack-busy-error.ts';
 import { supersede } from '../planning/supersede.ts';
+import { executionHoldOf } from './execution-hold-of.ts';
 import { replanJob } from './replan-job.ts';
 import { startExecution } from './start-execution.ts';
 
@@ -32,7 +36,9 @@ export interface ExecuteDeps {
 
 export type ExecuteResult =
   | { readonly outcome: 'executing' | 'failed' | 'superseded'; readonly deployment: Deployment }
-  | { readonly outcome: 'skipped'; readonly reason: string };
+  | { readonly outcome: 'skipped'; readonly reason: string }
+  /** Suspended, or outside its deploy windows: it stays APPROVED and waits (reconcile or resume releases it). */
+  | { readonly outcome: 'held'; readonly hold: Extract<ExecutionHold, { held: true }> };
 
 const ACTOR = 'system:execute';
 
@@ -65,6 +71,10 @@ export async function executeDeployment(
     if (deployment.status !== DeploymentStatus.APPROVED) {
       return { outcome: 'skipped', reason: `deployment is ${deployment.status}` };
     }
+
+    // Suspended, or outside its deploy windows: it stays APPROVED, says so, and waits.
+    const hold = await executionHoldOf(deps, deployment, clock.now());
+    if (hold.held) return holdExecution(deps, deployment, hold);
 
     // An approval must name this exact deployment and change set, enough of them for the rule.
     if (!(await hasApproval(store, deployment))) {
@@ -165,6 +175,27 @@ async function hasApproval(store: Store, deployment: Deployment): Promise<boolea
       .map((a) => a.approver),
   );
   return approvers.has(AUTO_APPROVER) || approvers.size >= Math.max(1, deployment.approval?.required ?? 1);
+}
+
+/** Records why the execution waits (audit and notification); the caller releases the lock. */
+async function holdExecution(
+  deps: ExecuteDeps,
+  deployment: Deployment,
+  hold: Extract<ExecutionHold, { held: true }>,
+): Promise<ExecuteResult> {
+  await deps.store.appendAudit({
+    subject: subjectOf(deployment.id),
+    action: AuditAction.HELD,
+    actor: ACTOR,
+    reason: hold.message,
+    at: iso(deps.clock),
+    data: {
+      hold: hold.kind,
+      ...(hold.kind === 'window' && hold.mayRunAt ? { mayRunAt: hold.mayRunAt } : {}),
+    },
+  });
+  await notify(deps, deployment, { event: `Waiting: ${hold.message}` });
+  return { outcome: 'held', hold };
 }
 
 /** Ends the deployment FAILED before anything ran (or when ExecuteChangeSet was refused); the caller releases the lock. */

@@ -110,7 +110,12 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
   // Record the deployment (PLANNING) unless a retry already did.
   const deployment =
     existing ??
-    (await createPlannedDeployment(deps, request, stack, { approval, from: trust.from, flags: trust.flags }));
+    (await createPlannedDeployment(deps, request, stack, {
+      approval,
+      from: trust.from,
+      flags: trust.flags,
+      ...(trust.windows ? { windows: trust.windows } : {}),
+    }));
   if (deployment.status !== DeploymentStatus.PLANNING) return deployment;
   const end = (event: Parameters<typeof closePlanning>[2], reason?: Reason) =>
     closePlanning(gateDeps, deployment, event, request.actor, reason);

@@ -9,6 +9,7 @@ import {
 } from '../../domain/policy/control-plane-policy.ts';
 import { ManagedStackTag } from '../../domain/stack/managed-stack-tags.ts';
 import { iso } from '../../domain/time.ts';
+import type { DeployWindow, WindowLayer } from '../../domain/window/deploy-window.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Source } from '../../ports/source.ts';
 import type { Stacks } from '../../ports/stacks.ts';
@@ -52,6 +53,8 @@ export interface PlanTrust {
   /** Lines every message about the deployment starts with (`adoption`, `policy change: ...`). */
   readonly flags: readonly string[];
   readonly refusal?: Reason;
+  /** The deploy windows the deployment's execution keeps: the policy's, then the trusted converge.yaml's. */
+  readonly windows?: readonly WindowLayer[];
 }
 
 /**
@@ -144,8 +147,11 @@ export async function planTrust(deps: PlanTrustDeps, input: PlanTrustInput): Pro
     }
   }
 
+  // The windows executions keep: the policy's always, the trusted converge.yaml's on top.
+  const windows = windowLayers(policy, adoption ? undefined : rule);
   if (adoption) {
     return {
+      windows,
       approval: controlPlane,
       from: 'control-plane policy (adoption)',
       flags: [
@@ -154,7 +160,19 @@ export async function planTrust(deps: PlanTrustDeps, input: PlanTrustInput): Pro
     };
   }
   const flags = rule.policyChanges.length > 0 ? [`policy change: ${rule.policyChanges.join('; ')}`] : [];
-  return { approval: rule.approval, from: rule.from, flags };
+  return { approval: rule.approval, from: rule.from, flags, windows };
+}
+
+/** The non-empty window layers: the policy's, and the trusted rule's (a repository only adds to them). */
+function windowLayers(
+  policy: ControlPlanePolicy,
+  rule: { readonly from: string; readonly windows?: readonly DeployWindow[] } | undefined,
+): readonly WindowLayer[] {
+  const layers: WindowLayer[] = [];
+  if (policy.windows?.length) layers.push({ from: 'control-plane policy', windows: policy.windows });
+  if (rule?.windows?.length)
+    layers.push({ from: rule.from.replace(/ \(policy change\)$/, ''), windows: rule.windows });
+  return layers;
 }
 
 /** The repository of the deployment that last applied the stack, for stacks applied before owners were recorded. */

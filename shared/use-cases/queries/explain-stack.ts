@@ -31,6 +31,20 @@ export type StackWait =
       readonly message: string;
     }
   | {
+      readonly kind: 'suspended';
+      readonly by: string;
+      readonly since: string;
+      readonly reason?: string;
+      readonly message: string;
+    }
+  | {
+      readonly kind: 'held';
+      readonly deploymentId: string;
+      readonly hold: 'suspended' | 'window';
+      readonly mayRunAt?: string;
+      readonly message: string;
+    }
+  | {
       readonly kind: 'failed';
       readonly deploymentId: string;
       readonly status: DeploymentStatus;
@@ -78,7 +92,19 @@ async function waitsOf(
   stack: StackOverview,
 ): Promise<StackWait[]> {
   const waits: StackWait[] = [];
+  // A suspended stack says so first: nothing of it executes until it is resumed.
+  if (stack.suspended) {
+    const { by, at, reason } = stack.suspended;
+    waits.push({
+      kind: 'suspended',
+      by,
+      since: at,
+      ...(reason ? { reason } : {}),
+      message: `${stack.stackName} is suspended by ${by} since ${at}${reason ? ` (${reason})` : ''}: its deploys and drift reverts wait until converge resume ${stack.stackName}.`,
+    });
+  }
   for (const deployment of stack.pending) waits.push(await pendingWait(deps, stack, deployment));
+  if (stack.suspended && waits.length > 1) return waits;
   if (waits.length > 0) return waits;
 
   // Nothing in flight: say where the stack stands, and why the latest attempt stopped if it failed.
@@ -136,6 +162,16 @@ async function pendingWait(
       };
     }
     case DeploymentStatus.APPROVED: {
+      const held = stack.held?.find((h) => h.deploymentId === id);
+      if (held) {
+        return {
+          kind: 'held',
+          deploymentId: id,
+          hold: held.kind,
+          ...(held.mayRunAt ? { mayRunAt: held.mayRunAt } : {}),
+          message: `Deployment ${id} of ${short(deployment.revision)} is approved and waits: ${held.message}`,
+        };
+      }
       const lock = stack.lock;
       if (lock && lock.owner !== id && lock.expiresAt > clock.now()) {
         return {

@@ -4,6 +4,7 @@ import { type Host, startHost } from '../../../local/host/start-host.ts';
 import { DynamoDbStore } from '../../../shared/adapters/aws/dynamodb-store.ts';
 import type { Deployment } from '../../../shared/domain/deployment/deployment.ts';
 import { stackKey } from '../../../shared/domain/deployment/deployment.ts';
+import type { Clock } from '../../../shared/ports/clock.ts';
 import { createGitRepo, type GitRepo } from '../../support/git-repo.ts';
 import { recordedExample } from '../../support/github-delivery.ts';
 import { type RecordingServer, startRecordingServer } from '../../support/recording-server.ts';
@@ -129,6 +130,8 @@ export interface E2eOptions {
   readonly maxReceiveCount?: number;
   /** Where the host's own messages go (retries, dead letters); dropped unless `E2E_HOST_LOG` is set. */
   readonly log?: (message: string) => void;
+  /** The clock the host's functions run on (and Slack clicks are signed with); the system's by default. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -149,6 +152,7 @@ export async function startE2e(
       region: REGION,
       repositories: Object.fromEntries([...repos].map(([name, repo]) => [name, repo.dir])),
       delays: { changeSet: 5, resource: 5 },
+      ...(options.clock ? { clock: options.clock } : {}),
       secrets: SECRETS,
       ...(options.policyFile
         ? { policyFile: options.policyFile }
@@ -171,6 +175,7 @@ export async function startE2e(
     throw error;
   }
   const store = new DynamoDbStore({ tableName: host.tableName });
+  const clock = options.clock;
   const heads = new Map<string, string>();
 
   const deliver: E2e['deliver'] = (event, payload, options = {}) => {
@@ -234,7 +239,7 @@ export async function startE2e(
         ...(options.teamId ? { teamId: options.teamId } : {}),
         ...(slack?.channel && slack.ts ? { message: { channel: slack.channel, ts: slack.ts } } : {}),
         signingSecret: SECRETS.slackSigningSecret,
-        timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),
+        timestamp: options.timestamp ?? Math.floor((clock?.now() ?? Date.now()) / 1000),
       });
       return fetch(`${host.url}/slack/actions`, { method: 'POST', headers, body });
     },

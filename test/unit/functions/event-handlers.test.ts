@@ -70,6 +70,7 @@ describe('reconcile handler', () => {
       expired: 1,
       abandoned: 0,
       requeued: 0,
+      held: 0,
     });
     expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.EXPIRED);
   });
