@@ -79,6 +79,8 @@ export interface ChangeSet {
   readonly description?: string;
   readonly clientToken?: string;
   readonly deploymentMode?: 'REVERT_DRIFT';
+  /** RollbackConfiguration: alarm ARNs watched during the execution and the monitoring period. */
+  readonly rollbackConfiguration?: { readonly alarms: string[]; readonly monitoringMinutes: number };
   status: string;
   statusReason?: string;
   executionStatus: string;

@@ -78,6 +78,9 @@ export class CloudFormationStacks implements Stacks {
       tags: Object.fromEntries((live.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
       lastUpdatedAt: (live.LastUpdatedTime ?? live.CreationTime)?.toISOString(),
       driftStatus: live.DriftInformation?.StackDriftStatus,
+      ...(live.EnableTerminationProtection !== undefined
+        ? { terminationProtection: live.EnableTerminationProtection }
+        : {}),
     };
   }
 
@@ -102,6 +105,17 @@ export class CloudFormationStacks implements Stacks {
           Description: request.description,
           ClientToken: request.clientToken,
           DeploymentMode: request.deploymentMode,
+          ...(request.rollback
+            ? {
+                RollbackConfiguration: {
+                  RollbackTriggers: request.rollback.alarms.map((Arn) => ({
+                    Arn,
+                    Type: 'AWS::CloudWatch::Alarm',
+                  })),
+                  MonitoringTimeInMinutes: request.rollback.monitoringMinutes,
+                },
+              }
+            : {}),
         }),
       );
       return {
@@ -174,10 +188,14 @@ export class CloudFormationStacks implements Stacks {
     return true;
   }
 
-  async deleteStack(stack: StackRef, stackId: string): Promise<void> {
+  async deleteStack(stack: StackRef, stackId: string, clientRequestToken?: string): Promise<void> {
     // By the unique id: a stack created meanwhile under the same name is never touched.
     await this.#client(stack.region).send(
-      new DeleteStackCommand({ StackName: stackId, RoleARN: stack.roleArn }),
+      new DeleteStackCommand({
+        StackName: stackId,
+        RoleARN: stack.roleArn,
+        ...(clientRequestToken ? { ClientRequestToken: clientRequestToken } : {}),
+      }),
     );
   }
 

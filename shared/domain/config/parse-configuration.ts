@@ -89,6 +89,7 @@ function knownKeysAt(path: DocumentPath): readonly string[] {
   if (typeof last === 'number' && path.at(-2) === 'stacks') return KNOWN_KEYS.stack;
   if (last === 'approval') return KNOWN_KEYS.approval;
   if (last === 'drift') return KNOWN_KEYS.drift;
+  if (last === 'rollback') return KNOWN_KEYS.rollback;
   return [];
 }
 
@@ -191,6 +192,18 @@ function resolve(doc: ConfigurationDocument, file: string): Configuration {
         ttlSeconds: parseDuration(approval.ttl)!,
       } satisfies ApprovalRequirement,
       drift: { mode: drift.mode, ignore: [...drift.ignore] } satisfies DriftPolicy,
+      ...(stack.onRemove ? { onRemove: stack.onRemove } : {}),
+      ...(stack.terminationProtection !== undefined
+        ? { terminationProtection: stack.terminationProtection }
+        : {}),
+      ...(stack.rollback
+        ? {
+            rollback: {
+              alarms: [...stack.rollback.alarms],
+              monitoringMinutes: stack.rollback.monitoringMinutes ?? 0,
+            },
+          }
+        : {}),
     };
   });
   const branch = defaults.branch ?? BUILT_IN_DEFAULTS.branch;
