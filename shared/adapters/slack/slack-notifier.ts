@@ -5,11 +5,13 @@ import type {
   ConfigurationProblems,
   NotificationChannel,
   NotificationContext,
+  StackReleaseNotice,
   VoterReplies,
   VoterReplyTarget,
 } from '../../ports/notifier.ts';
 import { buildApprovalMessage } from './build-approval-message.ts';
 import { buildConfigurationMessage } from './build-configuration-message.ts';
+import { escapeMrkdwn } from './slack-blocks.ts';
 import { SlackConfigInvalidError } from './slack-request-errors.ts';
 
 export interface SlackNotifierOptions {
@@ -32,7 +34,7 @@ export interface SlackNotifierOptions {
 }
 
 const DEFAULTS = {
-  kinds: [DeploymentKind.DEPLOY, DeploymentKind.REVERT_DRIFT],
+  kinds: [DeploymentKind.DEPLOY, DeploymentKind.REVERT_DRIFT, DeploymentKind.DELETE],
   responseUrlPrefixes: ['https://hooks.slack.com/'],
 } as const;
 
@@ -146,6 +148,17 @@ export class SlackNotifier implements NotificationChannel, VoterReplies {
       channel: this.#options.channel,
       text: message.text,
       blocks: message.blocks as never,
+      unfurl_links: false,
+    });
+  }
+
+  /** Posts, once, that a stack left converge.yaml and Converge no longer manages it. */
+  async stackReleased(release: StackReleaseNotice): Promise<void> {
+    const text = `${release.stackName} (${release.region}) is no longer managed by Converge: ${release.message}`;
+    await this.#client.chat.postMessage({
+      channel: this.#options.channel,
+      text,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(text) } }] as never,
       unfurl_links: false,
     });
   }

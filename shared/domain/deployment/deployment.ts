@@ -2,11 +2,16 @@ import type { ApprovalRequirement } from '../approval/approval.ts';
 import type { ChangeSetSummary } from '../change-set/change-set-summary.ts';
 import type { DeploymentStatus } from './deployment-status.ts';
 
-/** What a deployment does: roll a revision out, preview a pull request, or revert drift. */
+/**
+ * What a deployment does: roll a revision out, preview a pull request, revert drift, or delete a
+ * stack removed from converge.yaml with `onRemove: delete` (its "change set" is the stack itself:
+ * every resource removed, executed with DeleteStack).
+ */
 export const DeploymentKind = {
   DEPLOY: 'deploy',
   PREVIEW: 'preview',
   REVERT_DRIFT: 'revert-drift',
+  DELETE: 'delete',
 } as const;
 export type DeploymentKind = (typeof DeploymentKind)[keyof typeof DeploymentKind];
 
