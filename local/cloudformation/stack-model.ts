@@ -63,6 +63,8 @@ export interface Stack {
   events: StackEvent[];
   drift: { status: string; lastCheck?: Date };
   lastChangeSetId?: string;
+  /** EnableTerminationProtection: DeleteStack is refused while it is set. */
+  terminationProtection?: boolean;
 }
 
 export interface ChangeSet {

@@ -34,6 +34,11 @@ export interface Stacks {
    */
   deleteStack?(stack: StackRef, stackId: string, clientRequestToken?: string): Promise<void>;
   /**
+   * UpdateTerminationProtection: while on, CloudFormation refuses to delete the stack. Optional:
+   * without it `terminationProtection: true` is not applied.
+   */
+  setTerminationProtection?(stack: StackRef, enabled: boolean): Promise<void>;
+  /**
    * The status of the stack with this unique id, deleted stacks included (DescribeStacks by id
    * still answers DELETE_COMPLETE); `undefined` when CloudFormation no longer knows the id.
    */

@@ -31,7 +31,12 @@ export async function createPlannedDeployment(
   { store, clock, source }: { store: Store; clock: Clock; source: Source },
   request: PlannedDeploymentInput,
   stack: StackRef,
-  trusted: { approval: ApprovalRequirement; from: string; flags: readonly string[] },
+  trusted: {
+    approval: ApprovalRequirement;
+    from: string;
+    flags: readonly string[];
+    terminationProtection?: boolean;
+  },
 ): Promise<Deployment> {
   const at = iso(clock);
   const commit = await source.commit(request.repository, request.revision).catch(() => undefined);
@@ -48,6 +53,7 @@ export async function createPlannedDeployment(
     pullRequest: request.pullRequest,
     status: DeploymentStatus.PLANNING,
     approval: trusted.approval,
+    ...(trusted.terminationProtection ? { terminationProtection: true } : {}),
     createdAt: at,
     updatedAt: at,
     version: 1,

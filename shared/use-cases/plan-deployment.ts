@@ -123,7 +123,12 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
   // Record the deployment (PLANNING) unless a retry already did.
   const deployment =
     existing ??
-    (await createPlannedDeployment(deps, request, stack, { approval, from: trust.from, flags: trust.flags }));
+    (await createPlannedDeployment(deps, request, stack, {
+      approval,
+      from: trust.from,
+      flags: trust.flags,
+      terminationProtection: mode === DeploymentKind.DEPLOY && stackConfig?.terminationProtection === true,
+    }));
   if (deployment.status !== DeploymentStatus.PLANNING) return deployment;
   const end = (event: Parameters<typeof moveDeployment>[2], reason?: Reason) =>
     endPlanning(gateDeps, deployment, event, request.actor, reason);

@@ -18,6 +18,7 @@ import {
   ListStackResourcesCommand,
   type Stack,
   type StackResourceDrift,
+  UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
 import type { CfnChange } from '../../domain/change-set/change.ts';
 import type { StackRef } from '../../domain/deployment/deployment.ts';
@@ -195,6 +196,15 @@ export class CloudFormationStacks implements Stacks {
         StackName: stackId,
         RoleARN: stack.roleArn,
         ...(clientRequestToken ? { ClientRequestToken: clientRequestToken } : {}),
+      }),
+    );
+  }
+
+  async setTerminationProtection(stack: StackRef, enabled: boolean): Promise<void> {
+    await this.#client(stack.region).send(
+      new UpdateTerminationProtectionCommand({
+        StackName: stack.stackName,
+        EnableTerminationProtection: enabled,
       }),
     );
   }

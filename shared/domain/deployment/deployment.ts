@@ -78,6 +78,8 @@ export interface Deployment {
    * message about it says so.
    */
   readonly historyRewritten?: { readonly from: string };
+  /** Turn termination protection on once it succeeds (`terminationProtection: true` at its revision). */
+  readonly terminationProtection?: boolean;
   /** After this instant (ISO 8601) an unapproved deployment is EXPIRED. */
   readonly expiresAt?: string;
   /**
