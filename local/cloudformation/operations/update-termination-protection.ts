@@ -10,7 +10,7 @@ export function updateTerminationProtection(state: EmulatorState, input: Service
   if (enabled !== 'true' && enabled !== 'false' && typeof enabled !== 'boolean') {
     throw new AwsServiceError(
       'ValidationError',
-      '1 validation error detected: Value null at \'enableTerminationProtection\' failed to satisfy constraint: Member must not be null',
+      "1 validation error detected: Value null at 'enableTerminationProtection' failed to satisfy constraint: Member must not be null",
     );
   }
   const stack = state.stack(requiredString(input.StackName, 'StackName'));
