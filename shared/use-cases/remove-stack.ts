@@ -56,9 +56,8 @@ export async function removeStack(deps: PlanDeps, job: RemoveStackJob): Promise<
     return { kind: 'skipped', reason: `${job.stackName} was never deployed` };
   if (state.released)
     return { kind: 'skipped', reason: `${job.stackName} is already ${state.released.outcome}` };
-  const applied = await store.getDeployment(state.lastAppliedDeploymentId);
-  const owner = state.owner ?? applied?.repository;
-  if (!applied || owner !== job.repository)
+  const owner = state.owner ?? (await store.getDeployment(state.lastAppliedDeploymentId))?.repository;
+  if (owner !== job.repository)
     return { kind: 'skipped', reason: `${job.stackName} belongs to ${owner ?? 'no repository'}` };
 
   // Still gone from converge.yaml at the revision (a later push may have put it back).
@@ -77,10 +76,15 @@ export async function removeStack(deps: PlanDeps, job: RemoveStackJob): Promise<
     stack: { stackName: job.stackName },
   });
   if (trusted instanceof Error) throw trusted;
-  if ((trusted.onRemove ?? OnRemove.RELEASE) === OnRemove.RELEASE) {
-    return releaseStack(deps, job, applied.stack);
-  }
-  return { kind: 'deletion', deployment: await planDeletion(deps, job, applied.stack, state, trusted) };
+  // The stack where the trusted configuration put it, under its role (or the control plane's).
+  const roleArn = trusted.roleArn ?? deps.settings.defaultRoleArn;
+  const stack: StackRef = {
+    stackName: trusted.name,
+    region: trusted.region,
+    ...(roleArn ? { roleArn } : {}),
+  };
+  if ((trusted.onRemove ?? OnRemove.RELEASE) === OnRemove.RELEASE) return releaseStack(deps, job, stack);
+  return { kind: 'deletion', deployment: await planDeletion(deps, job, stack, state, trusted) };
 }
 
 /** Marks the stack released (a conditional write) and tells people once. */
