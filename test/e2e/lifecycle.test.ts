@@ -51,7 +51,7 @@ describe.concurrent('a stack removed from converge.yaml', () => {
   };
 
   beforeAll(async () => {
-    e2e = await startE2e(['releasing', 'deleting', 'sneaky']);
+    e2e = await startE2e(['releasing', 'deleting', 'sneaky', 'guarded']);
     cfn = new CloudFormationClient({ region: REGION, endpoint: e2e.host.cloudEndpoint });
   }, 120_000);
   afterAll(async () => {
@@ -124,6 +124,26 @@ describe.concurrent('a stack removed from converge.yaml', () => {
     expect(done.status).toBe('SUCCEEDED');
     expect(await liveStatus('doomed-app')).toBe('absent');
     expect((await e2e.store.getStackState(key('doomed-app')))?.released?.outcome).toBe('deleted');
+  });
+
+  it('turns termination protection on after the deployment and refuses to delete the protected stack', async () => {
+    const first = await deploy('guarded', 'guarded-app', {
+      'converge.yaml': yaml({ 'guarded-app': ['onRemove: delete', 'terminationProtection: true'] }),
+      'stacks/guarded-app.yaml': template('v1'),
+    });
+    expect(first.status).toBe('SUCCEEDED');
+    const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: 'guarded-app' }));
+    expect(Stacks?.[0]?.EnableTerminationProtection).toBe(true);
+
+    await e2e.repository('guarded').push({ 'converge.yaml': yaml({}) });
+    const refused = await settled(e2e, 'guarded-app', ['PLAN_FAILED', 'AWAITING_APPROVAL']);
+    expect(refused).toMatchObject({
+      kind: 'delete',
+      status: 'PLAN_FAILED',
+      reason: { code: 'StackProtected' },
+    });
+    expect(refused.reason?.message).toMatch(/termination protection/);
+    expect(await liveStatus('guarded-app')).toBe('CREATE_COMPLETE');
   });
 
   it('never deletes when the commit that removes the stack is the one that asks for deletion', async () => {
