@@ -7,7 +7,7 @@ import {
   type StackRef,
   stackKey,
 } from '../domain/deployment/deployment.ts';
-import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
+import { DeploymentStatus, isTerminal } from '../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../domain/deployment/reason-code.ts';
 import type { Job } from '../ports/queue.ts';
 import type { StackState } from '../ports/store.ts';
@@ -127,6 +127,11 @@ async function planDeletion(
   const id = removeJobDeploymentId(job);
   const existing = await store.getDeployment(id);
   if (existing && existing.status !== DeploymentStatus.PLANNING) return existing;
+  // One deletion at a time: a push and a poll of the same removal plan it once.
+  const pending = (await store.listDeployments(job.stackKey)).find(
+    (d) => d.kind === DeploymentKind.DELETE && d.id !== id && !isTerminal(d.status),
+  );
+  if (pending) return pending;
 
   // Who may delete it and under which rule: the trust step of every plan, with a person always.
   const trust = await planTrust(deps, {

@@ -78,6 +78,17 @@ describe('removeStack', () => {
     expect(p.stacks.deletedStacks).toEqual([]);
   });
 
+  it('plans one deletion when the same removal arrives twice (a push and a poll)', async () => {
+    const { p, job } = await removed(['onRemove: delete']);
+    const first = await removeStack(p.deps, job);
+    p.clock.advance(1_000);
+    const second = await removeStack(p.deps, { ...job, deliveryId: 'poll:acme', requestedAt: p.clock.now() });
+    expect(second.kind === 'deletion' && second.deployment.id).toBe(
+      first.kind === 'deletion' && first.deployment.id,
+    );
+    expect((await p.store.listDeployments(KEY)).filter((d) => d.kind === 'delete')).toHaveLength(1);
+  });
+
   it('deletes the approved stack by its id and records it deleted once the evidence says DELETE_COMPLETE', async () => {
     const { p, job } = await removed(['onRemove: delete']);
     const outcome = await removeStack(p.deps, job);
