@@ -2,7 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../shared/domain/deployment/deployment.ts';
 import { stackKey } from '../../shared/domain/deployment/deployment.ts';
-import { managedStacks } from '../../shared/use-cases/managed-stacks.ts';
+import { managedStacks } from '../../shared/use-cases/drift/managed-stacks.ts';
 import { type E2e, quiet, REGION, reaches, settled, startE2e, template } from './support/e2e-harness.ts';
 
 /** converge.yaml naming `stacks`, each with the extra lines given (`onRemove: delete`). */

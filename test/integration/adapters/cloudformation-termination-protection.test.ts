@@ -5,8 +5,8 @@ import { type LocalCloud, startLocalCloud } from '../../../local/start-local-clo
 import { CloudFormationStacks } from '../../../shared/adapters/aws/cloudformation-stacks.ts';
 import type { Deployment } from '../../../shared/domain/deployment/deployment.ts';
 import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
-import { executionEvidence } from '../../../shared/use-cases/execution-evidence.ts';
-import { startExecution } from '../../../shared/use-cases/start-execution.ts';
+import { executionEvidence } from '../../../shared/use-cases/execution/execution-evidence.ts';
+import { startExecution } from '../../../shared/use-cases/execution/start-execution.ts';
 import { clientConfig } from '../local-cloud/fake-services.ts';
 
 const STACK = { stackName: 'ledger', region: 'eu-west-1' };

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
-import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
-import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
-import { managedStacks } from '../../../shared/use-cases/managed-stacks.ts';
-import { type RemoveStackJob, removeStack } from '../../../shared/use-cases/remove-stack.ts';
-import { settleExecution } from '../../../shared/use-cases/settle-execution.ts';
+import { decideApproval } from '../../../shared/use-cases/approval/decide-approval.ts';
+import { managedStacks } from '../../../shared/use-cases/drift/managed-stacks.ts';
+import { executeDeployment } from '../../../shared/use-cases/execution/execute-deployment.ts';
+import { settleExecution } from '../../../shared/use-cases/execution/settle-execution.ts';
+import { type RemoveStackJob, removeStack } from '../../../shared/use-cases/planning/remove-stack.ts';
 import { KEY, pipeline, REPOSITORY, REV1, STACK } from './pipeline-fixture.ts';
 
 /** converge.yaml at REV1: the stack is gone. */

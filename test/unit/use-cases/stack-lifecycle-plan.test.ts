@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfiguration } from '../../../shared/domain/config/parse-configuration.ts';
 import { policyChanges } from '../../../shared/domain/policy/policy-changes.ts';
-import { planStack } from '../../../shared/use-cases/plan-stack.ts';
+import { planStack } from '../../../shared/use-cases/planning/plan-stack.ts';
 import { convergeYaml, pipeline, REV1, STACK } from './pipeline-fixture.ts';
 
 const ALARM = 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:network-errors';
