@@ -31,6 +31,17 @@ const jobSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('execute'), deploymentId: text, stackKey: text }),
   z.strictObject({
+    type: z.literal('remove-stack'),
+    repository: text,
+    revision: text,
+    stackName: text,
+    stackKey: text,
+    requestedAt: z.number().int().nonnegative(),
+    deliveryId: text.optional(),
+    author: text.optional(),
+    authors: z.array(text).optional(),
+  }),
+  z.strictObject({
     type: z.literal('cleanup-preview'),
     repository: text,
     pullRequest: z.number().int().positive(),

@@ -106,6 +106,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const services = [
     cloudFormation.cloudFormation,
     cloudFormation.cloudControl,
+    cloudFormation.cloudWatch,
     new StsService(),
     ...(options.services?.({ publish: bus.publish, fetchTemplate }) ?? []),
   ];

@@ -22,6 +22,7 @@ import { getTemplate } from './operations/get-template.ts';
 import { listChangeSets } from './operations/list-change-sets.ts';
 import { listStackResources } from './operations/list-stack-resources.ts';
 import { listStacks } from './operations/list-stacks.ts';
+import { updateTerminationProtection } from './operations/update-termination-protection.ts';
 import { validateTemplate } from './operations/validate-template.ts';
 
 type Operation = (
@@ -44,6 +45,7 @@ const OPERATIONS: Record<string, Operation> = {
   GetTemplate: getTemplate,
   ValidateTemplate: validateTemplate,
   DeleteStack: deleteStack,
+  UpdateTerminationProtection: updateTerminationProtection,
   DetectStackDrift: detectStackDriftOperation,
   DescribeStackDriftDetectionStatus: describeStackDriftDetectionStatus,
   DescribeStackResourceDrifts: describeStackResourceDrifts,
@@ -75,6 +77,7 @@ export class CloudFormationService implements QueryProtocolService {
     IncludeNestedStacks: 'boolean',
     ImportExistingResources: 'boolean',
     DisableRollback: 'boolean',
+    EnableTerminationProtection: 'boolean',
     MaxResults: 'number',
   };
 

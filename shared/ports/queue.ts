@@ -23,6 +23,18 @@ export type Job =
     }
   | { readonly type: 'execute'; readonly deploymentId: string; readonly stackKey: string }
   | {
+      /** A stack left converge.yaml at `revision`: release it, or plan its deletion (`onRemove: delete`). */
+      readonly type: 'remove-stack';
+      readonly repository: string;
+      readonly revision: string;
+      readonly stackName: string;
+      readonly stackKey: string;
+      readonly requestedAt: number;
+      readonly deliveryId?: string;
+      readonly author?: string;
+      readonly authors?: readonly string[];
+    }
+  | {
       readonly type: 'cleanup-preview';
       readonly repository: string;
       readonly pullRequest: number;

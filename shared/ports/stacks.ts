@@ -49,7 +49,9 @@ export interface Stacks {
    * Starts deleting the stack with this unique id (DeleteStack by id, so a newer stack under
    * the same name is never touched).
    */
-  deleteStack(stack: StackRef, stackId: string): Promise<void>;
+  deleteStack(stack: StackRef, stackId: string, clientRequestToken?: string): Promise<void>;
+  /** UpdateTerminationProtection: while on, CloudFormation refuses to delete the stack. */
+  setTerminationProtection(stack: StackRef, enabled: boolean): Promise<void>;
   /**
    * The status of the stack with this unique id, deleted stacks included (DescribeStacks by id
    * still answers DELETE_COMPLETE); `undefined` when CloudFormation no longer knows the id.
@@ -76,6 +78,8 @@ export interface LiveStack {
   readonly lastUpdatedAt?: string;
   /** The stack's drift status as of its last drift detection, when it had one. */
   readonly driftStatus?: StackDriftStatus;
+  /** EnableTerminationProtection: CloudFormation refuses to delete the stack while it is set. */
+  readonly terminationProtection?: boolean;
 }
 
 /** A stack's status and CloudFormation's reason for it. */
@@ -101,6 +105,11 @@ export interface CreateChangeSetRequest {
   readonly deploymentMode?: 'REVERT_DRIFT';
   /** Use the stack's current template (drift revert without a new template). */
   readonly usePreviousTemplate?: boolean;
+  /** Rollback triggers (RollbackConfiguration): the execution rolls back while one of these alarms is in ALARM. */
+  readonly rollback?: {
+    readonly alarms: readonly string[];
+    readonly monitoringMinutes: number;
+  };
 }
 
 export interface ChangeSetState {

@@ -217,5 +217,6 @@ function lazyChannel(name: string, make: () => Promise<NotificationChannel>): No
       (await make()).deploymentChanged(deployment, context, previous),
     pullRequestClosed: async (pullRequest) => (await make()).pullRequestClosed?.(pullRequest),
     configurationInvalid: async (problems) => (await make()).configurationInvalid?.(problems),
+    stackReleased: async (release) => (await make()).stackReleased?.(release),
   };
 }

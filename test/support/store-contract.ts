@@ -830,6 +830,46 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
       });
     });
 
+    describe('stack release', () => {
+      const release = (outcome: 'released' | 'deleted', minute = 2) => ({
+        revision: 'rev-2',
+        at: instant(minute),
+        outcome,
+      });
+
+      it('releases a stack once: a repeat answers false and keeps the first record', async () => {
+        await store.recordApplied(STACK, 'rev-1', deploymentId(1), instant(1));
+        expect(await store.releaseStack(STACK, release('released'))).toBe(true);
+        expect(await store.releaseStack(STACK, release('released', 3))).toBe(false);
+        expect(await store.getStackState(STACK)).toMatchObject({
+          lastAppliedRevision: 'rev-1',
+          released: { revision: 'rev-2', at: instant(2), outcome: 'released' },
+        });
+      });
+
+      it('records a deletion of a released stack', async () => {
+        await store.releaseStack(STACK, release('released'));
+        expect(await store.releaseStack(STACK, release('deleted', 3))).toBe(true);
+        expect((await store.getStackState(STACK))?.released?.outcome).toBe('deleted');
+      });
+
+      it('manages the stack again once a later deployment of it is applied', async () => {
+        await store.recordApplied(STACK, 'rev-1', deploymentId(1), instant(1));
+        await store.releaseStack(STACK, release('released'));
+        expect(await store.recordApplied(STACK, 'rev-3', deploymentId(3), instant(3))).toBe(true);
+        const state = await store.getStackState(STACK);
+        expect(state?.released).toBeUndefined();
+        expect(state?.lastAppliedRevision).toBe('rev-3');
+      });
+
+      it('refuses a malformed instant and writes nothing', async () => {
+        await expect(
+          store.releaseStack(STACK, { revision: 'rev-2', at: 'yesterday', outcome: 'released' }),
+        ).rejects.toBeInstanceOf(StoreInputError);
+        expect(await store.getStackState(STACK)).toBeUndefined();
+      });
+    });
+
     describe('stack lock', () => {
       it('is taken when free', async () => {
         expect(await store.acquireLock(STACK, 'a', T0, 1_000)).toBe(true);

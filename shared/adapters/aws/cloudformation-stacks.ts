@@ -18,6 +18,7 @@ import {
   ListStackResourcesCommand,
   type Stack,
   type StackResourceDrift,
+  UpdateTerminationProtectionCommand,
 } from '@aws-sdk/client-cloudformation';
 import type { CfnChange } from '../../domain/change-set/change.ts';
 import type { StackRef } from '../../domain/deployment/deployment.ts';
@@ -81,6 +82,9 @@ export class CloudFormationStacks implements Stacks {
       ...(live.DriftInformation?.StackDriftStatus
         ? { driftStatus: statuses.toStackDriftStatus(live.DriftInformation.StackDriftStatus) }
         : {}),
+      ...(live.EnableTerminationProtection !== undefined
+        ? { terminationProtection: live.EnableTerminationProtection }
+        : {}),
     };
   }
 
@@ -105,6 +109,17 @@ export class CloudFormationStacks implements Stacks {
           Description: request.description,
           ClientToken: request.clientToken,
           DeploymentMode: request.deploymentMode,
+          ...(request.rollback
+            ? {
+                RollbackConfiguration: {
+                  RollbackTriggers: request.rollback.alarms.map((Arn) => ({
+                    Arn,
+                    Type: 'AWS::CloudWatch::Alarm',
+                  })),
+                  MonitoringTimeInMinutes: request.rollback.monitoringMinutes,
+                },
+              }
+            : {}),
         }),
       );
       return {
@@ -177,10 +192,23 @@ export class CloudFormationStacks implements Stacks {
     return true;
   }
 
-  async deleteStack(stack: StackRef, stackId: string): Promise<void> {
+  async deleteStack(stack: StackRef, stackId: string, clientRequestToken?: string): Promise<void> {
     // By the unique id: a stack created meanwhile under the same name is never touched.
     await this.#client(stack.region).send(
-      new DeleteStackCommand({ StackName: stackId, RoleARN: stack.roleArn }),
+      new DeleteStackCommand({
+        StackName: stackId,
+        RoleARN: stack.roleArn,
+        ...(clientRequestToken ? { ClientRequestToken: clientRequestToken } : {}),
+      }),
+    );
+  }
+
+  async setTerminationProtection(stack: StackRef, enabled: boolean): Promise<void> {
+    await this.#client(stack.region).send(
+      new UpdateTerminationProtectionCommand({
+        StackName: stack.stackName,
+        EnableTerminationProtection: enabled,
+      }),
     );
   }
 

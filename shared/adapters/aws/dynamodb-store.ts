@@ -15,6 +15,7 @@ import type {
   ListOptions,
   PushKey,
   RecordApprovalOptions,
+  StackRelease,
   StackState,
   Store,
 } from '../../ports/store.ts';
@@ -334,6 +335,26 @@ export class DynamoDbStore implements Store {
     return owner;
   }
 
+  async releaseStack(stackKey: string, release: StackRelease): Promise<boolean> {
+    requireText('stackKey', stackKey);
+    requireText('revision', release.revision);
+    requireInstant('at', release.at);
+    return this.#table.updateIf(
+      {
+        Key: ItemKey.stack(stackKey),
+        UpdateExpression: `${SET_STACK}, released = :release`,
+        ConditionExpression: 'attribute_not_exists(released) OR released.#outcome <> :outcome',
+        ExpressionAttributeNames: { '#type': 'type', '#outcome': 'outcome' },
+        ExpressionAttributeValues: {
+          ...stackValues(stackKey),
+          ':release': { revision: release.revision, at: release.at, outcome: release.outcome },
+          ':outcome': release.outcome,
+        },
+      },
+      `stack#${stackKey}`,
+    );
+  }
+
   async recordApplied(
     stackKey: string,
     revision: string,
@@ -515,7 +536,8 @@ export class DynamoDbStore implements Store {
     return this.#table.updateIf(
       {
         Key: ItemKey.stack(stackKey),
-        UpdateExpression: `${SET_STACK}, ${field}Revision = :revision, ${field}DeploymentId = :id, ${field}At = :at`,
+        // An applied deployment means the stack is managed again.
+        UpdateExpression: `${SET_STACK}, ${field}Revision = :revision, ${field}DeploymentId = :id, ${field}At = :at${field === 'lastApplied' ? ' REMOVE released' : ''}`,
         ConditionExpression: condition,
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: {

@@ -42,6 +42,8 @@ interface FakeChangeSet {
 
 interface FakeStack {
   readonly stackId: string;
+  /** EnableTerminationProtection. */
+  terminationProtection?: boolean;
   /** The region it was created in; stacks added with `existing` answer in any region. */
   readonly region?: string;
   status: StackStatus;
@@ -167,7 +169,17 @@ export class MemoryStacks implements Stacks {
       status: live.status,
       statusReason: live.statusReason,
       tags: live.tags,
+      ...(live.terminationProtection !== undefined
+        ? { terminationProtection: live.terminationProtection }
+        : {}),
     };
+  }
+
+  /** Sets the stack's termination protection, as UpdateTerminationProtection does. */
+  async setTerminationProtection(stack: StackRef, enabled: boolean): Promise<void> {
+    const live = this.live(stack);
+    if (!live) throw new Error(`Stack [${stack.stackName}] does not exist`);
+    live.terminationProtection = enabled;
   }
 
   async createChangeSet(request: CreateChangeSetRequest): Promise<{ changeSetId: string; stackId: string }> {

@@ -12,6 +12,7 @@ import type {
   ListOptions,
   PushKey,
   RecordApprovalOptions,
+  StackRelease,
   StackState,
   Store,
 } from '../../ports/store.ts';
@@ -219,6 +220,16 @@ export class MemoryStore implements Store {
     return repository;
   }
 
+  async releaseStack(stackKey: string, release: StackRelease): Promise<boolean> {
+    requireText('stackKey', stackKey);
+    requireText('revision', release.revision);
+    requireInstant('at', release.at);
+    const state = this.#stacks.get(stackKey) ?? { stackKey };
+    if (state.released?.outcome === release.outcome) return false;
+    this.#stacks.set(stackKey, { ...state, released: { ...release } });
+    return true;
+  }
+
   async recordApplied(
     stackKey: string,
     revision: string,
@@ -229,7 +240,13 @@ export class MemoryStore implements Store {
     const last = state?.lastAppliedDeploymentId;
     const mayWrite =
       last === undefined || last <= deploymentId || state?.lastAttemptedDeploymentId === deploymentId;
-    return this.#recordRevision('Applied', stackKey, revision, deploymentId, at, mayWrite);
+    const written = this.#recordRevision('Applied', stackKey, revision, deploymentId, at, mayWrite);
+    // An applied deployment means the stack is managed again.
+    if (written) {
+      const { released: _released, ...managed } = this.#stacks.get(stackKey)!;
+      this.#stacks.set(stackKey, managed);
+    }
+    return written;
   }
 
   /** Records the attempted or applied revision when `mayWrite` (the caller's condition on what is stored). */

@@ -8,6 +8,7 @@ import type {
   NotificationOutcome,
   Notifier,
   PullRequestRef,
+  StackReleaseNotice,
 } from '../../ports/notifier.ts';
 
 /**
@@ -69,6 +70,16 @@ export class CompositeNotifier implements Notifier {
   async configurationInvalid(problems: ConfigurationProblems): Promise<NotificationOutcome> {
     const settled = await Promise.allSettled(
       this.#channels.map(async (channel) => channel.configurationInvalid?.(problems)),
+    );
+    const failures = settled.flatMap((result, index) =>
+      result.status === 'rejected' ? [toFailure(this.#channels[index]!.name, result.reason)] : [],
+    );
+    return { refs: {}, changed: false, failures };
+  }
+
+  async stackReleased(release: StackReleaseNotice): Promise<NotificationOutcome> {
+    const settled = await Promise.allSettled(
+      this.#channels.map(async (channel) => channel.stackReleased?.(release)),
     );
     const failures = settled.flatMap((result, index) =>
       result.status === 'rejected' ? [toFailure(this.#channels[index]!.name, result.reason)] : [],

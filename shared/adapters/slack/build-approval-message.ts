@@ -38,6 +38,7 @@ const KIND_LABEL: Readonly<Record<DeploymentKind, string>> = {
   deploy: 'Deploy',
   preview: 'Preview',
   'revert-drift': 'Drift revert',
+  delete: 'Stack deletion',
 };
 
 /** Slack's limits: section text 3,000 characters, header 150, at most 50 blocks. */

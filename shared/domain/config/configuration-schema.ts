@@ -14,6 +14,7 @@ const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const APPROVER =
   /^(slack:[UW][A-Z0-9]{2,}|github:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})|cli:[\w.@-]{1,64}|aws:arn:aws(?:-[a-z]+)*:(?:iam|sts)::\d{12}:[\w+=,.@/-]{1,600})$/;
+const ALARM_ARN = /^arn:aws[a-z-]*:cloudwatch:[a-z]{2,4}(-[a-z]+)+-\d+:\d{12}:alarm:[^\s]{1,255}$/;
 const PERSON = /^[A-Za-z0-9][\w.-]{0,63}$/;
 const PARAMETER_KEY = /^[A-Za-z0-9]{1,255}$/;
 const MAX_TTL_SECONDS = 30 * 86_400;
@@ -134,6 +135,28 @@ const drift = z.strictObject(
   { error: 'must be a map (mode, ignore)' },
 );
 
+/** CloudFormation's RollbackConfiguration: at most 5 alarms, monitored 0 to 180 minutes after the update. */
+const rollback = z.strictObject(
+  {
+    alarms: z
+      .array(
+        z.string().regex(ALARM_ARN, {
+          error:
+            'must be a CloudWatch alarm ARN such as "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:api-errors"',
+        }),
+        { error: 'must be a list of CloudWatch alarm ARNs' },
+      )
+      .max(5, { error: 'CloudFormation monitors at most 5 alarms per stack' }),
+    monitoringMinutes: z
+      .number({ error: 'must be a whole number of minutes from 0 to 180' })
+      .int({ error: 'must be a whole number of minutes from 0 to 180' })
+      .min(0, { error: 'must be a whole number of minutes from 0 to 180' })
+      .max(180, { error: 'must be a whole number of minutes from 0 to 180' })
+      .optional(),
+  },
+  { error: 'must be a map (alarms, monitoringMinutes)' },
+);
+
 const defaults = z.strictObject(
   {
     region,
@@ -183,6 +206,9 @@ const stack = z.strictObject(
     approval: approval.partial().optional(),
     drift: drift.partial().optional(),
     windows: windowList.optional(),
+    onRemove: z.enum(['release', 'delete'], { error: 'must be release or delete' }).optional(),
+    terminationProtection: z.boolean({ error: 'must be true or false' }).optional(),
+    rollback: rollback.optional(),
   },
   { error: 'each stack must be a map' },
 );
@@ -228,4 +254,5 @@ export const KNOWN_KEYS = {
   approval: Object.keys(approval.shape),
   drift: Object.keys(drift.shape),
   window: WINDOW_KEYS,
+  rollback: Object.keys(rollback.shape),
 } as const;

@@ -91,6 +91,7 @@ function knownKeysAt(path: DocumentPath): readonly string[] {
   if (last === 'approval') return KNOWN_KEYS.approval;
   if (last === 'drift') return KNOWN_KEYS.drift;
   if (typeof last === 'number' && path.at(-2) === 'windows') return KNOWN_KEYS.window;
+  if (last === 'rollback') return KNOWN_KEYS.rollback;
   return [];
 }
 
@@ -195,6 +196,18 @@ function resolve(doc: ConfigurationDocument, file: string): Configuration {
       drift: { mode: drift.mode, ignore: [...drift.ignore] } satisfies DriftPolicy,
       // A stack's windows add to the defaults' ones, so a repository-wide freeze is never dropped.
       windows: [...(defaults.windows ?? []), ...(stack.windows ?? [])].map(toDeployWindow),
+      ...(stack.onRemove ? { onRemove: stack.onRemove } : {}),
+      ...(stack.terminationProtection !== undefined
+        ? { terminationProtection: stack.terminationProtection }
+        : {}),
+      ...(stack.rollback
+        ? {
+            rollback: {
+              alarms: [...stack.rollback.alarms],
+              monitoringMinutes: stack.rollback.monitoringMinutes ?? 0,
+            },
+          }
+        : {}),
     };
   });
   const branch = defaults.branch ?? BUILT_IN_DEFAULTS.branch;

@@ -36,6 +36,28 @@ export interface StackConfig {
   readonly drift: DriftPolicy;
   /** Deploy windows (`defaults.windows` then the stack's own): when executions of it may start. */
   readonly windows: readonly DeployWindow[];
+  /**
+   * What happens when the stack leaves converge.yaml, read from the last applied (trusted)
+   * configuration: `release` (the default) stops managing it and leaves it as it is; `delete`
+   * plans its deletion, which always waits for a person.
+   */
+  readonly onRemove?: OnRemove;
+  /** Termination protection turned on when the stack is deployed; a protected stack is never deleted. */
+  readonly terminationProtection?: boolean;
+  /** CloudFormation rollback triggers: the update rolls back while one of these alarms is in ALARM. */
+  readonly rollback?: RollbackSettings;
+}
+
+/** What Converge does with a stack removed from converge.yaml. */
+export const OnRemove = { RELEASE: 'release', DELETE: 'delete' } as const;
+export type OnRemove = (typeof OnRemove)[keyof typeof OnRemove];
+
+/** `rollback:` of a stack: CloudFormation's RollbackConfiguration. */
+export interface RollbackSettings {
+  /** CloudWatch alarm ARNs (at most 5). */
+  readonly alarms: readonly string[];
+  /** Minutes CloudFormation keeps watching after the resources are deployed (0 to 180). */
+  readonly monitoringMinutes: number;
 }
 
 /** A whole `converge.yaml` (or Git sync deployment file), resolved. */

@@ -61,6 +61,10 @@ export const AuditAction = {
   SUSPENDED: 'suspended',
   /** A suspended stack was resumed. */
   RESUMED: 'resumed',
+  /** A stack left converge.yaml and is no longer managed (`onRemove: release`). */
+  RELEASED: 'released',
+  /** A deployment succeeded but termination protection could not be turned on. */
+  TERMINATION_PROTECTION_FAILED: 'termination-protection-failed',
   /** Drift sweep: the stack was left alone this sweep. */
   DRIFT_SKIP: 'drift-skip',
   /** Drift sweep: nothing drifted. */

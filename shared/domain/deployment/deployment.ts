@@ -4,11 +4,16 @@ import type { WindowLayer } from '../window/deploy-window.ts';
 import type { DeploymentStatus } from './deployment-status.ts';
 import type { ReasonCode } from './reason-code.ts';
 
-/** What a deployment does: roll a revision out, preview a pull request, or revert drift. */
+/**
+ * What a deployment does: roll a revision out, preview a pull request, revert drift, or delete a
+ * stack removed from converge.yaml with `onRemove: delete` (its "change set" is the stack itself:
+ * every resource removed, executed with DeleteStack).
+ */
 export const DeploymentKind = {
   DEPLOY: 'deploy',
   PREVIEW: 'preview',
   REVERT_DRIFT: 'revert-drift',
+  DELETE: 'delete',
 } as const;
 export type DeploymentKind = (typeof DeploymentKind)[keyof typeof DeploymentKind];
 
@@ -80,6 +85,8 @@ export interface Deployment {
    * control-plane policy, the stack's last applied converge.yaml): approved outside them, it waits.
    */
   readonly windows?: readonly WindowLayer[];
+  /** Turn termination protection on once it succeeds (`terminationProtection: true` at its revision). */
+  readonly terminationProtection?: boolean;
   /** After this instant (ISO 8601) an unapproved deployment is EXPIRED. */
   readonly expiresAt?: string;
   /**

@@ -68,6 +68,8 @@ export const ReasonCode = {
   TRUSTED_RULE_UNREADABLE: 'TrustedRuleUnreadable',
   /** A pull request from a fork, and the policy does not preview forks (or names no preview role). */
   FORK_NOT_ALLOWED: 'ForkNotAllowed',
+  /** A deletion of a stack with termination protection (in CloudFormation or in converge.yaml): refused. */
+  STACK_PROTECTED: 'StackProtected',
 } as const;
 export type ReasonCode = (typeof ReasonCode)[keyof typeof ReasonCode];
 

@@ -55,6 +55,11 @@ function stackChanges(before: StackConfig, after: StackConfig): string[] {
   if (canonical(d.ignore) !== canonical(after.drift.ignore)) {
     changes.push(`drift of ${before.name}: ignore ${list(d.ignore)} → ${list(after.drift.ignore)}`);
   }
+  if ((before.onRemove ?? 'release') !== (after.onRemove ?? 'release')) {
+    changes.push(
+      `onRemove of ${before.name}: ${before.onRemove ?? 'release'} → ${after.onRemove ?? 'release'}`,
+    );
+  }
   if (before.roleArn !== after.roleArn) {
     changes.push(`role of ${before.name}: ${before.roleArn ?? 'default'} → ${after.roleArn ?? 'default'}`);
   }

@@ -1,5 +1,5 @@
 import { AuditAction } from '../../domain/deployment/audit-action.ts';
-import type { Deployment, Reason } from '../../domain/deployment/deployment.ts';
+import { type Deployment, DeploymentKind, type Reason } from '../../domain/deployment/deployment.ts';
 import { isTerminal } from '../../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
 import { iso } from '../../domain/time.ts';
@@ -45,8 +45,18 @@ export async function closeExecution(
   const { store, stacks, clock } = deps;
   let closed: Deployment | undefined;
   if (outcome.succeeded) {
-    // Success: the revision is applied (true, whoever records it), then SUCCEEDED.
-    await store.recordApplied(deployment.stackKey, deployment.revision, deployment.id, iso(clock));
+    // Success: the revision is applied (true, whoever records it), then SUCCEEDED. A deletion
+    // applies no revision: the stack is recorded deleted, so nothing manages it any more.
+    if (deployment.kind === DeploymentKind.DELETE) {
+      await store.releaseStack(deployment.stackKey, {
+        revision: deployment.revision,
+        at: iso(clock),
+        outcome: 'deleted',
+      });
+    } else {
+      await store.recordApplied(deployment.stackKey, deployment.revision, deployment.id, iso(clock));
+      await protect(deps, deployment);
+    }
     closed = await moveDeployment(
       deps,
       deployment,
@@ -78,4 +88,22 @@ export async function closeExecution(
   return notify(deps, closed, {
     event: `${closed.status.toLowerCase()}: ${outcome.reason?.message ?? outcome.stackStatus ?? 'stack deleted'}`,
   });
+}
+
+/**
+ * Turns termination protection on once a deployment that asks for it (`terminationProtection:
+ * true` at its revision) succeeded, so the stack exists whether it was just created or updated.
+ * A failure is recorded in the audit trail; the deployment still succeeded.
+ */
+async function protect(deps: CloseDeps, deployment: Deployment): Promise<void> {
+  if (!deployment.terminationProtection) return;
+  await deps.stacks.setTerminationProtection(deployment.stack, true).catch((error: unknown) =>
+    deps.store.appendAudit({
+      subject: `deployment#${deployment.id}`,
+      action: AuditAction.TERMINATION_PROTECTION_FAILED,
+      actor: 'system:execute',
+      reason: `Termination protection could not be turned on: ${error instanceof Error ? error.message : String(error)}. Turn it on in CloudFormation, or deploy again.`,
+      at: iso(deps.clock),
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import type { Deployment } from '../../domain/deployment/deployment.ts';
+import { type Deployment, DeploymentKind } from '../../domain/deployment/deployment.ts';
 import { DeploymentStatus, isTerminal } from '../../domain/deployment/deployment-status.ts';
 import { operationOutcome } from '../../domain/stack/stack-statuses.ts';
 import type { StackStatus } from '../../ports/stacks.ts';
@@ -59,7 +59,15 @@ export async function closeOnStackEvent(
   const closed = await closeExecution(
     deps,
     deployment,
-    { succeeded: outcome === 'succeeded', stackStatus: event.status, statusReason: event.statusReason },
+    {
+      // A deletion succeeds on DELETE_COMPLETE, which ends any other operation as a failure.
+      succeeded:
+        deployment.kind === DeploymentKind.DELETE
+          ? event.status === 'DELETE_COMPLETE'
+          : outcome === 'succeeded',
+      stackStatus: event.status,
+      statusReason: event.statusReason,
+    },
     'system:stack-events',
   );
   return closed

@@ -1,6 +1,6 @@
 import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import { subjectOf } from '../../domain/deployment/audit-subject.ts';
-import type { Deployment, Reason } from '../../domain/deployment/deployment.ts';
+import { type Deployment, DeploymentKind, type Reason } from '../../domain/deployment/deployment.ts';
 import { dedupeId } from '../../domain/deployment/deployment-names.ts';
 import { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
@@ -100,28 +100,34 @@ export async function executeDeployment(
         : { outcome: 'skipped', reason: 'deployment moved on' };
     }
 
-    // The change set must still be AVAILABLE.
-    const changeSet = deployment.changeSet!;
-    const current = await stacks.describeChangeSet(deployment.stack, changeSet.id).catch(() => undefined);
-    if (current?.executionStatus !== ExecutionStatus.AVAILABLE) {
-      // It went stale under a newer stack state: fail it and plan this (newest) revision again.
-      const failed = await fail(deps, deployment, {
-        code: ReasonCode.CHANGE_SET_OBSOLETE,
-        message: `Change set ${changeSet.name} is ${current?.executionStatus ?? 'gone'}; Converge plans ${deployment.revision.slice(0, 12)} again.`,
-      });
-      if (failed.outcome === 'failed') await planAgain(deps, deployment);
-      return failed;
-    }
+    // A deletion checks its stack; any other deployment its change set.
+    if (deployment.kind === DeploymentKind.DELETE) {
+      const refused = await deletionRefusal(stacks, deployment);
+      if (refused) return fail(deps, deployment, refused);
+    } else {
+      // The change set must still be AVAILABLE.
+      const changeSet = deployment.changeSet!;
+      const current = await stacks.describeChangeSet(deployment.stack, changeSet.id).catch(() => undefined);
+      if (current?.executionStatus !== ExecutionStatus.AVAILABLE) {
+        // It went stale under a newer stack state: fail it and plan this (newest) revision again.
+        const failed = await fail(deps, deployment, {
+          code: ReasonCode.CHANGE_SET_OBSOLETE,
+          message: `Change set ${changeSet.name} is ${current?.executionStatus ?? 'gone'}; Converge plans ${deployment.revision.slice(0, 12)} again.`,
+        });
+        if (failed.outcome === 'failed') await planAgain(deps, deployment);
+        return failed;
+      }
 
-    // The stack must be stable: mid-operation means retry later; a broken stack fails.
-    const live = await stacks.describeStack(deployment.stack);
-    if (live && isInProgress(live.status))
-      throw new StackBusyError(deployment.stackKey, `stack is ${live.status}`);
-    if (live && !isUpdatable(live.status)) {
-      return fail(deps, deployment, {
-        code: ReasonCode.STACK_NOT_UPDATABLE,
-        message: `${deployment.stack.stackName} is ${live.status}; repair the stack before deploying.`,
-      });
+      // The stack must be stable: mid-operation means retry later; a broken stack fails.
+      const live = await stacks.describeStack(deployment.stack);
+      if (live && isInProgress(live.status))
+        throw new StackBusyError(deployment.stackKey, `stack is ${live.status}`);
+      if (live && !isUpdatable(live.status)) {
+        return fail(deps, deployment, {
+          code: ReasonCode.STACK_NOT_UPDATABLE,
+          message: `${deployment.stack.stackName} is ${live.status}; repair the stack before deploying.`,
+        });
+      }
     }
 
     // Mark EXECUTING first, so stack events always find it, then execute with the deployment id as token.
@@ -174,7 +180,33 @@ async function hasApproval(store: Store, deployment: Deployment): Promise<boolea
       )
       .map((a) => a.approver),
   );
-  return approvers.has(AUTO_APPROVER) || approvers.size >= Math.max(1, deployment.approval?.required ?? 1);
+  // A deletion counts people only: the policy never approves one.
+  const auto = approvers.has(AUTO_APPROVER) && deployment.kind !== DeploymentKind.DELETE;
+  approvers.delete(AUTO_APPROVER);
+  return auto || approvers.size >= Math.max(1, deployment.approval?.required ?? 1);
+}
+
+/**
+ * Why an approved deletion must not run: the stack approved for deletion (its unique id) is no
+ * longer the live one, or it is protected. Mid-operation means retry later.
+ */
+async function deletionRefusal(stacks: Stacks, deployment: Deployment): Promise<Reason | undefined> {
+  const live = await stacks.describeStack(deployment.stack);
+  if (live && isInProgress(live.status))
+    throw new StackBusyError(deployment.stackKey, `stack is ${live.status}`);
+  if (!live || live.stackId !== deployment.changeSet?.id) {
+    return {
+      code: ReasonCode.STACK_DISAPPEARED,
+      message: `${deployment.stack.stackName} is no longer the stack approved for deletion (${deployment.changeSet?.id}); nothing was deleted.`,
+    };
+  }
+  if (live.terminationProtection) {
+    return {
+      code: ReasonCode.STACK_PROTECTED,
+      message: `${deployment.stack.stackName} has termination protection in CloudFormation, so Converge will not delete it; turn the protection off first.`,
+    };
+  }
+  return undefined;
 }
 
 /** Records why the execution waits (audit and notification); the caller releases the lock. */

@@ -42,6 +42,7 @@ export async function createPlannedDeployment(
     from: string;
     flags: readonly string[];
     windows?: readonly WindowLayer[];
+    terminationProtection?: boolean;
   },
 ): Promise<Deployment> {
   const at = iso(clock);
@@ -60,6 +61,7 @@ export async function createPlannedDeployment(
     status: DeploymentStatus.PLANNING,
     approval: trusted.approval,
     ...(trusted.windows?.length ? { windows: trusted.windows } : {}),
+    ...(trusted.terminationProtection ? { terminationProtection: true } : {}),
     createdAt: at,
     updatedAt: at,
     version: 1,

@@ -115,6 +115,7 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
       from: trust.from,
       flags: trust.flags,
       ...(trust.windows ? { windows: trust.windows } : {}),
+      terminationProtection: mode === DeploymentKind.DEPLOY && stackConfig?.terminationProtection === true,
     }));
   if (deployment.status !== DeploymentStatus.PLANNING) return deployment;
   const end = (event: Parameters<typeof closePlanning>[2], reason?: Reason) =>
@@ -255,13 +256,13 @@ function stackRef(deps: PlanDeps, request: PlanRequest, configuration: Configura
   return { stackName: stackConfig.name, region: stackConfig.region, ...(roleArn ? { roleArn } : {}) };
 }
 
-/** A drift revert waits for a person unless the drift policy itself lets it through (`autoApproveIf`). */
-function humanApproval(trusted: ApprovalRequirement): ApprovalRequirement {
+/** A drift revert waits for a person unless the drift policy itself lets it through (`autoApproveIf`); a deletion always does. */
+export function humanApproval(trusted: ApprovalRequirement): ApprovalRequirement {
   return { ...trusted, required: Math.max(1, trusted.required), autoApprove: 'never' };
 }
 
-/** Every message about a flagged deployment (adoption, policy change) says so first. */
-function flagged(notifier: Notifier, flags: readonly string[]): Notifier {
+/** Every message about a flagged deployment (adoption, policy change, deletion) says so first. */
+export function flagged(notifier: Notifier, flags: readonly string[]): Notifier {
   const prefix = flags.join(' | ');
   return {
     deploymentChanged: (deployment, context) =>

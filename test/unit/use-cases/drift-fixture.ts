@@ -136,6 +136,9 @@ export class DriftStacks implements Stacks {
   deleteStackInReview(stack: StackRef) {
     return this.cfn.deleteStackInReview(stack);
   }
+  setTerminationProtection(stack: StackRef, enabled: boolean) {
+    return this.cfn.setTerminationProtection(stack, enabled);
+  }
   deleteStack(stack: StackRef, stackId: string) {
     return this.cfn.deleteStack(stack, stackId);
   }
