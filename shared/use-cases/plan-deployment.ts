@@ -253,14 +253,19 @@ function stackRef(deps: PlanDeps, request: PlanRequest, configuration: Configura
       : configuration.stacks.find((s) => s.name === request.stackName);
   if (!stackConfig) {
     // `<account>/<region>/<name>` back to a stack reference, for deployments whose configuration did not read.
-    const [, region = 'unknown'] = request.stackKey.split('/');
-    return { stackName: request.stackName, region };
+    const [account = 'default', region = 'unknown'] = request.stackKey.split('/');
+    return { stackName: request.stackName, region, ...(account !== 'default' ? { account } : {}) };
   }
   // A fork is planned with the preview role, which may create change sets and never execute them.
   const roleArn = request.fork
     ? deps.policy.forks.previewRoleArn
     : (stackConfig.roleArn ?? deps.settings.defaultRoleArn);
-  return { stackName: stackConfig.name, region: stackConfig.region, ...(roleArn ? { roleArn } : {}) };
+  return {
+    stackName: stackConfig.name,
+    region: stackConfig.region,
+    ...(stackConfig.account ? { account: stackConfig.account } : {}),
+    ...(roleArn ? { roleArn } : {}),
+  };
 }
 
 /** A drift revert waits for a person unless the drift policy itself lets it through (`autoApproveIf`). */

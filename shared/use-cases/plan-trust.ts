@@ -3,6 +3,7 @@ import type { Configuration } from '../domain/config/stack-config.ts';
 import { DeploymentKind, type Reason, type StackRef } from '../domain/deployment/deployment.ts';
 import { ReasonCode } from '../domain/deployment/reason-code.ts';
 import {
+  accountPermission,
   type ControlPlanePolicy,
   controlPlaneRequirement,
   stackPermission,
@@ -90,6 +91,10 @@ export async function planTrust(deps: PlanTrustDeps, input: PlanTrustInput): Pro
   // The policy says which stacks the repository may manage; protected stacks never.
   const permission = stackPermission(policy, repository, stackName);
   if (!permission.allowed) return refuse(ReasonCode.STACK_NOT_PERMITTED, permission.reason);
+
+  // Converge deploys only to its own account and the accounts the policy lists.
+  const account = accountPermission(policy, stackName, input.stack.account);
+  if (!account.allowed) return refuse(ReasonCode.ACCOUNT_NOT_PERMITTED, account.reason);
 
   // A stack belongs to the repository that first planned it.
   const owner = state?.owner ?? (await appliedBy(deps, state));

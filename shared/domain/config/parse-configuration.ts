@@ -39,7 +39,7 @@ export function parseConfiguration(text: string, options: { file: string }): Con
 
 /** {@link parseConfiguration}, also returning the document to locate later issues in. */
 export function parseConfigurationDocument(text: string, { file }: { file: string }): ParsedConfiguration {
-  const document = parseSourceDocument(text, file, { asWritten: isParameterOrTagMap });
+  const document = parseSourceDocument(text, file, { asWritten: isReadAsWritten });
   if (document.issues.length > 0) throw new ConfigurationError(document.issues);
   const result = configurationSchema.safeParse(document.value ?? {});
   if (!result.success) throw new ConfigurationError(schemaIssues(result.error.issues, document));
@@ -180,6 +180,7 @@ function resolve(doc: ConfigurationDocument, file: string): Configuration {
       tags: { ...defaults.tags, ...stack.tags },
       capabilities: [...(stack.capabilities ?? defaults.capabilities ?? [])],
       region: (stack.region ?? defaults.region)!,
+      account: stack.account ?? defaults.account,
       roleArn: stack.roleArn ?? defaults.roleArn,
       watch: [...(stack.watch ?? [])],
       dependsOn: [...(stack.dependsOn ?? [])],
@@ -197,7 +198,18 @@ function resolve(doc: ConfigurationDocument, file: string): Configuration {
   return { version: 1, file, branch, stacks, ...(doc.people ? { people: doc.people } : {}) };
 }
 
-/** Parameter and tag values are text to CloudFormation, so they are read as written. */
+/**
+ * Parameter and tag values are text to CloudFormation, and an account id is twelve digits that
+ * may start with 0: they are read as written.
+ */
+function isReadAsWritten(path: DocumentPath): boolean {
+  const last = path.at(-1);
+  const isAccount =
+    last === 'account' &&
+    ((path.length === 2 && path[0] === 'defaults') || (path.length === 3 && path[0] === 'stacks'));
+  return isAccount || isParameterOrTagMap(path);
+}
+
 function isParameterOrTagMap(path: DocumentPath): boolean {
   if (path.length === 2) return path[0] === 'defaults' && path[1] === 'tags';
   return (

@@ -42,6 +42,7 @@ function knownKeysAt(path: DocumentPath): readonly string[] {
   const last = path.at(-1);
   if (path.length === 0) return POLICY_KEYS.root;
   if (path.length === 2 && path[0] === 'repositories') return POLICY_KEYS.repository;
+  if (path.length === 2 && path[0] === 'accounts') return POLICY_KEYS.account;
   if (path.length === 1 && typeof last === 'string' && last in POLICY_KEYS)
     return POLICY_KEYS[last as keyof typeof POLICY_KEYS];
   return [];
@@ -76,6 +77,17 @@ function crossFieldIssues(doc: PolicyDocument, document: SourceDocument): Config
       ),
     );
   }
+  for (const [id, entry] of Object.entries(doc.accounts ?? {})) {
+    const roleAccount = entry.roleArn.split(':')[4];
+    if (roleAccount !== id) {
+      issues.push(
+        document.issue(
+          ['accounts', id, 'roleArn'],
+          `the role is in account ${roleAccount}, not ${id}; name the role Converge assumes in ${id}`,
+        ),
+      );
+    }
+  }
   return issues;
 }
 
@@ -108,5 +120,10 @@ function resolve(doc: PolicyDocument, file: string): ControlPlanePolicy {
       previews: doc.forks?.previews ?? POLICY_DEFAULTS.forks.previews,
       ...(doc.forks?.previewRoleArn ? { previewRoleArn: doc.forks.previewRoleArn } : {}),
     },
+    accounts: Object.entries(doc.accounts ?? {}).map(([id, entry]) => ({
+      id,
+      roleArn: entry.roleArn,
+      externalId: entry.externalId,
+    })),
   };
 }
