@@ -11,7 +11,7 @@ import {
 import { ManagedStackTag } from '../domain/stack/managed-stack-tags.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Source } from '../ports/source.ts';
-import type { Stacks } from '../ports/stacks.ts';
+import { type Stacks, TargetAccountRefusedError } from '../ports/stacks.ts';
 import type { StackState, Store } from '../ports/store.ts';
 import { iso } from './move-deployment.ts';
 import { trustedApproval } from './trusted-approval.ts';
@@ -106,7 +106,14 @@ export async function planTrust(deps: PlanTrustDeps, input: PlanTrustInput): Pro
   }
 
   // A stack that exists but that Converge never deployed is adopted only if the policy allows it.
-  const live = await deps.stacks.describeStack(input.stack);
+  // (In a target account this is the first call there: a role that refuses Converge ends the plan.)
+  let live: Awaited<ReturnType<Stacks['describeStack']>>;
+  try {
+    live = await deps.stacks.describeStack(input.stack);
+  } catch (error) {
+    if (error instanceof TargetAccountRefusedError) return refuse(ReasonCode.ACCESS_DENIED, error.message);
+    throw error;
+  }
   // Converge's own stacks carry its tag, or this repository claimed them when it first planned them
   // (a creation still running may not show its tags yet).
   const adoption =
