@@ -81,7 +81,8 @@ export class AssumedRoleCredentials {
 
   async #assume(account: string): Promise<AwsCredentialIdentity> {
     const target = this.#targets.get(account);
-    if (!target) throw new TargetAccountRefusedError(account, 'the control-plane policy lists no role for it');
+    if (!target)
+      throw new TargetAccountRefusedError(account, 'the control-plane policy lists no role for it');
     const answer = await this.#client
       .send(
         new AssumeRoleCommand({
@@ -93,7 +94,10 @@ export class AssumedRoleCredentials {
       )
       .catch((error: unknown) => {
         if (error instanceof STSServiceException && isRefusal(error)) {
-          throw new TargetAccountRefusedError(account, `sts:AssumeRole on ${target.roleArn} was refused (${error.message})`);
+          throw new TargetAccountRefusedError(
+            account,
+            `sts:AssumeRole on ${target.roleArn} was refused (${error.message})`,
+          );
         }
         throw error;
       });

@@ -88,7 +88,8 @@ export class CloudFormationStacks implements Stacks {
    */
   async #clientFor(stack: StackRef): Promise<CloudFormationClient> {
     if (stack.account === undefined) return this.#client(stack.region);
-    if (!this.#accounts) throw new TargetAccountRefusedError(stack.account, 'no target accounts are configured');
+    if (!this.#accounts)
+      throw new TargetAccountRefusedError(stack.account, 'no target accounts are configured');
     const credentials = await this.#accounts.credentialsFor(stack.account);
     const key = `${stack.account}/${stack.region}/${credentials.accessKeyId}`;
     let client = this.#targetClients.get(key);
@@ -118,7 +119,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async createChangeSet(request: CreateChangeSetRequest): Promise<{ changeSetId: string; stackId: string }> {
-    const client = (await this.#clientFor(request.stack));
+    const client = await this.#clientFor(request.stack);
     try {
       const created = await client.send(
         new CreateChangeSetCommand({
@@ -161,7 +162,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async describeChangeSet(stack: StackRef, changeSetId: string): Promise<ChangeSetState> {
-    const client = (await this.#clientFor(stack));
+    const client = await this.#clientFor(stack);
     const changes: CfnChange[] = [];
     let nextToken: string | undefined;
     let page: DescribeChangeSetCommandOutput;
@@ -240,7 +241,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async operationStatus(stack: StackRef, clientRequestToken: string): Promise<StackStatusState | undefined> {
-    const client = (await this.#clientFor(stack));
+    const client = await this.#clientFor(stack);
     let nextToken: string | undefined;
     for (let page = 0; page < this.#maxEventPages; page += 1) {
       let events: DescribeStackEventsCommandOutput;
@@ -267,7 +268,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async failedResourceEvents(stack: StackRef, since: string): Promise<readonly ResourceFailure[]> {
-    const client = (await this.#clientFor(stack));
+    const client = await this.#clientFor(stack);
     const from = Date.parse(since);
     const failures: ResourceFailure[] = [];
     let nextToken: string | undefined;
@@ -314,7 +315,7 @@ export class CloudFormationStacks implements Stacks {
 
   /** ListStackResources, every page: lets a drift report name the resources detection left out. */
   async listResources(stack: StackRef): Promise<readonly StackResourceSummary[]> {
-    const client = (await this.#clientFor(stack));
+    const client = await this.#clientFor(stack);
     const resources: StackResourceSummary[] = [];
     let nextToken: string | undefined;
     do {
@@ -334,7 +335,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async resourceDrifts(stack: StackRef): Promise<readonly ResourceDrift[]> {
-    const client = (await this.#clientFor(stack));
+    const client = await this.#clientFor(stack);
     const drifts: ResourceDrift[] = [];
     let nextToken: string | undefined;
     do {

@@ -131,9 +131,13 @@ export const policySchema = z.strictObject(
     slack: slack.partial().optional(),
     forks: forks.partial().optional(),
     accounts: z
-      .record(z.string().regex(ACCOUNT_ID, { error: 'accounts are 12-digit AWS account ids (quote them)' }), account, {
-        error: 'must be a map of 12-digit account ids to { roleArn, externalId }',
-      })
+      .record(
+        z.string().regex(ACCOUNT_ID, { error: 'accounts are 12-digit AWS account ids (quote them)' }),
+        account,
+        {
+          error: 'must be a map of 12-digit account ids to { roleArn, externalId }',
+        },
+      )
       .optional(),
   },
   { error: 'the policy must be a map with version, repositories and approvers' },
