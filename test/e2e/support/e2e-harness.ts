@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { signedSlackClick } from '../../../local/host/signed-slack-click.ts';
 import { type Host, startHost } from '../../../local/host/start-host.ts';
+import type { LocalRole } from '../../../local/sts/local-roles.ts';
 import { DynamoDbStore } from '../../../shared/adapters/aws/dynamodb-store.ts';
 import type { Deployment } from '../../../shared/domain/deployment/deployment.ts';
 import { stackKey } from '../../../shared/domain/deployment/deployment.ts';
@@ -94,7 +95,8 @@ export interface E2e {
       teamId?: string;
     },
   ): Promise<Response>;
-  deployments(stackName: string): Promise<readonly Deployment[]>;
+  /** The deployments of a stack in Converge's own account, or in `account` when given. */
+  deployments(stackName: string, account?: string): Promise<readonly Deployment[]>;
   /** Waits until `read` returns a value `until` accepts. */
   waitFor<T>(
     read: () => Promise<T>,
@@ -114,6 +116,8 @@ export interface E2eOptions {
    * `acme/<name>` repository (branch main, any stack) with `slack:U0APPROVER` as approver.
    */
   readonly policyFile?: string;
+  /** The roles the local cloud lets Converge assume; by default those the policy's accounts name. */
+  readonly roles?: readonly LocalRole[];
 }
 
 /**
@@ -135,6 +139,7 @@ export async function startE2e(
       repositories: Object.fromEntries([...repos].map(([name, repo]) => [name, repo.dir])),
       delays: { changeSet: 5, resource: 5 },
       secrets: SECRETS,
+      ...(options.roles ? { roles: options.roles } : {}),
       ...(options.policyFile
         ? { policyFile: options.policyFile }
         : { localApprovers: [`slack:${APPROVER_SLACK_ID}`] }),
@@ -231,7 +236,8 @@ export async function startE2e(
       });
       return fetch(`${host.url}/slack/actions`, { method: 'POST', headers, body });
     },
-    deployments: (stackName) => store.listDeployments(stackKey({ stackName, region: REGION })),
+    deployments: (stackName, account) =>
+      store.listDeployments(stackKey({ stackName, region: REGION, account })),
     waitFor,
     async stop() {
       await host.stop();
