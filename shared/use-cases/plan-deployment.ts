@@ -10,7 +10,7 @@ import {
 } from '../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../domain/deployment/reason-code.ts';
-import type { ControlPlanePolicy } from '../domain/policy/control-plane-policy.ts';
+import { type ControlPlanePolicy, targetAccount } from '../domain/policy/control-plane-policy.ts';
 import type { Artifacts } from '../ports/artifacts.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Notifier } from '../ports/notifier.ts';
@@ -257,9 +257,11 @@ function stackRef(deps: PlanDeps, request: PlanRequest, configuration: Configura
     return { stackName: request.stackName, region, ...(account !== 'default' ? { account } : {}) };
   }
   // A fork is planned with the preview role, which may create change sets and never execute them.
-  const roleArn = request.fork
-    ? deps.policy.forks.previewRoleArn
-    : (stackConfig.roleArn ?? deps.settings.defaultRoleArn);
+  // A stack in a target account defaults to that account's service role, never to Converge's own.
+  const defaultRoleArn = stackConfig.account
+    ? targetAccount(deps.policy, stackConfig.account)?.serviceRoleArn
+    : deps.settings.defaultRoleArn;
+  const roleArn = request.fork ? deps.policy.forks.previewRoleArn : (stackConfig.roleArn ?? defaultRoleArn);
   return {
     stackName: stackConfig.name,
     region: stackConfig.region,

@@ -129,6 +129,18 @@ function crossStackIssues(doc: ConfigurationDocument, document: SourceDocument):
         ),
       );
     }
+    // CloudFormation runs a stack only with a service role of the stack's own account.
+    const account = stack.account ?? doc.defaults?.account;
+    const roleArn = stack.roleArn ?? doc.defaults?.roleArn;
+    const roleAccount = roleArn?.split(':')[4];
+    if (account !== undefined && roleAccount !== undefined && roleAccount !== account) {
+      issues.push(
+        document.issue(
+          ['stacks', index, stack.roleArn !== undefined ? 'roleArn' : 'account'],
+          `stack "${name}" is in account ${account} but its roleArn is a role of account ${roleAccount}; name a service role in ${account}`,
+        ),
+      );
+    }
   }
   const names = [...firstIndex.keys()];
   for (const [index, stack] of doc.stacks.entries()) {

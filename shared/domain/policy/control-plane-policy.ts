@@ -61,6 +61,11 @@ export interface TargetAccount {
   readonly roleArn: string;
   /** STS `ExternalId`; the role's trust policy requires it (`sts:ExternalId` condition). */
   readonly externalId: string;
+  /**
+   * The CloudFormation service role in that account that stacks there run with, unless their
+   * converge.yaml names one (`roleArn`); without either, CloudFormation acts with the assumed role.
+   */
+  readonly serviceRoleArn?: string;
 }
 
 /** One served repository: the branches that deploy and the stacks it may manage. */

@@ -78,14 +78,16 @@ function crossFieldIssues(doc: PolicyDocument, document: SourceDocument): Config
     );
   }
   for (const [id, entry] of Object.entries(doc.accounts ?? {})) {
-    const roleAccount = entry.roleArn.split(':')[4];
-    if (roleAccount !== id) {
-      issues.push(
-        document.issue(
-          ['accounts', id, 'roleArn'],
-          `the role is in account ${roleAccount}, not ${id}; name the role Converge assumes in ${id}`,
-        ),
-      );
+    for (const key of ['roleArn', 'serviceRoleArn'] as const) {
+      const roleAccount = entry[key]?.split(':')[4];
+      if (roleAccount !== undefined && roleAccount !== id) {
+        issues.push(
+          document.issue(
+            ['accounts', id, key],
+            `the role is in account ${roleAccount}, not ${id}; name a role in ${id}`,
+          ),
+        );
+      }
     }
   }
   return issues;
@@ -124,6 +126,7 @@ function resolve(doc: PolicyDocument, file: string): ControlPlanePolicy {
       id,
       roleArn: entry.roleArn,
       externalId: entry.externalId,
+      ...(entry.serviceRoleArn ? { serviceRoleArn: entry.serviceRoleArn } : {}),
     })),
   };
 }

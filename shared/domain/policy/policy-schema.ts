@@ -87,8 +87,12 @@ const account = z.strictObject(
     externalId: z.string().regex(EXTERNAL_ID, {
       error: 'must be 2 to 1224 characters of letters, digits and +=,.@:/-',
     }),
+    serviceRoleArn: z.string().regex(ROLE_ARN, {
+      error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/converge-cloudformation"',
+    })
+    .optional(),
   },
-  { error: 'must be a map (roleArn, externalId)' },
+  { error: 'must be a map (roleArn, externalId, serviceRoleArn)' },
 );
 
 /** The control-plane policy as written. */
@@ -135,7 +139,7 @@ export const policySchema = z.strictObject(
         z.string().regex(ACCOUNT_ID, { error: 'accounts are 12-digit AWS account ids (quote them)' }),
         account,
         {
-          error: 'must be a map of 12-digit account ids to { roleArn, externalId }',
+          error: 'must be a map of 12-digit account ids to { roleArn, externalId, serviceRoleArn }',
         },
       )
       .optional(),
