@@ -43,7 +43,7 @@ describe('target-account stacks', () => {
 
   it('passes the AWS Solutions checks with every finding acknowledged', () => {
     const report = new AwsSolutionsChecks(built.app).validateScope(built.app);
-    expect(report.violations.map((v) => `${v.ruleName} ${v.violatingConstructs}`)).toEqual([]);
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
   });
 
   it('lets only Converge’s function roles assume the deploy role, and only with the external id', () => {
