@@ -1,7 +1,13 @@
 import { Aws, type CfnElement, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { CfnEventBusPolicy, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  AccountPrincipal,
+  ManagedPolicy,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import {
@@ -167,6 +173,21 @@ export class StatelessStack extends Stack {
           Condition: { StringEquals: { 'events:source': 'aws.cloudformation' } },
         },
       });
+    }
+    // CloudFormation in a target account reads a large template from the artifact bucket with the
+    // deploy role's credentials: those roles may read the templates prefix, nothing else.
+    if (policy.policy.accounts.length > 0) {
+      stateful.bucket.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'TargetAccountTemplates',
+          principals: policy.policy.accounts.map((account) => new AccountPrincipal(account.id)),
+          actions: ['s3:GetObject'],
+          resources: [stateful.bucket.arnForObjects(`${TEMPLATE_PREFIX}*`)],
+          conditions: {
+            ArnEquals: { 'aws:PrincipalArn': policy.policy.accounts.map((account) => account.roleArn) },
+          },
+        }),
+      );
     }
 
     scheduled(this, 'DriftSweepSchedule', functions['drift-sweep'], settings.driftSweepIntervalMinutes, {

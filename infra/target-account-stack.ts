@@ -11,6 +11,7 @@ import {
 import type { Construct } from 'constructs';
 import type { TargetAccount } from '../shared/domain/policy/control-plane-policy.ts';
 import { CLOUDFORMATION_ACTIONS } from './function-permissions.ts';
+import { artifactBucketName, TEMPLATE_PREFIX } from './stateful-stack.ts';
 
 export interface TargetAccountStackProps extends StackProps {
   /** The policy's entry for this account: the role to create, its external id, the service role. */
@@ -120,6 +121,12 @@ export class TargetAccountStack extends Stack {
         }),
       );
     }
+    // Large templates: CloudFormation reads them from Converge's artifact bucket with this role.
+    const [, , , busRegion = '', convergeAccountId = ''] = props.eventBusArn.split(':');
+    const templates = `arn:${Aws.PARTITION}:s3:::${artifactBucketName(props.stackPrefix, { accountId: convergeAccountId, region: busRegion })}/${TEMPLATE_PREFIX}*`;
+    deployRole.addToPolicy(
+      new PolicyStatement({ sid: 'Templates', actions: ['s3:GetObject'], resources: [templates] }),
+    );
     if (serviceRole) {
       deployRole.addToPolicy(
         new PolicyStatement({
@@ -135,6 +142,8 @@ export class TargetAccountStack extends Stack {
         'Converge manages stacks whose names the infrastructure repositories choose (the control-plane policy limits them), in any Region of this account.',
       'Resource::arn:<AWS::Partition>:cloudformation:*:<AWS::AccountId>:changeSet/converge-*/*':
         'Change sets Converge creates are named converge-<revision>-<deployment>; only those are reachable.',
+      [`Resource::arn:<AWS::Partition>:s3:::${artifactBucketName(props.stackPrefix, { accountId: convergeAccount, region: props.eventBusArn.split(':')[3]! })}/${TEMPLATE_PREFIX}*`]:
+        "Template keys are generated per deployment; only the templates/ prefix of Converge's artifact bucket is readable.",
       'Resource::*':
         'DescribeStackDriftDetectionStatus takes a detection id, not an ARN; drift reads are the operator-chosen read actions (converge:driftReadActions).',
     };

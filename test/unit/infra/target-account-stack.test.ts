@@ -115,6 +115,27 @@ describe('Converge’s own stacks with target accounts', () => {
     }
   });
 
+  it('lets exactly the listed deploy roles read the templates prefix of the artifact bucket', () => {
+    const resources = Template.fromStack(built.stateful).toJSON().Resources as Resources;
+    const statement = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::S3::BucketPolicy')
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement)
+      .find((s) => s.Sid === 'TargetAccountTemplates');
+    expect(statement).toMatchObject({
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Condition: {
+        ArnEquals: {
+          'aws:PrincipalArn': [
+            `arn:aws:iam::${A}:role/converge-deploy`,
+            `arn:aws:iam::${B}:role/ops/converge-deploy`,
+          ],
+        },
+      },
+    });
+    expect(JSON.stringify(statement?.Resource)).toContain('/templates/*');
+  });
+
   it('lets each target account put CloudFormation events on the default bus, nothing else', () => {
     const stateless = Template.fromStack(built.stateless);
     stateless.resourceCountIs('AWS::Events::EventBusPolicy', 2);
