@@ -87,10 +87,12 @@ const account = z.strictObject(
     externalId: z.string().regex(EXTERNAL_ID, {
       error: 'must be 2 to 1224 characters of letters, digits and +=,.@:/-',
     }),
-    serviceRoleArn: z.string().regex(ROLE_ARN, {
-      error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/converge-cloudformation"',
-    })
-    .optional(),
+    serviceRoleArn: z
+      .string()
+      .regex(ROLE_ARN, {
+        error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/converge-cloudformation"',
+      })
+      .optional(),
   },
   { error: 'must be a map (roleArn, externalId, serviceRoleArn)' },
 );
