@@ -1,7 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CloudControlClient, UpdateResourceCommand } from '@aws-sdk/client-cloudcontrol';
+import { CloudFormationClient, DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbDriftStore } from '../../shared/adapters/aws/dynamodb-drift-store.ts';
 import type { Deployment } from '../../shared/domain/deployment/deployment.ts';
 import { ReasonCode } from '../../shared/domain/deployment/reason-code.ts';
 import { type E2e, newest, REGION, reaches, startE2e, template } from './support/e2e-harness.ts';
@@ -106,6 +110,56 @@ describe('target accounts, through the local host', () => {
     expect(settingsIn('000000000000')).not.toContain('from team a');
     expect(settingsIn('000000000000')).not.toContain('from team b');
     expect(await e2e.deployments('app')).toEqual([]);
+  });
+
+  it('detects drift made in one account in that account’s stack only', async () => {
+    // Someone with access to account A changes the queue of its app stack out of band.
+    const endpoint = e2e.host.cloudEndpoint;
+    const sts = new STSClient({
+      region: REGION,
+      endpoint,
+      credentials: { accessKeyId: 'ops', secretAccessKey: 'x' },
+    });
+    const issued = (
+      await sts.send(
+        new AssumeRoleCommand({ RoleArn: role(A), RoleSessionName: 'ops', ExternalId: 'converge-team-a' }),
+      )
+    ).Credentials!;
+    const credentials = {
+      accessKeyId: issued.AccessKeyId!,
+      secretAccessKey: issued.SecretAccessKey!,
+      sessionToken: issued.SessionToken!,
+    };
+    const cfn = new CloudFormationClient({ region: REGION, endpoint, credentials });
+    const queueUrl = (
+      await cfn.send(new DescribeStackResourcesCommand({ StackName: 'app', LogicalResourceId: 'Queue' }))
+    ).StackResources?.[0]?.PhysicalResourceId;
+    await new CloudControlClient({ region: REGION, endpoint, credentials }).send(
+      new UpdateResourceCommand({
+        TypeName: 'AWS::SQS::Queue',
+        Identifier: queueUrl,
+        PatchDocument: JSON.stringify([{ op: 'replace', path: '/VisibilityTimeout', value: 600 }]),
+      }),
+    );
+
+    // The sweep detects drift in each account with that account's role.
+    await e2e.host.runSchedule('drift-sweep');
+    const drift = new DynamoDbDriftStore({ tableName: e2e.host.tableName });
+    const latest = (account: string) => drift.listDriftRecords(`${account}/${REGION}/app`, { limit: 1 });
+    const [inA] = await e2e.waitFor(
+      () => latest(A),
+      (records) => records.length > 0,
+      'a drift record in A',
+    );
+    const [inB] = await e2e.waitFor(
+      () => latest(B),
+      (records) => records.length > 0,
+      'a drift record in B',
+    );
+    expect(inA?.report.stackDriftStatus).toBe('DRIFTED');
+    expect(inA?.report.stack.account).toBe(A);
+    expect(JSON.stringify(inA?.report.resources)).toContain('/VisibilityTimeout');
+    expect(inB?.report.stackDriftStatus).toBe('IN_SYNC');
   });
 
   it('fails the plan of a stack whose account the policy does not list, and of one whose role refuses Converge', async () => {
