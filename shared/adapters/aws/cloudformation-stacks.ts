@@ -234,6 +234,9 @@ export class CloudFormationStacks implements Stacks {
         }),
       );
     } catch (error) {
+      // Converge could not act in the target account at all: nothing started there.
+      if (error instanceof TargetAccountRefusedError)
+        throw new ChangeSetExecutionRefusedError(changeSetId, 'AccessDenied', error.message);
       // Only an answer that refuses is a refusal; a timeout, 5xx or lost connection leaves it open.
       if (isRefusal(error)) throw new ChangeSetExecutionRefusedError(changeSetId, error.name, error.message);
       throw error;

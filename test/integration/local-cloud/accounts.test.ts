@@ -140,6 +140,10 @@ describe('the local cloud emulates accounts', () => {
     await expect(stacks.describeStack({ stackName: 'app', region: REGION, account: A })).rejects.toThrow(
       /sts:AssumeRole on arn:aws:iam::111111111111:role\/converge-deploy was refused/,
     );
+    // An execution Converge cannot start there is a refusal: nothing ran.
+    await expect(
+      stacks.executeChangeSet({ stackName: 'app', region: REGION, account: A }, 'converge-x', 'token-x'),
+    ).rejects.toMatchObject({ name: 'ChangeSetExecutionRefusedError', code: 'AccessDenied' });
   });
 
   it('lists only the buckets an account owns; a name taken by another account is BucketAlreadyExists', async () => {
