@@ -95,6 +95,13 @@ export async function planTrust(deps: PlanTrustDeps, input: PlanTrustInput): Pro
   // Converge deploys only to its own account and the accounts the policy lists.
   const account = accountPermission(policy, stackName, input.stack.account);
   if (!account.allowed) return refuse(ReasonCode.ACCOUNT_NOT_PERMITTED, account.reason);
+  // The preview role that keeps a fork's change set from running lives in Converge's own account.
+  if (input.fork && input.stack.account !== undefined) {
+    return refuse(
+      ReasonCode.FORK_NOT_ALLOWED,
+      `Pull requests from forks are not planned for ${stackName}: it lives in account ${input.stack.account}, and fork previews run only in Converge's own account, under the preview role.`,
+    );
+  }
 
   // A stack belongs to the repository that first planned it.
   const owner = state?.owner ?? (await appliedBy(deps, state));

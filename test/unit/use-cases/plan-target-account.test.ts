@@ -69,6 +69,25 @@ describe('planStack: target accounts', () => {
     expect((await p.store.getStackState(key))?.owner).toBeUndefined();
   });
 
+  it('refuses a fork preview of a stack in a target account, where no preview role keeps it from running', async () => {
+    const p = world();
+    p.deps.policy = {
+      ...p.deps.policy,
+      forks: { previews: true, previewRoleArn: 'arn:aws:iam::999999999999:role/converge-preview' },
+    };
+    p.commit(REV1, { 'converge.yaml': yamlIn(TARGET) });
+    const deployment = await planStack(
+      p.deps,
+      p.planJob(REV1, { stackKey: TARGET_KEY, kind: 'preview', pullRequest: 7, fork: true }),
+    );
+    expect(deployment.status).toBe(DeploymentStatus.PLAN_FAILED);
+    expect(deployment.reason).toMatchObject({
+      code: ReasonCode.FORK_NOT_ALLOWED,
+      message: expect.stringContaining(`lives in account ${TARGET}`),
+    });
+    expect(p.stacks.created).toEqual([]);
+  });
+
   it('never gives a stack in a target account Converge’s own default service role', async () => {
     const p = world();
     p.deps.policy = {
