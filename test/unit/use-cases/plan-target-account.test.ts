@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { stackKey } from '../../../shared/domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
-import { finishDeployment } from '../../../shared/use-cases/finish-deployment.ts';
-import { planStack } from '../../../shared/use-cases/plan-stack.ts';
+import { closeOnStackEvent } from '../../../shared/use-cases/execution/close-on-stack-event.ts';
+import { planStack } from '../../../shared/use-cases/planning/plan-stack.ts';
 import { testPolicy } from '../../support/test-policy.ts';
 import { pipeline, REPOSITORY, REV1, STACK } from './pipeline-fixture.ts';
 
@@ -101,19 +101,19 @@ describe('planStack: target accounts', () => {
   });
 });
 
-describe('finishDeployment: target accounts', () => {
+describe('closeOnStackEvent: target accounts', () => {
   it('ignores a status event with the deployment’s token from a stack of the same name in another account', async () => {
     const p = world();
     p.commit(REV1, { 'converge.yaml': yamlIn(TARGET) });
     const planned = await planStack(p.deps, p.planJob(REV1, { stackKey: TARGET_KEY }));
-    const result = await finishDeployment(p.deps as never, {
+    const result = await closeOnStackEvent(p.deps as never, {
       stackId: `arn:aws:cloudformation:eu-west-1:${OTHER}:stack/${STACK}/1`,
       status: 'UPDATE_COMPLETE',
       clientRequestToken: planned.id,
     });
     expect(result).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('no deployment') });
     // The same event from the stack's own account is matched to the deployment.
-    const own = await finishDeployment(p.deps as never, {
+    const own = await closeOnStackEvent(p.deps as never, {
       stackId: `arn:aws:cloudformation:eu-west-1:${TARGET}:stack/${STACK}/1`,
       status: 'UPDATE_COMPLETE',
       clientRequestToken: planned.id,
