@@ -61,7 +61,7 @@ const TABLE_ITEM_ACTIONS = [
  * cases its handler runs (ExecuteChangeSet, DeleteStack and the like never reach a function
  * that does not call them).
  */
-const CLOUDFORMATION_ACTIONS: Partial<Record<FunctionSpec['name'], readonly string[]>> = {
+export const CLOUDFORMATION_ACTIONS: Partial<Record<FunctionSpec['name'], readonly string[]>> = {
   // A rejecting PR review deletes the deployment's change set (decide-approval).
   webhook: ['cloudformation:DeleteChangeSet'],
   // A rejection from Slack deletes the deployment's change set (decide-approval).
@@ -180,6 +180,18 @@ export function grantFunctionPermissions(role: IRole, spec: FunctionSpec, target
 
   const cloudFormation = CLOUDFORMATION_ACTIONS[spec.name];
   if (cloudFormation) grantCloudFormation(role, spec, cloudFormation, targets);
+
+  // In a target account, the same calls go through the role the policy names there (and only it).
+  const targetRoles = targets.policy.accounts.map((account) => account.roleArn);
+  if (cloudFormation && targetRoles.length > 0) {
+    add(
+      new PolicyStatement({
+        sid: 'AssumeTargetAccountRoles',
+        actions: ['sts:AssumeRole'],
+        resources: targetRoles,
+      }),
+    );
+  }
 
   if (CREATES_CHANGE_SETS.has(spec.name)) {
     // Large templates go to S3 and CloudFormation fetches them with the caller's credentials.

@@ -13,6 +13,7 @@ import type { CloudEvent } from '../cloud/service.ts';
 import type { EmulatorDelays } from '../cloudformation/emulator-state.ts';
 import { listenLoopback } from '../net/listen-loopback.ts';
 import { type LocalCloud, startLocalCloud } from '../start-local-cloud.ts';
+import type { LocalRole } from '../sts/local-roles.ts';
 import { consoleApis } from './console-apis.ts';
 import { deliverQueue, type LambdaHandler, type QueueDelivery } from './deliver-queue.ts';
 import { FifoQueue } from './fifo-queue.ts';
@@ -21,6 +22,7 @@ import { type HostSecrets, hostEnvironment } from './host-environment.ts';
 import { createHostServer, type FunctionUrlHandler, type PlainAnswer } from './host-server.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { localPolicyText, writeLocalPolicy } from './local-policy.ts';
+import { policyRoles } from './policy-roles.ts';
 import { signedSlackClick } from './signed-slack-click.ts';
 import { SQS_TARGET_PREFIX, sqsEndpoint } from './sqs-endpoint.ts';
 
@@ -48,6 +50,11 @@ export interface HostOptions {
    * (branch main, any stack) with {@link HostOptions.localApprovers} as approvers.
    */
   readonly policyFile?: string;
+  /**
+   * The roles the local cloud lets Converge assume in its emulated accounts. By default, the role
+   * and external id of every account the policy lists, so each target account just works.
+   */
+  readonly roles?: readonly LocalRole[];
   /** Approvers of the generated policy; the host's own Slack click identity (`slack:U0LOCAL`) by default. */
   readonly localApprovers?: readonly string[];
   /** Slack Web API base URL (ending in `/`); the console stand-in when omitted. */
@@ -220,6 +227,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
       started.policy = generated;
       policyFile = generated.file;
     }
+    // The target accounts' roles, as the CDK target-account stack creates them in AWS.
+    for (const role of options.roles ?? policyRoles(policyFile)) cloud?.roles.add(role);
 
     // The functions' environment, then the functions themselves (they read it on first use).
     const environment = hostEnvironment({

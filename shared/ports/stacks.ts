@@ -187,3 +187,20 @@ export class ChangeSetExecutionRefusedError extends Error {
     this.name = 'ChangeSetExecutionRefusedError';
   }
 }
+
+/**
+ * Converge may not act in the stack's target account: the control-plane policy lists no role for
+ * it, or the role refused to be assumed (its trust policy, or a wrong external id). Nothing was
+ * done in that account; planning again changes nothing until the policy or the role changes.
+ */
+export class TargetAccountRefusedError extends Error {
+  constructor(
+    readonly account: string,
+    detail: string,
+  ) {
+    super(
+      `Converge could not act in account ${account}: ${detail}. Check the account's entry in the control-plane policy (roleArn, externalId) and the role's trust policy in that account.`,
+    );
+    this.name = 'TargetAccountRefusedError';
+  }
+}

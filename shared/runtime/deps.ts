@@ -1,3 +1,4 @@
+import { AssumedRoleCredentials } from '../adapters/aws/assumed-role-credentials.ts';
 import { CloudFormationStacks } from '../adapters/aws/cloudformation-stacks.ts';
 import { DynamoDbDriftStore } from '../adapters/aws/dynamodb-drift-store.ts';
 import { DynamoDbStore } from '../adapters/aws/dynamodb-store.ts';
@@ -114,7 +115,13 @@ export function composeDeps(readConfig: () => Config): Deps {
       }),
     queue: () =>
       new SqsQueue({ planQueueUrl: settings().planQueueUrl, executeQueueUrl: settings().executeQueueUrl }),
-    stacks: () => new CloudFormationStacks(),
+    stacks: () => {
+      // Target accounts come from the policy, read only when a stack names an account.
+      const assumed = once(() => new AssumedRoleCredentials({ targets: policy().accounts }));
+      return new CloudFormationStacks({
+        accounts: { credentialsFor: (account) => assumed().credentialsFor(account) },
+      });
+    },
     whoAmI: () => stsCallerIdentity(),
     artifacts: () =>
       new S3Artifacts({

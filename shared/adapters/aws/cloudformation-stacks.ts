@@ -35,13 +35,22 @@ import {
   type StackResourceSummary,
   type StackStatusState,
   type Stacks,
+  TargetAccountRefusedError,
 } from '../../ports/stacks.ts';
+import type { AwsCredentialIdentity } from './assumed-role-credentials.ts';
 
 export interface CloudFormationStacksOptions {
   /** The client for a Region; by default one real client per Region, endpoint from the SDK's own configuration. */
   readonly client?: (region: string) => CloudFormationClient;
   /** How many pages of stack events to read looking for failures (100 events each). */
   readonly maxEventPages?: number;
+  /**
+   * Credentials in each target account (see `AssumedRoleCredentials`). Without it a stack that
+   * names an account is refused; stacks without one use the client above.
+   */
+  readonly accounts?: { credentialsFor(account: string): Promise<AwsCredentialIdentity> };
+  /** The client for a Region in a target account, signed with that account's credentials. */
+  readonly targetClient?: (region: string, credentials: AwsCredentialIdentity) => CloudFormationClient;
 }
 
 const defaults = { maxEventPages: 5 } as const;
@@ -56,6 +65,9 @@ const defaults = { maxEventPages: 5 } as const;
 export class CloudFormationStacks implements Stacks {
   readonly #client: (region: string) => CloudFormationClient;
   readonly #maxEventPages: number;
+  readonly #accounts: CloudFormationStacksOptions['accounts'];
+  readonly #targetClient: (region: string, credentials: AwsCredentialIdentity) => CloudFormationClient;
+  readonly #targetClients = new Map<string, CloudFormationClient>();
 
   constructor(options: CloudFormationStacksOptions = {}) {
     const clients = new Map<string, CloudFormationClient>();
@@ -67,6 +79,31 @@ export class CloudFormationStacks implements Stacks {
         return client;
       });
     this.#maxEventPages = options.maxEventPages ?? defaults.maxEventPages;
+    this.#accounts = options.accounts;
+    this.#targetClient =
+      options.targetClient ?? ((region, credentials) => new CloudFormationClient({ region, credentials }));
+  }
+
+  /**
+   * The client for the stack's account and Region: Converge's own credentials for a stack without
+   * an account, the assumed role's (cached until they near expiry) for one that names it.
+   */
+  async #clientFor(stack: StackRef): Promise<CloudFormationClient> {
+    if (stack.account === undefined) return this.#client(stack.region);
+    if (!this.#accounts)
+      throw new TargetAccountRefusedError(stack.account, 'no target accounts are configured');
+    const credentials = await this.#accounts.credentialsFor(stack.account);
+    const key = `${stack.account}/${stack.region}/${credentials.accessKeyId}`;
+    let client = this.#targetClients.get(key);
+    if (!client) {
+      // Renewed credentials make a new client; the ones they replace are not used again.
+      for (const old of this.#targetClients.keys()) {
+        if (old.startsWith(`${stack.account}/${stack.region}/`)) this.#targetClients.delete(old);
+      }
+      client = this.#targetClient(stack.region, credentials);
+      this.#targetClients.set(key, client);
+    }
+    return client;
   }
 
   async describeStack(stack: StackRef): Promise<LiveStack | undefined> {
@@ -89,7 +126,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async createChangeSet(request: CreateChangeSetRequest): Promise<{ changeSetId: string; stackId: string }> {
-    const client = this.#client(request.stack.region);
+    const client = await this.#clientFor(request.stack);
     try {
       const created = await client.send(
         new CreateChangeSetCommand({
@@ -143,7 +180,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async describeChangeSet(stack: StackRef, changeSetId: string): Promise<ChangeSetState> {
-    const client = this.#client(stack.region);
+    const client = await this.#clientFor(stack);
     const changes: CfnChange[] = [];
     let nextToken: string | undefined;
     let page: DescribeChangeSetCommandOutput;
@@ -175,7 +212,7 @@ export class CloudFormationStacks implements Stacks {
 
   async deleteChangeSet(stack: StackRef, changeSetId: string): Promise<void> {
     try {
-      await this.#client(stack.region).send(
+      await (await this.#clientFor(stack)).send(
         new DeleteChangeSetCommand({ StackName: stack.stackName, ChangeSetName: changeSetId }),
       );
     } catch (error) {
@@ -188,13 +225,13 @@ export class CloudFormationStacks implements Stacks {
     const live = await this.#describe(stack);
     if (live?.StackStatus !== statuses.StackStatus.REVIEW_IN_PROGRESS || !live.StackId) return false;
     // Delete by the unique stack id, so a stack created meanwhile under the same name is never touched.
-    await this.#client(stack.region).send(new DeleteStackCommand({ StackName: live.StackId }));
+    await (await this.#clientFor(stack)).send(new DeleteStackCommand({ StackName: live.StackId }));
     return true;
   }
 
   async deleteStack(stack: StackRef, stackId: string, clientRequestToken?: string): Promise<void> {
     // By the unique id: a stack created meanwhile under the same name is never touched.
-    await this.#client(stack.region).send(
+    await (await this.#clientFor(stack)).send(
       new DeleteStackCommand({
         StackName: stackId,
         RoleARN: stack.roleArn,
@@ -204,7 +241,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async setTerminationProtection(stack: StackRef, enabled: boolean): Promise<void> {
-    await this.#client(stack.region).send(
+    await (await this.#clientFor(stack)).send(
       new UpdateTerminationProtectionCommand({
         StackName: stack.stackName,
         EnableTerminationProtection: enabled,
@@ -220,7 +257,7 @@ export class CloudFormationStacks implements Stacks {
 
   async executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void> {
     try {
-      await this.#client(stack.region).send(
+      await (await this.#clientFor(stack)).send(
         new ExecuteChangeSetCommand({
           StackName: stack.stackName,
           ChangeSetName: changeSetId,
@@ -228,6 +265,9 @@ export class CloudFormationStacks implements Stacks {
         }),
       );
     } catch (error) {
+      // Converge could not act in the target account at all: nothing started there.
+      if (error instanceof TargetAccountRefusedError)
+        throw new ChangeSetExecutionRefusedError(changeSetId, 'AccessDenied', error.message);
       // Only an answer that refuses is a refusal; a timeout, 5xx or lost connection leaves it open.
       if (isRefusal(error)) throw new ChangeSetExecutionRefusedError(changeSetId, error.name, error.message);
       throw error;
@@ -235,7 +275,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async operationStatus(stack: StackRef, clientRequestToken: string): Promise<StackStatusState | undefined> {
-    const client = this.#client(stack.region);
+    const client = await this.#clientFor(stack);
     let nextToken: string | undefined;
     for (let page = 0; page < this.#maxEventPages; page += 1) {
       let events: DescribeStackEventsCommandOutput;
@@ -266,7 +306,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async failedResourceEvents(stack: StackRef, since: string): Promise<readonly ResourceFailure[]> {
-    const client = this.#client(stack.region);
+    const client = await this.#clientFor(stack);
     const from = Date.parse(since);
     const failures: ResourceFailure[] = [];
     let nextToken: string | undefined;
@@ -293,14 +333,14 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async detectDrift(stack: StackRef): Promise<string> {
-    const started = await this.#client(stack.region).send(
+    const started = await (await this.#clientFor(stack)).send(
       new DetectStackDriftCommand({ StackName: stack.stackName }),
     );
     return started.StackDriftDetectionId ?? '';
   }
 
   async driftDetectionStatus(stack: StackRef, detectionId: string): Promise<DriftDetectionState> {
-    const status = await this.#client(stack.region).send(
+    const status = await (await this.#clientFor(stack)).send(
       new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }),
     );
     return {
@@ -315,7 +355,7 @@ export class CloudFormationStacks implements Stacks {
 
   /** ListStackResources, every page: lets a drift report name the resources detection left out. */
   async listResources(stack: StackRef): Promise<readonly StackResourceSummary[]> {
-    const client = this.#client(stack.region);
+    const client = await this.#clientFor(stack);
     const resources: StackResourceSummary[] = [];
     let nextToken: string | undefined;
     do {
@@ -335,7 +375,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async resourceDrifts(stack: StackRef): Promise<readonly ResourceDrift[]> {
-    const client = this.#client(stack.region);
+    const client = await this.#clientFor(stack);
     const drifts: ResourceDrift[] = [];
     let nextToken: string | undefined;
     do {
@@ -350,7 +390,7 @@ export class CloudFormationStacks implements Stacks {
 
   async #describe(stack: StackRef): Promise<Stack | undefined> {
     try {
-      const described = await this.#client(stack.region).send(
+      const described = await (await this.#clientFor(stack)).send(
         new DescribeStacksCommand({ StackName: stack.stackName }),
       );
       return described.Stacks?.[0];

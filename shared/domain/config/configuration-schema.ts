@@ -86,6 +86,11 @@ const capabilities = z.array(
 
 const region = z.string().regex(REGION, { error: 'must be an AWS Region code such as "eu-west-1"' });
 
+/** A target account id; the control-plane policy must list it. */
+const account = z
+  .string({ error: 'must be a 12-digit AWS account id in quotes, such as "123456789012"' })
+  .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id in quotes, such as "123456789012"' });
+
 const roleArn = z.string().regex(ROLE_ARN, {
   error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/converge-deploy"',
 });
@@ -160,6 +165,7 @@ const rollback = z.strictObject(
 const defaults = z.strictObject(
   {
     region,
+    account,
     branch: z.string().min(1, { error: 'must be a branch name' }),
     approval: approval.partial(),
     drift: drift.partial(),
@@ -200,6 +206,7 @@ const stack = z.strictObject(
     tags: tags.optional(),
     capabilities: capabilities.optional(),
     region: region.optional(),
+    account: account.optional(),
     roleArn: roleArn.optional(),
     watch: z.array(glob, { error: 'must be a list of globs' }).optional(),
     dependsOn: z.array(z.string(), { error: 'must be a list of stack names' }).optional(),

@@ -40,7 +40,7 @@ export function parseConfiguration(text: string, options: { file: string }): Con
 
 /** {@link parseConfiguration}, also returning the document to locate later issues in. */
 export function parseConfigurationDocument(text: string, { file }: { file: string }): ParsedConfiguration {
-  const document = parseSourceDocument(text, file, { asWritten: isParameterOrTagMap });
+  const document = parseSourceDocument(text, file, { asWritten: isReadAsWritten });
   if (document.issues.length > 0) throw new ConfigurationError(document.issues);
   const result = configurationSchema.safeParse(document.value ?? {});
   if (!result.success) throw new ConfigurationError(schemaIssues(result.error.issues, document));
@@ -132,6 +132,18 @@ function crossStackIssues(doc: ConfigurationDocument, document: SourceDocument):
         ),
       );
     }
+    // CloudFormation runs a stack only with a service role of the stack's own account.
+    const account = stack.account ?? doc.defaults?.account;
+    const roleArn = stack.roleArn ?? doc.defaults?.roleArn;
+    const roleAccount = roleArn?.split(':')[4];
+    if (account !== undefined && roleAccount !== undefined && roleAccount !== account) {
+      issues.push(
+        document.issue(
+          ['stacks', index, stack.roleArn !== undefined ? 'roleArn' : 'account'],
+          `stack "${name}" is in account ${account} but its roleArn is a role of account ${roleAccount}; name a service role in ${account}`,
+        ),
+      );
+    }
   }
   const names = [...firstIndex.keys()];
   for (const [index, stack] of doc.stacks.entries()) {
@@ -183,6 +195,7 @@ function resolve(doc: ConfigurationDocument, file: string): Configuration {
       tags: { ...defaults.tags, ...stack.tags },
       capabilities: [...(stack.capabilities ?? defaults.capabilities ?? [])],
       region: (stack.region ?? defaults.region)!,
+      account: stack.account ?? defaults.account,
       roleArn: stack.roleArn ?? defaults.roleArn,
       watch: [...(stack.watch ?? [])],
       dependsOn: [...(stack.dependsOn ?? [])],
@@ -214,7 +227,18 @@ function resolve(doc: ConfigurationDocument, file: string): Configuration {
   return { version: 1, file, branch, stacks, ...(doc.people ? { people: doc.people } : {}) };
 }
 
-/** Parameter and tag values are text to CloudFormation, so they are read as written. */
+/**
+ * Parameter and tag values are text to CloudFormation, and an account id is twelve digits that
+ * may start with 0: they are read as written.
+ */
+function isReadAsWritten(path: DocumentPath): boolean {
+  const last = path.at(-1);
+  const isAccount =
+    last === 'account' &&
+    ((path.length === 2 && path[0] === 'defaults') || (path.length === 3 && path[0] === 'stacks'));
+  return isAccount || isParameterOrTagMap(path);
+}
+
 function isParameterOrTagMap(path: DocumentPath): boolean {
   if (path.length === 2) return path[0] === 'defaults' && path[1] === 'tags';
   return (

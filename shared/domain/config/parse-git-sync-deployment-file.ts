@@ -81,6 +81,7 @@ export function parseGitSyncDeploymentFile(text: string, options: GitSyncStackOp
         tags: { ...result.data.tags },
         capabilities: [...(options.capabilities ?? [])],
         region: options.region,
+        account: undefined,
         roleArn: undefined,
         watch: [],
         dependsOn: [],

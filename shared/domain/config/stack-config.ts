@@ -26,6 +26,8 @@ export interface StackConfig {
   readonly tags: Readonly<Record<string, string>>;
   readonly capabilities: readonly Capability[];
   readonly region: string;
+  /** The AWS account the stack lives in; `undefined` is Converge's own account. */
+  readonly account?: string | undefined;
   /** Service role CloudFormation assumes for this stack, when set. */
   readonly roleArn: string | undefined;
   /** Extra globs whose changes make this stack affected (picomatch syntax). */

@@ -24,6 +24,11 @@ export type DeploymentKind = (typeof DeploymentKind)[keyof typeof DeploymentKind
 export interface StackRef {
   readonly stackName: string;
   readonly region: string;
+  /**
+   * The AWS account the stack lives in, as converge.yaml names it; absent for Converge's own
+   * account (where every stack without `account:` lands, under the key `default/...`).
+   */
+  readonly account?: string;
   /** Role CloudFormation or Converge assumes for this stack (cross-account targets). */
   readonly roleArn?: string;
 }

@@ -60,6 +60,8 @@ export const ReasonCode = {
   PULL_REQUEST_CLOSED: 'PullRequestClosed',
   /** The control-plane policy does not let the repository manage the stack (its globs, or a protected stack). */
   STACK_NOT_PERMITTED: 'StackNotPermitted',
+  /** The stack names an account the control-plane policy does not list under `accounts`. */
+  ACCOUNT_NOT_PERMITTED: 'AccountNotPermitted',
   /** Another repository owns the stack: the first whose deployment of it was planned. */
   STACK_OWNED_ELSEWHERE: 'StackOwnedElsewhere',
   /** The stack exists but Converge never deployed it, and the policy does not allow adopting it. */

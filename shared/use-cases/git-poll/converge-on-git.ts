@@ -143,7 +143,7 @@ async function pollBranch(
   };
   const decisions: StackPollDecision[] = [];
   for (const stack of configuration.stacks) {
-    const key = stackKey({ stackName: stack.name, region: stack.region });
+    const key = stackKey({ stackName: stack.name, region: stack.region, account: stack.account });
     const { decision, reason } = await decideStack(deps, { repository, head, stack, key, inputsChanged });
     decisions.push({
       repository,

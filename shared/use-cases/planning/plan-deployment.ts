@@ -14,7 +14,7 @@ import {
 import { changeSetName } from '../../domain/deployment/deployment-names.ts';
 import { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
-import type { ControlPlanePolicy } from '../../domain/policy/control-plane-policy.ts';
+import { type ControlPlanePolicy, targetAccount } from '../../domain/policy/control-plane-policy.ts';
 import { iso } from '../../domain/time.ts';
 import type { Artifacts } from '../../ports/artifacts.ts';
 import type { Clock } from '../../ports/clock.ts';
@@ -246,14 +246,21 @@ function stackRef(deps: PlanDeps, request: PlanRequest, configuration: Configura
       : configuration.stacks.find((s) => s.name === request.stackName);
   if (!stackConfig) {
     // `<account>/<region>/<name>` back to a stack reference, for deployments whose configuration did not read.
-    const [, region = 'unknown'] = request.stackKey.split('/');
-    return { stackName: request.stackName, region };
+    const [account = 'default', region = 'unknown'] = request.stackKey.split('/');
+    return { stackName: request.stackName, region, ...(account !== 'default' ? { account } : {}) };
   }
   // A fork is planned with the preview role, which may create change sets and never execute them.
-  const roleArn = request.fork
-    ? deps.policy.forks.previewRoleArn
-    : (stackConfig.roleArn ?? deps.settings.defaultRoleArn);
-  return { stackName: stackConfig.name, region: stackConfig.region, ...(roleArn ? { roleArn } : {}) };
+  // A stack in a target account defaults to that account's service role, never to Converge's own.
+  const defaultRoleArn = stackConfig.account
+    ? targetAccount(deps.policy, stackConfig.account)?.serviceRoleArn
+    : deps.settings.defaultRoleArn;
+  const roleArn = request.fork ? deps.policy.forks.previewRoleArn : (stackConfig.roleArn ?? defaultRoleArn);
+  return {
+    stackName: stackConfig.name,
+    region: stackConfig.region,
+    ...(stackConfig.account ? { account: stackConfig.account } : {}),
+    ...(roleArn ? { roleArn } : {}),
+  };
 }
 
 /** A drift revert waits for a person unless the drift policy itself lets it through (`autoApproveIf`); a deletion always does. */

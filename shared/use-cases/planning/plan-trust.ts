@@ -3,6 +3,7 @@ import type { Configuration } from '../../domain/config/stack-config.ts';
 import { DeploymentKind, type Reason, type StackRef } from '../../domain/deployment/deployment.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
 import {
+  accountPermission,
   type ControlPlanePolicy,
   controlPlaneRequirement,
   stackPermission,
@@ -12,7 +13,7 @@ import { iso } from '../../domain/time.ts';
 import type { DeployWindow, WindowLayer } from '../../domain/window/deploy-window.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Source } from '../../ports/source.ts';
-import type { Stacks } from '../../ports/stacks.ts';
+import { type Stacks, TargetAccountRefusedError } from '../../ports/stacks.ts';
 import type { StackState, Store } from '../../ports/store.ts';
 import { TrustedRuleUnreadableError } from '../configuration/trusted-rule-unreadable-error.ts';
 import { trustedApproval } from './trusted-approval.ts';
@@ -94,6 +95,17 @@ export async function planTrust(deps: PlanTrustDeps, input: PlanTrustInput): Pro
   const permission = stackPermission(policy, repository, stackName);
   if (!permission.allowed) return refuse(ReasonCode.STACK_NOT_PERMITTED, permission.reason);
 
+  // Converge deploys only to its own account and the accounts the policy lists.
+  const account = accountPermission(policy, stackName, input.stack.account);
+  if (!account.allowed) return refuse(ReasonCode.ACCOUNT_NOT_PERMITTED, account.reason);
+  // The preview role that keeps a fork's change set from running lives in Converge's own account.
+  if (input.fork && input.stack.account !== undefined) {
+    return refuse(
+      ReasonCode.FORK_NOT_ALLOWED,
+      `Pull requests from forks are not planned for ${stackName}: it lives in account ${input.stack.account}, and fork previews run only in Converge's own account, under the preview role.`,
+    );
+  }
+
   // A stack belongs to the repository that first planned it.
   const owner = state?.owner ?? (await appliedBy(deps, state));
   if (owner && owner !== repository) {
@@ -104,7 +116,14 @@ export async function planTrust(deps: PlanTrustDeps, input: PlanTrustInput): Pro
   }
 
   // A stack that exists but that Converge never deployed is adopted only if the policy allows it.
-  const live = await deps.stacks.describeStack(input.stack);
+  // (In a target account this is the first call there: a role that refuses Converge ends the plan.)
+  let live: Awaited<ReturnType<Stacks['describeStack']>>;
+  try {
+    live = await deps.stacks.describeStack(input.stack);
+  } catch (error) {
+    if (error instanceof TargetAccountRefusedError) return refuse(ReasonCode.ACCESS_DENIED, error.message);
+    throw error;
+  }
   // Converge's own stacks carry its tag, or this repository claimed them when it first planned them
   // (a creation still running may not show its tags yet).
   const adoption =

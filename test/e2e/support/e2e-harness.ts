@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { signedSlackClick } from '../../../local/host/signed-slack-click.ts';
 import { type Host, startHost } from '../../../local/host/start-host.ts';
+import type { LocalRole } from '../../../local/sts/local-roles.ts';
 import { DynamoDbStore } from '../../../shared/adapters/aws/dynamodb-store.ts';
 import type { Deployment } from '../../../shared/domain/deployment/deployment.ts';
 import { stackKey } from '../../../shared/domain/deployment/deployment.ts';
@@ -96,7 +97,8 @@ export interface E2e {
       teamId?: string;
     },
   ): Promise<Response>;
-  deployments(stackName: string): Promise<readonly Deployment[]>;
+  /** The deployments of a stack in Converge's own account, or in `account` when given. */
+  deployments(stackName: string, account?: string): Promise<readonly Deployment[]>;
   /** Waits until `read` returns a value `until` accepts. */
   waitFor<T>(
     read: () => Promise<T>,
@@ -132,6 +134,8 @@ export interface E2eOptions {
   readonly log?: (message: string) => void;
   /** The clock the host's functions run on (and Slack clicks are signed with); the system's by default. */
   readonly clock?: Clock;
+  /** The roles the local cloud lets Converge assume; by default those the policy's accounts name. */
+  readonly roles?: readonly LocalRole[];
 }
 
 /**
@@ -154,6 +158,7 @@ export async function startE2e(
       delays: { changeSet: 5, resource: 5 },
       ...(options.clock ? { clock: options.clock } : {}),
       secrets: SECRETS,
+      ...(options.roles ? { roles: options.roles } : {}),
       ...(options.policyFile
         ? { policyFile: options.policyFile }
         : { localApprovers: [`slack:${APPROVER_SLACK_ID}`] }),
@@ -243,7 +248,8 @@ export async function startE2e(
       });
       return fetch(`${host.url}/slack/actions`, { method: 'POST', headers, body });
     },
-    deployments: (stackName) => store.listDeployments(stackKey({ stackName, region: REGION })),
+    deployments: (stackName, account) =>
+      store.listDeployments(stackKey({ stackName, region: REGION, account })),
     waitFor,
     async stop() {
       await host.stop();
