@@ -55,6 +55,11 @@ export const StackStatus = {
    * Never terminal, never updatable, never in progress.
    */
   UNKNOWN: 'UNKNOWN',
+  /**
+   * Not CloudFormation's: a `*_IN_PROGRESS` status this version of Converge does not know. An
+   * operation is running, so the stack is busy: never terminal, never updatable.
+   */
+  UNKNOWN_IN_PROGRESS: 'UNKNOWN_IN_PROGRESS',
 } as const;
 export type StackStatus = (typeof StackStatus)[keyof typeof StackStatus];
 
@@ -83,9 +88,15 @@ export type DriftDetectionStatus = (typeof DriftDetectionStatus)[keyof typeof Dr
 /** A stack's drift status: DRIFTED, IN_SYNC, NOT_CHECKED, or UNKNOWN for anything else. */
 export type StackDriftStatus = DriftReport['stackDriftStatus'];
 
-/** CloudFormation's stack status as a {@link StackStatus}; anything else is UNKNOWN. */
+/**
+ * CloudFormation's stack status as a {@link StackStatus}. One this version does not know is
+ * UNKNOWN_IN_PROGRESS when CloudFormation says an operation is running (`*_IN_PROGRESS`), so a
+ * busy stack is never taken for an idle one; anything else is UNKNOWN.
+ */
 export function toStackStatus(value: string | undefined): StackStatus {
-  return oneOf(StackStatus, value) ?? StackStatus.UNKNOWN;
+  const known = oneOf(StackStatus, value);
+  if (known) return known;
+  return value?.endsWith('_IN_PROGRESS') ? StackStatus.UNKNOWN_IN_PROGRESS : StackStatus.UNKNOWN;
 }
 
 /** CloudFormation's change set status as a {@link ChangeSetStatus}; anything else is UNKNOWN. */

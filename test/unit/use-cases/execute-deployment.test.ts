@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { deploymentId } from '../../../shared/domain/deployment/deployment-names.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
+import { toStackStatus } from '../../../shared/domain/stack/stack-statuses.ts';
 import { ChangeSetExecutionRefusedError } from '../../../shared/ports/stacks.ts';
 import { decideApproval } from '../../../shared/use-cases/approval/decide-approval.ts';
 import { closeOnStackEvent } from '../../../shared/use-cases/execution/close-on-stack-event.ts';
@@ -228,6 +229,19 @@ describe('executeDeployment', () => {
     );
     expect((await p.store.getStackState(KEY))?.lock).toBeUndefined();
     expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.APPROVED);
+  });
+
+  it('retries later, executing nothing, while the stack runs an operation this version does not know', async () => {
+    const p = pipeline();
+    p.stacks.existing(STACK, 'UPDATE_COMPLETE', CONVERGE_TAGS);
+    const deployment = await approved(p);
+    // The adapter reads a status CloudFormation may add later as running, not as idle.
+    p.stacks.operationStarted(STACK, toStackStatus('UPDATE_SOMETHING_NEW_IN_PROGRESS'));
+    await expect(executeDeployment(p.deps, { deploymentId: deployment.id })).rejects.toBeInstanceOf(
+      StackBusyError,
+    );
+    expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.APPROVED);
+    expect((await p.store.getStackState(KEY))?.lock).toBeUndefined();
   });
 
   it('fails when the stack is in a status no change set can update', async () => {

@@ -21,7 +21,7 @@ describe('the Stacks port statuses', () => {
     expect(toStackStatus(status)).toBe(status);
   });
 
-  it.each([undefined, '', 'update_complete', 'TOTALLY_NEW_IN_PROGRESS', 'constructor', 'toString'])(
+  it.each([undefined, '', 'update_complete', 'constructor', 'toString'])(
     'reads the stack status %j as UNKNOWN: never terminal, updatable or in progress',
     (raw) => {
       const status = toStackStatus(raw);
@@ -29,6 +29,17 @@ describe('the Stacks port statuses', () => {
       expect(operationOutcome(status)).toBeUndefined();
       expect(isUpdatable(status)).toBe(false);
       expect(isInProgress(status)).toBe(false);
+    },
+  );
+
+  it.each(['TOTALLY_NEW_IN_PROGRESS', 'UPDATE_COMPLETE_FUTURE_IN_PROGRESS'])(
+    'reads the unknown running status %s as busy: in progress, never terminal or updatable',
+    (raw) => {
+      const status = toStackStatus(raw);
+      expect(status).toBe(StackStatus.UNKNOWN_IN_PROGRESS);
+      expect(isInProgress(status)).toBe(true);
+      expect(operationOutcome(status)).toBeUndefined();
+      expect(isUpdatable(status)).toBe(false);
     },
   );
 
