@@ -315,22 +315,21 @@ export function reaches(e2e: E2e, id: string, statuses: readonly string[]): Prom
 
 /**
  * Waits until whatever the test's requests started for the stack has been processed: no message
- * of its group waits or runs in either queue, and no event invocation runs on the host. Every
- * handler queues its work before it answers, and the test calls this once its requests were
- * answered, so the work is queued or done by then: an empty queue here means done, not "not
- * queued yet" (no sleep needed or used). The check must hold again after a turn of the event loop,
- * so an invocation starting at that moment is seen.
+ * of its group waits or runs in either queue. Every handler queues its work before it answers,
+ * and the test calls this once its requests were answered, so the work is queued or done by then:
+ * an empty queue here means done, not "not queued yet" (no sleep needed or used). The check must
+ * hold again after a turn of the event loop, so a message moving from the plan queue to the
+ * execute queue at that moment is seen.
  */
 export async function quiet(e2e: E2e, stackName: string): Promise<void> {
   const mine = (group: string) => group.endsWith(`/${stackName}`);
   const state = () => ({
     plan: e2e.host.queues.plan.holds(mine),
     execute: e2e.host.queues.execute.holds(mine),
-    idle: e2e.host.idle(),
   });
-  const done = (held: ReturnType<typeof state>) => !held.plan && !held.execute && held.idle;
+  const done = (held: ReturnType<typeof state>) => !held.plan && !held.execute;
   for (let rounds = 0; rounds < 2; ) {
-    await e2e.waitFor(async () => state(), done, `the host to finish the work of ${stackName}`);
+    await e2e.waitFor(async () => state(), done, `the queues to hold nothing for ${stackName}`);
     await new Promise((resolve) => setImmediate(resolve));
     rounds = done(state()) ? rounds + 1 : 0;
   }

@@ -1,7 +1,9 @@
+import type { Deployment } from '../../../shared/domain/deployment/deployment.ts';
 import { stackKey } from '../../../shared/domain/deployment/deployment.ts';
 import { REGION } from '../../e2e/support/e2e-harness.ts';
 import { overlappingExecutions, stackExecutions } from '../../e2e/support/stack-executions.ts';
 import {
+  allDeployments,
   commitHistory,
   expectedHeads,
   type ReliabilityWorld,
@@ -66,13 +68,19 @@ export async function runScenario(
 
   // Senders and approvers at once: approvals race the pushes that supersede what they approve.
   let sending = true;
+  // A read or vote that fails (the faults suite throttles the test's own DynamoDB reads too) is
+  // tried again next round, as a person would click again.
+  const round = async (deployments: () => Promise<readonly Deployment[]>) => {
+    try {
+      await people.approve((await deployments()).filter((d) => d.status === 'AWAITING_APPROVAL'));
+      await options.tick?.();
+    } catch {
+      // next round
+    }
+  };
   const approving = (async () => {
     while (sending) {
-      const waiting = (await Promise.all([...world.stacks.keys()].map((name) => world.e2e.deployments(name))))
-        .flat()
-        .filter((d) => d.status === 'AWAITING_APPROVAL');
-      await people.approve(waiting);
-      await options.tick?.();
+      await round(() => allDeployments(world));
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   })();
@@ -84,14 +92,7 @@ export async function runScenario(
     await approving;
   }
   send = mergeResults(send, await sendAll(world, closings, world.size.senders));
-  const deployments = await settleEverything(
-    world,
-    async (waiting) => {
-      await people.approve(waiting);
-      await options.tick?.();
-    },
-    settleMs,
-  );
+  const deployments = await settleEverything(world, (waiting) => round(async () => waiting), settleMs);
   await options.beforeMeasuring?.();
 
   // Deliveries: every unique one processed once, every resend answered duplicate.

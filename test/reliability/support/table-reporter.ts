@@ -7,12 +7,14 @@ import type { ReportRow } from './report-row.ts';
  * run. Used by `npm run test:reliability`; plain `npm test` keeps vitest's own summary.
  */
 export default class TableReporter implements Reporter {
-  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
     const rows: ReportRow[] = [];
     let passed = 0;
     let failed = 0;
     let skipped = 0;
     for (const module of modules) {
+      // A failed setup (beforeAll) skips the module's tests: it counts as a failure of its own.
+      const before = failed;
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed += 1;
@@ -25,7 +27,9 @@ export default class TableReporter implements Reporter {
           })),
         );
       }
+      if (failed === before && module.state() === 'failed') failed += 1;
     }
+    failed += unhandledErrors.length;
     if (modules.length > 0 && failed === 0 && passed === 0) failed = 1;
     const out = process.stdout;
     out.write(`\n${formatTable(rows)}\n\n`);
