@@ -22,6 +22,7 @@ export interface ApprovalMessageOptions {
 
 const STATUS_LINE: Readonly<Record<DeploymentStatus, string>> = {
   PLANNING: ':hourglass_flowing_sand: Planning',
+  AWAITING_DEPENDENCIES: ':link: Waiting for its dependencies to deploy',
   NO_CHANGES: ':white_check_mark: No changes: the stack already matches',
   PLAN_FAILED: ':x: Plan failed',
   AWAITING_APPROVAL: ':raised_hand: Awaiting approval',

@@ -73,6 +73,11 @@ export interface Deployment {
    * message about it says so.
    */
   readonly historyRewritten?: { readonly from: string };
+  /**
+   * The stacks (names) whose deployments at the same revision this one waits for before it is
+   * planned (AWAITING_DEPENDENCIES); kept afterwards so messages show the chain.
+   */
+  readonly waitingFor?: readonly string[];
   /** After this instant (ISO 8601) an unapproved deployment is EXPIRED. */
   readonly expiresAt?: string;
   /**

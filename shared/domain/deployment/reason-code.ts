@@ -63,6 +63,10 @@ export const ReasonCode = {
   TRUSTED_RULE_UNREADABLE: 'TrustedRuleUnreadable',
   /** A pull request from a fork, and the policy does not preview forks (or names no preview role). */
   FORK_NOT_ALLOWED: 'ForkNotAllowed',
+  /** A dependency's deployment at the same revision failed, was rejected or never ran: this one stops. */
+  DEPENDENCY_FAILED: 'DependencyFailed',
+  /** A `fromStack` parameter names an output the dependency's live stack does not have. */
+  OUTPUT_NOT_FOUND: 'OutputNotFound',
 } as const;
 export type ReasonCode = (typeof ReasonCode)[keyof typeof ReasonCode];
 
