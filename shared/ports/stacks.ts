@@ -59,6 +59,10 @@ export interface LiveStack {
   readonly tags: Readonly<Record<string, string>>;
   readonly lastUpdatedAt?: string;
   readonly driftStatus?: string;
+  /** The stack's outputs by name (DescribeStacks `Outputs`): what `fromStack` parameters read. */
+  readonly outputs?: Readonly<Record<string, string>>;
+  /** The parameter values it was last deployed with (DescribeStacks `Parameters`). */
+  readonly parameters?: Readonly<Record<string, string>>;
 }
 
 /** A stack's status and CloudFormation's reason for it. */

@@ -78,6 +78,14 @@ export class CloudFormationStacks implements Stacks {
       tags: Object.fromEntries((live.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
       lastUpdatedAt: (live.LastUpdatedTime ?? live.CreationTime)?.toISOString(),
       driftStatus: live.DriftInformation?.StackDriftStatus,
+      outputs: Object.fromEntries(
+        (live.Outputs ?? []).flatMap((o) => (o.OutputKey ? [[o.OutputKey, o.OutputValue ?? '']] : [])),
+      ),
+      parameters: Object.fromEntries(
+        (live.Parameters ?? []).flatMap((p) =>
+          p.ParameterKey ? [[p.ParameterKey, p.ResolvedValue ?? p.ParameterValue ?? '']] : [],
+        ),
+      ),
     };
   }
 

@@ -40,6 +40,8 @@ interface FakeStack {
   status: string;
   statusReason?: string;
   tags: Record<string, string>;
+  outputs: Record<string, string>;
+  parameters: Record<string, string>;
   readonly changeSets: Map<string, FakeChangeSet>;
   failures: ResourceFailure[];
   /** The change set running now, if any: {@link MemoryStacks.finish} ends it. */
@@ -95,6 +97,12 @@ export class MemoryStacks implements Stacks {
   /** Adds an existing stack in a stable status, with its stack tags. */
   existing(stackName: string, status = 'UPDATE_COMPLETE', tags: Readonly<Record<string, string>> = {}): this {
     this.stacks.set(stackName, { ...this.newStack(stackName, status), tags: { ...tags } });
+    return this;
+  }
+
+  /** Gives the stack these outputs (DescribeStacks `Outputs`). */
+  withOutputs(stackName: string, outputs: Readonly<Record<string, string>>): this {
+    this.require(stackName).outputs = { ...outputs };
     return this;
   }
 
@@ -155,6 +163,8 @@ export class MemoryStacks implements Stacks {
       status: live.status,
       statusReason: live.statusReason,
       tags: live.tags,
+      outputs: { ...live.outputs },
+      parameters: { ...live.parameters },
     };
   }
 
@@ -263,6 +273,7 @@ export class MemoryStacks implements Stacks {
       live.operations.set(clientRequestToken, { status: live.status, statusReason: 'User Initiated' });
       // As in CloudFormation, the change set's tags become the stack's.
       if (changeSet.request.tags) live.tags = { ...changeSet.request.tags };
+      live.parameters = { ...changeSet.request.parameters };
       this.executed.push({ stackName: stack.stackName, changeSetId, clientRequestToken });
     }
     if (interruption === 'lost-after') throw connectionLost();
@@ -294,6 +305,8 @@ export class MemoryStacks implements Stacks {
       stackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${stackName}/${this.sequence}`,
       status,
       tags: {},
+      outputs: {},
+      parameters: {},
       changeSets: new Map(),
       failures: [],
       operations: new Map(),

@@ -9,7 +9,7 @@ import { type ConfigurationDocument, configurationSchema, KNOWN_KEYS } from './c
 import { nearestKey } from './nearest-key.ts';
 import { parseDuration } from './parse-duration.ts';
 import { parseSourceDocument, type SourceDocument } from './source-document.ts';
-import type { Configuration, StackConfig } from './stack-config.ts';
+import type { Configuration, OutputReference, StackConfig } from './stack-config.ts';
 
 /** What applies when neither the stack nor `defaults` says otherwise. */
 export const BUILT_IN_DEFAULTS = {
@@ -132,6 +132,18 @@ function crossStackIssues(doc: ConfigurationDocument, document: SourceDocument):
   }
   const names = [...firstIndex.keys()];
   for (const [index, stack] of doc.stacks.entries()) {
+    for (const [parameter, from] of Object.entries(outputReferences(stack))) {
+      const at: DocumentPath = ['stacks', index, 'parameters', parameter, 'fromStack'];
+      if (from.fromStack === stack.name) {
+        issues.push(
+          document.issue(at, `stack "${from.fromStack}" cannot take a parameter from its own outputs`),
+        );
+      } else if (!firstIndex.has(from.fromStack)) {
+        const hint = nearestKey(from.fromStack, names);
+        const advice = hint ? `did you mean "${hint}"?` : 'name a stack defined in this file';
+        issues.push(document.issue(at, `no stack named "${from.fromStack}"; ${advice}`));
+      }
+    }
     for (const [depIndex, dep] of (stack.dependsOn ?? []).entries()) {
       const at: DocumentPath = ['stacks', index, 'dependsOn', depIndex];
       if (dep === stack.name) {
@@ -150,7 +162,7 @@ function crossStackIssues(doc: ConfigurationDocument, document: SourceDocument):
   const cycle = findDependencyCycle(
     doc.stacks.map((s) => ({
       name: s.name as string,
-      dependsOn: (s.dependsOn ?? []).filter((dep) => dep !== s.name),
+      dependsOn: dependenciesOf(s).filter((dep) => dep !== s.name),
     })),
   );
   if (cycle) {
@@ -158,7 +170,7 @@ function crossStackIssues(doc: ConfigurationDocument, document: SourceDocument):
     issues.push(
       document.issue(
         ['stacks', index, 'dependsOn'],
-        `dependency cycle ${cycle.join(' → ')}; remove one of these dependsOn entries`,
+        `dependency cycle ${cycle.join(' → ')}; remove one of these dependsOn entries (or fromStack parameters)`,
       ),
     );
   }
@@ -172,17 +184,23 @@ function resolve(doc: ConfigurationDocument, file: string): Configuration {
     const approval = { ...BUILT_IN_DEFAULTS.approval, ...defaults.approval, ...stack.approval };
     const drift = { ...BUILT_IN_DEFAULTS.drift, ...defaults.drift, ...stack.drift };
     const parameters = stack.parameters;
+    const fromStacks = outputReferences(stack);
     return {
       name: stack.name as string,
       template: parseRepositoryPath(stack.template as string),
       parameterFile: typeof parameters === 'string' ? parseRepositoryPath(parameters) : undefined,
-      parameters: typeof parameters === 'object' ? { ...parameters } : {},
+      parameters: Object.fromEntries(
+        Object.entries(typeof parameters === 'object' ? parameters : {}).filter(
+          (entry): entry is [string, string] => typeof entry[1] === 'string',
+        ),
+      ),
+      outputParameters: fromStacks,
       tags: { ...defaults.tags, ...stack.tags },
       capabilities: [...(stack.capabilities ?? defaults.capabilities ?? [])],
       region: (stack.region ?? defaults.region)!,
       roleArn: stack.roleArn ?? defaults.roleArn,
       watch: [...(stack.watch ?? [])],
-      dependsOn: [...(stack.dependsOn ?? [])],
+      dependsOn: dependenciesOf(stack),
       approval: {
         required: approval.required,
         approvers: approval.approvers as readonly ApproverIdentity[],
@@ -195,6 +213,23 @@ function resolve(doc: ConfigurationDocument, file: string): Configuration {
   });
   const branch = defaults.branch ?? BUILT_IN_DEFAULTS.branch;
   return { version: 1, file, branch, stacks, ...(doc.people ? { people: doc.people } : {}) };
+}
+
+/** The inline parameters taken from other stacks' outputs. */
+function outputReferences(stack: ConfigurationDocument['stacks'][number]): Record<string, OutputReference> {
+  const parameters = stack.parameters;
+  if (typeof parameters !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(parameters).filter(
+      (entry): entry is [string, OutputReference] => typeof entry[1] === 'object' && entry[1] !== null,
+    ),
+  );
+}
+
+/** `dependsOn` and every `fromStack`, each once, in the order written. */
+function dependenciesOf(stack: ConfigurationDocument['stacks'][number]): string[] {
+  const fromStacks = Object.values(outputReferences(stack)).map((ref) => ref.fromStack);
+  return [...new Set([...(stack.dependsOn ?? []), ...fromStacks])];
 }
 
 /** Parameter and tag values are text to CloudFormation, so they are read as written. */
