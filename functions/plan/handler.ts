@@ -4,6 +4,7 @@ import { deps } from '../../shared/runtime/deps.ts';
 import { standardMiddleware } from '../../shared/runtime/middleware.ts';
 import { cleanupPreview } from '../../shared/use-cases/cleanup-preview.ts';
 import { type PlanDeps, planStack } from '../../shared/use-cases/plan-stack.ts';
+import { releaseDependents } from '../../shared/use-cases/release-dependents.ts';
 import { processJobs } from '../job-batch.ts';
 import { JobMessageInvalidError } from '../job-message.ts';
 
@@ -13,6 +14,7 @@ export function planHandler(deps: PlanDeps) {
     return processJobs(event, context, async (job) => {
       if (job.type === 'plan') await planStack(deps, job);
       else if (job.type === 'cleanup-preview') await cleanupPreview(deps, job);
+      else if (job.type === 'dependency-closed') await releaseDependents(deps, job);
       else throw new JobMessageInvalidError(`an ${job.type} job does not belong on the plan queue`);
     });
   };

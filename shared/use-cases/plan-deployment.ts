@@ -8,7 +8,6 @@ import {
   type Reason,
   type StackRef,
 } from '../domain/deployment/deployment.ts';
-import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../domain/deployment/reason-code.ts';
 import type { ControlPlanePolicy } from '../domain/policy/control-plane-policy.ts';
 import type { Artifacts } from '../ports/artifacts.ts';
@@ -18,6 +17,7 @@ import type { Queue } from '../ports/queue.ts';
 import type { Source } from '../ports/source.ts';
 import type { Stacks } from '../ports/stacks.ts';
 import type { Store } from '../ports/store.ts';
+import { awaitDependencies, isResumable } from './await-dependencies.ts';
 import { changeSetFailureReason } from './change-set-failure-reason.ts';
 import { claimRevision } from './claim-revision.ts';
 import { clearFailedCreate } from './clear-failed-create.ts';
@@ -50,6 +50,8 @@ export interface PlanDeps {
     readonly changeSetWait?: ChangeSetWait;
     /** How long to wait for a rolled-back stack to be deleted before it is created again. */
     readonly stackDeleteWait?: ChangeSetWait;
+    /** How long a dependency that has no deployment at the revision and was never applied is waited for. */
+    readonly dependencyWaitMs?: number;
   };
 }
 
@@ -95,9 +97,9 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
   const { store, stacks } = deps;
   const { id, mode } = request;
 
-  // A retry resumes its own deployment; a finished one is left as it is.
+  // A retry resumes its own deployment (also one waiting for its dependencies); a finished one is left as it is.
   const existing = await store.getDeployment(id);
-  if (existing && existing.status !== DeploymentStatus.PLANNING) return existing;
+  if (existing && !isResumable(existing.status)) return existing;
 
   // Read the configuration at the revision being planned.
   const configuration = await loadConfiguration(deps, request).catch((error: unknown) =>
@@ -121,10 +123,10 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
   const gateDeps = trust.flags.length > 0 ? { ...deps, notifier: flagged(deps.notifier, trust.flags) } : deps;
 
   // Record the deployment (PLANNING) unless a retry already did.
-  const deployment =
+  let deployment =
     existing ??
     (await createPlannedDeployment(deps, request, stack, { approval, from: trust.from, flags: trust.flags }));
-  if (deployment.status !== DeploymentStatus.PLANNING) return deployment;
+  if (!isResumable(deployment.status)) return deployment;
   const end = (event: Parameters<typeof moveDeployment>[2], reason?: Reason) =>
     endPlanning(gateDeps, deployment, event, request.actor, reason);
   const fail = (reason: Reason) => end({ type: 'PLAN_FAILED', reason }, reason);
@@ -162,6 +164,18 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
       message: `${request.stackName} is not in converge.yaml at ${request.revision.slice(0, 12)}.`,
     });
   }
+
+  // Dependencies first: wait for their deployments at this revision, stop if one failed, and
+  // read the `fromStack` parameters from their outputs.
+  const gate = await awaitDependencies(gateDeps, deployment, { configuration, stackConfig }, request.actor);
+  deployment = gate.deployment;
+  if (gate.kind === 'blocked') return fail(gate.reason);
+  if (gate.kind === 'waiting') return deployment;
+  planned = {
+    ...deployment,
+    ...(planned.historyRewritten ? { historyRewritten: planned.historyRewritten } : {}),
+  };
+  const configured = { ...stackConfig, parameters: { ...stackConfig.parameters, ...gate.parameters } };
 
   // A stack whose first creation rolled back can only be deleted: a deployment deletes it
   // (it holds no resources) and creates it again; statuses that need a person end here.
@@ -202,7 +216,7 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
       deploymentId: id,
       changeSetName: name,
       stack,
-      stackConfig,
+      stackConfig: configured,
       tags: { [REPOSITORY_TAG]: request.repository },
     }));
   } catch (error) {
