@@ -6,6 +6,7 @@ import { deleteChangeSetOf } from './delete-change-set-of.ts';
 import { dedupeId } from './deployment-names.ts';
 import { moveDeployment } from './move-deployment.ts';
 import { notify } from './notify.ts';
+import { replanJob } from './replan-job.ts';
 import { type SettleDeps, settleExecution } from './settle-execution.ts';
 
 export interface ReconcileDeps extends SettleDeps {
@@ -23,6 +24,8 @@ export interface ReconcileOptions {
    * EXECUTING never reached ExecuteChangeSet (its function died): it is executed now.
    */
   readonly executionGraceMs?: number;
+  /** A deployment AWAITING_DEPENDENCIES this long is checked again (its release may have been lost). */
+  readonly dependenciesRecheckMs?: number;
 }
 
 export interface ReconcileResult {
@@ -36,12 +39,15 @@ export interface ReconcileResult {
   readonly abandoned: number;
   /** APPROVED deployments whose execute job was queued again. */
   readonly requeued: number;
+  /** AWAITING_DEPENDENCIES deployments whose plan job was queued again to check their dependencies. */
+  readonly rechecked: number;
 }
 
 const defaults = {
   planningStaleMs: 60 * 60_000,
   approvedStaleMs: 15 * 60_000,
   executionGraceMs: 5 * 60_000,
+  dependenciesRecheckMs: 5 * 60_000,
 } as const;
 
 /**
@@ -59,7 +65,7 @@ export async function reconcileDeployments(
   const actor = 'system:reconcile';
   const list = { limit: options.limit };
   const olderThan = (updatedAt: string, ms: number) => Date.parse(updatedAt) + ms <= clock.now();
-  const result = { closed: 0, resumed: 0, expired: 0, abandoned: 0, requeued: 0 };
+  const result = { closed: 0, resumed: 0, expired: 0, abandoned: 0, requeued: 0, rechecked: 0 };
 
   // Settle EXECUTING deployments on their own change set's evidence, never the stack's status.
   const graceMs = options.executionGraceMs ?? deps.settings.executionGraceMs ?? defaults.executionGraceMs;
@@ -114,6 +120,21 @@ export async function reconcileDeployments(
       { group: deployment.stackKey, dedupeId: dedupeId('execute', deployment.id, 'reconcile', clock.now()) },
     );
     result.requeued += 1;
+  }
+
+  // Check again deployments waiting for their dependencies, in case a release was lost.
+  const recheckMs = options.dependenciesRecheckMs ?? defaults.dependenciesRecheckMs;
+  for (const deployment of await store.listDeploymentsByStatus(
+    DeploymentStatus.AWAITING_DEPENDENCIES,
+    list,
+  )) {
+    if (!olderThan(deployment.updatedAt, recheckMs)) continue;
+    const job = replanJob(deployment, { requestedAt: clock.now(), deliveryId: `resume:${deployment.id}` });
+    await queue.send(
+      { ...job, deploymentId: deployment.id },
+      { group: deployment.stackKey, dedupeId: dedupeId('resume', deployment.id, 'reconcile', clock.now()) },
+    );
+    result.rechecked += 1;
   }
   return result;
 }
