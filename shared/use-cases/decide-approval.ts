@@ -11,7 +11,7 @@ import type { Store } from '../ports/store.ts';
 import { StoreConflict, StoreConflictError } from '../ports/store-errors.ts';
 import { deleteChangeSetOf } from './delete-change-set-of.ts';
 import { dedupeId } from './deployment-names.ts';
-import { iso, patchFor, subjectOf } from './move-deployment.ts';
+import { iso, patchFor, releaseDependentsOf, subjectOf } from './move-deployment.ts';
 import { notify } from './notify.ts';
 
 export interface DecideApprovalDeps {
@@ -111,8 +111,10 @@ export async function decideApproval(
     );
   }
 
-  // Tell people what the vote did.
-  const updated = await notify(deps, (await store.getDeployment(deployment.id))!, {
+  // Tell people what the vote did; a rejected deploy also stops the stacks waiting for it.
+  const decided = (await store.getDeployment(deployment.id))!;
+  if (vote.outcome === 'rejected') await releaseDependentsOf(deps, decided);
+  const updated = await notify(deps, decided, {
     event: `${input.decision === 'approve' ? 'approval' : 'rejection'} by ${vote.vote.approver} (${vote.approvals} of ${vote.required})`,
   });
   return { outcome: vote.outcome, deployment: updated };

@@ -49,10 +49,11 @@ export async function moveDeployment(
 
 /**
  * A deploy that ended queues the release of the stacks waiting for it at its revision
- * (`releaseDependents`). Whoever ends it has the queue; without one (or if the send fails)
+ * (`releaseDependents`). Every transition through {@link moveDeployment} does this; a write
+ * that bundles its transition with something else (a vote) calls it itself. Whoever ends it has the queue; without one (or if the send fails)
  * reconcile resumes the waiting stacks on its schedule.
  */
-async function releaseDependentsOf(deps: { queue?: Queue }, moved: Deployment): Promise<void> {
+export async function releaseDependentsOf(deps: { queue?: Queue }, moved: Deployment): Promise<void> {
   if (!deps.queue || moved.kind !== DeploymentKind.DEPLOY || !isTerminal(moved.status)) return;
   await deps.queue
     .send(

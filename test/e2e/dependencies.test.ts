@@ -1,6 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../shared/domain/deployment/deployment.ts';
+import { explainStack } from '../../shared/use-cases/explain-stack.ts';
 import { type E2e, REGION, reaches, settled, startE2e } from './support/e2e-harness.ts';
 
 /** A network stack whose `Version` output is `version`. */
@@ -84,6 +85,39 @@ describe.concurrent('dependencies between stacks, through the local host', () =>
     expect(waiting.changeSet).toBeUndefined();
     expect(await stackOf('chain-app').catch(() => undefined)).toBeUndefined();
 
+    // `converge why`, the check run and the Slack message show the chain.
+    const [why] = await explainStack(
+      { store: e2e.store, clock: { now: () => Date.now() } },
+      { stackName: 'chain-app' },
+    );
+    expect(why?.waits[0]).toMatchObject({
+      kind: 'dependencies',
+      deploymentId: waiting.id,
+      dependencies: [{ stackName: 'chain-network', deploymentId: network.id, status: 'AWAITING_APPROVAL' }],
+    });
+    expect(why?.waits[0]?.message).toContain('chain-network (deployment');
+    type CheckRun = { status: string; output?: { title: string; summary: string } };
+    const run = await e2e.waitFor(
+      async () => {
+        const response = await fetch(
+          `${e2e.recorder.url}/repos/acme/chain/commits/${waiting.revision}/check-runs?check_name=converge/chain-app`,
+        );
+        return ((await response.json()) as { check_runs: CheckRun[] }).check_runs[0];
+      },
+      (found) => found?.output?.summary.includes('Deploys after') === true,
+      'the app check run to show its dependency',
+    );
+    expect(run).toMatchObject({
+      status: 'queued',
+      output: { title: 'Waiting for its dependencies to deploy' },
+    });
+    expect(run?.output?.summary).toContain('**Deploys after** `chain-network`');
+    await e2e.waitFor(
+      async () => e2e.recorder.requestsTo('POST', '/api/chat.postMessage').map((r) => JSON.stringify(r.body)),
+      (bodies) => bodies.some((b) => b.includes('chain-app') && b.includes('Deploys after *chain-network*')),
+      'the app Slack message to show its dependency',
+    );
+
     // The network deploys; then the app is planned with its output.
     expect((await approve(network)).status).toBe('SUCCEEDED');
     const app = await reaches(e2e, waiting.id, ['AWAITING_APPROVAL', 'PLAN_FAILED']);
@@ -135,10 +169,13 @@ describe.concurrent('dependencies between stacks, through the local host', () =>
         e2e.recorder
           .requestsTo('POST', '/api/chat.update')
           .concat(e2e.recorder.requestsTo('POST', '/api/chat.postMessage'))
-          .filter((r) => r.rawBody.includes('blocked-app') && r.rawBody.includes('DependencyFailed')),
+          .map((r) => JSON.stringify(r.body))
+          .filter((body) => body.includes('blocked-app') && body.includes('Plan failed')),
       (list) => list.length > 0,
       'the app message to say why it stopped',
     );
-    expect(messages.at(-1)?.rawBody).toContain('blocked-network');
+    const last = messages.at(-1) ?? '';
+    expect(last).toContain('Deploys after *blocked-network*');
+    expect(last).toContain('Dependency blocked-network did not deploy');
   });
 });

@@ -89,6 +89,11 @@ export function buildApprovalMessage(
       ),
     });
   }
+  // The dependency chain: which stacks deploy first at this revision.
+  if (deployment.waitingFor && deployment.waitingFor.length > 0) {
+    const names = deployment.waitingFor.map((name) => `*${escapeMrkdwn(name)}*`).join(', ');
+    blocks.push({ type: 'section', text: mrkdwn(`:link: Deploys after ${names} at ${shortSha}`) });
+  }
   const subject = context.commitMessage?.split('\n')[0]?.trim();
   if (subject) blocks.push({ type: 'section', text: mrkdwn(`> ${escapeMrkdwn(truncate(subject, 300))}`) });
 
