@@ -167,7 +167,9 @@ const outputReference = z.strictObject(
 
 /** What is wrong with a `{ fromStack, output }` map, in words; `undefined` when nothing is. */
 function outputReferenceProblem(value: unknown): string | undefined {
-  const issue = outputReference.safeParse(value).error?.issues[0];
+  // An unknown key first: it is usually the misspelling of the key reported missing.
+  const issues = outputReference.safeParse(value).error?.issues ?? [];
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
   if (!issue) return undefined;
   if (issue.code === 'unrecognized_keys')
     return `unknown key "${issue.keys[0]}"; a parameter taken from another stack has only fromStack and output`;
