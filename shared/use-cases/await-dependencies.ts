@@ -3,8 +3,8 @@ import type { Deployment, Reason } from '../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import type { Notifier } from '../ports/notifier.ts';
 import { type DependencyGateDeps, dependencyGate } from './dependency-gate.ts';
-import { moveDeployment } from './move-deployment.ts';
-import { notify } from './notify.ts';
+import { moveDeployment } from './deployment/move-deployment.ts';
+import { notify } from './deployment/notify.ts';
 
 /** Where planning stands after the dependency step; `deployment` is as stored now. */
 export type AwaitedDependencies =

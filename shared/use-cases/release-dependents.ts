@@ -1,15 +1,15 @@
 import type { StackConfig } from '../domain/config/stack-config.ts';
 import { type Deployment, DeploymentKind } from '../domain/deployment/deployment.ts';
+import { dedupeId } from '../domain/deployment/deployment-names.ts';
 import { DeploymentStatus, isTerminal } from '../domain/deployment/deployment-status.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Job, Queue } from '../ports/queue.ts';
 import type { Source } from '../ports/source.ts';
 import type { Stacks } from '../ports/stacks.ts';
 import type { Store } from '../ports/store.ts';
+import { loadConfiguration } from './configuration/load-configuration.ts';
 import { configuredStackKey, deploymentAtRevision } from './dependency-gate.ts';
-import { dedupeId } from './deployment-names.ts';
-import { loadConfiguration } from './load-configuration.ts';
-import { replanJob } from './replan-job.ts';
+import { replanJob } from './execution/replan-job.ts';
 
 export interface ReleaseDeps {
   readonly source: Source;

@@ -1,7 +1,7 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../shared/domain/deployment/deployment.ts';
-import { explainStack } from '../../shared/use-cases/explain-stack.ts';
+import { explainStack } from '../../shared/use-cases/queries/explain-stack.ts';
 import { type E2e, REGION, reaches, settled, startE2e } from './support/e2e-harness.ts';
 
 /** A network stack whose `Version` output is `version`. */

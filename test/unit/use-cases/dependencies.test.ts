@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { type Deployment, stackKey } from '../../../shared/domain/deployment/deployment.ts';
 import { sortableId } from '../../../shared/domain/ids.ts';
 import type { Job } from '../../../shared/ports/queue.ts';
-import { closeExecution } from '../../../shared/use-cases/close-execution.ts';
-import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
-import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
-import { planStack } from '../../../shared/use-cases/plan-stack.ts';
-import { reconcileDeployments } from '../../../shared/use-cases/reconcile-deployments.ts';
+import { decideApproval } from '../../../shared/use-cases/approval/decide-approval.ts';
+import { closeExecution } from '../../../shared/use-cases/execution/close-execution.ts';
+import { executeDeployment } from '../../../shared/use-cases/execution/execute-deployment.ts';
+import { reconcileDeployments } from '../../../shared/use-cases/execution/reconcile-deployments.ts';
+import { planStack } from '../../../shared/use-cases/planning/plan-stack.ts';
 import { releaseDependents } from '../../../shared/use-cases/release-dependents.ts';
 import { pipeline, REPOSITORY, REV0, REV1, REV2 } from './pipeline-fixture.ts';
 
