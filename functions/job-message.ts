@@ -28,7 +28,9 @@ const jobSchema = z.discriminatedUnion('type', [
     author: text.optional(),
     authors: z.array(text).optional(),
     fork: z.boolean().optional(),
+    deploymentId: text.optional(),
   }),
+  z.strictObject({ type: z.literal('dependency-closed'), deploymentId: text, stackKey: text }),
   z.strictObject({ type: z.literal('execute'), deploymentId: text, stackKey: text }),
   z.strictObject({
     type: z.literal('remove-stack'),

@@ -116,9 +116,12 @@ export const CLOUDFORMATION_ACTIONS: Partial<Record<FunctionSpec['name'], readon
 const SENDS_TO: Partial<Record<FunctionSpec['name'], readonly ('plan' | 'execute')[]>> = {
   // Plan and preview jobs; an approving PR review that reaches quorum queues execution.
   webhook: ['plan', 'execute'],
-  approve: ['execute'],
-  // Auto-approved deployments go straight to execution.
-  plan: ['execute'],
+  // A deployment that ends (rejected, failed, ...) queues the release of its dependents.
+  approve: ['execute', 'plan'],
+  // Auto-approved deployments go straight to execution; dependents waiting are resumed.
+  plan: ['execute', 'plan'],
+  // An execution that ends releases the dependents waiting for it.
+  'stack-events': ['plan'],
   // Re-checking a planned deployment may queue it again (decide-planned-deployment); a change
   // set that went stale under a newer stack state is planned again (execute-deployment).
   execute: ['execute', 'plan'],

@@ -4,6 +4,7 @@ import { deps } from '../../shared/runtime/deps.ts';
 import { standardMiddleware } from '../../shared/runtime/middleware.ts';
 import { cleanupPreview } from '../../shared/use-cases/planning/cleanup-preview.ts';
 import { type PlanDeps, planStack } from '../../shared/use-cases/planning/plan-stack.ts';
+import { releaseDependents } from '../../shared/use-cases/planning/release-dependents.ts';
 import { removeStack } from '../../shared/use-cases/planning/remove-stack.ts';
 import { processJobs } from '../job-batch.ts';
 import { JobMessageInvalidError } from '../job-message.ts';
@@ -15,6 +16,7 @@ export function planHandler(deps: PlanDeps) {
       if (job.type === 'plan') await planStack(deps, job);
       else if (job.type === 'cleanup-preview') await cleanupPreview(deps, job);
       else if (job.type === 'remove-stack') await removeStack(deps, job);
+      else if (job.type === 'dependency-closed') await releaseDependents(deps, job);
       else throw new JobMessageInvalidError(`an ${job.type} job does not belong on the plan queue`);
     });
   };

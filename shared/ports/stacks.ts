@@ -80,6 +80,10 @@ export interface LiveStack {
   readonly driftStatus?: StackDriftStatus;
   /** EnableTerminationProtection: CloudFormation refuses to delete the stack while it is set. */
   readonly terminationProtection?: boolean;
+  /** The stack's outputs by name (DescribeStacks `Outputs`): what `fromStack` parameters read. */
+  readonly outputs?: Readonly<Record<string, string>>;
+  /** The parameter values it was last deployed with (DescribeStacks `Parameters`). */
+  readonly parameters?: Readonly<Record<string, string>>;
 }
 
 /** A stack's status and CloudFormation's reason for it. */

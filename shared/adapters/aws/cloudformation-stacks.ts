@@ -122,6 +122,14 @@ export class CloudFormationStacks implements Stacks {
       ...(live.EnableTerminationProtection !== undefined
         ? { terminationProtection: live.EnableTerminationProtection }
         : {}),
+      outputs: Object.fromEntries(
+        (live.Outputs ?? []).flatMap((o) => (o.OutputKey ? [[o.OutputKey, o.OutputValue ?? '']] : [])),
+      ),
+      parameters: Object.fromEntries(
+        (live.Parameters ?? []).flatMap((p) =>
+          p.ParameterKey ? [[p.ParameterKey, p.ResolvedValue ?? p.ParameterValue ?? '']] : [],
+        ),
+      ),
     };
   }
 

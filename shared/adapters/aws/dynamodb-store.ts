@@ -32,8 +32,6 @@ import {
   checkAudit,
   checkDeployment,
   checkNotifications,
-  checkPatch,
-  checkRecordApprovalOptions,
   checkSuspension,
   checkTransitionInput,
   pushKeyText,

@@ -49,6 +49,8 @@ interface FakeStack {
   status: StackStatus;
   statusReason?: string;
   tags: Record<string, string>;
+  outputs: Record<string, string>;
+  parameters: Record<string, string>;
   readonly changeSets: Map<string, FakeChangeSet>;
   failures: ResourceFailure[];
   /** The change set running now, if any: {@link MemoryStacks.finish} ends it. */
@@ -108,6 +110,12 @@ export class MemoryStacks implements Stacks {
     tags: Readonly<Record<string, string>> = {},
   ): this {
     this.stacks.set(stackName, { ...this.newStack(stackName, status), tags: { ...tags } });
+    return this;
+  }
+
+  /** Gives the stack these outputs (DescribeStacks `Outputs`). */
+  withOutputs(stackName: string, outputs: Readonly<Record<string, string>>): this {
+    this.require(stackName).outputs = { ...outputs };
     return this;
   }
 
@@ -172,6 +180,8 @@ export class MemoryStacks implements Stacks {
       ...(live.terminationProtection !== undefined
         ? { terminationProtection: live.terminationProtection }
         : {}),
+      outputs: { ...live.outputs },
+      parameters: { ...live.parameters },
     };
   }
 
@@ -315,6 +325,7 @@ export class MemoryStacks implements Stacks {
       live.operations.set(clientRequestToken, { status: live.status, statusReason: 'User Initiated' });
       // As in CloudFormation, the change set's tags become the stack's.
       if (changeSet.request.tags) live.tags = { ...changeSet.request.tags };
+      live.parameters = { ...changeSet.request.parameters };
       this.executed.push({ stackName: stack.stackName, changeSetId, clientRequestToken });
     }
     if (interruption === 'lost-after') throw connectionLost();
@@ -361,6 +372,8 @@ export class MemoryStacks implements Stacks {
       stackId: `arn:aws:cloudformation:${region}:123456789012:stack/${stackName}/${this.sequence}`,
       status,
       tags: {},
+      outputs: {},
+      parameters: {},
       changeSets: new Map(),
       failures: [],
       operations: new Map(),

@@ -28,8 +28,6 @@ import {
   checkAudit,
   checkDeployment,
   checkNotifications,
-  checkPatch,
-  checkRecordApprovalOptions,
   checkSuspension,
   checkTransitionInput,
   deploymentOrder,

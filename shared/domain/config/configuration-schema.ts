@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { repositoryPathProblem } from '../paths/repository-path.ts';
 import { WINDOW_KEYS, windowList } from '../window/window-schema.ts';
 import { parseDuration } from './parse-duration.ts';
-import { Capability } from './stack-config.ts';
+import { Capability, type OutputReference } from './stack-config.ts';
 
 /**
  * The zod schema of `converge.yaml`, as written (before defaults are merged).
@@ -178,11 +178,47 @@ const defaults = z.strictObject(
 );
 
 /**
+ * A parameter whose value is another stack's output (`{ fromStack: network-prod, output: VpcId }`),
+ * read from that stack's applied outputs when this stack is planned. It makes the stack depend on
+ * `fromStack`, as `dependsOn` does.
+ */
+const outputReference = z.strictObject(
+  {
+    fromStack: z.string({ error: 'fromStack must name a stack in this file' }).regex(STACK_NAME, {
+      error: (issue) => `fromStack ${JSON.stringify(issue.input)} is not a stack name: ${STACK_NAME_RULE}`,
+    }),
+    output: z
+      .string({ error: 'output must name an output of that stack' })
+      .regex(PARAMETER_KEY, { error: 'output must be an output name: letters and digits only' }),
+  },
+  {
+    error: 'a parameter taken from another stack is a map { fromStack: <stack name>, output: <output name> }',
+  },
+);
+
+/** What is wrong with a `{ fromStack, output }` map, in words; `undefined` when nothing is. */
+function outputReferenceProblem(value: unknown): string | undefined {
+  // An unknown key first: it is usually the misspelling of the key reported missing.
+  const issues = outputReference.safeParse(value).error?.issues ?? [];
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+  if (!issue) return undefined;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key "${issue.keys[0]}"; a parameter taken from another stack has only fromStack and output`;
+  if (issue.code === 'invalid_type' && issue.path.length > 0)
+    return `missing ${String(issue.path[0])}; write { fromStack: <stack name>, output: <output name> }`;
+  return issue.message;
+}
+
+function isMapValue(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
  * A parameter file's path or an inline map. The map's names and values are checked after the
  * union picked it, so a bad name or a null value gets its own message, not the union's.
  */
 const parameters = z
-  .union([repositoryPath, z.record(z.string(), z.custom<string>())], {
+  .union([repositoryPath, z.record(z.string(), z.custom<string | OutputReference>())], {
     error: 'must be a path to a parameter file, or a map of parameter names to values',
   })
   .check((ctx) => {
@@ -190,7 +226,9 @@ const parameters = z
     for (const [name, value] of Object.entries(ctx.value)) {
       const problem = !PARAMETER_KEY.test(name)
         ? `"${name}" is not a parameter name; use letters and digits only`
-        : scalarValue.safeParse(value).error?.issues[0]?.message;
+        : isMapValue(value)
+          ? outputReferenceProblem(value)
+          : scalarValue.safeParse(value).error?.issues[0]?.message;
       if (problem !== undefined)
         ctx.issues.push({ code: 'custom', input: value, path: [name], message: problem });
     }
@@ -262,4 +300,5 @@ export const KNOWN_KEYS = {
   drift: Object.keys(drift.shape),
   window: WINDOW_KEYS,
   rollback: Object.keys(rollback.shape),
+  fromStack: Object.keys(outputReference.shape),
 } as const;

@@ -10,7 +10,7 @@ import { type ConfigurationDocument, configurationSchema, KNOWN_KEYS } from './c
 import { nearestKey } from './nearest-key.ts';
 import { parseDuration } from './parse-duration.ts';
 import { parseSourceDocument, type SourceDocument } from './source-document.ts';
-import type { Configuration, StackConfig } from './stack-config.ts';
+import type { Configuration, OutputReference, StackConfig } from './stack-config.ts';
 
 /** What applies when neither the stack nor `defaults` says otherwise. */
 export const BUILT_IN_DEFAULTS = {
@@ -147,6 +147,18 @@ function crossStackIssues(doc: ConfigurationDocument, document: SourceDocument):
   }
   const names = [...firstIndex.keys()];
   for (const [index, stack] of doc.stacks.entries()) {
+    for (const [parameter, from] of Object.entries(outputReferences(stack))) {
+      const at: DocumentPath = ['stacks', index, 'parameters', parameter, 'fromStack'];
+      if (from.fromStack === stack.name) {
+        issues.push(
+          document.issue(at, `stack "${from.fromStack}" cannot take a parameter from its own outputs`),
+        );
+      } else if (!firstIndex.has(from.fromStack)) {
+        const hint = nearestKey(from.fromStack, names);
+        const advice = hint ? `did you mean "${hint}"?` : 'name a stack defined in this file';
+        issues.push(document.issue(at, `no stack named "${from.fromStack}"; ${advice}`));
+      }
+    }
     for (const [depIndex, dep] of (stack.dependsOn ?? []).entries()) {
       const at: DocumentPath = ['stacks', index, 'dependsOn', depIndex];
       if (dep === stack.name) {
@@ -165,7 +177,7 @@ function crossStackIssues(doc: ConfigurationDocument, document: SourceDocument):
   const cycle = findDependencyCycle(
     doc.stacks.map((s) => ({
       name: s.name as string,
-      dependsOn: (s.dependsOn ?? []).filter((dep) => dep !== s.name),
+      dependsOn: dependenciesOf(s).filter((dep) => dep !== s.name),
     })),
   );
   if (cycle) {
@@ -173,7 +185,7 @@ function crossStackIssues(doc: ConfigurationDocument, document: SourceDocument):
     issues.push(
       document.issue(
         ['stacks', index, 'dependsOn'],
-        `dependency cycle ${cycle.join(' → ')}; remove one of these dependsOn entries`,
+        `dependency cycle ${cycle.join(' → ')}; remove one of these dependsOn entries (or fromStack parameters)`,
       ),
     );
   }
@@ -187,18 +199,24 @@ function resolve(doc: ConfigurationDocument, file: string): Configuration {
     const approval = { ...BUILT_IN_DEFAULTS.approval, ...defaults.approval, ...stack.approval };
     const drift = { ...BUILT_IN_DEFAULTS.drift, ...defaults.drift, ...stack.drift };
     const parameters = stack.parameters;
+    const fromStacks = outputReferences(stack);
     return {
       name: stack.name as string,
       template: parseRepositoryPath(stack.template as string),
       parameterFile: typeof parameters === 'string' ? parseRepositoryPath(parameters) : undefined,
-      parameters: typeof parameters === 'object' ? { ...parameters } : {},
+      parameters: Object.fromEntries(
+        Object.entries(typeof parameters === 'object' ? parameters : {}).filter(
+          (entry): entry is [string, string] => typeof entry[1] === 'string',
+        ),
+      ),
+      outputParameters: fromStacks,
       tags: { ...defaults.tags, ...stack.tags },
       capabilities: [...(stack.capabilities ?? defaults.capabilities ?? [])],
       region: (stack.region ?? defaults.region)!,
       account: stack.account ?? defaults.account,
       roleArn: stack.roleArn ?? defaults.roleArn,
       watch: [...(stack.watch ?? [])],
-      dependsOn: [...(stack.dependsOn ?? [])],
+      dependsOn: dependenciesOf(stack),
       approval: {
         required: approval.required,
         approvers: approval.approvers as readonly ApproverIdentity[],
@@ -239,6 +257,24 @@ function isReadAsWritten(path: DocumentPath): boolean {
   return isAccount || isParameterOrTagMap(path);
 }
 
+/** The inline parameters taken from other stacks' outputs. */
+function outputReferences(stack: ConfigurationDocument['stacks'][number]): Record<string, OutputReference> {
+  const parameters = stack.parameters;
+  if (typeof parameters !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(parameters).filter(
+      (entry): entry is [string, OutputReference] => typeof entry[1] === 'object' && entry[1] !== null,
+    ),
+  );
+}
+
+/** `dependsOn` and every `fromStack`, each once, in the order written. */
+function dependenciesOf(stack: ConfigurationDocument['stacks'][number]): string[] {
+  const fromStacks = Object.values(outputReferences(stack)).map((ref) => ref.fromStack);
+  return [...new Set([...(stack.dependsOn ?? []), ...fromStacks])];
+}
+
+/** A parameter or tag map (`defaults.tags`, `stacks[i].parameters`, `stacks[i].tags`). */
 function isParameterOrTagMap(path: DocumentPath): boolean {
   if (path.length === 2) return path[0] === 'defaults' && path[1] === 'tags';
   return (

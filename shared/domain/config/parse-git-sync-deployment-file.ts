@@ -78,6 +78,7 @@ export function parseGitSyncDeploymentFile(text: string, options: GitSyncStackOp
         template: parseRepositoryPath(result.data['template-file-path']),
         parameterFile: undefined,
         parameters: { ...result.data.parameters },
+        outputParameters: {},
         tags: { ...result.data.tags },
         capabilities: [...(options.capabilities ?? [])],
         region: options.region,

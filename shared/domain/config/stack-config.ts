@@ -2,6 +2,14 @@ import type { ApprovalRequirement } from '../approval/approval.ts';
 import type { DriftPolicy } from '../drift/drift-policy.ts';
 import type { DeployWindow } from '../window/deploy-window.ts';
 
+/** A parameter whose value is another stack's output, read when this stack is planned. */
+export interface OutputReference {
+  /** The stack (in the same configuration) whose output it is. */
+  readonly fromStack: string;
+  /** The output's name (its key in the template's `Outputs`). */
+  readonly output: string;
+}
+
 /** The IAM capabilities CloudFormation accepts in `Capabilities`. */
 export const Capability = {
   IAM: 'CAPABILITY_IAM',
@@ -23,6 +31,11 @@ export interface StackConfig {
    * contents. Empty when neither is given.
    */
   readonly parameters: Readonly<Record<string, string>>;
+  /**
+   * Parameters taken from other stacks' outputs (`{ fromStack, output }` in the inline map),
+   * resolved when the stack is planned. Each `fromStack` is also in `dependsOn`.
+   */
+  readonly outputParameters: Readonly<Record<string, OutputReference>>;
   readonly tags: Readonly<Record<string, string>>;
   readonly capabilities: readonly Capability[];
   readonly region: string;
@@ -32,7 +45,10 @@ export interface StackConfig {
   readonly roleArn: string | undefined;
   /** Extra globs whose changes make this stack affected (picomatch syntax). */
   readonly watch: readonly string[];
-  /** Stacks planned before this one. */
+  /**
+   * Stacks whose deployments at the same revision must end successfully before this one is planned
+   * (`dependsOn` and every `fromStack`).
+   */
   readonly dependsOn: readonly string[];
   readonly approval: ApprovalRequirement;
   readonly drift: DriftPolicy;

@@ -65,6 +65,10 @@ export const AuditAction = {
   RELEASED: 'released',
   /** A deployment succeeded but termination protection could not be turned on. */
   TERMINATION_PROTECTION_FAILED: 'termination-protection-failed',
+  /** A deployment waits in AWAITING_DEPENDENCIES for its dependencies' deployments at the same revision. */
+  DEPENDENCIES_PENDING: 'dependencies-pending',
+  /** Every dependency it waited for was deployed: planning resumes. */
+  DEPENDENCIES_MET: 'dependencies-met',
   /** Drift sweep: the stack was left alone this sweep. */
   DRIFT_SKIP: 'drift-skip',
   /** Drift sweep: nothing drifted. */

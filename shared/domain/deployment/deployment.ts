@@ -92,6 +92,11 @@ export interface Deployment {
   readonly windows?: readonly WindowLayer[];
   /** Turn termination protection on once it succeeds (`terminationProtection: true` at its revision). */
   readonly terminationProtection?: boolean;
+  /**
+   * The stacks (names) whose deployments at the same revision this one waits for before it is
+   * planned (AWAITING_DEPENDENCIES); kept afterwards so messages show the chain.
+   */
+  readonly waitingFor?: readonly string[];
   /** After this instant (ISO 8601) an unapproved deployment is EXPIRED. */
   readonly expiresAt?: string;
   /**

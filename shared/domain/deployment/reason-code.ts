@@ -72,6 +72,10 @@ export const ReasonCode = {
   FORK_NOT_ALLOWED: 'ForkNotAllowed',
   /** A deletion of a stack with termination protection (in CloudFormation or in converge.yaml): refused. */
   STACK_PROTECTED: 'StackProtected',
+  /** A dependency's deployment at the same revision failed, was rejected or never ran: this one stops. */
+  DEPENDENCY_FAILED: 'DependencyFailed',
+  /** A `fromStack` parameter names an output the dependency's live stack does not have. */
+  OUTPUT_NOT_FOUND: 'OutputNotFound',
 } as const;
 export type ReasonCode = (typeof ReasonCode)[keyof typeof ReasonCode];
 

@@ -12,7 +12,6 @@ import {
   type StackRef,
 } from '../../domain/deployment/deployment.ts';
 import { changeSetName } from '../../domain/deployment/deployment-names.ts';
-import { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
 import { type ControlPlanePolicy, targetAccount } from '../../domain/policy/control-plane-policy.ts';
 import { iso } from '../../domain/time.ts';
@@ -24,6 +23,7 @@ import type { Source } from '../../ports/source.ts';
 import { ChangeSetStatus, type Stacks } from '../../ports/stacks.ts';
 import type { Store } from '../../ports/store.ts';
 import { loadConfiguration } from '../configuration/load-configuration.ts';
+import { awaitDependencies, isResumable } from './await-dependencies.ts';
 import { claimRevision } from './claim-revision.ts';
 import { clearFailedCreate } from './clear-failed-create.ts';
 import { closePlanning } from './close-planning.ts';
@@ -52,6 +52,8 @@ export interface PlanDeps {
     readonly changeSetWait?: ChangeSetWait;
     /** How long to wait for a rolled-back stack to be deleted before it is created again. */
     readonly stackDeleteWait?: ChangeSetWait;
+    /** How long a dependency that has no deployment at the revision and was never applied is waited for. */
+    readonly dependencyWaitMs?: number;
   };
 }
 
@@ -82,9 +84,9 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
   const { store, stacks } = deps;
   const { id, mode } = request;
 
-  // A retry resumes its own deployment; a finished one is left as it is.
+  // A retry resumes its own deployment (also one waiting for its dependencies); a finished one is left as it is.
   const existing = await store.getDeployment(id);
-  if (existing && existing.status !== DeploymentStatus.PLANNING) return existing;
+  if (existing && !isResumable(existing.status)) return existing;
 
   // Read the configuration at the revision being planned.
   const configuration = await loadConfiguration(deps, request).catch((error: unknown) =>
@@ -108,7 +110,7 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
   const gateDeps = trust.flags.length > 0 ? { ...deps, notifier: flagged(deps.notifier, trust.flags) } : deps;
 
   // Record the deployment (PLANNING) unless a retry already did.
-  const deployment =
+  let deployment =
     existing ??
     (await createPlannedDeployment(deps, request, stack, {
       approval,
@@ -117,7 +119,7 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
       ...(trust.windows ? { windows: trust.windows } : {}),
       terminationProtection: mode === DeploymentKind.DEPLOY && stackConfig?.terminationProtection === true,
     }));
-  if (deployment.status !== DeploymentStatus.PLANNING) return deployment;
+  if (!isResumable(deployment.status)) return deployment;
   const end = (event: Parameters<typeof closePlanning>[2], reason?: Reason) =>
     closePlanning(gateDeps, deployment, event, request.actor, reason);
   const fail = (reason: Reason) => end({ type: 'PLAN_FAILED', reason }, reason);
@@ -155,6 +157,18 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
       message: `${request.stackName} is not in converge.yaml at ${request.revision.slice(0, 12)}.`,
     });
   }
+
+  // Dependencies first: wait for their deployments at this revision, stop if one failed, and
+  // read the `fromStack` parameters from their outputs.
+  const gate = await awaitDependencies(gateDeps, deployment, { configuration, stackConfig }, request.actor);
+  deployment = gate.deployment;
+  if (gate.kind === 'blocked') return fail(gate.reason);
+  if (gate.kind === 'waiting') return deployment;
+  planned = {
+    ...deployment,
+    ...(planned.historyRewritten ? { historyRewritten: planned.historyRewritten } : {}),
+  };
+  const configured = { ...stackConfig, parameters: { ...stackConfig.parameters, ...gate.parameters } };
 
   // A stack whose first creation rolled back can only be deleted: a deployment deletes it
   // (it holds no resources) and creates it again; statuses that need a person end here.
@@ -195,7 +209,7 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
       deploymentId: id,
       changeSetName: name,
       stack,
-      stackConfig,
+      stackConfig: configured,
       tags: { [REPOSITORY_TAG]: request.repository },
     }));
   } catch (error) {

@@ -45,11 +45,25 @@ export type StackWait =
       readonly message: string;
     }
   | {
+      /** Planned only after these stacks' deployments at the same revision end. */
+      readonly kind: 'dependencies';
+      readonly deploymentId: string;
+      readonly dependencies: readonly DependencyWait[];
+      readonly message: string;
+    }
+  | {
       readonly kind: 'failed';
       readonly deploymentId: string;
       readonly status: DeploymentStatus;
       readonly message: string;
     };
+
+/** One dependency a deployment waits for, and where its deployment at the revision stands. */
+export interface DependencyWait {
+  readonly stackName: string;
+  readonly deploymentId?: string;
+  readonly status?: DeploymentStatus;
+}
 
 export interface StackExplanation {
   readonly stack: StackOverview;
@@ -189,6 +203,24 @@ async function pendingWait(
         message: `Deployment ${id} of ${short(deployment.revision)} is approved and queued for execution since ${deployment.updatedAt}.`,
       };
     }
+    case DeploymentStatus.AWAITING_DEPENDENCIES: {
+      const dependencies = await Promise.all(
+        (deployment.waitingFor ?? []).map((name) => dependencyWait({ store, clock }, name, deployment)),
+      );
+      const listed = dependencies
+        .map((d) =>
+          d.deploymentId
+            ? `${d.stackName} (deployment ${d.deploymentId}, ${d.status})`
+            : `${d.stackName} (not planned yet)`,
+        )
+        .join(', ');
+      return {
+        kind: 'dependencies',
+        deploymentId: id,
+        dependencies,
+        message: `Deployment ${id} of ${short(deployment.revision)} waits for its dependencies to deploy ${short(deployment.revision)} first: ${listed}. \`converge why <stack>\` on each says what it waits on.`,
+      };
+    }
     case DeploymentStatus.EXECUTING:
       return {
         kind: 'executing',
@@ -204,6 +236,21 @@ async function pendingWait(
         message: `Deployment ${id} of ${short(deployment.revision)} is ${deployment.kind === 'preview' ? 'a pull request preview' : 'being planned'} since ${deployment.createdAt}.`,
       };
   }
+}
+
+/** The dependency's deploy at the same revision and repository, if Converge has one. */
+async function dependencyWait(
+  deps: { store: Store; clock: { now(): number } },
+  stackName: string,
+  of: Deployment,
+): Promise<DependencyWait> {
+  for (const stack of await stackOverview(deps, { stackName })) {
+    const found = (await deps.store.listDeployments(stack.stackKey, { limit: 25 })).find(
+      (d) => d.kind === 'deploy' && d.revision === of.revision && d.repository === of.repository,
+    );
+    if (found) return { stackName, deploymentId: found.id, status: found.status };
+  }
+  return { stackName };
 }
 
 function isStopped(status: DeploymentStatus): boolean {

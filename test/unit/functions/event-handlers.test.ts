@@ -67,6 +67,7 @@ describe('reconcile handler', () => {
     ).toEqual({
       closed: 0,
       resumed: 0,
+      rechecked: 0,
       expired: 1,
       abandoned: 0,
       requeued: 0,
