@@ -9,7 +9,8 @@ export interface BenchSuite {
   readonly baseline: string;
   /**
    * Each case does one unit of work; its return value is kept so the work is not optimised away.
-   * A case may be asynchronous (a deployment, a child process); the runner awaits it.
+   * A case may be asynchronous (a deployment, a child process); the runner awaits it. A case that
+   * must prepare untimed work first (a commit before the push) returns `{ elapsedMs }` it timed.
    */
   readonly cases: Readonly<Record<string, () => unknown>>;
   /** Wall-clock budget per case in milliseconds (default 2,000). */

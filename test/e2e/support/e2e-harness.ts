@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import type { EmulatorDelays } from '../../../local/cloudformation/emulator-state.ts';
 import { signedSlackClick } from '../../../local/host/signed-slack-click.ts';
 import { type Host, startHost } from '../../../local/host/start-host.ts';
 import { DynamoDbStore } from '../../../shared/adapters/aws/dynamodb-store.ts';
@@ -114,6 +115,8 @@ export interface E2eOptions {
    * `acme/<name>` repository (branch main, any stack) with `slack:U0APPROVER` as approver.
    */
   readonly policyFile?: string;
+  /** Emulator delays of the local cloud; a few milliseconds per change-set step and resource by default. */
+  readonly delays?: Partial<EmulatorDelays>;
 }
 
 /**
@@ -133,7 +136,7 @@ export async function startE2e(
       port: 0,
       region: REGION,
       repositories: Object.fromEntries([...repos].map(([name, repo]) => [name, repo.dir])),
-      delays: { changeSet: 5, resource: 5 },
+      delays: options.delays ?? { changeSet: 5, resource: 5 },
       secrets: SECRETS,
       ...(options.policyFile
         ? { policyFile: options.policyFile }
