@@ -9,8 +9,8 @@ import {
 import { type LocalCloud, startLocalCloud } from '../local/start-local-cloud.ts';
 import { type Deployment, stackKey } from '../shared/domain/deployment/deployment.ts';
 import { sortableId } from '../shared/domain/ids.ts';
-import { DEFAULT_SWEEP_SETTINGS } from '../shared/use-cases/sweep-settings.ts';
 import { sweepDrift } from '../shared/use-cases/sweep-drift.ts';
+import { DEFAULT_SWEEP_SETTINGS } from '../shared/use-cases/sweep-settings.ts';
 import { driftPipeline, REGION, REPOSITORY, until } from '../test/e2e/drift-harness.ts';
 import { type BenchSuite, QUICK } from './bench-suite.ts';
 
@@ -65,7 +65,8 @@ async function openCloud(): Promise<LocalCloud> {
       await world.cfn.send(new ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: 'create' }));
       await until(
         async () =>
-          (await world.cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0]?.StackStatus,
+          (await world.cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0]
+            ?.StackStatus,
         (status) => status === 'CREATE_COMPLETE',
       );
     }

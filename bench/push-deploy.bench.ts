@@ -133,7 +133,8 @@ async function pushDeploy(): Promise<{ elapsedMs: number }> {
   const pushed = await repo.push(files, { send: false });
   const start = performance.now();
   const answer = await e2e!.deliver('push', JSON.parse(pushed.body), { deliveryId: pushed.deliveryId });
-  if (answer.status !== 202) throw new Error(`the push was answered ${answer.status}: ${await answer.text()}`);
+  if (answer.status !== 202)
+    throw new Error(`the push was answered ${answer.status}: ${await answer.text()}`);
   const done = await settle(before);
   const elapsedMs = performance.now() - start;
   pushTimes.push(elapsedMs);

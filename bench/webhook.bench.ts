@@ -57,14 +57,21 @@ function handlerOnFreshStore() {
       settings: { ...p.deps.settings, deliveryTtlMs: 86_400_000 },
     }),
   ).use(
-    standardMiddleware({ functionName: 'webhook', http: true, logger: createLogger(), metrics: createMetrics() }),
+    standardMiddleware({
+      functionName: 'webhook',
+      http: true,
+      logger: createLogger(),
+      metrics: createMetrics(),
+    }),
   );
   return { wrapped, queue: p.queue };
 }
 
 async function handleOnce(): Promise<{ elapsedMs: number }> {
   const { wrapped, queue } = handlerOnFreshStore();
-  const event = functionUrlEvent(signedDelivery('push', payload, { secret: SECRET, deliveryId: `d-${++delivery}` }));
+  const event = functionUrlEvent(
+    signedDelivery('push', payload, { secret: SECRET, deliveryId: `d-${++delivery}` }),
+  );
   const start = performance.now();
   const answer = (await wrapped(event, context)) as LambdaFunctionURLResult;
   const elapsedMs = performance.now() - start;
