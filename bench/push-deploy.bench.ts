@@ -211,11 +211,12 @@ export const suite: BenchSuite = {
 
 /**
  * What a deployment of one change needs at least: CloudFormation CreateChangeSet, one
- * DescribeChangeSet that sees it created, ExecuteChangeSet; Converge also reads the stack once
- * (ownership and status) and keeps its state in DynamoDB.
+ * DescribeChangeSet that sees it created, ExecuteChangeSet; and DescribeStacks twice: once when
+ * planning (who owns the stack, which change-set type) and once under the stack lock just before
+ * executing (the stack must be stable then). Converge keeps its state in DynamoDB besides.
  */
 const MINIMUM: Readonly<Record<string, number>> = {
-  'cloudformation.DescribeStacks': 1,
+  'cloudformation.DescribeStacks': 2,
   'cloudformation.CreateChangeSet': 1,
   'cloudformation.DescribeChangeSet': 1,
   'cloudformation.ExecuteChangeSet': 1,
