@@ -20,13 +20,13 @@ import { type BenchSuite, QUICK } from './bench-suite.ts';
  * settings (concurrency, poll backoff) and its throttling backoff, against the floor (stacks ÷
  * the allowed rate of DetectStackDrift: no sweep can start detections faster) and a sequential
  * AWS CLI loop (detect-stack-drift, then describe-stack-drift-detection-status until done, per
- * stack). The CLI loop runs over the first 10 stacks and is scaled to the whole fleet (each stack
+ * stack). The CLI loop runs over the first 8 stacks and is scaled to the whole fleet (each stack
  * costs it the same). Each case runs once: a sweep of 1,000 stacks takes a minute by design.
  */
 
 const run = promisify(execFile);
 const RATE_PER_SECOND = 20;
-const CLI_SAMPLE = QUICK ? 2 : 10;
+const CLI_SAMPLE = QUICK ? 2 : 8;
 const SIZES = QUICK ? [10] : [100, 1_000];
 const REVISION = 'b3'.repeat(20);
 const TEMPLATE =
