@@ -9,8 +9,8 @@ import {
 import { type LocalCloud, startLocalCloud } from '../local/start-local-cloud.ts';
 import { type Deployment, stackKey } from '../shared/domain/deployment/deployment.ts';
 import { sortableId } from '../shared/domain/ids.ts';
-import { sweepDrift } from '../shared/use-cases/sweep-drift.ts';
-import { DEFAULT_SWEEP_SETTINGS } from '../shared/use-cases/sweep-settings.ts';
+import { sweepDrift } from '../shared/use-cases/drift/sweep-drift.ts';
+import { DEFAULT_SWEEP_SETTINGS } from '../shared/use-cases/drift/sweep-settings.ts';
 import { driftPipeline, REGION, REPOSITORY, until } from '../test/e2e/drift-harness.ts';
 import { type BenchSuite, QUICK } from './bench-suite.ts';
 

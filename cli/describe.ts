@@ -1,7 +1,7 @@
 import type { ChangeSetSummary } from '../shared/domain/change-set/change-set-summary.ts';
 import type { Deployment } from '../shared/domain/deployment/deployment.ts';
-import type { DeploymentDetails } from '../shared/use-cases/deployment-details.ts';
-import type { StackOverview } from '../shared/use-cases/stack-overview.ts';
+import type { DeploymentDetails } from '../shared/use-cases/queries/deployment-details.ts';
+import type { StackOverview } from '../shared/use-cases/queries/stack-overview.ts';
 
 /**
  * One table, a row per stack: what is applied, the latest deployment's state, drift, and what is

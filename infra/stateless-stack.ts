@@ -14,7 +14,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SECRET_SETTINGS, type SettingName } from '../shared/runtime/config.ts';
-import { CONVERGE_ON_GIT_TASK } from '../shared/use-cases/converge-on-git.ts';
+import { CONVERGE_ON_GIT_TASK } from '../shared/use-cases/git-poll/converge-on-git.ts';
 import { ConvergeFunction } from './converge-function.ts';
 import type { DeployedPolicy } from './deployed-policy.ts';
 import { type FunctionName, type FunctionSpec, functionSpecs } from './function-catalog.ts';

@@ -7,7 +7,7 @@ import {
   type ApprovalDecisionResult,
   type DecideApprovalDeps,
   decideApproval,
-} from '../../shared/use-cases/decide-approval.ts';
+} from '../../shared/use-cases/approval/decide-approval.ts';
 import { useDevEnvironment } from '../dev-state.ts';
 
 interface ApproveCommandOptions {

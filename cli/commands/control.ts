@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DeploymentNotFoundError } from '../../shared/ports/store-errors.ts';
-import type { CancelDeps, CancelResult } from '../../shared/use-cases/cancel-deployment.ts';
-import type { RetryDeps, RetryResult } from '../../shared/use-cases/retry-deployment.ts';
+import type { CancelDeps, CancelResult } from '../../shared/use-cases/approval/cancel-deployment.ts';
+import type { RetryDeps, RetryResult } from '../../shared/use-cases/approval/retry-deployment.ts';
 import { ExitCode, failCommand } from '../command-error.ts';
 import { useDevEnvironment } from '../dev-state.ts';
 import type { CliVoteDeps } from './approve.ts';
@@ -43,7 +43,7 @@ export function registerControlCommands(program: Command): void {
       .description('plan a FAILED, PLAN_FAILED or EXPIRED deployment again; the new one waits for approval'),
   ).action(async function runRetry(this: Command, id: string, options: ControlOptions) {
     await run(this, options, async (deps) => {
-      const { retryDeployment } = await import('../../shared/use-cases/retry-deployment.ts');
+      const { retryDeployment } = await import('../../shared/use-cases/approval/retry-deployment.ts');
       const requestedBy = await voterIdentity(deps, options);
       const result = await retryDeployment(deps, { deploymentId: id, requestedBy });
       return [result, result.outcome === 'queued' ? retried(result) : ''];
@@ -57,7 +57,7 @@ export function registerControlCommands(program: Command): void {
       .option('--reason <text>', 'why, for the audit trail and the notification'),
   ).action(async function runCancel(this: Command, id: string, options: ControlOptions) {
     await run(this, options, async (deps) => {
-      const { cancelDeployment } = await import('../../shared/use-cases/cancel-deployment.ts');
+      const { cancelDeployment } = await import('../../shared/use-cases/approval/cancel-deployment.ts');
       const requestedBy = await voterIdentity(deps, options);
       const result = await cancelDeployment(deps, {
         deploymentId: id,

@@ -7,7 +7,7 @@ import {
   type SweepDriftDeps,
   type SweepDriftResult,
   sweepDrift,
-} from '../../shared/use-cases/sweep-drift.ts';
+} from '../../shared/use-cases/drift/sweep-drift.ts';
 import { useDevEnvironment } from '../dev-state.ts';
 
 interface SweepOptions {

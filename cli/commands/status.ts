@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { DeploymentNotFoundError } from '../../shared/ports/store.ts';
-import { deploymentDetails } from '../../shared/use-cases/deployment-details.ts';
-import { explainStack, StackNotFoundError } from '../../shared/use-cases/explain-stack.ts';
-import { stackOverview } from '../../shared/use-cases/stack-overview.ts';
+import { deploymentDetails } from '../../shared/use-cases/queries/deployment-details.ts';
+import { explainStack, StackNotFoundError } from '../../shared/use-cases/queries/explain-stack.ts';
+import { stackOverview } from '../../shared/use-cases/queries/stack-overview.ts';
 import { type CliTarget, CliTargetMissingError, cliTarget, type TargetOptions } from '../cli-target.ts';
 import { ExitCode, failCommand } from '../command-error.ts';
 import { describeDeploymentDetails, describeDeploymentLine, describeStackOverview } from '../describe.ts';

@@ -9,8 +9,8 @@ import {
 } from '../../shared/domain/config/configuration-error.ts';
 import type { ControlPlanePolicy } from '../../shared/domain/policy/control-plane-policy.ts';
 import { parsePolicy } from '../../shared/domain/policy/parse-policy.ts';
-import { DEFAULT_CONFIGURATION_FILE } from '../../shared/use-cases/load-configuration.ts';
-import { validateRepository } from '../../shared/use-cases/validate-repository.ts';
+import { DEFAULT_CONFIGURATION_FILE } from '../../shared/use-cases/configuration/load-configuration.ts';
+import { validateRepository } from '../../shared/use-cases/configuration/validate-repository.ts';
 
 interface ValidateOptions {
   readonly policy?: string;

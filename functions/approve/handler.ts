@@ -2,7 +2,10 @@ import middy from '@middy/core';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { deps } from '../../shared/runtime/deps.ts';
 import { standardMiddleware } from '../../shared/runtime/middleware.ts';
-import { type ReceiveChatVoteDeps, receiveChatVote } from '../../shared/use-cases/receive-chat-vote.ts';
+import {
+  type ReceiveChatVoteDeps,
+  receiveChatVote,
+} from '../../shared/use-cases/approval/receive-chat-vote.ts';
 import { rawBody } from '../http-body.ts';
 
 export type ApproveHandlerDeps = ReceiveChatVoteDeps;

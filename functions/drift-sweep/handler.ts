@@ -2,13 +2,13 @@ import middy from '@middy/core';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { deps } from '../../shared/runtime/deps.ts';
 import { standardMiddleware } from '../../shared/runtime/middleware.ts';
-import { driftDetectionChanged } from '../../shared/use-cases/drift-detection-changed.ts';
-import type { FinishDriftResult } from '../../shared/use-cases/finish-drift-detection.ts';
+import { driftDetectionChanged } from '../../shared/use-cases/drift/drift-detection-changed.ts';
+import type { SettleDriftResult } from '../../shared/use-cases/drift/settle-drift-detection.ts';
 import {
   type SweepDriftDeps,
   type SweepDriftResult,
   sweepDrift,
-} from '../../shared/use-cases/sweep-drift.ts';
+} from '../../shared/use-cases/drift/sweep-drift.ts';
 
 /** The `detail` of a "CloudFormation Drift Detection Status Change" event (CloudFormation User Guide). */
 export interface DriftDetectionStatusChangeDetail {
@@ -29,12 +29,12 @@ export type DriftSweepEvent =
 
 export type DriftSweepHandlerResult =
   | ({ readonly kind: 'sweep' } & SweepDriftResult)
-  | ({ readonly kind: 'detection' } & FinishDriftResult)
+  | ({ readonly kind: 'detection' } & SettleDriftResult)
   | { readonly kind: 'ignored'; readonly reason: string };
 
 /**
  * The drift function: on its schedule it sweeps (continuing an unfinished sweep first), and on a
- * "CloudFormation Drift Detection Status Change" event it finishes the detection the event names.
+ * "CloudFormation Drift Detection Status Change" event it settles the detection the event names.
  */
 export function driftSweepHandler(deps: SweepDriftDeps) {
   return async function handleDriftEvent(

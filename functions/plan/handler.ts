@@ -2,8 +2,8 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deps } from '../../shared/runtime/deps.ts';
 import { standardMiddleware } from '../../shared/runtime/middleware.ts';
-import { cleanupPreview } from '../../shared/use-cases/cleanup-preview.ts';
-import { type PlanDeps, planStack } from '../../shared/use-cases/plan-stack.ts';
+import { cleanupPreview } from '../../shared/use-cases/planning/cleanup-preview.ts';
+import { type PlanDeps, planStack } from '../../shared/use-cases/planning/plan-stack.ts';
 import { processJobs } from '../job-batch.ts';
 import { JobMessageInvalidError } from '../job-message.ts';
 

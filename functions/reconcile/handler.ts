@@ -4,17 +4,17 @@ import { deps } from '../../shared/runtime/deps.ts';
 import { standardMiddleware } from '../../shared/runtime/middleware.ts';
 import { logger } from '../../shared/runtime/observability.ts';
 import {
+  type ReconcileDeps,
+  type ReconcileResult,
+  reconcileDeployments,
+} from '../../shared/use-cases/execution/reconcile-deployments.ts';
+import {
   CONVERGE_ON_GIT_TASK,
   type ConvergeOnGitDeps,
   type ConvergeOnGitResult,
   convergeOnGit,
-} from '../../shared/use-cases/converge-on-git.ts';
-import { GitPollDecision } from '../../shared/use-cases/git-poll-decision.ts';
-import {
-  type ReconcileDeps,
-  type ReconcileResult,
-  reconcileDeployments,
-} from '../../shared/use-cases/reconcile-deployments.ts';
+} from '../../shared/use-cases/git-poll/converge-on-git.ts';
+import { GitPollDecision } from '../../shared/use-cases/git-poll/git-poll-decision.ts';
 
 /**
  * On a schedule: closes executions whose stack event was lost and expires unanswered approval

@@ -2,8 +2,11 @@ import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { deps } from '../../shared/runtime/deps.ts';
 import { standardMiddleware } from '../../shared/runtime/middleware.ts';
-import type { CloseDeps } from '../../shared/use-cases/close-execution.ts';
-import { type FinishResult, finishDeployment } from '../../shared/use-cases/finish-deployment.ts';
+import type { CloseDeps } from '../../shared/use-cases/execution/close-execution.ts';
+import {
+  closeOnStackEvent,
+  type StackEventResult,
+} from '../../shared/use-cases/execution/close-on-stack-event.ts';
 
 /** The `detail` of a "CloudFormation Stack Status Change" event (CloudFormation User Guide, events detail reference). */
 export interface StackStatusChangeDetail {
@@ -19,13 +22,13 @@ export type StackStatusChangeEvent = EventBridgeEvent<
 
 /** Closes the executing deployment a CloudFormation stack status event belongs to. */
 export function stackEventsHandler(deps: CloseDeps) {
-  return async function handleStackStatusChange(event: StackStatusChangeEvent): Promise<FinishResult> {
+  return async function handleStackStatusChange(event: StackStatusChangeEvent): Promise<StackEventResult> {
     const stackId = event.detail?.['stack-id'];
     const status = event.detail?.['status-details']?.status;
     if (event['detail-type'] !== 'CloudFormation Stack Status Change' || !stackId || !status) {
       return { outcome: 'ignored', reason: `not a stack status change (${event['detail-type']})` };
     }
-    return finishDeployment(deps, {
+    return closeOnStackEvent(deps, {
       stackId,
       status,
       statusReason: event.detail['status-details']?.['status-reason'],

@@ -3,7 +3,7 @@ import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda
 import { RequestRejectedError } from '../../shared/ports/request-rejected-error.ts';
 import { deps } from '../../shared/runtime/deps.ts';
 import { standardMiddleware } from '../../shared/runtime/middleware.ts';
-import { type ReceiveWebhookDeps, receiveWebhook } from '../../shared/use-cases/receive-webhook.ts';
+import { type ReceiveWebhookDeps, receiveWebhook } from '../../shared/use-cases/webhook/receive-webhook.ts';
 import { json, rawBody } from '../http-body.ts';
 
 /**

@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { EventBridgeEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createTable } from '../../shared/adapters/aws/create-table.ts';
-import { CONVERGE_ON_GIT_TASK } from '../../shared/use-cases/converge-on-git.ts';
+import { CONVERGE_ON_GIT_TASK } from '../../shared/use-cases/git-poll/converge-on-git.ts';
 import type { CloudEvent } from '../cloud/service.ts';
 import type { EmulatorDelays } from '../cloudformation/emulator-state.ts';
 import { type LocalCloud, startLocalCloud } from '../start-local-cloud.ts';

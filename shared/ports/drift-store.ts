@@ -27,7 +27,7 @@ export interface DriftStore {
   /** Sweeps, newest first. */
   listSweeps(options?: ListOptions): Promise<readonly DriftSweep[]>;
   /** Marks the sweep finished (once every stack is settled); false when it already was. */
-  finishSweep(sweepId: string, at: string): Promise<boolean>;
+  closeSweep(sweepId: string, at: string): Promise<boolean>;
   /** The sweep's stacks in stack-key order, optionally only those in `state`. */
   listSweepStacks(sweepId: string, state?: SweepStack['state']): Promise<readonly SweepStack[]>;
   getSweepStack(sweepId: string, stackKey: string): Promise<SweepStack | undefined>;

@@ -11,7 +11,7 @@ import { type LocalCloud, startLocalCloud } from '../../local/start-local-cloud.
 import { type Deployment, type StackRef, stackKey } from '../../shared/domain/deployment/deployment.ts';
 import { sortableId } from '../../shared/domain/ids.ts';
 import type { DriftDetectionState, Stacks } from '../../shared/ports/stacks.ts';
-import { type SweepDriftResult, sweepDrift } from '../../shared/use-cases/sweep-drift.ts';
+import { type SweepDriftResult, sweepDrift } from '../../shared/use-cases/drift/sweep-drift.ts';
 import { driftPipeline, REGION, REPOSITORY, until } from './drift-harness.ts';
 
 const STACKS = 1_000;

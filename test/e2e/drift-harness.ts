@@ -17,12 +17,12 @@ import { systemClock } from '../../shared/adapters/system/system-clock.ts';
 import { type Deployment, stackKey } from '../../shared/domain/deployment/deployment.ts';
 import type { DriftStore } from '../../shared/ports/drift-store.ts';
 import type { Store } from '../../shared/ports/store.ts';
-import { decideApproval } from '../../shared/use-cases/decide-approval.ts';
-import { driftDetectionChanged } from '../../shared/use-cases/drift-detection-changed.ts';
-import { type ExecuteDeps, executeDeployment } from '../../shared/use-cases/execute-deployment.ts';
-import { finishDeployment } from '../../shared/use-cases/finish-deployment.ts';
-import { type PlanDeps, planStack } from '../../shared/use-cases/plan-stack.ts';
-import type { SweepDriftDeps } from '../../shared/use-cases/sweep-drift.ts';
+import { decideApproval } from '../../shared/use-cases/approval/decide-approval.ts';
+import { driftDetectionChanged } from '../../shared/use-cases/drift/drift-detection-changed.ts';
+import type { SweepDriftDeps } from '../../shared/use-cases/drift/sweep-drift.ts';
+import { closeOnStackEvent } from '../../shared/use-cases/execution/close-on-stack-event.ts';
+import { type ExecuteDeps, executeDeployment } from '../../shared/use-cases/execution/execute-deployment.ts';
+import { type PlanDeps, planStack } from '../../shared/use-cases/planning/plan-stack.ts';
 import { MemorySource } from '../support/memory-source.ts';
 import { testPolicy } from '../support/test-policy.ts';
 
@@ -56,7 +56,7 @@ export async function until<T>(
 /**
  * Converge's drift pipeline wired to a running local cloud: the real CloudFormation adapter over
  * the SDK, stores in memory or on DynamoDB Local, and the cloud's events delivered to the same use
- * cases the stack-events and drift functions run (finishDeployment, driftDetectionChanged).
+ * cases the stack-events and drift functions run (closeOnStackEvent, driftDetectionChanged).
  */
 export function driftPipeline(
   cloud: LocalCloud,
@@ -103,7 +103,7 @@ export function driftPipeline(
     try {
       if (event['detail-type'] === 'CloudFormation Stack Status Change') {
         const details = event.detail['status-details'] as { status: string; 'status-reason'?: string };
-        await finishDeployment(deps, {
+        await closeOnStackEvent(deps, {
           stackId: String(event.detail['stack-id']),
           status: details.status,
           statusReason: details['status-reason'],

@@ -8,8 +8,8 @@ import { DynamoDbDriftStore } from '../../shared/adapters/aws/dynamodb-drift-sto
 import { DynamoDbStore } from '../../shared/adapters/aws/dynamodb-store.ts';
 import { stackKey } from '../../shared/domain/deployment/deployment.ts';
 import type { DriftRecord } from '../../shared/domain/drift/drift-sweep.ts';
-import { decideApproval } from '../../shared/use-cases/decide-approval.ts';
-import { sweepDrift } from '../../shared/use-cases/sweep-drift.ts';
+import { decideApproval } from '../../shared/use-cases/approval/decide-approval.ts';
+import { sweepDrift } from '../../shared/use-cases/drift/sweep-drift.ts';
 import { CONTROL_PLANE_APPROVER, clientConfig, driftPipeline, REGION, until } from './drift-harness.ts';
 
 const REVISION = '7e'.repeat(20);

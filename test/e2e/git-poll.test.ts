@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConvergeOnGitResult } from '../../shared/use-cases/converge-on-git.ts';
+import type { ConvergeOnGitResult } from '../../shared/use-cases/git-poll/converge-on-git.ts';
 import {
   convergeYaml,
   type E2e,

@@ -180,8 +180,8 @@ export function driftStoreContract(name: string, makeStore: () => DriftStore | P
     });
 
     it('finishes a sweep once', async () => {
-      expect(await drift.finishSweep(SWEEP, '2026-03-01T10:00:00.000Z')).toBe(true);
-      expect(await drift.finishSweep(SWEEP, '2026-03-01T11:00:00.000Z')).toBe(false);
+      expect(await drift.closeSweep(SWEEP, '2026-03-01T10:00:00.000Z')).toBe(true);
+      expect(await drift.closeSweep(SWEEP, '2026-03-01T11:00:00.000Z')).toBe(false);
       expect((await drift.getSweep(SWEEP))?.finishedAt).toBe('2026-03-01T10:00:00.000Z');
     });
 

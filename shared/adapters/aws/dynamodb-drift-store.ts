@@ -115,7 +115,7 @@ export class DynamoDbDriftStore implements DriftStore {
     return items as unknown as DriftSweep[];
   }
 
-  async finishSweep(sweepId: string, at: string): Promise<boolean> {
+  async closeSweep(sweepId: string, at: string): Promise<boolean> {
     return this.#updateIf({
       Key: Keys.sweep(requireText('sweepId', sweepId)),
       UpdateExpression: 'SET finishedAt = :at',

@@ -37,7 +37,7 @@ export class MemoryDriftStore implements DriftStore {
     return sweeps.slice(0, requireLimit(options)).map(copy);
   }
 
-  async finishSweep(sweepId: string, at: string): Promise<boolean> {
+  async closeSweep(sweepId: string, at: string): Promise<boolean> {
     const sweep = this.#sweeps.get(requireText('sweepId', sweepId));
     if (!sweep || sweep.finishedAt) return false;
     this.#sweeps.set(sweepId, { ...sweep, finishedAt: at });

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../../local/start-local-cloud.ts';
 import { CloudFormationStacks } from '../../../shared/adapters/aws/cloudformation-stacks.ts';
 import { systemClock } from '../../../shared/adapters/system/system-clock.ts';
-import { clearFailedCreate } from '../../../shared/use-cases/clear-failed-create.ts';
+import { clearFailedCreate } from '../../../shared/use-cases/planning/clear-failed-create.ts';
 import { clientConfig } from '../local-cloud/fake-services.ts';
 
 const STACK = { stackName: 'orders', region: 'eu-west-1' };

@@ -13,9 +13,9 @@ import { CloudFormationStacks } from '../../../shared/adapters/aws/cloudformatio
 import { type Deployment, stackKey } from '../../../shared/domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { ChangeSetExecutionRefusedError } from '../../../shared/ports/stacks.ts';
-import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
-import { finishDeployment } from '../../../shared/use-cases/finish-deployment.ts';
-import { reconcileDeployments } from '../../../shared/use-cases/reconcile-deployments.ts';
+import { closeOnStackEvent } from '../../../shared/use-cases/execution/close-on-stack-event.ts';
+import { executeDeployment } from '../../../shared/use-cases/execution/execute-deployment.ts';
+import { reconcileDeployments } from '../../../shared/use-cases/execution/reconcile-deployments.ts';
 import { approved, pipeline, REV1, REV2 } from '../../unit/use-cases/pipeline-fixture.ts';
 import { clientConfig } from './fake-services.ts';
 
@@ -96,7 +96,7 @@ describe('execution evidence against the local cloud', () => {
         'client-request-token'?: string;
       };
       handled.push(
-        finishDeployment(deps, {
+        closeOnStackEvent(deps, {
           stackId: detail['stack-id'],
           status: detail['status-details'].status,
           statusReason: detail['status-details']['status-reason'],

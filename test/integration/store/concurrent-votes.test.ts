@@ -10,7 +10,10 @@ import { systemClock } from '../../../shared/adapters/system/system-clock.ts';
 import type { ApproverIdentity } from '../../../shared/domain/approval/approval.ts';
 import type { Deployment, StackRef } from '../../../shared/domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
-import { type ApprovalDecisionResult, decideApproval } from '../../../shared/use-cases/decide-approval.ts';
+import {
+  type ApprovalDecisionResult,
+  decideApproval,
+} from '../../../shared/use-cases/approval/decide-approval.ts';
 import { aDeployment, anAudit, deploymentId } from '../../support/store-contract.ts';
 
 /**

@@ -4,7 +4,7 @@ import { type StackStatusChangeEvent, stackEventsHandler } from '../../../functi
 import { MemoryCodeReview } from '../../../shared/adapters/memory/memory-code-review.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { parsePolicy } from '../../../shared/domain/policy/parse-policy.ts';
-import { CONVERGE_ON_GIT_TASK } from '../../../shared/use-cases/converge-on-git.ts';
+import { CONVERGE_ON_GIT_TASK } from '../../../shared/use-cases/git-poll/converge-on-git.ts';
 import {
   awaitingApproval,
   executing,
@@ -46,7 +46,7 @@ describe('stack-events handler', () => {
         'client-request-token': deployment.id,
       }),
     );
-    expect(result).toMatchObject({ outcome: 'finished', deployment: { status: DeploymentStatus.SUCCEEDED } });
+    expect(result).toMatchObject({ outcome: 'closed', deployment: { status: DeploymentStatus.SUCCEEDED } });
   });
 
   it('ignores an event without a status', async () => {

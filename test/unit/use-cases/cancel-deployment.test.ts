@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Deployment } from '../../../shared/domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { DeploymentNotFoundError } from '../../../shared/ports/store-errors.ts';
-import { cancelDeployment } from '../../../shared/use-cases/cancel-deployment.ts';
-import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
+import { cancelDeployment } from '../../../shared/use-cases/approval/cancel-deployment.ts';
+import { executeDeployment } from '../../../shared/use-cases/execution/execute-deployment.ts';
 import { APPROVER, type ControlPipeline, controlPipeline, ended, snapshot } from './control-fixture.ts';
 import { approved, awaitingApproval, CONVERGE_TAGS, executing, STACK } from './pipeline-fixture.ts';
 

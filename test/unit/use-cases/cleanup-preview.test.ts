@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
-import { cleanupPreview } from '../../../shared/use-cases/cleanup-preview.ts';
-import { planStack } from '../../../shared/use-cases/plan-stack.ts';
+import { cleanupPreview } from '../../../shared/use-cases/planning/cleanup-preview.ts';
+import { planStack } from '../../../shared/use-cases/planning/plan-stack.ts';
 import { KEY, pipeline, REPOSITORY, REV1, STACK } from './pipeline-fixture.ts';
 
 const job = { type: 'cleanup-preview', repository: REPOSITORY, pullRequest: 7, stackKey: KEY } as const;

@@ -1,8 +1,8 @@
 import type { ApprovalRequirement } from '../../../shared/domain/approval/approval.ts';
 import type { Deployment } from '../../../shared/domain/deployment/deployment.ts';
 import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
-import { moveDeployment } from '../../../shared/use-cases/move-deployment.ts';
-import { planStack } from '../../../shared/use-cases/plan-stack.ts';
+import { moveDeployment } from '../../../shared/use-cases/deployment/move-deployment.ts';
+import { planStack } from '../../../shared/use-cases/planning/plan-stack.ts';
 import { awaitingApproval, CONVERGE_TAGS, executing, pipeline, REV1, STACK } from './pipeline-fixture.ts';
 
 /** The control-plane approver of these tests (the pipeline's default rule names nobody). */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryCodeReview } from '../../../shared/adapters/memory/memory-code-review.ts';
+import { deploymentId } from '../../../shared/domain/deployment/deployment-names.ts';
 import { parsePolicy } from '../../../shared/domain/policy/parse-policy.ts';
 import { type Source, SourceRevisionNotFoundError } from '../../../shared/ports/source.ts';
-import { convergeOnGit } from '../../../shared/use-cases/converge-on-git.ts';
-import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
-import { deploymentId } from '../../../shared/use-cases/deployment-names.ts';
-import { GitPollDecision } from '../../../shared/use-cases/git-poll-decision.ts';
+import { decideApproval } from '../../../shared/use-cases/approval/decide-approval.ts';
+import { convergeOnGit } from '../../../shared/use-cases/git-poll/converge-on-git.ts';
+import { GitPollDecision } from '../../../shared/use-cases/git-poll/git-poll-decision.ts';
 import { awaitingApproval, KEY, pipeline, REPOSITORY, REV1, REV2, REV3, STACK } from './pipeline-fixture.ts';
 
 function policyText(repositories = `  ${REPOSITORY}: { branches: [main], stacks: ["*"] }`, extra = '') {

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ApproverIdentity } from '../../../shared/domain/approval/approval.ts';
 import { VoteRefusal } from '../../../shared/domain/approval/vote-refusal.ts';
 import type { Deployment } from '../../../shared/domain/deployment/deployment.ts';
+import { deploymentId } from '../../../shared/domain/deployment/deployment-names.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
-import { decideApproval, VoteContendedError } from '../../../shared/use-cases/decide-approval.ts';
-import { deploymentId } from '../../../shared/use-cases/deployment-names.ts';
-import { planStack } from '../../../shared/use-cases/plan-stack.ts';
+import { decideApproval, VoteContendedError } from '../../../shared/use-cases/approval/decide-approval.ts';
+import { planStack } from '../../../shared/use-cases/planning/plan-stack.ts';
 import { overriding } from '../../support/overriding-store.ts';
 import { awaitingApproval, convergeYaml, KEY, pipeline, REV1, REV2 } from './pipeline-fixture.ts';
 

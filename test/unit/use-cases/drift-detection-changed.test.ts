@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { driftDetectionChanged } from '../../../shared/use-cases/drift-detection-changed.ts';
-import { sweepDrift } from '../../../shared/use-cases/sweep-drift.ts';
+import { driftDetectionChanged } from '../../../shared/use-cases/drift/drift-detection-changed.ts';
+import { sweepDrift } from '../../../shared/use-cases/drift/sweep-drift.ts';
 import { deadlineIn, driftWorld, keyOf, QUEUE_DRIFT } from './drift-fixture.ts';
 
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/app-000/1';
@@ -30,7 +30,7 @@ describe('driftDetectionChanged', () => {
       detectionStatus: 'DETECTION_COMPLETE',
     });
 
-    expect(result).toMatchObject({ outcome: 'finished', record: { action: 'report', detectionId } });
+    expect(result).toMatchObject({ outcome: 'settled', record: { action: 'report', detectionId } });
     expect(world.driftNotifier.sent).toHaveLength(1);
   });
 

@@ -16,9 +16,9 @@ import type {
   StackResourceSummary,
   Stacks,
 } from '../../../shared/ports/stacks.ts';
-import type { ThrottleBackoff } from '../../../shared/use-cases/retry-throttled.ts';
-import type { SweepDriftDeps, SweepSettings } from '../../../shared/use-cases/sweep-drift.ts';
-import type { ChangeSetWait } from '../../../shared/use-cases/wait-for-change-set.ts';
+import type { ThrottleBackoff } from '../../../shared/use-cases/deployment/retry-throttled.ts';
+import type { SweepDriftDeps, SweepSettings } from '../../../shared/use-cases/drift/sweep-drift.ts';
+import type { ChangeSetWait } from '../../../shared/use-cases/planning/wait-for-change-set.ts';
 import { type MemoryRevisions, MemorySource } from '../../support/memory-source.ts';
 import { testPolicy } from '../../support/test-policy.ts';
 

@@ -71,7 +71,7 @@ describe('driftSweepHandler', () => {
       lambdaContext(() => world.clock.now(), 600_000),
     );
 
-    expect(result).toMatchObject({ kind: 'detection', outcome: 'finished', record: { action: 'none' } });
+    expect(result).toMatchObject({ kind: 'detection', outcome: 'settled', record: { action: 'none' } });
   });
 
   it('ignores a drift event without a detection id, and starts nothing', async () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Deployment } from '../../../shared/domain/deployment/deployment.ts';
+import { deploymentId } from '../../../shared/domain/deployment/deployment-names.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
-import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
-import { deploymentId } from '../../../shared/use-cases/deployment-names.ts';
-import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
-import { planStack } from '../../../shared/use-cases/plan-stack.ts';
-import { reconcileDeployments } from '../../../shared/use-cases/reconcile-deployments.ts';
+import { decideApproval } from '../../../shared/use-cases/approval/decide-approval.ts';
+import { executeDeployment } from '../../../shared/use-cases/execution/execute-deployment.ts';
+import { reconcileDeployments } from '../../../shared/use-cases/execution/reconcile-deployments.ts';
+import { planStack } from '../../../shared/use-cases/planning/plan-stack.ts';
 import { approved, awaitingApproval, KEY, pipeline, REV1, REV2 } from './pipeline-fixture.ts';
 
 type Pipeline = ReturnType<typeof pipeline>;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { deploymentId } from '../../../shared/domain/deployment/deployment-names.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
 import { ChangeSetExecutionRefusedError } from '../../../shared/ports/stacks.ts';
-import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
-import { deploymentId } from '../../../shared/use-cases/deployment-names.ts';
-import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
-import { finishDeployment } from '../../../shared/use-cases/finish-deployment.ts';
-import { planStack } from '../../../shared/use-cases/plan-stack.ts';
-import { StackBusyError } from '../../../shared/use-cases/stack-busy-error.ts';
+import { decideApproval } from '../../../shared/use-cases/approval/decide-approval.ts';
+import { closeOnStackEvent } from '../../../shared/use-cases/execution/close-on-stack-event.ts';
+import { executeDeployment } from '../../../shared/use-cases/execution/execute-deployment.ts';
+import { planStack } from '../../../shared/use-cases/planning/plan-stack.ts';
+import { StackBusyError } from '../../../shared/use-cases/planning/stack-busy-error.ts';
 import {
   approved,
   awaitingApproval,
@@ -264,7 +264,7 @@ describe('executeDeployment', () => {
     });
     expect((await p.store.getStackState(KEY))?.lock?.owner).toBe(deployment.id);
     const status = p.stacks.finish(STACK, 'success');
-    await finishDeployment(p.deps, {
+    await closeOnStackEvent(p.deps, {
       stackId: p.stacks.stackId(STACK),
       status,
       clientRequestToken: deployment.id,

@@ -4,7 +4,7 @@ import {
   ConfigurationError,
   formatConfigurationIssue,
 } from '../../../shared/domain/config/configuration-error.ts';
-import { loadConfiguration } from '../../../shared/use-cases/load-configuration.ts';
+import { loadConfiguration } from '../../../shared/use-cases/configuration/load-configuration.ts';
 import { MemorySource } from '../../support/memory-source.ts';
 
 const fixture = (name: string) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
-import { notify } from '../../../shared/use-cases/notify.ts';
+import { notify } from '../../../shared/use-cases/deployment/notify.ts';
 import { overriding } from '../../support/overriding-store.ts';
 import { awaitingApproval, pipeline } from './pipeline-fixture.ts';
 

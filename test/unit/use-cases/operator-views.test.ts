@@ -3,9 +3,9 @@ import { ManualClock } from '../../../shared/adapters/memory/manual-clock.ts';
 import { MemoryStore } from '../../../shared/adapters/memory/memory-store.ts';
 import type { Deployment } from '../../../shared/domain/deployment/deployment.ts';
 import { DeploymentNotFoundError } from '../../../shared/ports/store.ts';
-import { deploymentDetails } from '../../../shared/use-cases/deployment-details.ts';
-import { explainStack, StackNotFoundError } from '../../../shared/use-cases/explain-stack.ts';
-import { stackOverview } from '../../../shared/use-cases/stack-overview.ts';
+import { deploymentDetails } from '../../../shared/use-cases/queries/deployment-details.ts';
+import { explainStack, StackNotFoundError } from '../../../shared/use-cases/queries/explain-stack.ts';
+import { stackOverview } from '../../../shared/use-cases/queries/stack-overview.ts';
 
 const KEY = 'default/eu-west-1/app';
 const AT = '2026-11-30T10:00:00.000Z';

@@ -8,9 +8,9 @@ import type { ApprovalRequirement } from '../../../shared/domain/approval/approv
 import { stackKey } from '../../../shared/domain/deployment/deployment.ts';
 import { sortableId } from '../../../shared/domain/ids.ts';
 import type { ControlPlanePolicy } from '../../../shared/domain/policy/control-plane-policy.ts';
-import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
-import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
-import { type PlanDeps, type PlanJob, planStack } from '../../../shared/use-cases/plan-stack.ts';
+import { decideApproval } from '../../../shared/use-cases/approval/decide-approval.ts';
+import { executeDeployment } from '../../../shared/use-cases/execution/execute-deployment.ts';
+import { type PlanDeps, type PlanJob, planStack } from '../../../shared/use-cases/planning/plan-stack.ts';
 
 import { type MemoryRevisions, MemorySource } from '../../support/memory-source.ts';
 import { testPolicy } from '../../support/test-policy.ts';

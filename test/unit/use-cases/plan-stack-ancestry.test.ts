@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { deploymentId } from '../../../shared/domain/deployment/deployment-names.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
-import { decideApproval } from '../../../shared/use-cases/decide-approval.ts';
-import { deploymentId } from '../../../shared/use-cases/deployment-names.ts';
-import { executeDeployment } from '../../../shared/use-cases/execute-deployment.ts';
-import { finishDeployment } from '../../../shared/use-cases/finish-deployment.ts';
-import { planStack } from '../../../shared/use-cases/plan-stack.ts';
+import { decideApproval } from '../../../shared/use-cases/approval/decide-approval.ts';
+import { closeOnStackEvent } from '../../../shared/use-cases/execution/close-on-stack-event.ts';
+import { executeDeployment } from '../../../shared/use-cases/execution/execute-deployment.ts';
+import { planStack } from '../../../shared/use-cases/planning/plan-stack.ts';
 import {
   approved,
   CONVERGE_TAGS,
@@ -46,7 +46,7 @@ async function applied(p: ReturnType<typeof pipeline>, revision: string) {
   expect(deployment.status).toBe(DeploymentStatus.APPROVED);
   await executeDeployment(p.deps, { deploymentId: deployment.id });
   const status = p.stacks.finish(STACK, 'success');
-  await finishDeployment(p.deps, {
+  await closeOnStackEvent(p.deps, {
     stackId: p.stacks.stackId(STACK),
     status,
     clientRequestToken: deployment.id,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { MemoryStore } from '../../../shared/adapters/memory/memory-store.ts';
+import { deploymentId, deploymentSuffix } from '../../../shared/domain/deployment/deployment-names.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
 import type { Store } from '../../../shared/ports/store.ts';
-import { deploymentId, deploymentSuffix } from '../../../shared/use-cases/deployment-names.ts';
-import { planStack } from '../../../shared/use-cases/plan-stack.ts';
-import { StackBusyError } from '../../../shared/use-cases/stack-busy-error.ts';
+import { planStack } from '../../../shared/use-cases/planning/plan-stack.ts';
+import { StackBusyError } from '../../../shared/use-cases/planning/stack-busy-error.ts';
 import { CONVERGE_TAGS, convergeYaml, KEY, pipeline, REV1, REV2, STACK } from './pipeline-fixture.ts';
 
 const REMOVAL = {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
 import type { Source } from '../../../shared/ports/source.ts';
-import { planStack } from '../../../shared/use-cases/plan-stack.ts';
-import { TrustedRuleUnreadableError } from '../../../shared/use-cases/trusted-rule-unreadable-error.ts';
+import { TrustedRuleUnreadableError } from '../../../shared/use-cases/configuration/trusted-rule-unreadable-error.ts';
+import { planStack } from '../../../shared/use-cases/planning/plan-stack.ts';
 import { type TestPolicyOptions, testPolicy } from '../../support/test-policy.ts';
 import {
   CONVERGE_TAGS,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyGithubWebhook } from '../../../shared/adapters/github/verify-github-webhook.ts';
 import { MemoryCodeReview } from '../../../shared/adapters/memory/memory-code-review.ts';
 import type { Job } from '../../../shared/ports/queue.ts';
-import { receiveWebhook } from '../../../shared/use-cases/receive-webhook.ts';
+import { receiveWebhook } from '../../../shared/use-cases/webhook/receive-webhook.ts';
 import { recordedExample, signedDelivery } from '../../support/github-delivery.ts';
 import { testPolicy } from '../../support/test-policy.ts';
 import { pipeline, REV1, REV2, REV3 } from './pipeline-fixture.ts';

@@ -7,7 +7,7 @@ import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-s
 import { parsePolicy } from '../../../shared/domain/policy/parse-policy.ts';
 import type { Job } from '../../../shared/ports/queue.ts';
 import { httpErrorAnswer } from '../../../shared/runtime/errors.ts';
-import { receiveWebhook } from '../../../shared/use-cases/receive-webhook.ts';
+import { receiveWebhook } from '../../../shared/use-cases/webhook/receive-webhook.ts';
 import { recordedExample, signedDelivery } from '../../support/github-delivery.ts';
 import {
   awaitingApproval,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { deploymentId } from '../../../shared/domain/deployment/deployment-names.ts';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../../shared/domain/deployment/reason-code.ts';
-import { deploymentId } from '../../../shared/use-cases/deployment-names.ts';
-import { planStack } from '../../../shared/use-cases/plan-stack.ts';
-import { reconcileDeployments } from '../../../shared/use-cases/reconcile-deployments.ts';
+import { reconcileDeployments } from '../../../shared/use-cases/execution/reconcile-deployments.ts';
+import { planStack } from '../../../shared/use-cases/planning/plan-stack.ts';
 import {
   approved,
   awaitingApproval,

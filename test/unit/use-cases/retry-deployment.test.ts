@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentStatus } from '../../../shared/domain/deployment/deployment-status.ts';
 import { DeploymentNotFoundError } from '../../../shared/ports/store-errors.ts';
-import { planStack } from '../../../shared/use-cases/plan-stack.ts';
-import { RETRY_PENDING_MS, retryDeployment } from '../../../shared/use-cases/retry-deployment.ts';
+import { RETRY_PENDING_MS, retryDeployment } from '../../../shared/use-cases/approval/retry-deployment.ts';
+import { planStack } from '../../../shared/use-cases/planning/plan-stack.ts';
 import { APPROVER, controlPipeline, ended, failed, snapshot } from './control-fixture.ts';
 import { awaitingApproval, KEY, REPOSITORY, REV1, REV2, STACK } from './pipeline-fixture.ts';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CfnChange } from '../../../shared/domain/change-set/change.ts';
 import { SweepStackState } from '../../../shared/domain/drift/drift-sweep.ts';
-import { DriftSweepInputError } from '../../../shared/use-cases/drift-sweep-input-error.ts';
-import { sweepDrift } from '../../../shared/use-cases/sweep-drift.ts';
+import { DriftSweepInputError } from '../../../shared/use-cases/drift/drift-sweep-input-error.ts';
+import { sweepDrift } from '../../../shared/use-cases/drift/sweep-drift.ts';
 import { testPolicy } from '../../support/test-policy.ts';
 import { APPLIED, deadlineIn, driftWorld, keyOf, QUEUE_DRIFT, REPOSITORY } from './drift-fixture.ts';
 

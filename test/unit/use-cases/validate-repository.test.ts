@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatConfigurationIssue } from '../../../shared/domain/config/configuration-error.ts';
 import { SourceSymlinkError } from '../../../shared/ports/source.ts';
-import { validateRepository } from '../../../shared/use-cases/validate-repository.ts';
+import { validateRepository } from '../../../shared/use-cases/configuration/validate-repository.ts';
 import { MemorySource } from '../../support/memory-source.ts';
 
 const fixture = (name: string) =>
