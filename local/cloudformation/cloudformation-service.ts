@@ -19,6 +19,7 @@ import { describeStacks } from './operations/describe-stacks.ts';
 import { detectStackDriftOperation } from './operations/detect-stack-drift-operation.ts';
 import { executeChangeSet } from './operations/execute-change-set.ts';
 import { getTemplate } from './operations/get-template.ts';
+import { getTemplateSummary } from './operations/get-template-summary.ts';
 import { listChangeSets } from './operations/list-change-sets.ts';
 import { listStackResources } from './operations/list-stack-resources.ts';
 import { listStacks } from './operations/list-stacks.ts';
@@ -43,6 +44,7 @@ const OPERATIONS: Record<string, Operation> = {
   ListStackResources: listStackResources,
   DescribeStackResources: describeStackResources,
   GetTemplate: getTemplate,
+  GetTemplateSummary: getTemplateSummary,
   ValidateTemplate: validateTemplate,
   DeleteStack: deleteStack,
   UpdateTerminationProtection: updateTerminationProtection,

@@ -14,6 +14,7 @@ export interface QueueDeliveryOptions {
   readonly batchSize?: number;
   /** Invocations at once; FIFO still allows one batch per message group. */
   readonly concurrency?: number;
+  /** How often hidden messages are looked for again (a new message is delivered when it is sent). */
   readonly pollIntervalMs?: number;
   readonly log: (message: string) => void;
 }
@@ -85,12 +86,15 @@ export function deliverQueue(options: QueueDeliveryOptions): QueueDelivery {
     }
   };
 
+  // A new message is taken at once (Lambda long-polls); the interval brings back retried ones.
+  const unsubscribe = options.queue.onSend(() => setImmediate(pump));
   const timer = setInterval(pump, options.pollIntervalMs ?? 25);
   timer.unref();
   return {
     idle: () => inFlight.size === 0 && options.queue.depth === 0,
     async stop() {
       stopped = true;
+      unsubscribe();
       clearInterval(timer);
       await Promise.allSettled([...inFlight]);
     },

@@ -51,11 +51,22 @@ export class FifoQueue {
   readonly #deadLetters: QueueMessage[] = [];
   readonly #sentGroups: string[] = [];
   readonly #seen = new Map<string, { messageId: string; sequenceNumber: string; at: number }>();
+  readonly #listeners = new Set<() => void>();
   #sequence = 0n;
 
   constructor(options: FifoQueueOptions) {
     this.#options = { dedupeWindowMs: DEDUPE_WINDOW_MS, now: Date.now, ...options };
     this.name = options.name;
+  }
+
+  /**
+   * Calls `listener` after each new message (not a deduplicated repeat), so a consumer can take it
+   * at once instead of at its next poll, as Lambda's long-polling event source mapping does.
+   * Returns the unsubscribe function.
+   */
+  onSend(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Enqueues a message; a repeated deduplication id within the window returns the first send's ids. */
@@ -91,6 +102,7 @@ export class FifoQueue {
       at: now,
     });
     this.#forgetOldDedupeIds(now);
+    for (const listener of this.#listeners) listener();
     return {
       messageId: message.messageId,
       sequenceNumber: message.sequenceNumber,

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import type { EmulatorDelays } from '../../../local/cloudformation/emulator-state.ts';
 import { signedSlackClick } from '../../../local/host/signed-slack-click.ts';
 import { type Host, startHost } from '../../../local/host/start-host.ts';
 import type { LocalRole } from '../../../local/sts/local-roles.ts';
@@ -136,6 +137,8 @@ export interface E2eOptions {
   readonly clock?: Clock;
   /** The roles the local cloud lets Converge assume; by default those the policy's accounts name. */
   readonly roles?: readonly LocalRole[];
+  /** Emulator delays of the local cloud; a few milliseconds per change-set step and resource by default. */
+  readonly delays?: Partial<EmulatorDelays>;
 }
 
 /**
@@ -155,7 +158,7 @@ export async function startE2e(
       port: 0,
       region: REGION,
       repositories: Object.fromEntries([...repos].map(([name, repo]) => [name, repo.dir])),
-      delays: { changeSet: 5, resource: 5 },
+      delays: options.delays ?? { changeSet: 5, resource: 5 },
       ...(options.clock ? { clock: options.clock } : {}),
       secrets: SECRETS,
       ...(options.roles ? { roles: options.roles } : {}),

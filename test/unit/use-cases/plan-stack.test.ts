@@ -249,7 +249,7 @@ describe('planStack', () => {
     p.commit(REV1);
     p.stacks.script(STACK, { kind: 'changes', changes: [], pollsUntilReady: 4 });
     await planStack(p.deps, p.planJob(REV1));
-    expect(p.clock.sleeps).toEqual([1_000, 2_000, 4_000, 8_000]);
+    expect(p.clock.sleeps).toEqual([50, 100, 200, 400]);
   });
 
   it('stops waiting at the bound and ends PLAN_FAILED', async () => {
