@@ -19,6 +19,7 @@ import {
   planDriftRevert,
 } from '../planning/plan-drift-revert.ts';
 import { StackBusyError } from '../planning/stack-busy-error.ts';
+import { actingAs, driftSession } from '../deployment/stack-session.ts';
 
 export interface SettleDriftDeps extends PlanDriftRevertDeps {
   readonly drift: DriftStore;
@@ -52,7 +53,8 @@ export async function settleDriftDetection(
     readonly configurations?: ConfigurationCache;
   },
 ): Promise<SettleDriftResult> {
-  const { drift, stacks, clock } = deps;
+  const { drift, clock } = deps;
+  const stacks = actingAs(deps.stacks, driftSession(input.sweepId));
   const retry = <T>(what: string, call: () => Promise<T>) =>
     retryThrottled(deps, what, call, deps.settings.throttle);
 

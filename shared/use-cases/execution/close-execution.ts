@@ -9,6 +9,7 @@ import type { Stacks } from '../../ports/stacks.ts';
 import type { Store } from '../../ports/store.ts';
 import { moveDeployment } from '../deployment/move-deployment.ts';
 import { notify } from '../deployment/notify.ts';
+import { inSession } from '../deployment/stack-session.ts';
 
 export interface CloseDeps {
   readonly store: Store;
@@ -37,11 +38,12 @@ export interface ExecutionOutcome {
  * it first.
  */
 export async function closeExecution(
-  deps: CloseDeps,
+  given: CloseDeps,
   deployment: Deployment,
   outcome: ExecutionOutcome,
   actor: string,
 ): Promise<Deployment | undefined> {
+  const deps = inSession(given, deployment.id);
   const { store, stacks, clock } = deps;
   let closed: Deployment | undefined;
   if (outcome.succeeded) {

@@ -31,6 +31,7 @@ import { createPlannedDeployment, type PlannedDeploymentInput } from './create-p
 import { createStackChangeSet } from './create-stack-change-set.ts';
 import { decidePlannedDeployment } from './decide-planned-deployment.ts';
 import { planTrust, REPOSITORY_TAG } from './plan-trust.ts';
+import { inSession } from '../deployment/stack-session.ts';
 import { StackBusyError } from './stack-busy-error.ts';
 import { type ChangeSetWait, isEmptyChangeSet, waitForChangeSet } from './wait-for-change-set.ts';
 
@@ -80,9 +81,11 @@ export interface PlanRequest extends PlannedDeploymentInput {
  * @example
  * const deployment = await planDeployment(deps, { id, mode: 'deploy', repository, revision, stackName, stackKey, actor: 'system:plan' });
  */
-export async function planDeployment(deps: PlanDeps, request: PlanRequest): Promise<Deployment> {
-  const { store, stacks } = deps;
+export async function planDeployment(given: PlanDeps, request: PlanRequest): Promise<Deployment> {
   const { id, mode } = request;
+  // Everything done in target accounts for this deployment acts under a session named after it.
+  const deps = inSession(given, id);
+  const { store, stacks } = deps;
 
   // A retry resumes its own deployment (also one waiting for its dependencies); a finished one is left as it is.
   const existing = await store.getDeployment(id);

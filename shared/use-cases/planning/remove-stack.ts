@@ -21,6 +21,7 @@ import { createPlannedDeployment } from './create-planned-deployment.ts';
 import { decidePlannedDeployment } from './decide-planned-deployment.ts';
 import { flagged, humanApproval, type PlanDeps } from './plan-deployment.ts';
 import { planTrust } from './plan-trust.ts';
+import { inSession } from '../deployment/stack-session.ts';
 
 export type RemoveStackJob = Extract<Job, { type: 'remove-stack' }>;
 
@@ -118,14 +119,15 @@ async function releaseStack(deps: PlanDeps, job: RemoveStackJob, stack: StackRef
  * among the stack's deployments, then gated with every resource shown as a removal.
  */
 async function planDeletion(
-  deps: PlanDeps,
+  given: PlanDeps,
   job: RemoveStackJob,
   stack: StackRef,
   state: StackState,
   trusted: StackConfig,
 ): Promise<Deployment> {
-  const { store, stacks } = deps;
   const id = removeJobDeploymentId(job);
+  const deps = inSession(given, id);
+  const { store, stacks } = deps;
   const existing = await store.getDeployment(id);
   if (existing && existing.status !== DeploymentStatus.PLANNING) return existing;
   // One deletion at a time: a push and a poll of the same removal plan it once.
