@@ -26,7 +26,12 @@ export interface AssumedRoleCredentialsOptions {
   readonly now?: () => number;
 }
 
-const defaults = { sessionName: 'converge', durationSeconds: 3600, marginMs: 5 * 60_000, maxSessions: 100 } as const;
+const defaults = {
+  sessionName: 'converge',
+  durationSeconds: 3600,
+  marginMs: 5 * 60_000,
+  maxSessions: 100,
+} as const;
 
 /**
  * Temporary credentials for each target account, from `sts:AssumeRole` on the account's role with

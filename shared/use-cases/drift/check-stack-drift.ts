@@ -5,10 +5,10 @@ import { iso } from '../../domain/time.ts';
 import type { ConfigurationCache } from '../configuration/trusted-stack-config.ts';
 import { deploymentInFlight } from '../deployment/deployment-in-flight.ts';
 import { isThrottling, retryThrottled, ThrottledTooLongError } from '../deployment/retry-throttled.ts';
+import { actingAs, driftSession } from '../deployment/stack-session.ts';
 import { followDriftDetection } from './follow-drift-detection.ts';
 import type { SettleDriftDeps } from './settle-drift-detection.ts';
 import type { SweepSettings } from './sweep-settings.ts';
-import { actingAs, driftSession } from '../deployment/stack-session.ts';
 
 /** What happened to one stack an invocation claimed. */
 export type StackOutcome = 'started' | 'settled' | 'skipped' | 'throttled' | 'lost';

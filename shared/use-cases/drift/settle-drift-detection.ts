@@ -12,6 +12,7 @@ import { TrustedRuleUnreadableError } from '../configuration/trusted-rule-unread
 import { type ConfigurationCache, trustedStackConfig } from '../configuration/trusted-stack-config.ts';
 import { deploymentInFlight } from '../deployment/deployment-in-flight.ts';
 import { retryThrottled, type ThrottleBackoff } from '../deployment/retry-throttled.ts';
+import { actingAs, driftSession } from '../deployment/stack-session.ts';
 import {
   driftRevertId,
   type PlanDriftRevertDeps,
@@ -19,7 +20,6 @@ import {
   planDriftRevert,
 } from '../planning/plan-drift-revert.ts';
 import { StackBusyError } from '../planning/stack-busy-error.ts';
-import { actingAs, driftSession } from '../deployment/stack-session.ts';
 
 export interface SettleDriftDeps extends PlanDriftRevertDeps {
   readonly drift: DriftStore;

@@ -1,10 +1,10 @@
 import type { Deployment, Reason } from '../../domain/deployment/deployment.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
 import { isInProgress, isUpdatable } from '../../domain/stack/stack-statuses.ts';
+import { inSession } from '../deployment/stack-session.ts';
 import { type CloseDeps, closeExecution } from './close-execution.ts';
 import { executionEvidence } from './execution-evidence.ts';
 import { startExecution } from './start-execution.ts';
-import { inSession } from '../deployment/stack-session.ts';
 
 export interface SettleDeps extends CloseDeps {
   readonly settings: {

@@ -23,6 +23,7 @@ import type { Source } from '../../ports/source.ts';
 import { ChangeSetStatus, type Stacks } from '../../ports/stacks.ts';
 import type { Store } from '../../ports/store.ts';
 import { loadConfiguration } from '../configuration/load-configuration.ts';
+import { inSession } from '../deployment/stack-session.ts';
 import { awaitDependencies, isResumable } from './await-dependencies.ts';
 import { claimRevision } from './claim-revision.ts';
 import { clearFailedCreate } from './clear-failed-create.ts';
@@ -31,7 +32,6 @@ import { createPlannedDeployment, type PlannedDeploymentInput } from './create-p
 import { createStackChangeSet } from './create-stack-change-set.ts';
 import { decidePlannedDeployment } from './decide-planned-deployment.ts';
 import { planTrust, REPOSITORY_TAG } from './plan-trust.ts';
-import { inSession } from '../deployment/stack-session.ts';
 import { StackBusyError } from './stack-busy-error.ts';
 import { type ChangeSetWait, isEmptyChangeSet, waitForChangeSet } from './wait-for-change-set.ts';
 

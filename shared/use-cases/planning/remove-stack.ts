@@ -16,12 +16,12 @@ import type { Job } from '../../ports/queue.ts';
 import type { StackState } from '../../ports/store.ts';
 import { loadConfiguration } from '../configuration/load-configuration.ts';
 import { trustedStackConfig } from '../configuration/trusted-stack-config.ts';
+import { inSession } from '../deployment/stack-session.ts';
 import { closePlanning } from './close-planning.ts';
 import { createPlannedDeployment } from './create-planned-deployment.ts';
 import { decidePlannedDeployment } from './decide-planned-deployment.ts';
 import { flagged, humanApproval, type PlanDeps } from './plan-deployment.ts';
 import { planTrust } from './plan-trust.ts';
-import { inSession } from '../deployment/stack-session.ts';
 
 export type RemoveStackJob = Extract<Job, { type: 'remove-stack' }>;
 
