@@ -14,6 +14,7 @@ import {
 import { changeSetName } from '../../domain/deployment/deployment-names.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
 import { type ControlPlanePolicy, targetAccount } from '../../domain/policy/control-plane-policy.ts';
+import { terminationProtectionToApply } from '../../domain/stack/termination-protection.ts';
 import { iso } from '../../domain/time.ts';
 import type { Artifacts } from '../../ports/artifacts.ts';
 import type { Clock } from '../../ports/clock.ts';
@@ -112,7 +113,12 @@ export async function planDeployment(given: PlanDeps, request: PlanRequest): Pro
   const approval = mode === DeploymentKind.REVERT_DRIFT ? humanApproval(trust.approval) : trust.approval;
   const gateDeps = trust.flags.length > 0 ? { ...deps, notifier: flagged(deps.notifier, trust.flags) } : deps;
 
-  // Record the deployment (PLANNING) unless a retry already did.
+  // Record the deployment (PLANNING) unless a retry already did; a deploy leaves termination
+  // protection as its converge.yaml says (or off, when Converge had turned it on and the key went).
+  const protection =
+    mode === DeploymentKind.DEPLOY
+      ? terminationProtectionToApply(stackConfig?.terminationProtection, trust.appliedTerminationProtection)
+      : undefined;
   let deployment =
     existing ??
     (await createPlannedDeployment(deps, request, stack, {
@@ -120,7 +126,7 @@ export async function planDeployment(given: PlanDeps, request: PlanRequest): Pro
       from: trust.from,
       flags: trust.flags,
       ...(trust.windows ? { windows: trust.windows } : {}),
-      terminationProtection: mode === DeploymentKind.DEPLOY && stackConfig?.terminationProtection === true,
+      ...(protection !== undefined ? { terminationProtection: protection } : {}),
     }));
   if (!isResumable(deployment.status)) return deployment;
   const end = (event: Parameters<typeof closePlanning>[2], reason?: Reason) =>
