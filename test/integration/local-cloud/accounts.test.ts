@@ -221,6 +221,20 @@ describe('AssumedRoleCredentials', () => {
     expect(await arnOf(unnamed)).toBe(`arn:aws:sts::${A}:assumed-role/converge-deploy/converge`);
   });
 
+  it('keeps at most maxSessions sessions, dropping the least recently used', async () => {
+    const accounts = new AssumedRoleCredentials({
+      targets: [{ id: A, roleArn: ROLE_A, externalId: 'converge-a' }],
+      client: sts,
+      maxSessions: 2,
+    });
+    const one = await accounts.credentialsFor(A, 'one');
+    const two = await accounts.credentialsFor(A, 'two');
+    await accounts.credentialsFor(A, 'one'); // used again: now 'two' is the oldest
+    await accounts.credentialsFor(A, 'three');
+    expect((await accounts.credentialsFor(A, 'one')).accessKeyId).toBe(one.accessKeyId);
+    expect((await accounts.credentialsFor(A, 'two')).accessKeyId).not.toBe(two.accessKeyId);
+  });
+
   it('makes any session name fit STS (2 to 64 characters of [\\w+=,.@-]) instead of failing', async () => {
     const accounts = new AssumedRoleCredentials({
       targets: [{ id: A, roleArn: ROLE_A, externalId: 'converge-a' }],
