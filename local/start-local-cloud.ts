@@ -1,4 +1,6 @@
 import { createServer, type Server } from 'node:http';
+import { accountOfAccessKey } from './cloud/account-keys.ts';
+import { CallTrail, recordCalls } from './cloud/call-trail.ts';
 import { LOCAL_ACCOUNT_ID } from './cloud/create-cloud-event.ts';
 import { createCloudRequestHandler } from './cloud/create-cloud-request-handler.ts';
 import { createEventBus, type EventSubscriber } from './cloud/event-bus.ts';
@@ -74,6 +76,11 @@ export interface LocalCloud {
   account(id: string): CloudFormationEmulator;
   /** The roles AssumeRole may assume. */
   readonly roles: LocalRoles;
+  /**
+   * Calls to CloudFormation, Cloud Control and CloudWatch, each with the account it acted in and
+   * who made it (for an assumed role, its session name), like CloudTrail.
+   */
+  readonly trail: CallTrail;
   /** DynamoDB Local's own endpoint and pid, when it runs. */
   readonly dynamodb: { readonly endpoint: string; readonly pid: number } | undefined;
   /** Stops the server (closing open connections), flushes event deliveries, stops DynamoDB Local. */
@@ -139,11 +146,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   };
   const cloudFormation = account(LOCAL_ACCOUNT_ID);
   const roles = new LocalRoles(options.roles);
+  const sts = new StsService(roles);
+  // Calls to the per-account services are recorded with the session that made them (CloudTrail).
+  const trail = new CallTrail();
+  const traced = <S extends LocalService>(service: S) =>
+    recordCalls(service, trail, { identify: (key) => sts.identify(key), accountOf: accountOfAccessKey });
   const services = [
-    routeByAccount(cloudFormation.cloudFormation, (id) => account(id).cloudFormation),
-    routeByAccount(cloudFormation.cloudControl, (id) => account(id).cloudControl),
-    cloudFormation.cloudWatch,
-    new StsService(roles),
+    traced(routeByAccount(cloudFormation.cloudFormation, (id) => account(id).cloudFormation)),
+    traced(routeByAccount(cloudFormation.cloudControl, (id) => account(id).cloudControl)),
+    traced(routeByAccount(cloudFormation.cloudWatch, (id) => account(id).cloudWatch)),
+    sts,
     ...(options.services?.({ publish: bus.publish, fetchTemplate }) ?? []),
   ];
   const dynamodb = options.dynamodb === false ? undefined : await startDynamoDbLocal();
@@ -174,6 +186,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     cloudFormation,
     account,
     roles,
+    trail,
     dynamodb: dynamodb ? { endpoint: dynamodb.endpoint, pid: dynamodb.pid } : undefined,
     stop() {
       stopping ??= stopAll(server, bus.flush, dynamodb);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { accountOfAccessKey, issueAccessKeyId } from '../cloud/account-keys.ts';
+import type { TrailIdentity } from '../cloud/call-trail.ts';
 import {
   AwsServiceError,
   type QueryInputType,
@@ -55,7 +56,14 @@ export class StsService implements QueryProtocolService {
     );
   }
 
-  #callerIdentity(context: RequestContext): ServiceOutput {
+  /** Who signs with `accessKeyId`: the assumed role's session this STS issued it to, or an IAM user. */
+  identify(accessKeyId: string): TrailIdentity {
+    const session = this.#sessions.get(accessKeyId);
+    const arn = this.#callerIdentity({ accessKeyId }).Arn as string;
+    return { arn, accessKeyId, ...(session ? { sessionName: session.sessionName } : {}) };
+  }
+
+  #callerIdentity(context: Pick<RequestContext, 'accessKeyId'>): ServiceOutput {
     const session = this.#sessions.get(context.accessKeyId);
     if (session) {
       return {

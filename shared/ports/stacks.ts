@@ -23,6 +23,13 @@ export {
  * same adapter runs against AWS and against the local cloud (only the endpoint differs).
  */
 export interface Stacks {
+  /**
+   * The same stacks, acting in target accounts under a session named `session` (the STS
+   * `RoleSessionName`, which the account's CloudTrail shows for every call): the deployment id
+   * for a deployment's calls, `converge-drift-<sweep id>` for a drift sweep's. Adapters without
+   * target accounts may leave it out; see `actingFor`.
+   */
+  actingAs?(session: string): Stacks;
   /** The live stack, or `undefined` when it does not exist (or only REVIEW_IN_PROGRESS). */
   describeStack(stack: StackRef): Promise<LiveStack | undefined>;
   createChangeSet(request: CreateChangeSetRequest): Promise<{ changeSetId: string; stackId: string }>;

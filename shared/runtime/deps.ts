@@ -119,7 +119,9 @@ export function composeDeps(readConfig: () => Config): Deps {
       // Target accounts come from the policy, read only when a stack names an account.
       const assumed = once(() => new AssumedRoleCredentials({ targets: policy().accounts }));
       return new CloudFormationStacks({
-        accounts: { credentialsFor: (account) => assumed().credentialsFor(account) },
+        accounts: {
+          credentialsFor: (account, session) => assumed().credentialsFor(account, session),
+        },
       });
     },
     whoAmI: () => stsCallerIdentity(),

@@ -110,6 +110,26 @@ describe('target accounts, through the local host', () => {
     expect(settingsIn('000000000000')).not.toContain('from team a');
     expect(settingsIn('000000000000')).not.toContain('from team b');
     expect(await e2e.deployments('app')).toEqual([]);
+
+    // In each account, the deployment's change set was created and executed under a session
+    // named after the deployment (what the account's CloudTrail shows).
+    const trail = e2e.host.cloud!.trail;
+    const sessionsOf = (eventName: string, account: string) =>
+      trail.events({ eventName, recipientAccountId: account }).map((event) => event.userIdentity.arn);
+    expect(sessionsOf('ExecuteChangeSet', A)).toEqual([
+      `arn:aws:sts::${A}:assumed-role/converge-deploy/${inA.id}`,
+    ]);
+    expect(sessionsOf('ExecuteChangeSet', B)).toEqual([
+      `arn:aws:sts::${B}:assumed-role/converge-deploy/${inB.id}`,
+    ]);
+    expect(sessionsOf('CreateChangeSet', A)).toContain(
+      `arn:aws:sts::${A}:assumed-role/converge-deploy/${inA.id}`,
+    );
+    // Every call in A (reads included) was the deployment's: no other session acted there.
+    const sessionsInA = new Set(
+      trail.events({ recipientAccountId: A }).map((event) => event.userIdentity.sessionName),
+    );
+    expect(sessionsInA).toEqual(new Set([inA.id]));
   });
 
   it('detects drift made in one account in that account’s stack only', async () => {
@@ -160,6 +180,12 @@ describe('target accounts, through the local host', () => {
     expect(inA?.report.stack.account).toBe(A);
     expect(JSON.stringify(inA?.report.resources)).toContain('/VisibilityTimeout');
     expect(inB?.report.stackDriftStatus).toBe('IN_SYNC');
+
+    // The sweep acted in each account under a session named after the sweep.
+    const detections = e2e.host
+      .cloud!.trail.events({ eventName: 'DetectStackDrift', recipientAccountId: A })
+      .map((event) => event.userIdentity.sessionName);
+    expect(detections).toEqual([`converge-drift-${inA?.sweepId}`]);
   });
 
   it('fails the plan of a stack whose account the policy does not list, and of one whose role refuses Converge', async () => {

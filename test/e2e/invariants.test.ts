@@ -1,8 +1,10 @@
 import { CloudControlClient, GetResourceCommand } from '@aws-sdk/client-cloudcontrol';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedSlackClick } from '../../local/host/signed-slack-click.ts';
 import type { Deployment } from '../../shared/domain/deployment/deployment.ts';
 import {
+  APPROVER_SLACK_ID,
   convergeYaml,
   type E2e,
   quiet,
@@ -31,7 +33,15 @@ async function parameterValue(e2e: E2e, stackName: string): Promise<string | und
 describe.concurrent('the invariants of ARCHITECTURE.md, through the local host', () => {
   let e2e: E2e;
   beforeAll(async () => {
-    e2e = await startE2e(['binding', 'ordering', 'concurrent', 'duplicate', 'rejected', 'trusted']);
+    e2e = await startE2e([
+      'binding',
+      'ordering',
+      'concurrent',
+      'duplicate',
+      'rejected',
+      'trusted',
+      'unheard',
+    ]);
   }, 120_000);
   afterAll(async () => {
     await e2e?.stop();
@@ -63,6 +73,30 @@ describe.concurrent('the invariants of ARCHITECTURE.md, through the local host',
     await e2e.click(a);
     expect((await reaches(e2e, a.id, ['SUCCEEDED', 'FAILED'])).status).toBe('SUCCEEDED');
     expect((await e2e.store.getDeployment(b.id))?.status).toBe('AWAITING_APPROVAL');
+  });
+
+  it('answers a refused click that names no channel (nowhere to tell the voter) like any refusal, and changes nothing', async () => {
+    const repo = e2e.repository('unheard');
+    await repo.push({ 'converge.yaml': convergeYaml(['unheard']), 'stacks/unheard.yaml': template('u1') });
+    const waiting = await settled(e2e, 'unheard', ['AWAITING_APPROVAL']);
+    // A click carrying neither a channel nor a response_url, for a change set that is not the deployment's.
+    const { headers, body } = signedSlackClick({
+      decision: 'approve',
+      deploymentId: waiting.id,
+      changeSetId: 'arn:aws:cloudformation:us-east-1:000000000000:changeSet/other/1',
+      userId: APPROVER_SLACK_ID,
+      signingSecret: SECRETS.slackSigningSecret,
+      timestamp: Math.floor(Date.now() / 1000),
+    });
+    const answer = await fetch(`${e2e.host.url}/slack/actions`, { method: 'POST', headers, body });
+    expect(answer.status).toBe(200);
+    await quiet(e2e, 'unheard');
+    expect((await e2e.store.getDeployment(waiting.id))?.status).toBe('AWAITING_APPROVAL');
+    expect(await e2e.store.listApprovals(waiting.id)).toEqual([]);
+    const refused = (await e2e.store.listAudit(`deployment#${waiting.id}`)).filter(
+      (entry) => entry.action === 'vote-refused',
+    );
+    expect(refused).toHaveLength(1);
   });
 
   it('never executes an older revision after a newer one was planned', async () => {

@@ -1,4 +1,8 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  UpdateTerminationProtectionCommand,
+} from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../shared/domain/deployment/deployment.ts';
 import { stackKey } from '../../shared/domain/deployment/deployment.ts';
@@ -51,7 +55,7 @@ describe.concurrent('a stack removed from converge.yaml', () => {
   };
 
   beforeAll(async () => {
-    e2e = await startE2e(['releasing', 'deleting', 'sneaky', 'guarded']);
+    e2e = await startE2e(['releasing', 'deleting', 'sneaky', 'guarded', 'unguarded']);
     cfn = new CloudFormationClient({ region: REGION, endpoint: e2e.host.cloudEndpoint });
   }, 120_000);
   afterAll(async () => {
@@ -144,6 +148,33 @@ describe.concurrent('a stack removed from converge.yaml', () => {
     });
     expect(refused.reason?.message).toMatch(/termination protection/);
     expect(await liveStatus('guarded-app')).toBe('CREATE_COMPLETE');
+  });
+
+  it('turns termination protection off when converge.yaml says false, or drops the key Converge turned it on for', async () => {
+    const protection = async () =>
+      (await cfn.send(new DescribeStacksCommand({ StackName: 'unguarded-app' }))).Stacks?.[0]
+        ?.EnableTerminationProtection;
+    const step = async (lines: readonly string[], version: string) => {
+      const deployed = await deploy('unguarded', 'unguarded-app', {
+        'converge.yaml': yaml({ 'unguarded-app': lines }),
+        'stacks/unguarded-app.yaml': template(version),
+      });
+      expect(deployed.status).toBe('SUCCEEDED');
+      return protection();
+    };
+    expect(await step(['terminationProtection: true'], 'v1')).toBe(true);
+    expect(await step(['terminationProtection: false'], 'v2')).toBe(false);
+    expect(await step(['terminationProtection: true'], 'v3')).toBe(true);
+    // The key removed after Converge turned protection on: Converge turns it off.
+    expect(await step([], 'v4')).toBe(false);
+    // Protection someone turned on by hand, on a stack whose converge.yaml never mentioned it, stays.
+    await cfn.send(
+      new UpdateTerminationProtectionCommand({
+        StackName: 'unguarded-app',
+        EnableTerminationProtection: true,
+      }),
+    );
+    expect(await step([], 'v5')).toBe(true);
   });
 
   it('never deletes when the commit that removes the stack is the one that asks for deletion', async () => {

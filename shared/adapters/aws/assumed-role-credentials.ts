@@ -15,25 +15,35 @@ export interface AssumedRoleCredentialsOptions {
   readonly targets: readonly TargetAccount[];
   /** STS client in Converge's own account; by default a real one (endpoint from the SDK's configuration). */
   readonly client?: STSClient;
-  /** `RoleSessionName`, shown in the target account's CloudTrail; `converge` by default. */
+  /** `RoleSessionName` of calls that name no session of their own; `converge` by default. */
   readonly sessionName?: string;
   /** Session length asked of STS (900 to the role's maximum); 3600 by default, as STS's own default. */
   readonly durationSeconds?: number;
   /** Credentials are renewed this long before they expire; 5 minutes by default. */
   readonly marginMs?: number;
+  /** How many sessions are kept at most; the least recently used go first. 100 by default. */
+  readonly maxSessions?: number;
   readonly now?: () => number;
 }
 
-const defaults = { sessionName: 'converge', durationSeconds: 3600, marginMs: 5 * 60_000 } as const;
+const defaults = {
+  sessionName: 'converge',
+  durationSeconds: 3600,
+  marginMs: 5 * 60_000,
+  maxSessions: 100,
+} as const;
 
 /**
  * Temporary credentials for each target account, from `sts:AssumeRole` on the account's role with
- * its external id. Cached per account until shortly before they expire, so a warm function assumes
- * each role once per session; concurrent callers share one request.
+ * its external id. One session per (account, session name): the session name is what the target
+ * account's CloudTrail shows for every call made with it, so Converge names a deployment's session
+ * after the deployment and never lends one deployment's session to another. Each session is cached
+ * until shortly before it expires (a warm function assumes the role once per session, and
+ * concurrent callers share one request); the least recently used are dropped past `maxSessions`.
  *
  * @example
  * const accounts = new AssumedRoleCredentials({ targets: policy.accounts });
- * const credentials = await accounts.credentialsFor('111111111111');
+ * const credentials = await accounts.credentialsFor('111111111111', '01JDEPLOYMENTID0000000000');
  */
 export class AssumedRoleCredentials {
   readonly #targets: ReadonlyMap<string, TargetAccount>;
@@ -45,31 +55,46 @@ export class AssumedRoleCredentials {
     this.#targets = new Map(options.targets.map((target) => [target.id, target]));
     this.#client = options.client ?? new STSClient({});
     this.#options = {
-      sessionName: options.sessionName ?? defaults.sessionName,
+      sessionName: roleSessionName(options.sessionName ?? defaults.sessionName),
       durationSeconds: options.durationSeconds ?? defaults.durationSeconds,
       marginMs: options.marginMs ?? defaults.marginMs,
+      maxSessions: options.maxSessions ?? defaults.maxSessions,
       now: options.now ?? Date.now,
     };
   }
 
   /**
-   * Credentials of the role Converge assumes in `account`.
+   * Credentials of the role Converge assumes in `account`, in the session named `sessionName`
+   * (made fit for STS with {@link roleSessionName}; the default session when omitted).
    *
    * @throws TargetAccountRefusedError when the policy lists no role for the account or STS refused
    * the role (access denied, wrong external id); other errors (throttling, network) are retryable.
    */
-  async credentialsFor(account: string): Promise<AwsCredentialIdentity> {
-    const cached = this.#cache.get(account);
+  async credentialsFor(account: string, sessionName?: string): Promise<AwsCredentialIdentity> {
+    const session = sessionName === undefined ? this.#options.sessionName : roleSessionName(sessionName);
+    const key = `${account}/${session}`;
+    const cached = this.#cache.get(key);
     if (cached) {
       const credentials = await cached.catch(() => undefined);
-      if (credentials && this.#fresh(credentials)) return credentials;
-      if (this.#cache.get(account) === cached) this.#cache.delete(account);
-      return this.credentialsFor(account);
+      if (credentials && this.#fresh(credentials)) {
+        // Most recently used last, so the oldest session is the first dropped.
+        if (this.#cache.get(key) === cached) {
+          this.#cache.delete(key);
+          this.#cache.set(key, cached);
+        }
+        return credentials;
+      }
+      if (this.#cache.get(key) === cached) this.#cache.delete(key);
+      return this.credentialsFor(account, session);
     }
-    const pending = this.#assume(account);
-    this.#cache.set(account, pending);
+    const pending = this.#assume(account, session);
+    this.#cache.set(key, pending);
+    for (const oldest of this.#cache.keys()) {
+      if (this.#cache.size <= this.#options.maxSessions) break;
+      this.#cache.delete(oldest);
+    }
     pending.catch(() => {
-      if (this.#cache.get(account) === pending) this.#cache.delete(account);
+      if (this.#cache.get(key) === pending) this.#cache.delete(key);
     });
     return pending;
   }
@@ -79,7 +104,7 @@ export class AssumedRoleCredentials {
     return expires === undefined || expires - this.#options.marginMs > this.#options.now();
   }
 
-  async #assume(account: string): Promise<AwsCredentialIdentity> {
+  async #assume(account: string, sessionName: string): Promise<AwsCredentialIdentity> {
     const target = this.#targets.get(account);
     if (!target)
       throw new TargetAccountRefusedError(account, 'the control-plane policy lists no role for it');
@@ -87,7 +112,7 @@ export class AssumedRoleCredentials {
       .send(
         new AssumeRoleCommand({
           RoleArn: target.roleArn,
-          RoleSessionName: this.#options.sessionName,
+          RoleSessionName: sessionName,
           ExternalId: target.externalId,
           DurationSeconds: this.#options.durationSeconds,
         }),
@@ -112,6 +137,22 @@ export class AssumedRoleCredentials {
       ...(credentials.Expiration ? { expiration: credentials.Expiration } : {}),
     };
   }
+}
+
+/** `RoleSessionName`: 2 to 64 characters of `[\w+=,.@-]` (AWS STS API Reference, AssumeRole). */
+const SESSION_NAME_CHARACTERS = /[^\w+=,.@-]/g;
+const SESSION_NAME_MAX = 64;
+
+/**
+ * `name` as STS accepts it for `RoleSessionName`: characters outside `[\w+=,.@-]` become `-`, the
+ * result is cut to 64 characters, and one shorter than 2 is padded with `-`.
+ *
+ * @example
+ * roleSessionName('converge-drift-01JD...'); // unchanged
+ * roleSessionName('deploy/app'); // 'deploy-app'
+ */
+export function roleSessionName(name: string): string {
+  return name.replace(SESSION_NAME_CHARACTERS, '-').slice(0, SESSION_NAME_MAX).padEnd(2, '-');
 }
 
 /** STS refusals no retry fixes: access denied (trust policy, external id), a malformed role. */

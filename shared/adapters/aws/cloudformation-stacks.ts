@@ -48,12 +48,22 @@ export interface CloudFormationStacksOptions {
    * Credentials in each target account (see `AssumedRoleCredentials`). Without it a stack that
    * names an account is refused; stacks without one use the client above.
    */
-  readonly accounts?: { credentialsFor(account: string): Promise<AwsCredentialIdentity> };
+  readonly accounts?: {
+    credentialsFor(account: string, sessionName?: string): Promise<AwsCredentialIdentity>;
+  };
   /** The client for a Region in a target account, signed with that account's credentials. */
   readonly targetClient?: (region: string, credentials: AwsCredentialIdentity) => CloudFormationClient;
 }
 
 const defaults = { maxEventPages: 5 } as const;
+/** Target-account clients kept at most (one per account, Region and session); the oldest go first. */
+const MAX_TARGET_CLIENTS = 100;
+
+/** A client signed with one session's credentials, and the key they had when it was made. */
+interface TargetClient {
+  readonly accessKeyId: string;
+  readonly client: CloudFormationClient;
+}
 
 /**
  * The {@link Stacks} port on the AWS SDK's CloudFormation client. The same code runs against AWS
@@ -67,9 +77,14 @@ export class CloudFormationStacks implements Stacks {
   readonly #maxEventPages: number;
   readonly #accounts: CloudFormationStacksOptions['accounts'];
   readonly #targetClient: (region: string, credentials: AwsCredentialIdentity) => CloudFormationClient;
-  readonly #targetClients = new Map<string, CloudFormationClient>();
+  readonly #targetClients: Map<string, TargetClient>;
+  /** The session name target-account calls are made under; the credentials' default when unset. */
+  readonly #session: string | undefined;
 
-  constructor(options: CloudFormationStacksOptions = {}) {
+  constructor(
+    options: CloudFormationStacksOptions = {},
+    shared: { session?: string; targetClients?: Map<string, TargetClient> } = {},
+  ) {
     const clients = new Map<string, CloudFormationClient>();
     this.#client =
       options.client ??
@@ -78,6 +93,8 @@ export class CloudFormationStacks implements Stacks {
         clients.set(region, client);
         return client;
       });
+    this.#session = shared.session;
+    this.#targetClients = shared.targetClients ?? new Map();
     this.#maxEventPages = options.maxEventPages ?? defaults.maxEventPages;
     this.#accounts = options.accounts;
     this.#targetClient =
@@ -85,23 +102,41 @@ export class CloudFormationStacks implements Stacks {
   }
 
   /**
+   * These stacks acting under the session `session` in target accounts (the deployment id, or
+   * `converge-drift-<sweep id>`); stacks in Converge's own account are unaffected. Clients and
+   * cached credentials are shared with this instance.
+   */
+  actingAs(session: string): CloudFormationStacks {
+    return new CloudFormationStacks(
+      {
+        client: this.#client,
+        maxEventPages: this.#maxEventPages,
+        targetClient: this.#targetClient,
+        ...(this.#accounts ? { accounts: this.#accounts } : {}),
+      },
+      { session, targetClients: this.#targetClients },
+    );
+  }
+
+  /**
    * The client for the stack's account and Region: Converge's own credentials for a stack without
-   * an account, the assumed role's (cached until they near expiry) for one that names it.
+   * an account, the assumed role's in this session (cached until they near expiry) for one that names it.
    */
   async #clientFor(stack: StackRef): Promise<CloudFormationClient> {
     if (stack.account === undefined) return this.#client(stack.region);
     if (!this.#accounts)
       throw new TargetAccountRefusedError(stack.account, 'no target accounts are configured');
-    const credentials = await this.#accounts.credentialsFor(stack.account);
-    const key = `${stack.account}/${stack.region}/${credentials.accessKeyId}`;
-    let client = this.#targetClients.get(key);
-    if (!client) {
-      // Renewed credentials make a new client; the ones they replace are not used again.
-      for (const old of this.#targetClients.keys()) {
-        if (old.startsWith(`${stack.account}/${stack.region}/`)) this.#targetClients.delete(old);
-      }
-      client = this.#targetClient(stack.region, credentials);
-      this.#targetClients.set(key, client);
+    const credentials = await this.#accounts.credentialsFor(stack.account, this.#session);
+    const key = `${stack.account}/${stack.region}/${this.#session ?? ''}`;
+    const kept = this.#targetClients.get(key);
+    if (kept?.accessKeyId === credentials.accessKeyId) return kept.client;
+    // New or renewed credentials make a new client; the one they replace is not used again.
+    const client = this.#targetClient(stack.region, credentials);
+    this.#targetClients.delete(key);
+    this.#targetClients.set(key, { accessKeyId: credentials.accessKeyId, client });
+    for (const oldest of this.#targetClients.keys()) {
+      if (this.#targetClients.size <= MAX_TARGET_CLIENTS) break;
+      this.#targetClients.delete(oldest);
     }
     return client;
   }

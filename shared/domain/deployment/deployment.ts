@@ -90,7 +90,10 @@ export interface Deployment {
    * control-plane policy, the stack's last applied converge.yaml): approved outside them, it waits.
    */
   readonly windows?: readonly WindowLayer[];
-  /** Turn termination protection on once it succeeds (`terminationProtection: true` at its revision). */
+  /**
+   * The termination protection the stack gets once it succeeds: on or off as `terminationProtection`
+   * at its revision says, off when the key was removed after Converge had turned it on; absent, left as is.
+   */
   readonly terminationProtection?: boolean;
   /**
    * The stacks (names) whose deployments at the same revision this one waits for before it is

@@ -12,6 +12,7 @@ import { TrustedRuleUnreadableError } from '../configuration/trusted-rule-unread
 import { type ConfigurationCache, trustedStackConfig } from '../configuration/trusted-stack-config.ts';
 import { deploymentInFlight } from '../deployment/deployment-in-flight.ts';
 import { retryThrottled, type ThrottleBackoff } from '../deployment/retry-throttled.ts';
+import { actingAs, driftSession } from '../deployment/stack-session.ts';
 import {
   driftRevertId,
   type PlanDriftRevertDeps,
@@ -52,7 +53,8 @@ export async function settleDriftDetection(
     readonly configurations?: ConfigurationCache;
   },
 ): Promise<SettleDriftResult> {
-  const { drift, stacks, clock } = deps;
+  const { drift, clock } = deps;
+  const stacks = actingAs(deps.stacks, driftSession(input.sweepId));
   const retry = <T>(what: string, call: () => Promise<T>) =>
     retryThrottled(deps, what, call, deps.settings.throttle);
 

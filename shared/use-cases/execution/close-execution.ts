@@ -9,6 +9,7 @@ import type { Stacks } from '../../ports/stacks.ts';
 import type { Store } from '../../ports/store.ts';
 import { moveDeployment } from '../deployment/move-deployment.ts';
 import { notify } from '../deployment/notify.ts';
+import { inSession } from '../deployment/stack-session.ts';
 
 export interface CloseDeps {
   readonly store: Store;
@@ -37,11 +38,12 @@ export interface ExecutionOutcome {
  * it first.
  */
 export async function closeExecution(
-  deps: CloseDeps,
+  given: CloseDeps,
   deployment: Deployment,
   outcome: ExecutionOutcome,
   actor: string,
 ): Promise<Deployment | undefined> {
+  const deps = inSession(given, deployment.id);
   const { store, stacks, clock } = deps;
   let closed: Deployment | undefined;
   if (outcome.succeeded) {
@@ -91,18 +93,20 @@ export async function closeExecution(
 }
 
 /**
- * Turns termination protection on once a deployment that asks for it (`terminationProtection:
- * true` at its revision) succeeded, so the stack exists whether it was just created or updated.
- * A failure is recorded in the audit trail; the deployment still succeeded.
+ * Sets termination protection as the deployment says (on or off; see
+ * `terminationProtectionToApply`) once it succeeded, so the stack exists whether it was just
+ * created or updated. A deployment that says nothing leaves it as it is. A failure is recorded in
+ * the audit trail; the deployment still succeeded.
  */
 async function protect(deps: CloseDeps, deployment: Deployment): Promise<void> {
-  if (!deployment.terminationProtection) return;
-  await deps.stacks.setTerminationProtection(deployment.stack, true).catch((error: unknown) =>
+  const enabled = deployment.terminationProtection;
+  if (enabled === undefined) return;
+  await deps.stacks.setTerminationProtection(deployment.stack, enabled).catch((error: unknown) =>
     deps.store.appendAudit({
       subject: `deployment#${deployment.id}`,
       action: AuditAction.TERMINATION_PROTECTION_FAILED,
       actor: 'system:execute',
-      reason: `Termination protection could not be turned on: ${error instanceof Error ? error.message : String(error)}. Turn it on in CloudFormation, or deploy again.`,
+      reason: `Termination protection could not be turned ${enabled ? 'on' : 'off'}: ${error instanceof Error ? error.message : String(error)}. Turn it ${enabled ? 'on' : 'off'} in CloudFormation, or deploy again.`,
       at: iso(deps.clock),
     }),
   );

@@ -14,6 +14,7 @@ import { ExecutionStatus, type Stacks } from '../../ports/stacks.ts';
 import type { Store } from '../../ports/store.ts';
 import { moveDeployment } from '../deployment/move-deployment.ts';
 import { notify } from '../deployment/notify.ts';
+import { inSession } from '../deployment/stack-session.ts';
 import { AUTO_APPROVER } from '../planning/decide-planned-deployment.ts';
 import { StackBusyError } from '../planning/stack-busy-error.ts';
 import { supersede } from '../planning/supersede.ts';
@@ -48,9 +49,11 @@ const ACTOR = 'system:execute';
  * later) while another execution holds the stack or the stack is mid-operation.
  */
 export async function executeDeployment(
-  deps: ExecuteDeps,
+  given: ExecuteDeps,
   input: { deploymentId: string },
 ): Promise<ExecuteResult> {
+  // Target accounts see the execution under a session named after the deployment.
+  const deps = inSession(given, input.deploymentId);
   const { store, stacks, clock } = deps;
 
   // Only an APPROVED deployment executes; duplicates of the job find it EXECUTING or done.

@@ -61,7 +61,9 @@ export async function createPlannedDeployment(
     status: DeploymentStatus.PLANNING,
     approval: trusted.approval,
     ...(trusted.windows?.length ? { windows: trusted.windows } : {}),
-    ...(trusted.terminationProtection ? { terminationProtection: true } : {}),
+    ...(trusted.terminationProtection !== undefined
+      ? { terminationProtection: trusted.terminationProtection }
+      : {}),
     createdAt: at,
     updatedAt: at,
     version: 1,

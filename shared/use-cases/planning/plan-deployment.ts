@@ -14,6 +14,7 @@ import {
 import { changeSetName } from '../../domain/deployment/deployment-names.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
 import { type ControlPlanePolicy, targetAccount } from '../../domain/policy/control-plane-policy.ts';
+import { terminationProtectionToApply } from '../../domain/stack/termination-protection.ts';
 import { iso } from '../../domain/time.ts';
 import type { Artifacts } from '../../ports/artifacts.ts';
 import type { Clock } from '../../ports/clock.ts';
@@ -23,6 +24,7 @@ import type { Source } from '../../ports/source.ts';
 import { ChangeSetStatus, type Stacks } from '../../ports/stacks.ts';
 import type { Store } from '../../ports/store.ts';
 import { loadConfiguration } from '../configuration/load-configuration.ts';
+import { inSession } from '../deployment/stack-session.ts';
 import { awaitDependencies, isResumable } from './await-dependencies.ts';
 import { claimRevision } from './claim-revision.ts';
 import { clearFailedCreate } from './clear-failed-create.ts';
@@ -80,9 +82,11 @@ export interface PlanRequest extends PlannedDeploymentInput {
  * @example
  * const deployment = await planDeployment(deps, { id, mode: 'deploy', repository, revision, stackName, stackKey, actor: 'system:plan' });
  */
-export async function planDeployment(deps: PlanDeps, request: PlanRequest): Promise<Deployment> {
-  const { store, stacks } = deps;
+export async function planDeployment(given: PlanDeps, request: PlanRequest): Promise<Deployment> {
   const { id, mode } = request;
+  // Everything done in target accounts for this deployment acts under a session named after it.
+  const deps = inSession(given, id);
+  const { store, stacks } = deps;
 
   // A retry resumes its own deployment (also one waiting for its dependencies); a finished one is left as it is.
   const existing = await store.getDeployment(id);
@@ -109,7 +113,12 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
   const approval = mode === DeploymentKind.REVERT_DRIFT ? humanApproval(trust.approval) : trust.approval;
   const gateDeps = trust.flags.length > 0 ? { ...deps, notifier: flagged(deps.notifier, trust.flags) } : deps;
 
-  // Record the deployment (PLANNING) unless a retry already did.
+  // Record the deployment (PLANNING) unless a retry already did; a deploy leaves termination
+  // protection as its converge.yaml says (or off, when Converge had turned it on and the key went).
+  const protection =
+    mode === DeploymentKind.DEPLOY
+      ? terminationProtectionToApply(stackConfig?.terminationProtection, trust.appliedTerminationProtection)
+      : undefined;
   let deployment =
     existing ??
     (await createPlannedDeployment(deps, request, stack, {
@@ -117,7 +126,7 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
       from: trust.from,
       flags: trust.flags,
       ...(trust.windows ? { windows: trust.windows } : {}),
-      terminationProtection: mode === DeploymentKind.DEPLOY && stackConfig?.terminationProtection === true,
+      ...(protection !== undefined ? { terminationProtection: protection } : {}),
     }));
   if (!isResumable(deployment.status)) return deployment;
   const end = (event: Parameters<typeof closePlanning>[2], reason?: Reason) =>

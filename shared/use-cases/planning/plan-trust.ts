@@ -56,6 +56,8 @@ export interface PlanTrust {
   readonly refusal?: Reason;
   /** The deploy windows the deployment's execution keeps: the policy's, then the trusted converge.yaml's. */
   readonly windows?: readonly WindowLayer[];
+  /** The stack's `terminationProtection` in the trusted (last applied) converge.yaml, when it states one. */
+  readonly appliedTerminationProtection?: boolean;
 }
 
 /**
@@ -179,7 +181,15 @@ export async function planTrust(deps: PlanTrustDeps, input: PlanTrustInput): Pro
     };
   }
   const flags = rule.policyChanges.length > 0 ? [`policy change: ${rule.policyChanges.join('; ')}`] : [];
-  return { approval: rule.approval, from: rule.from, flags, windows };
+  return {
+    approval: rule.approval,
+    from: rule.from,
+    flags,
+    windows,
+    ...(rule.terminationProtection !== undefined
+      ? { appliedTerminationProtection: rule.terminationProtection }
+      : {}),
+  };
 }
 
 /** The non-empty window layers: the policy's, and the trusted rule's (a repository only adds to them). */

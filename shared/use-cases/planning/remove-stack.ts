@@ -16,6 +16,7 @@ import type { Job } from '../../ports/queue.ts';
 import type { StackState } from '../../ports/store.ts';
 import { loadConfiguration } from '../configuration/load-configuration.ts';
 import { trustedStackConfig } from '../configuration/trusted-stack-config.ts';
+import { inSession } from '../deployment/stack-session.ts';
 import { closePlanning } from './close-planning.ts';
 import { createPlannedDeployment } from './create-planned-deployment.ts';
 import { decidePlannedDeployment } from './decide-planned-deployment.ts';
@@ -118,14 +119,15 @@ async function releaseStack(deps: PlanDeps, job: RemoveStackJob, stack: StackRef
  * among the stack's deployments, then gated with every resource shown as a removal.
  */
 async function planDeletion(
-  deps: PlanDeps,
+  given: PlanDeps,
   job: RemoveStackJob,
   stack: StackRef,
   state: StackState,
   trusted: StackConfig,
 ): Promise<Deployment> {
-  const { store, stacks } = deps;
   const id = removeJobDeploymentId(job);
+  const deps = inSession(given, id);
+  const { store, stacks } = deps;
   const existing = await store.getDeployment(id);
   if (existing && existing.status !== DeploymentStatus.PLANNING) return existing;
   // One deletion at a time: a push and a poll of the same removal plan it once.

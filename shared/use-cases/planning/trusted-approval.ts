@@ -20,6 +20,8 @@ export interface TrustedRule {
   readonly policyChanges: readonly string[];
   /** The stack's deploy windows in the trusted converge.yaml, when one was read. */
   readonly windows?: readonly DeployWindow[];
+  /** The stack's `terminationProtection` in the trusted converge.yaml, when it states one. */
+  readonly terminationProtection?: boolean;
 }
 
 /**
@@ -86,6 +88,7 @@ export async function trustedApproval(
       from: `converge.yaml at ${trusted.slice(0, 12)}`,
       policyChanges: [],
       windows: stack.windows,
+      ...protectionOf(stack),
     };
   }
   return {
@@ -93,7 +96,15 @@ export async function trustedApproval(
     from: `converge.yaml at ${trusted.slice(0, 12)} (policy change)`,
     policyChanges: changes,
     windows: stack.windows,
+    ...protectionOf(stack),
   };
+}
+
+/** The stack's trusted `terminationProtection`, when its converge.yaml states one. */
+function protectionOf(stack: { readonly terminationProtection?: boolean }) {
+  return stack.terminationProtection !== undefined
+    ? { terminationProtection: stack.terminationProtection }
+    : {};
 }
 
 /** A rule naming no people carries none, so that a deployment shows no empty `people`. */

@@ -193,4 +193,132 @@ describe('AssumedRoleCredentials', () => {
     now += 56 * 60_000; // an hour's credentials, five minutes before they expire
     expect((await accounts.credentialsFor(A)).accessKeyId).not.toBe(first.accessKeyId);
   });
+
+  it('keeps one session per (account, session name), each cached and each named in STS', async () => {
+    const accounts = new AssumedRoleCredentials({
+      targets: [{ id: A, roleArn: ROLE_A, externalId: 'converge-a' }],
+      client: sts,
+    });
+    const first = await accounts.credentialsFor(A, '01JDEPLOYMENTONE0000000000');
+    const second = await accounts.credentialsFor(A, '01JDEPLOYMENTTWO0000000000');
+    const unnamed = await accounts.credentialsFor(A);
+    expect(new Set([first.accessKeyId, second.accessKeyId, unnamed.accessKeyId]).size).toBe(3);
+    expect((await accounts.credentialsFor(A, '01JDEPLOYMENTONE0000000000')).accessKeyId).toBe(
+      first.accessKeyId,
+    );
+    const arnOf = async (credentials: typeof first) =>
+      (
+        await new STSClient({ region: REGION, endpoint: cloud.endpoint, credentials }).send(
+          new GetCallerIdentityCommand({}),
+        )
+      ).Arn;
+    expect(await arnOf(first)).toBe(
+      `arn:aws:sts::${A}:assumed-role/converge-deploy/01JDEPLOYMENTONE0000000000`,
+    );
+    expect(await arnOf(second)).toBe(
+      `arn:aws:sts::${A}:assumed-role/converge-deploy/01JDEPLOYMENTTWO0000000000`,
+    );
+    expect(await arnOf(unnamed)).toBe(`arn:aws:sts::${A}:assumed-role/converge-deploy/converge`);
+  });
+
+  it('keeps at most maxSessions sessions, dropping the least recently used', async () => {
+    const accounts = new AssumedRoleCredentials({
+      targets: [{ id: A, roleArn: ROLE_A, externalId: 'converge-a' }],
+      client: sts,
+      maxSessions: 2,
+    });
+    const one = await accounts.credentialsFor(A, 'one');
+    const two = await accounts.credentialsFor(A, 'two');
+    await accounts.credentialsFor(A, 'one'); // used again: now 'two' is the oldest
+    await accounts.credentialsFor(A, 'three');
+    expect((await accounts.credentialsFor(A, 'one')).accessKeyId).toBe(one.accessKeyId);
+    expect((await accounts.credentialsFor(A, 'two')).accessKeyId).not.toBe(two.accessKeyId);
+  });
+
+  it('makes any session name fit STS (2 to 64 characters of [\\w+=,.@-]) instead of failing', async () => {
+    const accounts = new AssumedRoleCredentials({
+      targets: [{ id: A, roleArn: ROLE_A, externalId: 'converge-a' }],
+      client: sts,
+    });
+    const credentials = await accounts.credentialsFor(A, `deploy/app ${'x'.repeat(80)}`);
+    const { Arn } = await new STSClient({ region: REGION, endpoint: cloud.endpoint, credentials }).send(
+      new GetCallerIdentityCommand({}),
+    );
+    expect(Arn).toBe(`arn:aws:sts::${A}:assumed-role/converge-deploy/deploy-app-${'x'.repeat(53)}`);
+  });
+});
+
+describe('CloudFormationStacks.actingAs', () => {
+  it('acts in the target account under the named session, and without one under the default', async () => {
+    const stacks = stacksIn();
+    const stack = { stackName: 'sessions', region: REGION, account: B };
+    await deploy(stacks.actingAs('01JDEPLOYMENTTHREE00000000'), stack, 'sessions');
+    await stacks.describeStack(stack);
+    const sessions = (eventName: string) =>
+      cloud.trail.events({ eventName, recipientAccountId: B }).map((event) => event.userIdentity.sessionName);
+    expect(sessions('ExecuteChangeSet')).toContain('01JDEPLOYMENTTHREE00000000');
+    expect(sessions('CreateChangeSet')).toContain('01JDEPLOYMENTTHREE00000000');
+    expect(sessions('DescribeStacks').at(-1)).toBe('converge');
+    expect(
+      cloud.trail.events({ eventName: 'ExecuteChangeSet', recipientAccountId: B }).at(-1)?.userIdentity.arn,
+    ).toBe(`arn:aws:sts::${B}:assumed-role/converge-deploy/01JDEPLOYMENTTHREE00000000`);
+  });
+});
+
+describe('CloudWatch alarms per account', () => {
+  /** SetAlarmState over the wire; the local cloud reads the account from the key in the credential scope. */
+  const setAlarmState = (accessKeyId: string, name: string, state: string) =>
+    fetch(cloud.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20260101/${REGION}/monitoring/aws4_request, SignedHeaders=host, Signature=0`,
+      },
+      body: new URLSearchParams({
+        Action: 'SetAlarmState',
+        Version: '2010-08-01',
+        AlarmName: name,
+        StateValue: state,
+        StateReason: 'errors above 5 per minute',
+      }),
+    });
+
+  it('keeps an alarm set in a target account in that account, where its rollback triggers read it', async () => {
+    const accounts = new AssumedRoleCredentials({
+      targets: [{ id: A, roleArn: ROLE_A, externalId: 'converge-a' }],
+      client: sts,
+    });
+    const inA = await accounts.credentialsFor(A, 'alarms');
+    expect((await setAlarmState(inA.accessKeyId, 'orders-errors', 'ALARM')).status).toBe(200);
+
+    const arnInA = `arn:aws:cloudwatch:${REGION}:${A}:alarm:orders-errors`;
+    expect(cloud.account(A).alarms.get(arnInA)?.state).toBe('ALARM');
+    expect(cloud.cloudFormation.alarms.list()).toEqual([]);
+
+    // A change set in account A naming the alarm as a rollback trigger rolls back.
+    const stacks = stacksIn().actingAs('alarms');
+    const stack = { stackName: 'guarded', region: REGION, account: A };
+    await deploy(stacks, stack, 'guarded-1');
+    const { changeSetId } = await stacks.createChangeSet({
+      stack,
+      changeSetName: 'guarded-2',
+      changeSetType: 'UPDATE',
+      templateBody: TEMPLATE('guarded-2'),
+      parameters: {},
+      tags: {},
+      capabilities: [],
+      rollback: { alarms: [arnInA], monitoringMinutes: 0 },
+    });
+    for (let i = 0; i < 200; i++) {
+      if ((await stacks.describeChangeSet(stack, changeSetId)).status === 'CREATE_COMPLETE') break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await stacks.executeChangeSet(stack, changeSetId, 'token-guarded-2');
+    let status: string | undefined;
+    for (let i = 0; i < 300 && !status?.endsWith('_COMPLETE'); i++) {
+      status = (await stacks.operationStatus(stack, 'token-guarded-2'))?.status;
+      if (!status?.endsWith('_COMPLETE')) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(status).toBe('UPDATE_ROLLBACK_COMPLETE');
+  });
 });

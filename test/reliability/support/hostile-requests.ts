@@ -121,6 +121,10 @@ export function hostileRequests(e2e: E2e, targets: Targets, perKind: number): Ho
     );
     add('slack: another workspace', 'ignored', () => slack(e2e, click({ teamId: `T0EVIL${i}` })));
     add('slack: not an approver', 'ignored', () => slack(e2e, click({ userId: `U0MALLORY${i}` })));
+    // A refusal with nowhere to explain it (no channel, no response_url) is answered like any other.
+    add('slack: refused, nowhere to answer', 'ignored', () =>
+      slack(e2e, click({ userId: `U0NOWHERE${i}`, message: undefined })),
+    );
     // Votes for what they do not name.
     add('vote: another deployment’s change set', 'ignored', () =>
       slack(e2e, click({ changeSetId: targets.finished.changeSet?.id ?? 'arn:none' })),

@@ -24,6 +24,22 @@ describe('planning with lifecycle keys', () => {
     expect(deployment.terminationProtection).toBe(true);
   });
 
+  it.each([
+    ['false', '\n    terminationProtection: false', ['terminationProtection of STACK: true → false']],
+    ['removed', '', ['terminationProtection of STACK: true → removed']],
+  ])(
+    'counts turning termination protection off (%s) as a policy change, and turning it on not',
+    (_how, after, expected) => {
+      const parse = (extra: string) =>
+        parseConfiguration(convergeYaml(`${RULE}${extra}`), { file: 'converge.yaml' });
+      const on = parse('\n    terminationProtection: true');
+      expect(policyChanges(on, parse(after), STACK)).toEqual(
+        expected.map((line) => line.replace('STACK', STACK)),
+      );
+      expect(policyChanges(parse(after), on, STACK)).toEqual([]);
+    },
+  );
+
   it('counts a change of onRemove as a policy change, approved under the old rule', () => {
     const before = parseConfiguration(convergeYaml(RULE), { file: 'converge.yaml' });
     const after = parseConfiguration(convergeYaml(`${RULE}\n    onRemove: delete`), {
