@@ -31,8 +31,8 @@ import {
   applyPatch,
   checkAudit,
   checkDeployment,
-  checkNotifications,
-  checkSuspension,
+  checkNotificationsInput,
+  checkSuspensionInput,
   checkTransitionInput,
   pushKeyText,
   requireDuration,
@@ -211,9 +211,7 @@ export class DynamoDbStore implements Store {
     notifications: NotificationRefs,
     audit: AuditInput,
   ): Promise<Deployment> {
-    requireText('id', id);
-    checkNotifications(notifications);
-    const auditAt = checkAudit(audit);
+    const auditAt = checkNotificationsInput(id, notifications, audit);
     // An update of the refs alone (a transition's Put would need a read first), not conditional
     // on the status; the version moves so that writes based on an earlier read re-read.
     const saved: TransactItem = {
@@ -285,9 +283,7 @@ export class DynamoDbStore implements Store {
     suspension: Suspension | undefined,
     audit: AuditInput,
   ): Promise<StackState> {
-    requireText('stackKey', stackKey);
-    checkSuspension(suspension);
-    const auditAt = checkAudit(audit);
+    const auditAt = checkSuspensionInput(stackKey, suspension, audit);
     const written: TransactItem = {
       Update: {
         TableName: this.#table.name,

@@ -27,8 +27,8 @@ import {
   applyPatch,
   checkAudit,
   checkDeployment,
-  checkNotifications,
-  checkSuspension,
+  checkNotificationsInput,
+  checkSuspensionInput,
   checkTransitionInput,
   deploymentOrder,
   pushKeyText,
@@ -157,9 +157,7 @@ export class MemoryStore implements Store {
     notifications: NotificationRefs,
     audit: AuditInput,
   ): Promise<Deployment> {
-    requireText('id', id);
-    checkNotifications(notifications);
-    const auditAt = checkAudit(audit);
+    const auditAt = checkNotificationsInput(id, notifications, audit);
     const current = this.#deployments.get(id);
     if (!current) throw new DeploymentNotFoundError(id);
     const saved = { ...current, notifications: copy(notifications), version: current.version + 1 };
@@ -198,9 +196,7 @@ export class MemoryStore implements Store {
     suspension: Suspension | undefined,
     audit: AuditInput,
   ): Promise<StackState> {
-    requireText('stackKey', stackKey);
-    checkSuspension(suspension);
-    const auditAt = checkAudit(audit);
+    const auditAt = checkSuspensionInput(stackKey, suspension, audit);
     const { suspended: _was, ...state } = this.#stacks.get(stackKey) ?? { stackKey };
     const next: StackState = suspension ? { ...state, suspended: copy(suspension) } : state;
     this.#stacks.set(stackKey, next);
