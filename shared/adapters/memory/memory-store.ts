@@ -291,12 +291,7 @@ export class MemoryStore implements Store {
 
   async recordDelivery(deliveryId: string, now: number, ttlMs: number): Promise<boolean> {
     requireText('deliveryId', deliveryId);
-    requireEpochMs('now', now);
-    requireDuration('ttlMs', ttlMs);
-    const expiresAt = this.#deliveries.get(deliveryId);
-    if (expiresAt !== undefined && expiresAt > now) return false;
-    this.#deliveries.set(deliveryId, now + ttlMs);
-    return true;
+    return this.#recordOnce(this.#deliveries, deliveryId, now, ttlMs);
   }
 
   async releaseDelivery(deliveryId: string): Promise<void> {
@@ -305,17 +300,21 @@ export class MemoryStore implements Store {
   }
 
   async recordPush(push: PushKey, now: number, ttlMs: number): Promise<boolean> {
-    const key = pushKeyText(push);
-    requireEpochMs('now', now);
-    requireDuration('ttlMs', ttlMs);
-    const expiresAt = this.#pushes.get(key);
-    if (expiresAt !== undefined && expiresAt > now) return false;
-    this.#pushes.set(key, now + ttlMs);
-    return true;
+    return this.#recordOnce(this.#pushes, pushKeyText(push), now, ttlMs);
   }
 
   async releasePush(push: PushKey): Promise<void> {
     this.#pushes.delete(pushKeyText(push));
+  }
+
+  /** Holds `key` in `held` until `now + ttlMs`; false while it is held (an expired one counts as absent). */
+  #recordOnce(held: Map<string, number>, key: string, now: number, ttlMs: number): boolean {
+    requireEpochMs('now', now);
+    requireDuration('ttlMs', ttlMs);
+    const expiresAt = held.get(key);
+    if (expiresAt !== undefined && expiresAt > now) return false;
+    held.set(key, now + ttlMs);
+    return true;
   }
 
   async appendAudit(audit: AuditInput): Promise<void> {
