@@ -56,7 +56,7 @@ describe.concurrent('dependencies between stacks, through the local host', () =>
   let e2e: E2e;
   let cfn: CloudFormationClient;
   beforeAll(async () => {
-    e2e = await startE2e(['chain', 'blocked']);
+    e2e = await startE2e(['chain', 'blocked', 'broken']);
     cfn = new CloudFormationClient({ region: REGION, endpoint: e2e.host.cloudEndpoint });
   }, 120_000);
   afterAll(async () => {
@@ -143,7 +143,7 @@ describe.concurrent('dependencies between stacks, through the local host', () =>
     expect((await stackOf('chain-app'))?.Parameters).toEqual([
       { ParameterKey: 'NetworkVersion', ParameterValue: 'v2' },
     ]);
-  });
+  }, 150_000);
 
   it('stops the app with the reason when its dependency is rejected, and never creates it', async () => {
     await e2e.repository('blocked').push({
@@ -177,5 +177,31 @@ describe.concurrent('dependencies between stacks, through the local host', () =>
     const last = messages.at(-1) ?? '';
     expect(last).toContain('Deploys after *blocked-network*');
     expect(last).toContain('Dependency blocked-network did not deploy');
+  });
+
+  it('stops the app with the reason when its dependency fails to execute, and never creates it', async () => {
+    // A logical id only this network has, so the injected failure meets no other test's stack.
+    const brokenNetwork = networkTemplate('v1').replace('  Setting:', '  BrokenSetting:');
+    e2e.host.cloud!.cloudFormation.failures.add({
+      operation: 'create',
+      logicalId: 'BrokenSetting',
+      message: 'Injected: the parameter store refused the value',
+      times: 1,
+    });
+    await e2e.repository('broken').push({
+      'converge.yaml': dependentYaml('broken'),
+      'stacks/broken-network.yaml': brokenNetwork,
+      'stacks/broken-app.yaml': APP_TEMPLATE,
+    });
+    const network = await settled(e2e, 'broken-network', ['AWAITING_APPROVAL']);
+    const waiting = await settled(e2e, 'broken-app', ['AWAITING_DEPENDENCIES']);
+
+    expect((await approve(network)).status).toBe('FAILED');
+    const stopped = await reaches(e2e, waiting.id, ['PLAN_FAILED', 'AWAITING_APPROVAL']);
+    expect(stopped.status).toBe('PLAN_FAILED');
+    expect(stopped.reason?.code).toBe('DependencyFailed');
+    expect(stopped.reason?.message).toContain('broken-network');
+    expect(stopped.reason?.message).toContain('FAILED');
+    expect(await stackOf('broken-app').catch(() => undefined)).toBeUndefined();
   });
 });
