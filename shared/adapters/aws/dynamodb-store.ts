@@ -31,8 +31,8 @@ import {
   applyPatch,
   checkAudit,
   checkDeployment,
-  checkNotifications,
-  checkSuspension,
+  checkNotificationsInput,
+  checkSuspensionInput,
   checkTransitionInput,
   pushKeyText,
   requireDuration,
@@ -211,9 +211,7 @@ export class DynamoDbStore implements Store {
     notifications: NotificationRefs,
     audit: AuditInput,
   ): Promise<Deployment> {
-    requireText('id', id);
-    checkNotifications(notifications);
-    const auditAt = checkAudit(audit);
+    const auditAt = checkNotificationsInput(id, notifications, audit);
     // An update of the refs alone (a transition's Put would need a read first), not conditional
     // on the status; the version moves so that writes based on an earlier read re-read.
     const saved: TransactItem = {
@@ -285,9 +283,7 @@ export class DynamoDbStore implements Store {
     suspension: Suspension | undefined,
     audit: AuditInput,
   ): Promise<StackState> {
-    requireText('stackKey', stackKey);
-    checkSuspension(suspension);
-    const auditAt = checkAudit(audit);
+    const auditAt = checkSuspensionInput(stackKey, suspension, audit);
     const written: TransactItem = {
       Update: {
         TableName: this.#table.name,
@@ -407,19 +403,8 @@ export class DynamoDbStore implements Store {
 
   async recordDelivery(deliveryId: string, now: number, ttlMs: number): Promise<boolean> {
     requireText('deliveryId', deliveryId);
-    requireEpochMs('now', now);
-    requireDuration('ttlMs', ttlMs);
-    const expiresAt = now + ttlMs;
-    const item = { ...ItemKey.delivery(deliveryId), type: 'delivery', deliveryId, expiresAt };
-    return this.#table.putIf(
-      {
-        Item: { ...item, ttl: Math.ceil(expiresAt / 1000) },
-        // An entry still stored but past its expiry counts as absent: TTL deletion is lazy.
-        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
-        ExpressionAttributeValues: { ':now': now },
-      },
-      `delivery#${deliveryId}`,
-    );
+    const item = { ...ItemKey.delivery(deliveryId), type: 'delivery', deliveryId };
+    return this.#recordOnce(item, now, ttlMs, `delivery#${deliveryId}`);
   }
 
   async releaseDelivery(deliveryId: string): Promise<void> {
@@ -429,23 +414,34 @@ export class DynamoDbStore implements Store {
 
   async recordPush(push: PushKey, now: number, ttlMs: number): Promise<boolean> {
     const key = pushKeyText(push);
-    requireEpochMs('now', now);
-    requireDuration('ttlMs', ttlMs);
-    const expiresAt = now + ttlMs;
-    const item = { ...ItemKey.push(key), type: 'push', ...push, expiresAt };
-    return this.#table.putIf(
-      {
-        Item: { ...item, ttl: Math.ceil(expiresAt / 1000) },
-        // As deliveries: a push still stored but past its expiry counts as absent.
-        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
-        ExpressionAttributeValues: { ':now': now },
-      },
-      `push#${key}`,
-    );
+    return this.#recordOnce({ ...ItemKey.push(key), type: 'push', ...push }, now, ttlMs, `push#${key}`);
   }
 
   async releasePush(push: PushKey): Promise<void> {
     await this.#table.delete(ItemKey.push(pushKeyText(push)));
+  }
+
+  /**
+   * Puts a once-only marker (a delivery, a push) that holds until `now + ttlMs`; false while one
+   * is held. A marker still stored but past its expiry counts as absent: TTL deletion is lazy.
+   */
+  async #recordOnce(
+    item: Record<string, unknown>,
+    now: number,
+    ttlMs: number,
+    subject: string,
+  ): Promise<boolean> {
+    requireEpochMs('now', now);
+    requireDuration('ttlMs', ttlMs);
+    const expiresAt = now + ttlMs;
+    return this.#table.putIf(
+      {
+        Item: { ...item, expiresAt, ttl: Math.ceil(expiresAt / 1000) },
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+        ExpressionAttributeValues: { ':now': now },
+      },
+      subject,
+    );
   }
 
   async appendAudit(audit: AuditInput): Promise<void> {

@@ -27,8 +27,8 @@ import {
   applyPatch,
   checkAudit,
   checkDeployment,
-  checkNotifications,
-  checkSuspension,
+  checkNotificationsInput,
+  checkSuspensionInput,
   checkTransitionInput,
   deploymentOrder,
   pushKeyText,
@@ -157,9 +157,7 @@ export class MemoryStore implements Store {
     notifications: NotificationRefs,
     audit: AuditInput,
   ): Promise<Deployment> {
-    requireText('id', id);
-    checkNotifications(notifications);
-    const auditAt = checkAudit(audit);
+    const auditAt = checkNotificationsInput(id, notifications, audit);
     const current = this.#deployments.get(id);
     if (!current) throw new DeploymentNotFoundError(id);
     const saved = { ...current, notifications: copy(notifications), version: current.version + 1 };
@@ -198,9 +196,7 @@ export class MemoryStore implements Store {
     suspension: Suspension | undefined,
     audit: AuditInput,
   ): Promise<StackState> {
-    requireText('stackKey', stackKey);
-    checkSuspension(suspension);
-    const auditAt = checkAudit(audit);
+    const auditAt = checkSuspensionInput(stackKey, suspension, audit);
     const { suspended: _was, ...state } = this.#stacks.get(stackKey) ?? { stackKey };
     const next: StackState = suspension ? { ...state, suspended: copy(suspension) } : state;
     this.#stacks.set(stackKey, next);
@@ -295,12 +291,7 @@ export class MemoryStore implements Store {
 
   async recordDelivery(deliveryId: string, now: number, ttlMs: number): Promise<boolean> {
     requireText('deliveryId', deliveryId);
-    requireEpochMs('now', now);
-    requireDuration('ttlMs', ttlMs);
-    const expiresAt = this.#deliveries.get(deliveryId);
-    if (expiresAt !== undefined && expiresAt > now) return false;
-    this.#deliveries.set(deliveryId, now + ttlMs);
-    return true;
+    return this.#recordOnce(this.#deliveries, deliveryId, now, ttlMs);
   }
 
   async releaseDelivery(deliveryId: string): Promise<void> {
@@ -309,17 +300,21 @@ export class MemoryStore implements Store {
   }
 
   async recordPush(push: PushKey, now: number, ttlMs: number): Promise<boolean> {
-    const key = pushKeyText(push);
-    requireEpochMs('now', now);
-    requireDuration('ttlMs', ttlMs);
-    const expiresAt = this.#pushes.get(key);
-    if (expiresAt !== undefined && expiresAt > now) return false;
-    this.#pushes.set(key, now + ttlMs);
-    return true;
+    return this.#recordOnce(this.#pushes, pushKeyText(push), now, ttlMs);
   }
 
   async releasePush(push: PushKey): Promise<void> {
     this.#pushes.delete(pushKeyText(push));
+  }
+
+  /** Holds `key` in `held` until `now + ttlMs`; false while it is held (an expired one counts as absent). */
+  #recordOnce(held: Map<string, number>, key: string, now: number, ttlMs: number): boolean {
+    requireEpochMs('now', now);
+    requireDuration('ttlMs', ttlMs);
+    const expiresAt = held.get(key);
+    if (expiresAt !== undefined && expiresAt > now) return false;
+    held.set(key, now + ttlMs);
+    return true;
   }
 
   async appendAudit(audit: AuditInput): Promise<void> {
