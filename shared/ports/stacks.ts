@@ -26,10 +26,10 @@ export interface Stacks {
   /**
    * The same stacks, acting in target accounts under a session named `session` (the STS
    * `RoleSessionName`, which the account's CloudTrail shows for every call): the deployment id
-   * for a deployment's calls, `converge-drift-<sweep id>` for a drift sweep's. Adapters without
-   * target accounts may leave it out; see `actingFor`.
+   * for a deployment's calls, `converge-drift-<sweep id>` for a drift sweep's. Calls in Converge's
+   * own account are unchanged by it.
    */
-  actingAs?(session: string): Stacks;
+  actingAs(session: string): Stacks;
   /** The live stack, or `undefined` when it does not exist (or only REVIEW_IN_PROGRESS). */
   describeStack(stack: StackRef): Promise<LiveStack | undefined>;
   createChangeSet(request: CreateChangeSetRequest): Promise<{ changeSetId: string; stackId: string }>;

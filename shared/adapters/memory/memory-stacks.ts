@@ -96,6 +96,13 @@ export class MemoryStacks implements Stacks {
   private readonly scripts = new Map<string, ChangeSetOutcome[]>();
   private readonly interruptions: ExecuteInterruption[] = [];
   private sequence = 0;
+  /** The sessions asked for with {@link actingAs}, in order: one account, so the same stacks act in each. */
+  readonly sessions: string[] = [];
+
+  actingAs(session: string): MemoryStacks {
+    this.sessions.push(session);
+    return this;
+  }
 
   /** The next change sets of `stackName` turn out like `outcomes`, in order; then the default (one safe modification). */
   script(stackName: string, ...outcomes: ChangeSetOutcome[]): this {

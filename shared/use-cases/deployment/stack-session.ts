@@ -18,9 +18,9 @@ export function inSession<D extends { readonly stacks: Stacks }>(deps: D, sessio
   });
 }
 
-/** `stacks` acting under the session `session`, or `stacks` itself when it has no sessions. */
+/** `stacks` acting under the session `session`. */
 export function actingAs(stacks: Stacks, session: string): Stacks {
-  return stacks.actingAs?.(session) ?? stacks;
+  return stacks.actingAs(session);
 }
 
 /** The session a drift sweep acts under: `converge-drift-<sweep id>`. */

@@ -57,6 +57,10 @@ interface FakeDetection {
 export class DriftStacks implements Stacks {
   /** Change sets and executions: the pipeline's fake. */
   readonly cfn = new MemoryStacks();
+
+  actingAs(): DriftStacks {
+    return this;
+  }
   readonly drifts = new Map<string, ResourceDrift[]>();
   readonly resources = new Map<string, StackResourceSummary[]>();
   readonly detections = new Map<string, FakeDetection>();

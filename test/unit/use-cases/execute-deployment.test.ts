@@ -35,6 +35,15 @@ describe('executeDeployment', () => {
     expect((await p.store.getStackState(KEY))?.lock?.owner).toBe(deployment.id);
   });
 
+  it('acts on the stack under a session named after the deployment (the RoleSessionName in a target account)', async () => {
+    const p = pipeline();
+    const deployment = await approved(p);
+    p.stacks.sessions.length = 0;
+    await executeDeployment(p.deps, { deploymentId: deployment.id });
+    expect(p.stacks.sessions).not.toHaveLength(0);
+    expect(new Set(p.stacks.sessions)).toEqual(new Set([deployment.id]));
+  });
+
   it('never executes an APPROVED deployment without an approval naming it and its change set', async () => {
     const p = pipeline();
     const deployment = await awaitingApproval(p);
