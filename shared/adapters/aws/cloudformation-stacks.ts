@@ -1,24 +1,11 @@
-import {
-  AlreadyExistsException,
-  type Change,
-  ChangeSetNotFoundException,
+import type {
+  Change,
   CloudFormationClient,
-  CreateChangeSetCommand,
-  DeleteChangeSetCommand,
-  DeleteStackCommand,
-  DescribeChangeSetCommand,
-  type DescribeChangeSetCommandOutput,
-  DescribeStackDriftDetectionStatusCommand,
-  DescribeStackEventsCommand,
-  type DescribeStackEventsCommandOutput,
-  DescribeStackResourceDriftsCommand,
-  DescribeStacksCommand,
-  DetectStackDriftCommand,
-  ExecuteChangeSetCommand,
-  ListStackResourcesCommand,
-  type Stack,
-  type StackResourceDrift,
-  UpdateTerminationProtectionCommand,
+  CreateChangeSetCommandInput,
+  DescribeChangeSetCommandOutput,
+  DescribeStackEventsCommandOutput,
+  Stack,
+  StackResourceDrift,
 } from '@aws-sdk/client-cloudformation';
 import type { CfnChange } from '../../domain/change-set/change.ts';
 import type { StackRef } from '../../domain/deployment/deployment.ts';
@@ -38,6 +25,10 @@ import {
   TargetAccountRefusedError,
 } from '../../ports/stacks.ts';
 import type { AwsCredentialIdentity } from './assumed-role-credentials.ts';
+import { loadOnce } from './load-once.ts';
+
+const cloudFormation = loadOnce(() => import('@aws-sdk/client-cloudformation'));
+type CloudFormationSdk = Awaited<ReturnType<typeof cloudFormation>>;
 
 export interface CloudFormationStacksOptions {
   /** The client for a Region; by default one real client per Region, endpoint from the SDK's own configuration. */
@@ -63,25 +54,30 @@ const defaults = { maxEventPages: 5 } as const;
  * const stacks = new CloudFormationStacks({ client: (region) => new CloudFormationClient({ region, endpoint }) });
  */
 export class CloudFormationStacks implements Stacks {
-  readonly #client: (region: string) => CloudFormationClient;
+  readonly #client: (region: string, sdk: CloudFormationSdk) => CloudFormationClient;
   readonly #maxEventPages: number;
   readonly #accounts: CloudFormationStacksOptions['accounts'];
-  readonly #targetClient: (region: string, credentials: AwsCredentialIdentity) => CloudFormationClient;
+  readonly #targetClient: (
+    region: string,
+    credentials: AwsCredentialIdentity,
+    sdk: CloudFormationSdk,
+  ) => CloudFormationClient;
   readonly #targetClients = new Map<string, CloudFormationClient>();
 
   constructor(options: CloudFormationStacksOptions = {}) {
     const clients = new Map<string, CloudFormationClient>();
     this.#client =
       options.client ??
-      ((region) => {
-        const client = clients.get(region) ?? new CloudFormationClient({ region });
+      ((region, sdk) => {
+        const client = clients.get(region) ?? new sdk.CloudFormationClient({ region });
         clients.set(region, client);
         return client;
       });
     this.#maxEventPages = options.maxEventPages ?? defaults.maxEventPages;
     this.#accounts = options.accounts;
     this.#targetClient =
-      options.targetClient ?? ((region, credentials) => new CloudFormationClient({ region, credentials }));
+      options.targetClient ??
+      ((region, credentials, sdk) => new sdk.CloudFormationClient({ region, credentials }));
   }
 
   /**
@@ -89,7 +85,9 @@ export class CloudFormationStacks implements Stacks {
    * an account, the assumed role's (cached until they near expiry) for one that names it.
    */
   async #clientFor(stack: StackRef): Promise<CloudFormationClient> {
-    if (stack.account === undefined) return this.#client(stack.region);
+    // The SDK loads on the first call, not at import (see loadOnce).
+    const sdk = await cloudFormation();
+    if (stack.account === undefined) return this.#client(stack.region, sdk);
     if (!this.#accounts)
       throw new TargetAccountRefusedError(stack.account, 'no target accounts are configured');
     const credentials = await this.#accounts.credentialsFor(stack.account);
@@ -100,7 +98,7 @@ export class CloudFormationStacks implements Stacks {
       for (const old of this.#targetClients.keys()) {
         if (old.startsWith(`${stack.account}/${stack.region}/`)) this.#targetClients.delete(old);
       }
-      client = this.#targetClient(stack.region, credentials);
+      client = this.#targetClient(stack.region, credentials, sdk);
       this.#targetClients.set(key, client);
     }
     return client;
@@ -134,6 +132,8 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async createChangeSet(request: CreateChangeSetRequest): Promise<{ changeSetId: string; stackId: string }> {
+    const { AlreadyExistsException, CreateChangeSetCommand, DescribeChangeSetCommand } =
+      await cloudFormation();
     const client = await this.#clientFor(request.stack);
     try {
       const created = await client.send(
@@ -149,7 +149,7 @@ export class CloudFormationStacks implements Stacks {
             ParameterValue,
           })),
           Tags: Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value })),
-          Capabilities: [...request.capabilities] as CreateChangeSetCommand['input']['Capabilities'],
+          Capabilities: [...request.capabilities] as CreateChangeSetCommandInput['Capabilities'],
           RoleARN: request.roleArn,
           Description: request.description,
           ClientToken: request.clientToken,
@@ -188,6 +188,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async describeChangeSet(stack: StackRef, changeSetId: string): Promise<ChangeSetState> {
+    const { ChangeSetNotFoundException, DescribeChangeSetCommand } = await cloudFormation();
     const client = await this.#clientFor(stack);
     const changes: CfnChange[] = [];
     let nextToken: string | undefined;
@@ -219,6 +220,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async deleteChangeSet(stack: StackRef, changeSetId: string): Promise<void> {
+    const { ChangeSetNotFoundException, DeleteChangeSetCommand } = await cloudFormation();
     try {
       await (await this.#clientFor(stack)).send(
         new DeleteChangeSetCommand({ StackName: stack.stackName, ChangeSetName: changeSetId }),
@@ -230,6 +232,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async deleteStackInReview(stack: StackRef): Promise<boolean> {
+    const { DeleteStackCommand } = await cloudFormation();
     const live = await this.#describe(stack);
     if (live?.StackStatus !== statuses.StackStatus.REVIEW_IN_PROGRESS || !live.StackId) return false;
     // Delete by the unique stack id, so a stack created meanwhile under the same name is never touched.
@@ -238,6 +241,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async deleteStack(stack: StackRef, stackId: string, clientRequestToken?: string): Promise<void> {
+    const { DeleteStackCommand } = await cloudFormation();
     // By the unique id: a stack created meanwhile under the same name is never touched.
     await (await this.#clientFor(stack)).send(
       new DeleteStackCommand({
@@ -249,6 +253,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async setTerminationProtection(stack: StackRef, enabled: boolean): Promise<void> {
+    const { UpdateTerminationProtectionCommand } = await cloudFormation();
     await (await this.#clientFor(stack)).send(
       new UpdateTerminationProtectionCommand({
         StackName: stack.stackName,
@@ -264,6 +269,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void> {
+    const { ExecuteChangeSetCommand } = await cloudFormation();
     try {
       await (await this.#clientFor(stack)).send(
         new ExecuteChangeSetCommand({
@@ -283,6 +289,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async operationStatus(stack: StackRef, clientRequestToken: string): Promise<StackStatusState | undefined> {
+    const { DescribeStackEventsCommand } = await cloudFormation();
     const client = await this.#clientFor(stack);
     let nextToken: string | undefined;
     for (let page = 0; page < this.#maxEventPages; page += 1) {
@@ -314,6 +321,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async failedResourceEvents(stack: StackRef, since: string): Promise<readonly ResourceFailure[]> {
+    const { DescribeStackEventsCommand } = await cloudFormation();
     const client = await this.#clientFor(stack);
     const from = Date.parse(since);
     const failures: ResourceFailure[] = [];
@@ -341,6 +349,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async detectDrift(stack: StackRef): Promise<string> {
+    const { DetectStackDriftCommand } = await cloudFormation();
     const started = await (await this.#clientFor(stack)).send(
       new DetectStackDriftCommand({ StackName: stack.stackName }),
     );
@@ -348,6 +357,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async driftDetectionStatus(stack: StackRef, detectionId: string): Promise<DriftDetectionState> {
+    const { DescribeStackDriftDetectionStatusCommand } = await cloudFormation();
     const status = await (await this.#clientFor(stack)).send(
       new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }),
     );
@@ -363,6 +373,7 @@ export class CloudFormationStacks implements Stacks {
 
   /** ListStackResources, every page: lets a drift report name the resources detection left out. */
   async listResources(stack: StackRef): Promise<readonly StackResourceSummary[]> {
+    const { ListStackResourcesCommand } = await cloudFormation();
     const client = await this.#clientFor(stack);
     const resources: StackResourceSummary[] = [];
     let nextToken: string | undefined;
@@ -383,6 +394,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async resourceDrifts(stack: StackRef): Promise<readonly ResourceDrift[]> {
+    const { DescribeStackResourceDriftsCommand } = await cloudFormation();
     const client = await this.#clientFor(stack);
     const drifts: ResourceDrift[] = [];
     let nextToken: string | undefined;
@@ -397,6 +409,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async #describe(stack: StackRef): Promise<Stack | undefined> {
+    const { DescribeStacksCommand } = await cloudFormation();
     try {
       const described = await (await this.#clientFor(stack)).send(
         new DescribeStacksCommand({ StackName: stack.stackName }),

@@ -1,21 +1,16 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type {
   DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-  type UpdateCommandInput,
+  QueryCommandInput,
+  TransactWriteCommandInput,
+  UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { DriftRecord, DriftSweep, SweepStack } from '../../domain/drift/drift-sweep.ts';
 import { SweepStackState } from '../../domain/drift/drift-sweep.ts';
 import { ClaimRefusal, type ClaimResult, type DriftStore } from '../../ports/drift-store.ts';
 import type { ListOptions } from '../../ports/store.ts';
 import { requireLimit, requireText } from '../../ports/store-input.ts';
+import { lazyDocumentClient, libDynamoDb } from './dynamodb-document-client.ts';
 import { contentionPause, writeOutcome } from './dynamodb-write-outcome.ts';
 
 type Item = Record<string, unknown>;
@@ -53,18 +48,15 @@ export interface DynamoDbDriftStoreOptions {
  */
 export class DynamoDbDriftStore implements DriftStore {
   readonly #table: string;
-  readonly #client: DynamoDBDocumentClient;
+  readonly #client: () => Promise<DynamoDBDocumentClient>;
 
   constructor(options: DynamoDbDriftStoreOptions) {
     this.#table = requireText('tableName', options.tableName);
-    const client = options.client ?? new DynamoDBClient({});
-    this.#client =
-      client instanceof DynamoDBDocumentClient
-        ? client
-        : DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#client = lazyDocumentClient(options.client);
   }
 
   async createSweep(sweep: DriftSweep, stacks: readonly SweepStack[]): Promise<boolean> {
+    const { BatchWriteCommand, PutCommand } = await libDynamoDb();
     requireText('sweep.id', sweep.id);
     if (await this.getSweep(sweep.id)) return false;
     // Stacks first, the sweep last: a sweep is listed only once all its stacks are written.
@@ -76,7 +68,7 @@ export class DynamoDbDriftStore implements DriftStore {
     for (let i = 0; i < items.length; i += BATCH) {
       let requests = items.slice(i, i + BATCH).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 1; requests.length > 0; attempt++) {
-        const out = await this.#client.send(
+        const out = await (await this.#client()).send(
           new BatchWriteCommand({ RequestItems: { [this.#table]: requests } }),
         );
         requests = (out.UnprocessedItems?.[this.#table] ?? []) as typeof requests;
@@ -84,7 +76,7 @@ export class DynamoDbDriftStore implements DriftStore {
       }
     }
     try {
-      await this.#client.send(
+      await (await this.#client()).send(
         new PutCommand({
           TableName: this.#table,
           Item: { ...plain(sweep), ...Keys.sweep(sweep.id), type: 'drift-sweep' },
@@ -288,8 +280,9 @@ export class DynamoDbDriftStore implements DriftStore {
   }
 
   async saveDriftRecord(record: DriftRecord): Promise<void> {
+    const { PutCommand } = await libDynamoDb();
     requireText('record.stackKey', record.stackKey);
-    await this.#client.send(
+    await (await this.#client()).send(
       new PutCommand({
         TableName: this.#table,
         Item: { ...plain(record), ...Keys.record(record), type: 'drift-record' },
@@ -324,9 +317,10 @@ export class DynamoDbDriftStore implements DriftStore {
 
   /** Runs a transaction; undefined when written, else the indexes of the items whose condition failed. */
   async #transact(items: TransactItem[]): Promise<readonly number[] | undefined> {
+    const { TransactWriteCommand } = await libDynamoDb();
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
+        await (await this.#client()).send(new TransactWriteCommand({ TransactItems: items }));
         return undefined;
       } catch (error) {
         const outcome = writeOutcome(error);
@@ -338,8 +332,9 @@ export class DynamoDbDriftStore implements DriftStore {
   }
 
   async #updateIf(input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
+    const { UpdateCommand } = await libDynamoDb();
     try {
-      await this.#client.send(new UpdateCommand({ ...input, TableName: this.#table }));
+      await (await this.#client()).send(new UpdateCommand({ ...input, TableName: this.#table }));
       return true;
     } catch (error) {
       if (writeOutcome(error).kind === 'condition') return false;
@@ -348,17 +343,19 @@ export class DynamoDbDriftStore implements DriftStore {
   }
 
   async #get(key: { pk: string; sk: string }): Promise<Item | undefined> {
-    const { Item: item } = await this.#client.send(
+    const { GetCommand } = await libDynamoDb();
+    const { Item: item } = await (await this.#client()).send(
       new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }),
     );
     return item ? withoutKeys(item) : undefined;
   }
 
   async #query(input: Omit<QueryCommandInput, 'TableName'>, limit?: number): Promise<Item[]> {
+    const { QueryCommand } = await libDynamoDb();
     const items: Item[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.#client.send(
+      const page = await (await this.#client()).send(
         new QueryCommand({
           ...input,
           TableName: this.#table,
