@@ -3,13 +3,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj, Request } from '@middy/core';
 import { httpErrorAnswer } from './errors.ts';
 import {
+  createTracer,
   logger as defaultLogger,
   metrics as defaultMetrics,
-  tracer as defaultTracer,
   emitMetric,
   MetricName,
 } from './observability.ts';
@@ -43,15 +42,45 @@ type Middleware = MiddlewareObj<any, any, Error>;
 export function standardMiddleware(options: StandardMiddlewareOptions): Middleware[] {
   const logger = options.logger ?? defaultLogger;
   const metrics = options.metrics ?? defaultMetrics;
-  const tracer = options.tracer ?? defaultTracer;
   const stack: Middleware[] = [
-    captureLambdaHandler(tracer) as Middleware,
+    tracing(options.tracer),
     injectLambdaContext(logger, { resetKeys: true }) as Middleware,
     logMetrics(metrics, { captureColdStartMetric: true }) as Middleware,
     errorAccounting(options.functionName, logger, metrics, options.http === true),
   ];
   if (options.http) stack.push(httpErrorMapper());
   return stack;
+}
+
+/** One tracer for every function of the process, made on the first invocation that traces. */
+let processTracer: Promise<Tracer> | undefined;
+
+/**
+ * Powertools' `captureLambdaHandler`, loaded with its tracer on the first invocation instead of at
+ * import (see `createTracer`); every phase waits for it, so each invocation is traced as before.
+ */
+function tracing(given: Tracer | undefined): Middleware {
+  let loading: Promise<Middleware> | undefined;
+  const capture = () => {
+    loading ??= (async () => {
+      const { captureLambdaHandler } = await import('@aws-lambda-powertools/tracer/middleware');
+      processTracer ??= createTracer();
+      return captureLambdaHandler(given ?? (await processTracer)) as Middleware;
+    })();
+    return loading;
+  };
+  return {
+    name: 'tracing',
+    before: async function openSegment(request: Request) {
+      await (await capture()).before?.(request);
+    },
+    after: async function closeSegment(request: Request) {
+      await (await capture()).after?.(request);
+    },
+    onError: async function closeSegmentOnError(request: Request) {
+      await (await capture()).onError?.(request);
+    },
+  };
 }
 
 /**
