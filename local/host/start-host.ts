@@ -455,19 +455,19 @@ export async function startHost(options: HostOptions): Promise<Host> {
   }
 }
 
-/** The handler modules Lambda runs, imported after the environment is set. */
+/** The entry modules Lambda runs, imported after the environment is set. */
 async function loadFunctions() {
   const root = new URL('../../functions/', import.meta.url);
   const [webhook, approve, plan, execute, stackEvents, reconcile] = await Promise.all([
-    import('../../functions/webhook/handler.ts'),
-    import('../../functions/approve/handler.ts'),
-    import('../../functions/plan/handler.ts'),
-    import('../../functions/execute/handler.ts'),
-    import('../../functions/stack-events/handler.ts'),
-    import('../../functions/reconcile/handler.ts'),
+    import('../../functions/webhook/index.ts'),
+    import('../../functions/approve/index.ts'),
+    import('../../functions/plan/index.ts'),
+    import('../../functions/execute/index.ts'),
+    import('../../functions/stack-events/index.ts'),
+    import('../../functions/reconcile/index.ts'),
   ]);
   // The drift sweep joins when its function exists.
-  const driftSweepPath = fileURLToPath(new URL('drift-sweep/handler.ts', root));
+  const driftSweepPath = fileURLToPath(new URL('drift-sweep/index.ts', root));
   const driftSweep = existsSync(driftSweepPath)
     ? ((await import(driftSweepPath)) as { handler: EventHandler }).handler
     : undefined;

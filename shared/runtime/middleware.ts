@@ -4,6 +4,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
 import type { MiddlewareObj, Request } from '@middy/core';
+import { loadOnce } from '../adapters/aws/load-once.ts';
 import { httpErrorAnswer } from './errors.ts';
 import {
   createTracer,
@@ -60,15 +61,11 @@ let processTracer: Promise<Tracer> | undefined;
  * import (see `createTracer`); every phase waits for it, so each invocation is traced as before.
  */
 function tracing(given: Tracer | undefined): Middleware {
-  let loading: Promise<Middleware> | undefined;
-  const capture = () => {
-    loading ??= (async () => {
-      const { captureLambdaHandler } = await import('@aws-lambda-powertools/tracer/middleware');
-      processTracer ??= createTracer();
-      return captureLambdaHandler(given ?? (await processTracer)) as Middleware;
-    })();
-    return loading;
-  };
+  const capture = loadOnce(async () => {
+    const { captureLambdaHandler } = await import('@aws-lambda-powertools/tracer/middleware');
+    processTracer ??= createTracer();
+    return captureLambdaHandler(given ?? (await processTracer)) as Middleware;
+  });
   return {
     name: 'tracing',
     before: async function openSegment(request: Request) {
