@@ -67,7 +67,8 @@ let built: Deps | undefined;
  * against the local cloud.
  *
  * @example
- * export const handler = middy(planHandler(deps())).use(standardMiddleware({ functionName: 'plan' }));
+ * // functions/plan/index.ts: the composition root loads with the handler, on the first invocation.
+ * export const handler = lambdaEntry({ functionName: 'plan' }, async () => planHandler((await import('../../shared/runtime/deps.ts')).deps()));
  */
 export function deps(): Deps {
   built ??= composeDeps(config);

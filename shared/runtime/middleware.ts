@@ -38,7 +38,8 @@ type Middleware = MiddlewareObj<any, any, Error>;
  * `{ error: code, message }` with the right status and never a stack trace.
  *
  * @example
- * export const handler = middy(webhookHandler(deps())).use(standardMiddleware({ functionName: 'webhook', http: true }));
+ * // What `lambdaEntry` does for every function; tests wrap a handler the same way.
+ * const handler = middy(webhookHandler(deps)).use(standardMiddleware({ functionName: 'webhook', http: true }));
  */
 export function standardMiddleware(options: StandardMiddlewareOptions): Middleware[] {
   const logger = options.logger ?? defaultLogger;
