@@ -468,9 +468,16 @@ async function loadFunctions() {
   ]);
   // The drift sweep joins when its function exists.
   const driftSweepPath = fileURLToPath(new URL('drift-sweep/index.ts', root));
-  const driftSweep = existsSync(driftSweepPath)
-    ? ((await import(driftSweepPath)) as { handler: EventHandler }).handler
+  const driftSweepEntry = existsSync(driftSweepPath)
+    ? ((await import(driftSweepPath)) as { handler: EventHandler & { load(): Promise<void> } }).handler
     : undefined;
+  // Lambda loads a handler on its first invocation; the host loads them all before it takes
+  // events, so the first job's load (slow on a busy machine) never outlasts a visibility timeout.
+  await Promise.all(
+    [webhook, approve, plan, execute, stackEvents, reconcile].map((entry) => entry.handler.load()),
+  );
+  await driftSweepEntry?.load();
+  const driftSweep: EventHandler | undefined = driftSweepEntry;
   return {
     webhook: webhook.handler as unknown as LambdaHandler<unknown, unknown>,
     approve: approve.handler as unknown as LambdaHandler<unknown, unknown>,

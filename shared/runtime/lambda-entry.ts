@@ -6,6 +6,12 @@ import { type StandardMiddlewareOptions, standardMiddleware } from './middleware
 /** A Lambda handler as the functions write it: the context is there for those that read it. */
 export type LambdaHandler<Event, Result> = (event: Event, context: Context) => Promise<Result>;
 
+/** What {@link lambdaEntry} makes: the Lambda handler, and a way to load what it runs ahead of time. */
+export type LambdaEntry<Event, Result> = MiddyfiedHandler<Event, Result, Error, Context> & {
+  /** Loads the handler now (a host that loads its functions before taking events calls it). */
+  load(): Promise<void>;
+};
+
 /**
  * A function's Lambda entry: the standard middleware now, the handler itself (with its use case,
  * the composition root and every library they import) on the first invocation. A cold import then
@@ -22,9 +28,14 @@ export type LambdaHandler<Event, Result> = (event: Event, context: Context) => P
 export function lambdaEntry<Event, Result>(
   options: StandardMiddlewareOptions,
   load: () => Promise<LambdaHandler<Event, Result>>,
-): MiddyfiedHandler<Event, Result, Error, Context> {
+): LambdaEntry<Event, Result> {
   const loaded = loadOnce(load);
-  return middy(async function handleOnceLoaded(event: Event, context: Context): Promise<Result> {
+  const handler = middy(async function handleOnceLoaded(event: Event, context: Context): Promise<Result> {
     return (await loaded())(event, context);
   }).use(standardMiddleware(options));
+  return Object.assign(handler, {
+    load: async () => {
+      await loaded();
+    },
+  });
 }

@@ -34,6 +34,14 @@ describe('lambdaEntry', () => {
     expect(counts.loads).toBe(1);
   });
 
+  it('loads ahead of the first invocation when asked, still once', async () => {
+    const { handler, counts } = countingEntry();
+    await handler.load();
+    expect(counts.loads).toBe(1);
+    expect(await handler(3, context)).toBe(6);
+    expect(counts.loads).toBe(1);
+  });
+
   it('fails the invocation whose load failed and loads again on the next one', async () => {
     const { handler, counts } = countingEntry({ failFirstLoad: true });
     await expect(handler(1, context)).rejects.toThrow('module failed to load');
