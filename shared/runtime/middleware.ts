@@ -55,7 +55,7 @@ export function standardMiddleware(options: StandardMiddlewareOptions): Middlewa
 }
 
 /** One tracer for every function of the process, made on the first invocation that traces. */
-let processTracer: Promise<Tracer> | undefined;
+const processTracer = loadOnce(createTracer);
 
 /**
  * Powertools' `captureLambdaHandler`, loaded with its tracer on the first invocation instead of at
@@ -64,8 +64,7 @@ let processTracer: Promise<Tracer> | undefined;
 function tracing(given: Tracer | undefined): Middleware {
   const capture = loadOnce(async () => {
     const { captureLambdaHandler } = await import('@aws-lambda-powertools/tracer/middleware');
-    processTracer ??= createTracer();
-    return captureLambdaHandler(given ?? (await processTracer)) as Middleware;
+    return captureLambdaHandler(given ?? (await processTracer())) as Middleware;
   });
   return {
     name: 'tracing',
