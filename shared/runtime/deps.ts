@@ -67,8 +67,8 @@ let built: Deps | undefined;
  * against the local cloud.
  *
  * @example
- * // functions/plan/index.ts: the composition root loads with the handler, on the first invocation.
- * export const handler = lambdaEntry({ functionName: 'plan' }, async () => planHandler((await import('../../shared/runtime/deps.ts')).deps()));
+ * // In functions/plan/index.ts, once this module is loaded with the handler on the first invocation:
+ * return planHandler(deps());
  */
 export function deps(): Deps {
   built ??= composeDeps(config);
