@@ -7,7 +7,7 @@ import { BUNDLING } from '../infra/bundling.ts';
 import type { BenchSuite } from './bench-suite.ts';
 
 /**
- * Bundle budget: bundles each `functions/<name>/handler.ts` with esbuild exactly as the CDK
+ * Bundle budget: bundles each `functions/<name>/index.ts` (the Lambda entry) with esbuild exactly as the CDK
  * app does (`infra/bundling.ts`: ESM, node22, minified, external source map, AWS SDK v3 left
  * to the runtime), prints each bundle's bytes against the 1 MB budget, and times a cold
  * import of each bundle in a fresh Node process against a bare `node` start (the baseline).
@@ -31,7 +31,7 @@ function handlerNames(): string[] {
   const dir = join(ROOT, 'functions');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((name) => existsSync(join(dir, name, 'handler.ts')))
+    .filter((name) => existsSync(join(dir, name, 'index.ts')))
     .sort();
 }
 
@@ -40,7 +40,7 @@ function bundle(name: string): Bundle {
   mkdirSync(dirname(file), { recursive: true });
   const start = performance.now();
   buildSync({
-    entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
+    entryPoints: [join(ROOT, 'functions', name, 'index.ts')],
     outfile: file,
     bundle: true,
     platform: 'node',
@@ -83,7 +83,7 @@ function printSizes(bundles: readonly Bundle[]): void {
       `${b.name.padEnd(16)}${String(b.bytes).padStart(12)}${share.padStart(12)}${b.buildMs.toFixed(0).padStart(10)}${verdict}`,
     );
   }
-  if (bundles.length === 0) console.log('(no functions/*/handler.ts yet)');
+  if (bundles.length === 0) console.log('(no functions/*/index.ts yet)');
 }
 
 const names = handlerNames();

@@ -13,7 +13,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url)).replac
 export interface ConvergeAppOptions {
   /** Passed to `new App()`: context, outdir. */
   readonly appProps?: AppProps;
-  /** Where `functions/<name>/handler.ts` live; tests point it at stubs. Default: the repository. */
+  /** Where `functions/<name>/index.ts` live; tests point it at stubs. Default: the repository. */
   readonly projectRoot?: string;
   /** Where a relative `converge:policyFile` is resolved from. Default: the working directory (where `cdk` runs). */
   readonly cwd?: string;

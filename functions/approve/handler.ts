@@ -1,7 +1,4 @@
-import middy from '@middy/core';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { deps } from '../../shared/runtime/deps.ts';
-import { standardMiddleware } from '../../shared/runtime/middleware.ts';
 import { logger } from '../../shared/runtime/observability.ts';
 import {
   type ReceiveChatVoteDeps,
@@ -30,7 +27,3 @@ export function approveHandler(deps: ApproveHandlerDeps) {
     return { statusCode: 200, body: '' };
   };
 }
-
-export const handler = middy(approveHandler(deps())).use(
-  standardMiddleware({ functionName: 'approve', http: true }),
-);

@@ -1,7 +1,4 @@
-import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { deps } from '../../shared/runtime/deps.ts';
-import { standardMiddleware } from '../../shared/runtime/middleware.ts';
 import { cleanupPreview } from '../../shared/use-cases/planning/cleanup-preview.ts';
 import { type PlanDeps, planStack } from '../../shared/use-cases/planning/plan-stack.ts';
 import { releaseDependents } from '../../shared/use-cases/planning/release-dependents.ts';
@@ -21,5 +18,3 @@ export function planHandler(deps: PlanDeps) {
     });
   };
 }
-
-export const handler = middy(planHandler(deps())).use(standardMiddleware({ functionName: 'plan' }));

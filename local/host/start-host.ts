@@ -455,22 +455,29 @@ export async function startHost(options: HostOptions): Promise<Host> {
   }
 }
 
-/** The handler modules Lambda runs, imported after the environment is set. */
+/** The entry modules Lambda runs, imported after the environment is set. */
 async function loadFunctions() {
   const root = new URL('../../functions/', import.meta.url);
   const [webhook, approve, plan, execute, stackEvents, reconcile] = await Promise.all([
-    import('../../functions/webhook/handler.ts'),
-    import('../../functions/approve/handler.ts'),
-    import('../../functions/plan/handler.ts'),
-    import('../../functions/execute/handler.ts'),
-    import('../../functions/stack-events/handler.ts'),
-    import('../../functions/reconcile/handler.ts'),
+    import('../../functions/webhook/index.ts'),
+    import('../../functions/approve/index.ts'),
+    import('../../functions/plan/index.ts'),
+    import('../../functions/execute/index.ts'),
+    import('../../functions/stack-events/index.ts'),
+    import('../../functions/reconcile/index.ts'),
   ]);
   // The drift sweep joins when its function exists.
-  const driftSweepPath = fileURLToPath(new URL('drift-sweep/handler.ts', root));
-  const driftSweep = existsSync(driftSweepPath)
-    ? ((await import(driftSweepPath)) as { handler: EventHandler }).handler
+  const driftSweepPath = fileURLToPath(new URL('drift-sweep/index.ts', root));
+  const driftSweepEntry = existsSync(driftSweepPath)
+    ? ((await import(driftSweepPath)) as { handler: EventHandler & { load(): Promise<void> } }).handler
     : undefined;
+  // Lambda loads a handler on its first invocation; the host loads them all before it takes
+  // events, so the first job's load (slow on a busy machine) never outlasts a visibility timeout.
+  await Promise.all(
+    [webhook, approve, plan, execute, stackEvents, reconcile].map((entry) => entry.handler.load()),
+  );
+  await driftSweepEntry?.load();
+  const driftSweep: EventHandler | undefined = driftSweepEntry;
   return {
     webhook: webhook.handler as unknown as LambdaHandler<unknown, unknown>,
     approve: approve.handler as unknown as LambdaHandler<unknown, unknown>,

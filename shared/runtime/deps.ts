@@ -6,14 +6,10 @@ import { S3Artifacts } from '../adapters/aws/s3-artifacts.ts';
 import { SqsQueue } from '../adapters/aws/sqs-queue.ts';
 import { stsCallerIdentity } from '../adapters/aws/sts-caller-identity.ts';
 import { GitSource } from '../adapters/git/git-source.ts';
-import { createOctokit, type GithubClient } from '../adapters/github/create-octokit.ts';
-import { GithubCodeReview } from '../adapters/github/github-code-review.ts';
-import { GithubNotifier } from '../adapters/github/github-notifier.ts';
-import { GithubSource } from '../adapters/github/github-source.ts';
-import { verifyGithubWebhook } from '../adapters/github/verify-github-webhook.ts';
+import type { GithubClient } from '../adapters/github/create-octokit.ts';
+import type { GithubCodeReview } from '../adapters/github/github-code-review.ts';
+import type { GithubSource } from '../adapters/github/github-source.ts';
 import { CompositeNotifier } from '../adapters/notify/composite-notifier.ts';
-import { SlackDriftNotifier } from '../adapters/slack/slack-drift-notifier.ts';
-import { SlackNotifier } from '../adapters/slack/slack-notifier.ts';
 import { slackVoteReader } from '../adapters/slack/slack-vote-reader.ts';
 import { buildApproverAliases } from '../domain/approval/approver-aliases.ts';
 import type { ControlPlanePolicy } from '../domain/policy/control-plane-policy.ts';
@@ -64,12 +60,15 @@ let built: Deps | undefined;
 /**
  * The composition root: the only place that picks adapters. Built once per execution environment
  * and lazily, piece by piece, so importing a handler reads no configuration and a function builds
- * only the clients it uses. Every client's endpoint comes from configuration (the SDK's
+ * only the clients it uses. The GitHub and Slack adapters (Octokit, the Slack WebClient) are
+ * imported on first use and the AWS adapters load their SDK client on first call, so a cold start
+ * loads neither, and a function never loads the clients it does not use. Every client's endpoint comes from configuration (the SDK's
  * AWS_ENDPOINT_URL_* variables, the GitHub and Slack API URLs), so the same wiring runs on AWS and
  * against the local cloud.
  *
  * @example
- * export const handler = middy(planHandler(deps())).use(standardMiddleware({ functionName: 'plan' }));
+ * // In functions/plan/index.ts, once this module is loaded with the handler on the first invocation:
+ * return planHandler(deps());
  */
 export function deps(): Deps {
   built ??= composeDeps(config);
@@ -81,14 +80,19 @@ export function composeDeps(readConfig: () => Config): Deps {
   const settings = () => readConfig();
   const secrets = once((): Secrets => createSecrets(settings()));
   const octokit = once(async (): Promise<GithubClient> => {
+    const { createOctokit } = await import('../adapters/github/create-octokit.ts');
     return createOctokit({
       baseUrl: settings().github.apiUrl,
       auth: await githubAuth(settings(), secrets()),
     });
   });
   const policy = once(() => loadPolicy(settings().policyFile));
-  const githubSource = once(async () => new GithubSource({ octokit: await octokit() }));
+  const githubSource = once(async () => {
+    const { GithubSource } = await import('../adapters/github/github-source.ts');
+    return new GithubSource({ octokit: await octokit() });
+  });
   const slack = once(async () => {
+    const { SlackNotifier } = await import('../adapters/slack/slack-notifier.ts');
     const { slack: options } = settings();
     const token = await secrets().get(SecretName.SLACK_BOT_TOKEN);
     return new SlackNotifier({ channel: options.channel ?? '', token, slackApiUrl: options.apiUrl });
@@ -105,6 +109,7 @@ export function composeDeps(readConfig: () => Config): Deps {
           const { slack: options } = settings();
           if (!options.channel || !secrets().has(SecretName.SLACK_BOT_TOKEN)) return { failures: [] };
           const token = await secrets().get(SecretName.SLACK_BOT_TOKEN);
+          const { SlackDriftNotifier } = await import('../adapters/slack/slack-drift-notifier.ts');
           const slack = new SlackDriftNotifier({
             channel: options.channel,
             token,
@@ -137,7 +142,12 @@ export function composeDeps(readConfig: () => Config): Deps {
         ? new GitSource({ locations: settings().gitRepositories })
         : delegatingSource(githubSource),
     codeReview: () =>
-      delegatingCodeReview(once(async () => new GithubCodeReview({ octokit: await octokit() }))),
+      delegatingCodeReview(
+        once(async () => {
+          const { GithubCodeReview } = await import('../adapters/github/github-code-review.ts');
+          return new GithubCodeReview({ octokit: await octokit() });
+        }),
+      ),
     // One person across channels: the policy's people, for rules that name none of their own.
     aliases: () => {
       const built = buildApproverAliases(policy().people);
@@ -148,7 +158,10 @@ export function composeDeps(readConfig: () => Config): Deps {
         metricsChannel(),
         lazyChannel(
           'github',
-          once(async () => new GithubNotifier({ octokit: await octokit(), commitChecks: 'auto' })),
+          once(async () => {
+            const { GithubNotifier } = await import('../adapters/github/github-notifier.ts');
+            return new GithubNotifier({ octokit: await octokit(), commitChecks: 'auto' });
+          }),
         ),
       ];
       const { slack: options } = settings();
@@ -159,8 +172,13 @@ export function composeDeps(readConfig: () => Config): Deps {
     voterReplies: () => ({
       replyToVoter: async (target, text) => (await slack()).replyToVoter(target, text),
     }),
-    verify: () => async (request) =>
-      verifyGithubWebhook({ secrets: await secrets().get(SecretName.GITHUB_WEBHOOK_SECRET), ...request }),
+    verify: () => async (request) => {
+      const { verifyGithubWebhook } = await import('../adapters/github/verify-github-webhook.ts');
+      return verifyGithubWebhook({
+        secrets: await secrets().get(SecretName.GITHUB_WEBHOOK_SECRET),
+        ...request,
+      });
+    },
     readChatVote: () =>
       slackVoteReader({
         signingSecret: () => secrets().get(SecretName.SLACK_SIGNING_SECRET),

@@ -1,6 +1,9 @@
-import { AssumeRoleCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import type { STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import type { TargetAccount } from '../../domain/policy/control-plane-policy.ts';
 import { TargetAccountRefusedError } from '../../ports/stacks.ts';
+import { loadOnce } from './load-once.ts';
+
+const sts = loadOnce(() => import('@aws-sdk/client-sts'));
 
 /** Temporary AWS credentials, as SDK clients take them (`credentials`). */
 export interface AwsCredentialIdentity {
@@ -47,13 +50,13 @@ const defaults = {
  */
 export class AssumedRoleCredentials {
   readonly #targets: ReadonlyMap<string, TargetAccount>;
-  readonly #client: STSClient;
+  readonly #client: () => Promise<STSClient>;
   readonly #options: Required<Omit<AssumedRoleCredentialsOptions, 'targets' | 'client'>>;
   readonly #cache = new Map<string, Promise<AwsCredentialIdentity>>();
 
   constructor(options: AssumedRoleCredentialsOptions) {
     this.#targets = new Map(options.targets.map((target) => [target.id, target]));
-    this.#client = options.client ?? new STSClient({});
+    this.#client = loadOnce(async () => options.client ?? new (await sts()).STSClient({}));
     this.#options = {
       sessionName: roleSessionName(options.sessionName ?? defaults.sessionName),
       durationSeconds: options.durationSeconds ?? defaults.durationSeconds,
@@ -108,7 +111,8 @@ export class AssumedRoleCredentials {
     const target = this.#targets.get(account);
     if (!target)
       throw new TargetAccountRefusedError(account, 'the control-plane policy lists no role for it');
-    const answer = await this.#client
+    const { AssumeRoleCommand, STSServiceException } = await sts();
+    const answer = await (await this.#client())
       .send(
         new AssumeRoleCommand({
           RoleArn: target.roleArn,

@@ -1,24 +1,11 @@
-import {
-  AlreadyExistsException,
-  type Change,
-  ChangeSetNotFoundException,
+import type {
+  Change,
   CloudFormationClient,
-  CreateChangeSetCommand,
-  DeleteChangeSetCommand,
-  DeleteStackCommand,
-  DescribeChangeSetCommand,
-  type DescribeChangeSetCommandOutput,
-  DescribeStackDriftDetectionStatusCommand,
-  DescribeStackEventsCommand,
-  type DescribeStackEventsCommandOutput,
-  DescribeStackResourceDriftsCommand,
-  DescribeStacksCommand,
-  DetectStackDriftCommand,
-  ExecuteChangeSetCommand,
-  ListStackResourcesCommand,
-  type Stack,
-  type StackResourceDrift,
-  UpdateTerminationProtectionCommand,
+  CreateChangeSetCommandInput,
+  DescribeChangeSetCommandOutput,
+  DescribeStackEventsCommandOutput,
+  Stack,
+  StackResourceDrift,
 } from '@aws-sdk/client-cloudformation';
 import type { CfnChange } from '../../domain/change-set/change.ts';
 import type { StackRef } from '../../domain/deployment/deployment.ts';
@@ -38,10 +25,14 @@ import {
   TargetAccountRefusedError,
 } from '../../ports/stacks.ts';
 import type { AwsCredentialIdentity } from './assumed-role-credentials.ts';
+import { loadOnce } from './load-once.ts';
+
+const cloudFormation = loadOnce(() => import('@aws-sdk/client-cloudformation'));
+type CloudFormationSdk = Awaited<ReturnType<typeof cloudFormation>>;
 
 export interface CloudFormationStacksOptions {
   /** The client for a Region; by default one real client per Region, endpoint from the SDK's own configuration. */
-  readonly client?: (region: string) => CloudFormationClient;
+  readonly client?: (region: string, sdk: CloudFormationSdk) => CloudFormationClient;
   /** How many pages of stack events to read looking for failures (100 events each). */
   readonly maxEventPages?: number;
   /**
@@ -52,7 +43,11 @@ export interface CloudFormationStacksOptions {
     credentialsFor(account: string, sessionName?: string): Promise<AwsCredentialIdentity>;
   };
   /** The client for a Region in a target account, signed with that account's credentials. */
-  readonly targetClient?: (region: string, credentials: AwsCredentialIdentity) => CloudFormationClient;
+  readonly targetClient?: (
+    region: string,
+    credentials: AwsCredentialIdentity,
+    sdk: CloudFormationSdk,
+  ) => CloudFormationClient;
 }
 
 const defaults = { maxEventPages: 5 } as const;
@@ -73,10 +68,14 @@ interface TargetClient {
  * const stacks = new CloudFormationStacks({ client: (region) => new CloudFormationClient({ region, endpoint }) });
  */
 export class CloudFormationStacks implements Stacks {
-  readonly #client: (region: string) => CloudFormationClient;
+  readonly #client: (region: string, sdk: CloudFormationSdk) => CloudFormationClient;
   readonly #maxEventPages: number;
   readonly #accounts: CloudFormationStacksOptions['accounts'];
-  readonly #targetClient: (region: string, credentials: AwsCredentialIdentity) => CloudFormationClient;
+  readonly #targetClient: (
+    region: string,
+    credentials: AwsCredentialIdentity,
+    sdk: CloudFormationSdk,
+  ) => CloudFormationClient;
   readonly #targetClients: Map<string, TargetClient>;
   /** The session name target-account calls are made under; the credentials' default when unset. */
   readonly #session: string | undefined;
@@ -88,8 +87,8 @@ export class CloudFormationStacks implements Stacks {
     const clients = new Map<string, CloudFormationClient>();
     this.#client =
       options.client ??
-      ((region) => {
-        const client = clients.get(region) ?? new CloudFormationClient({ region });
+      ((region, sdk) => {
+        const client = clients.get(region) ?? new sdk.CloudFormationClient({ region });
         clients.set(region, client);
         return client;
       });
@@ -98,7 +97,8 @@ export class CloudFormationStacks implements Stacks {
     this.#maxEventPages = options.maxEventPages ?? defaults.maxEventPages;
     this.#accounts = options.accounts;
     this.#targetClient =
-      options.targetClient ?? ((region, credentials) => new CloudFormationClient({ region, credentials }));
+      options.targetClient ??
+      ((region, credentials, sdk) => new sdk.CloudFormationClient({ region, credentials }));
   }
 
   /**
@@ -123,7 +123,9 @@ export class CloudFormationStacks implements Stacks {
    * an account, the assumed role's in this session (cached until they near expiry) for one that names it.
    */
   async #clientFor(stack: StackRef): Promise<CloudFormationClient> {
-    if (stack.account === undefined) return this.#client(stack.region);
+    // The SDK loads on the first call, not at import (see loadOnce).
+    const sdk = await cloudFormation();
+    if (stack.account === undefined) return this.#client(stack.region, sdk);
     if (!this.#accounts)
       throw new TargetAccountRefusedError(stack.account, 'no target accounts are configured');
     const credentials = await this.#accounts.credentialsFor(stack.account, this.#session);
@@ -131,7 +133,7 @@ export class CloudFormationStacks implements Stacks {
     const kept = this.#targetClients.get(key);
     if (kept?.accessKeyId === credentials.accessKeyId) return kept.client;
     // New or renewed credentials make a new client; the one they replace is not used again.
-    const client = this.#targetClient(stack.region, credentials);
+    const client = this.#targetClient(stack.region, credentials, sdk);
     this.#targetClients.delete(key);
     this.#targetClients.set(key, { accessKeyId: credentials.accessKeyId, client });
     for (const oldest of this.#targetClients.keys()) {
@@ -169,6 +171,8 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async createChangeSet(request: CreateChangeSetRequest): Promise<{ changeSetId: string; stackId: string }> {
+    const { AlreadyExistsException, CreateChangeSetCommand, DescribeChangeSetCommand } =
+      await cloudFormation();
     const client = await this.#clientFor(request.stack);
     try {
       const created = await client.send(
@@ -184,7 +188,7 @@ export class CloudFormationStacks implements Stacks {
             ParameterValue,
           })),
           Tags: Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value })),
-          Capabilities: [...request.capabilities] as CreateChangeSetCommand['input']['Capabilities'],
+          Capabilities: [...request.capabilities] as CreateChangeSetCommandInput['Capabilities'],
           RoleARN: request.roleArn,
           Description: request.description,
           ClientToken: request.clientToken,
@@ -223,6 +227,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async describeChangeSet(stack: StackRef, changeSetId: string): Promise<ChangeSetState> {
+    const { ChangeSetNotFoundException, DescribeChangeSetCommand } = await cloudFormation();
     const client = await this.#clientFor(stack);
     const changes: CfnChange[] = [];
     let nextToken: string | undefined;
@@ -254,6 +259,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async deleteChangeSet(stack: StackRef, changeSetId: string): Promise<void> {
+    const { ChangeSetNotFoundException, DeleteChangeSetCommand } = await cloudFormation();
     try {
       await (await this.#clientFor(stack)).send(
         new DeleteChangeSetCommand({ StackName: stack.stackName, ChangeSetName: changeSetId }),
@@ -265,6 +271,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async deleteStackInReview(stack: StackRef): Promise<boolean> {
+    const { DeleteStackCommand } = await cloudFormation();
     const live = await this.#describe(stack);
     if (live?.StackStatus !== statuses.StackStatus.REVIEW_IN_PROGRESS || !live.StackId) return false;
     // Delete by the unique stack id, so a stack created meanwhile under the same name is never touched.
@@ -273,6 +280,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async deleteStack(stack: StackRef, stackId: string, clientRequestToken?: string): Promise<void> {
+    const { DeleteStackCommand } = await cloudFormation();
     // By the unique id: a stack created meanwhile under the same name is never touched.
     await (await this.#clientFor(stack)).send(
       new DeleteStackCommand({
@@ -284,6 +292,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async setTerminationProtection(stack: StackRef, enabled: boolean): Promise<void> {
+    const { UpdateTerminationProtectionCommand } = await cloudFormation();
     await (await this.#clientFor(stack)).send(
       new UpdateTerminationProtectionCommand({
         StackName: stack.stackName,
@@ -299,6 +308,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void> {
+    const { ExecuteChangeSetCommand } = await cloudFormation();
     try {
       await (await this.#clientFor(stack)).send(
         new ExecuteChangeSetCommand({
@@ -318,6 +328,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async operationStatus(stack: StackRef, clientRequestToken: string): Promise<StackStatusState | undefined> {
+    const { DescribeStackEventsCommand } = await cloudFormation();
     const client = await this.#clientFor(stack);
     let nextToken: string | undefined;
     for (let page = 0; page < this.#maxEventPages; page += 1) {
@@ -349,6 +360,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async failedResourceEvents(stack: StackRef, since: string): Promise<readonly ResourceFailure[]> {
+    const { DescribeStackEventsCommand } = await cloudFormation();
     const client = await this.#clientFor(stack);
     const from = Date.parse(since);
     const failures: ResourceFailure[] = [];
@@ -376,6 +388,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async detectDrift(stack: StackRef): Promise<string> {
+    const { DetectStackDriftCommand } = await cloudFormation();
     const started = await (await this.#clientFor(stack)).send(
       new DetectStackDriftCommand({ StackName: stack.stackName }),
     );
@@ -383,6 +396,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async driftDetectionStatus(stack: StackRef, detectionId: string): Promise<DriftDetectionState> {
+    const { DescribeStackDriftDetectionStatusCommand } = await cloudFormation();
     const status = await (await this.#clientFor(stack)).send(
       new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }),
     );
@@ -398,6 +412,7 @@ export class CloudFormationStacks implements Stacks {
 
   /** ListStackResources, every page: lets a drift report name the resources detection left out. */
   async listResources(stack: StackRef): Promise<readonly StackResourceSummary[]> {
+    const { ListStackResourcesCommand } = await cloudFormation();
     const client = await this.#clientFor(stack);
     const resources: StackResourceSummary[] = [];
     let nextToken: string | undefined;
@@ -418,6 +433,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async resourceDrifts(stack: StackRef): Promise<readonly ResourceDrift[]> {
+    const { DescribeStackResourceDriftsCommand } = await cloudFormation();
     const client = await this.#clientFor(stack);
     const drifts: ResourceDrift[] = [];
     let nextToken: string | undefined;
@@ -432,6 +448,7 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async #describe(stack: StackRef): Promise<Stack | undefined> {
+    const { DescribeStacksCommand } = await cloudFormation();
     try {
       const described = await (await this.#clientFor(stack)).send(
         new DescribeStacksCommand({ StackName: stack.stackName }),

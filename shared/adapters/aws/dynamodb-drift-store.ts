@@ -1,15 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  DynamoDBDocumentClient,
-  PutCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DriftRecord, DriftSweep, SweepStack } from '../../domain/drift/drift-sweep.ts';
 import { SweepStackState } from '../../domain/drift/drift-sweep.ts';
 import { ClaimRefusal, type ClaimResult, type DriftStore } from '../../ports/drift-store.ts';
 import type { ListOptions } from '../../ports/store.ts';
 import { requireLimit, requireText } from '../../ports/store-input.ts';
+import { lazyDocumentClient, libDynamoDb } from './dynamodb-document-client.ts';
 import type { Item } from './dynamodb-items.ts';
 import { DynamoDbTable, type TransactItem } from './dynamodb-table.ts';
 import { contentionPause } from './dynamodb-write-outcome.ts';
@@ -46,17 +42,13 @@ export interface DynamoDbDriftStoreOptions {
  */
 export class DynamoDbDriftStore implements DriftStore {
   readonly #table: string;
-  readonly #client: DynamoDBDocumentClient;
+  readonly #client: () => Promise<DynamoDBDocumentClient>;
   /** Reads, conditional writes and transactions, done as the deployment store does them. */
   readonly #items: DynamoDbTable;
 
   constructor(options: DynamoDbDriftStoreOptions) {
     this.#table = requireText('tableName', options.tableName);
-    const client = options.client ?? new DynamoDBClient({});
-    this.#client =
-      client instanceof DynamoDBDocumentClient
-        ? client
-        : DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#client = lazyDocumentClient(options.client);
     this.#items = new DynamoDbTable({
       client: this.#client,
       tableName: this.#table,
@@ -74,10 +66,11 @@ export class DynamoDbDriftStore implements DriftStore {
       ...Keys.stack(sweep.id, s.stackKey),
       type: 'drift-sweep-stack',
     }));
+    const { BatchWriteCommand } = await libDynamoDb();
     for (let i = 0; i < items.length; i += BATCH) {
       let requests = items.slice(i, i + BATCH).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 1; requests.length > 0; attempt++) {
-        const out = await this.#client.send(
+        const out = await (await this.#client()).send(
           new BatchWriteCommand({ RequestItems: { [this.#table]: requests } }),
         );
         requests = (out.UnprocessedItems?.[this.#table] ?? []) as typeof requests;
@@ -299,7 +292,8 @@ export class DynamoDbDriftStore implements DriftStore {
 
   async saveDriftRecord(record: DriftRecord): Promise<void> {
     requireText('record.stackKey', record.stackKey);
-    await this.#client.send(
+    const { PutCommand } = await libDynamoDb();
+    await (await this.#client()).send(
       new PutCommand({
         TableName: this.#table,
         Item: { ...plain(record), ...Keys.record(record), type: 'drift-record' },

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient, PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Approval } from '../../domain/approval/approval.ts';
 import type { Deployment, NotificationRefs } from '../../domain/deployment/deployment.ts';
 import type { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
@@ -43,6 +43,7 @@ import {
   requireStatus,
   requireText,
 } from '../../ports/store-input.ts';
+import { lazyDocumentClient } from './dynamodb-document-client.ts';
 import {
   APPROVAL_PREFIX,
   auditPartition,
@@ -104,7 +105,7 @@ export class DynamoDbStore implements Store {
     }
     this.#table = new DynamoDbTable({
       tableName: requireText('tableName', options.tableName),
-      client: documentClient(options.client ?? new DynamoDBClient({})),
+      client: lazyDocumentClient(options.client),
       pageSize: options.pageSize === undefined ? undefined : requireCount('pageSize', options.pageSize),
       maxAttempts: requireCount('maxAttempts', options.maxAttempts ?? defaults.maxAttempts),
     });
@@ -545,11 +546,6 @@ export class DynamoDbStore implements Store {
       `stack#${stackKey}`,
     );
   }
-}
-
-function documentClient(client: DynamoDBDocumentClient | DynamoDBClient): DynamoDBDocumentClient {
-  if (client instanceof DynamoDBDocumentClient) return client;
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 function requireCount(field: string, value: unknown): number {
