@@ -133,6 +133,22 @@ export class FifoQueue {
     return batch;
   }
 
+  /** How long a received message stays hidden, unless its visibility is changed. */
+  get visibilityTimeoutMs(): number {
+    return this.#options.visibilityTimeoutMs;
+  }
+
+  /**
+   * Hides a received message for `timeoutMs` from now (SQS ChangeMessageVisibility); a stale
+   * handle changes nothing. Returns whether the message was found.
+   */
+  changeVisibility(receiptHandle: string, timeoutMs: number): boolean {
+    const message = this.#messages.find((m) => m.receiptHandle === receiptHandle);
+    if (!message) return false;
+    message.visibleAt = this.#options.now() + timeoutMs;
+    return true;
+  }
+
   /** Deletes a received message (it was processed). */
   delete(receiptHandle: string): boolean {
     const index = this.#messages.findIndex((message) => message.receiptHandle === receiptHandle);

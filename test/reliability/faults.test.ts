@@ -3,7 +3,7 @@ import type { FaultCounters } from '../../local/cloud/fault-injector.ts';
 import { type E2e, startE2e } from '../e2e/support/e2e-harness.ts';
 import { type ReliabilityWorld, startReliabilityWorld } from './support/reliability-world.ts';
 import { report } from './support/report-row.ts';
-import { runScenario, type ScenarioOutcome } from './support/scenario.ts';
+import { phaseSummary, runScenario, type ScenarioOutcome } from './support/scenario.ts';
 import { reliabilitySize } from './support/size.ts';
 import { latencySummary } from './support/traffic.ts';
 
@@ -108,6 +108,13 @@ describe(`under faults (${size.name}): the load traffic with throttling, 5xx, lo
         sent: outcome.send.sent,
         expected: '(reported)',
         observed: latencySummary(outcome.send),
+      },
+      {
+        suite: 'faults',
+        check: 'where the time went',
+        sent: `${outcome.deployments} deployments`,
+        expected: '(reported)',
+        observed: phaseSummary(outcome),
       },
     );
     expect(outcome.neverProcessed).toEqual([]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReliabilityWorld, startReliabilityWorld } from './support/reliability-world.ts';
 import { report } from './support/report-row.ts';
-import { runScenario, type ScenarioOutcome } from './support/scenario.ts';
+import { phaseSummary, runScenario, type ScenarioOutcome } from './support/scenario.ts';
 import { reliabilitySize } from './support/size.ts';
 import { latencySummary } from './support/traffic.ts';
 
@@ -106,6 +106,13 @@ describe(`under load (${size.name}): ${size.deliveries} deliveries from ${size.s
         sent: outcome.send.sent,
         expected: '(reported)',
         observed: latencySummary(outcome.send),
+      },
+      {
+        suite: 'load',
+        check: 'where the time went',
+        sent: `${outcome.deployments} deployments`,
+        expected: '(reported)',
+        observed: phaseSummary(outcome),
       },
     );
     expect(outcome.openDeployments).toEqual([]);
