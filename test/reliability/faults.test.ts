@@ -155,11 +155,27 @@ describe(`under faults (${size.name}): the load traffic with throttling, 5xx, lo
         expected: 0,
         observed: outcome.executedTwice.length,
       },
+      {
+        suite: 'faults',
+        check: 'ended without their execution’s evidence',
+        sent: `${outcome.deployments} deployments`,
+        expected: 0,
+        observed: outcome.withoutEvidence.length,
+      },
+      {
+        suite: 'faults',
+        check: 'terminal statuses left or reached twice',
+        sent: `${outcome.deployments} deployments`,
+        expected: 0,
+        observed: outcome.terminalLeft.length,
+      },
     );
     expect(outcome.overlaps).toEqual([]);
     expect(outcome.outOfOrder).toEqual([]);
     expect(outcome.unapproved).toEqual([]);
     expect(outcome.executedTwice).toEqual([]);
+    expect(outcome.withoutEvidence).toEqual([]);
+    expect(outcome.terminalLeft).toEqual([]);
   });
 
   it('retries a bounded number of times and dead-letters nothing that can succeed', (context) => {

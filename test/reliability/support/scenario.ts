@@ -230,5 +230,6 @@ export async function runScenario(
 /** The phases' durations and the retries, for the table: where the run's time went. */
 export function phaseSummary(outcome: ScenarioOutcome): string {
   const phases = Object.entries(outcome.phases).map(([name, seconds]) => `${name} ${seconds} s`);
-  return `${phases.join(', ')}; ${outcome.retries} retried messages`;
+  const slowest = Object.entries(outcome.votes.slowestMs).map(([channel, ms]) => `${channel} ${ms} ms`);
+  return `${phases.join(', ')}; ${outcome.retries} retried messages; slowest vote: ${slowest.join(', ')}`;
 }

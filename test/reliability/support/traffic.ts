@@ -242,6 +242,8 @@ export interface VoteCounts {
   slack: number;
   comment: number;
   cli: number;
+  /** The longest a vote took to be answered, per channel (ms). */
+  slowestMs: { slack: number; comment: number; cli: number };
 }
 
 /**
@@ -251,7 +253,12 @@ export interface VoteCounts {
  * `cliBudget` times: each starts a process). Sometimes two channels vote on one deployment at once.
  */
 export function approver(world: ReliabilityWorld, random: () => number, cliBudget: number) {
-  const votes: VoteCounts = { slack: 0, comment: 0, cli: 0 };
+  const votes: VoteCounts = { slack: 0, comment: 0, cli: 0, slowestMs: { slack: 0, comment: 0, cli: 0 } };
+  const timed = async (channel: 'slack' | 'comment' | 'cli', vote: Promise<unknown>) => {
+    const at = Date.now();
+    await vote;
+    votes.slowestMs[channel] = Math.max(votes.slowestMs[channel], Date.now() - at);
+  };
   let pullRequests = 5000;
   let cliLeft = cliBudget;
   const slack = async (d: Deployment) => {
@@ -286,9 +293,9 @@ export function approver(world: ReliabilityWorld, random: () => number, cliBudge
     const pick = random();
     if (pick < 0.1 && cliLeft > 0) {
       cliLeft -= 1;
-      return cli(d);
+      return timed('cli', cli(d));
     }
-    return pick < 0.55 ? slack(d) : comment(d);
+    return pick < 0.55 ? timed('slack', slack(d)) : timed('comment', comment(d));
   };
   return {
     votes,
