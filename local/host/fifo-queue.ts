@@ -176,6 +176,15 @@ export class FifoQueue {
     return this.#messages.some((message) => matches(message.groupId));
   }
 
+  /** What the queue holds, for a test that waited too long to say why: group, receives, hidden, body. */
+  describe(): string[] {
+    const now = this.#options.now();
+    return this.#messages.map(
+      (m) =>
+        `${m.groupId} received ${m.receiveCount}x${m.visibleAt > now ? ' (in flight)' : ''}: ${m.body.slice(0, 160)}`,
+    );
+  }
+
   /** Messages waiting or in flight. */
   get depth(): number {
     return this.#messages.length;

@@ -65,6 +65,8 @@ const MOVES: ReadonlySet<string> = new Set([
   AuditAction.FAILED,
   AuditAction.DEPENDENCIES_PENDING,
   AuditAction.DEPENDENCIES_MET,
+  AuditAction.PREVIEW_CLEANED_UP,
+  AuditAction.CANCELLED,
 ]);
 /** Moves into a terminal status. */
 const ENDS: ReadonlySet<string> = new Set([
@@ -75,6 +77,9 @@ const ENDS: ReadonlySet<string> = new Set([
   AuditAction.EXPIRED,
   AuditAction.SUCCEEDED,
   AuditAction.FAILED,
+  // A closed pull request's preview ends SUPERSEDED; `converge cancel` ends a deployment REJECTED.
+  AuditAction.PREVIEW_CLEANED_UP,
+  AuditAction.CANCELLED,
 ]);
 
 /**

@@ -224,7 +224,7 @@ export async function settleEverything(
       }),
     );
   throw new Error(
-    `not settled after ${timeoutMs} ms: ${open.length} open (${open.slice(0, 20).join(', ')})\n${details.join('\n')}\nhost: ${world.hostLog.slice(-20).join('\n')}`,
+    `not settled after ${timeoutMs} ms: ${open.length} open (${open.slice(0, 20).join(', ')})\n${details.join('\n')}\nhost idle: ${world.e2e.host.idle()}; plan queue: ${world.e2e.host.queues.plan.describe().join('\n')}\nexecute queue: ${world.e2e.host.queues.execute.describe().join('\n')}\nhost: ${world.hostLog.slice(-20).join('\n')}`,
   );
 }
 

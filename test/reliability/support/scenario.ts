@@ -99,7 +99,7 @@ export async function runScenario(
   // tried again next round, as a person would click again.
   const round = async (deployments: () => Promise<readonly Deployment[]>) => {
     try {
-      await people.approve((await deployments()).filter((d) => d.status === 'AWAITING_APPROVAL'));
+      people.approve((await deployments()).filter((d) => d.status === 'AWAITING_APPROVAL'));
       await options.tick?.();
     } catch {
       // next round
@@ -121,6 +121,7 @@ export async function runScenario(
   send = mergeResults(send, await sendAll(world, closings, world.size.senders));
   phase('sending');
   const deployments = await settleEverything(world, (waiting) => round(async () => waiting), settleMs);
+  await people.drain();
   phase('settling');
   await options.beforeMeasuring?.();
 

@@ -27,11 +27,11 @@ const SIZES: Record<ReliabilitySize['name'], ReliabilitySize> = {
   // fewer of each. The issue's figures (1,000+ deliveries, 500+ hostile inputs) are `full`'s.
   default: {
     name: 'default',
-    repositories: 4,
-    stacksPerRepository: 5,
-    commitsPerRepository: 3,
+    repositories: 3,
+    stacksPerRepository: 4,
+    commitsPerRepository: 2,
     pullRequestsPerRepository: 1,
-    deliveries: 400,
+    deliveries: 300,
     duplicateShare: 0.3,
     senders: 8,
     hostile: 260,
