@@ -133,6 +133,8 @@ describe(`under load (${size.name}): ${size.deliveries} deliveries from ${size.s
     );
     expect(outcome.openDeployments).toEqual([]);
     expect(outcome.notConverged).toEqual([]);
+    // Approvals raced in on every channel.
+    expect([votes.slack, votes.comment, votes.cli].every((n) => n > 0)).toBe(true);
     expect(outcome.deadLetters).toBe(0);
   });
 });

@@ -79,11 +79,14 @@ export async function startReliabilityWorld(
   const hostLog: string[] = [];
   // The host keeps a message hidden while its invocation runs (as Lambda's function timeout does),
   // so the visibility timeout only spaces out retries: a busy stack's execution comes back in
-  // seconds, not a minute. One message per invocation, so four invocations run at once.
+  // seconds, not a minute. One message per invocation, and up to ten at once (Lambda runs one per
+  // active message group, here one per stack): a plan spends much of its time waiting on the
+  // emulator, Slack and GitHub, and four at once left the others queued.
   const e2e = await startE2e(repositories, {
     policyFile: join(dir, 'policy.yaml'),
     visibilityTimeoutMs: 3_000,
     batchSize: 1,
+    queueConcurrency: 10,
     ...(options.maxReceiveCount ? { maxReceiveCount: options.maxReceiveCount } : {}),
     log: (message) => hostLog.push(message),
   });

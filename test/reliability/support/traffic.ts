@@ -291,7 +291,8 @@ export function approver(world: ReliabilityWorld, random: () => number, cliBudge
   };
   const vote = (d: Deployment) => {
     const pick = random();
-    if (pick < 0.1 && cliLeft > 0) {
+    // The first vote of a run goes through the CLI, so every run has one; then a tenth of them.
+    if ((votes.cli === 0 || pick < 0.1) && cliLeft > 0) {
       cliLeft -= 1;
       return timed('cli', cli(d));
     }
