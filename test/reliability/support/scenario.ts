@@ -152,7 +152,11 @@ export async function runScenario(
   const withoutEvidence: string[] = [];
   let executions = 0;
   for (const name of world.stacks.keys()) {
-    const list = await stackExecutions(world.e2e.host.cloudEndpoint, REGION, name);
+    // A stack that does not exist has no executions ("stacks not converged" names it).
+    const list = await stackExecutions(world.e2e.host.cloudEndpoint, REGION, name).catch((error: Error) => {
+      if (/does not exist/.test(error.message)) return [];
+      throw error;
+    });
     executions += list.length;
     for (const [a, b] of overlappingExecutions(list)) overlaps.push(`${name}: ${a.token} and ${b.token}`);
     const ownExecution = new Map(list.map((e) => [e.token, e]));
@@ -188,10 +192,15 @@ export async function runScenario(
   const notConverged: string[] = [];
   for (const [name, head] of expectedHeads(commits)) {
     const state = await world.e2e.store.getStackState(stackKey({ stackName: name, region: REGION }));
-    if (state?.lastAppliedRevision !== head.sha)
+    if (state?.lastAppliedRevision !== head.sha) {
+      // What became of the deployments of the expected revision, to say why.
+      const atHead = deployments
+        .filter((d) => d.stack.stackName === name && d.revision === head.sha)
+        .map((d) => `${d.kind} ${d.status}${d.reason ? ` ${d.reason.code}: ${d.reason.message}` : ''}`);
       notConverged.push(
-        `${name}: applied ${state?.lastAppliedRevision?.slice(0, 8)}, expected ${head.sha.slice(0, 8)}`,
+        `${name}: applied ${state?.lastAppliedRevision?.slice(0, 8)}, expected ${head.sha.slice(0, 8)} (${atHead.join('; ') || 'no deployment'})`,
       );
+    }
   }
 
   const queues = world.e2e.host.queues;
