@@ -79,8 +79,7 @@ export async function startReliabilityWorld(
   const hostLog: string[] = [];
   // The host keeps a message hidden while its invocation runs (as Lambda's function timeout does),
   // so the visibility timeout only spaces out retries: a busy stack's execution comes back in
-  // seconds, not a minute. One message per invocation, four at once (the host's default: ten at
-  // once left a stack unconverged and a stack missing, see docs/reliability.md, not yet explained).
+  // seconds, not a minute. One message per invocation, four at once (the host's default).
   const e2e = await startE2e(repositories, {
     policyFile: join(dir, 'policy.yaml'),
     visibilityTimeoutMs: 3_000,
