@@ -64,6 +64,19 @@ export function deliverQueue(options: QueueDeliveryOptions): QueueDelivery {
 
   const invoke = async (messages: QueueMessage[]) => {
     const event: SQSEvent = { Records: messages.map((message) => sqsRecord(message, options)) };
+    // Lambda stops an invocation at its function timeout, well inside the visibility timeout (AWS
+    // asks for six times it), so a message never comes back while its invocation still runs. The
+    // host cannot stop a function in this process: it keeps the batch hidden while it runs instead,
+    // so the visibility timeout only spaces out the retries of failed messages.
+    const timeout = options.queue.visibilityTimeoutMs;
+    const hold = setInterval(
+      () => {
+        for (const message of messages)
+          if (message.receiptHandle) options.queue.changeVisibility(message.receiptHandle, timeout);
+      },
+      Math.max(10, Math.floor(timeout / 2)),
+    );
+    hold.unref();
     try {
       const response = await options.handler(event, options.context());
       const failures = Array.isArray(response?.batchItemFailures) ? response.batchItemFailures : [];
@@ -71,6 +84,8 @@ export function deliverQueue(options: QueueDeliveryOptions): QueueDelivery {
     } catch (error) {
       options.log(`${options.queue.name}: the batch failed and will be retried: ${(error as Error).message}`);
       settle(messages, new Set(messages.map((message) => message.messageId)));
+    } finally {
+      clearInterval(hold);
     }
   };
 

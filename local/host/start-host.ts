@@ -72,6 +72,11 @@ export interface HostOptions {
    * load takes smaller batches.
    */
   readonly batchSize?: number;
+  /**
+   * Invocations per queue at once (4 by default). Lambda runs one per active message group of a
+   * FIFO queue; a host serving many stacks at once raises it.
+   */
+  readonly queueConcurrency?: number;
   /** How often the reconcile (and drift sweep) schedules fire; 0 turns them off. */
   readonly scheduleEveryMs?: number;
   /**
@@ -287,6 +292,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         region,
         handler: functions[name],
         ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        ...(options.queueConcurrency ? { concurrency: options.queueConcurrency } : {}),
         context: () => lambdaContext(name, { region, timeoutMs: 900_000 }),
         log,
       }),

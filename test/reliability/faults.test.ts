@@ -3,7 +3,7 @@ import type { FaultCounters } from '../../local/cloud/fault-injector.ts';
 import { type E2e, startE2e } from '../e2e/support/e2e-harness.ts';
 import { type ReliabilityWorld, startReliabilityWorld } from './support/reliability-world.ts';
 import { report } from './support/report-row.ts';
-import { runScenario, type ScenarioOutcome } from './support/scenario.ts';
+import { phaseSummary, runScenario, type ScenarioOutcome } from './support/scenario.ts';
 import { reliabilitySize } from './support/size.ts';
 import { latencySummary } from './support/traffic.ts';
 
@@ -109,6 +109,13 @@ describe(`under faults (${size.name}): the load traffic with throttling, 5xx, lo
         expected: '(reported)',
         observed: latencySummary(outcome.send),
       },
+      {
+        suite: 'faults',
+        check: 'where the time went',
+        sent: `${outcome.deployments} deployments`,
+        expected: '(reported)',
+        observed: phaseSummary(outcome),
+      },
     );
     expect(outcome.neverProcessed).toEqual([]);
     expect(outcome.processedTwice).toEqual([]);
@@ -148,11 +155,27 @@ describe(`under faults (${size.name}): the load traffic with throttling, 5xx, lo
         expected: 0,
         observed: outcome.executedTwice.length,
       },
+      {
+        suite: 'faults',
+        check: 'ended without their execution’s evidence',
+        sent: `${outcome.deployments} deployments`,
+        expected: 0,
+        observed: outcome.withoutEvidence.length,
+      },
+      {
+        suite: 'faults',
+        check: 'terminal statuses left or reached twice',
+        sent: `${outcome.deployments} deployments`,
+        expected: 0,
+        observed: outcome.terminalLeft.length,
+      },
     );
     expect(outcome.overlaps).toEqual([]);
     expect(outcome.outOfOrder).toEqual([]);
     expect(outcome.unapproved).toEqual([]);
     expect(outcome.executedTwice).toEqual([]);
+    expect(outcome.withoutEvidence).toEqual([]);
+    expect(outcome.terminalLeft).toEqual([]);
   });
 
   it('retries a bounded number of times and dead-letters nothing that can succeed', (context) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReliabilityWorld, startReliabilityWorld } from './support/reliability-world.ts';
 import { report } from './support/report-row.ts';
-import { runScenario, type ScenarioOutcome } from './support/scenario.ts';
+import { phaseSummary, runScenario, type ScenarioOutcome } from './support/scenario.ts';
 import { reliabilitySize } from './support/size.ts';
 import { latencySummary } from './support/traffic.ts';
 
@@ -27,7 +27,7 @@ describe(`under load (${size.name}): ${size.deliveries} deliveries from ${size.s
       expected: outcome.uniqueDeliveries,
       observed: outcome.recordedOnce,
     });
-    expect(outcome.send.sent).toBeGreaterThanOrEqual(1_000);
+    expect(outcome.send.sent).toBe(size.deliveries);
     expect(outcome.neverProcessed).toEqual([]);
     expect(outcome.processedTwice).toEqual([]);
     expect(outcome.recordedOnce).toBe(outcome.uniqueDeliveries);
@@ -69,10 +69,26 @@ describe(`under load (${size.name}): ${size.deliveries} deliveries from ${size.s
         expected: 0,
         observed: outcome.executedTwice.length,
       },
+      {
+        suite: 'load',
+        check: 'ended without their execution’s evidence',
+        sent: `${outcome.deployments} deployments`,
+        expected: 0,
+        observed: outcome.withoutEvidence.length,
+      },
+      {
+        suite: 'load',
+        check: 'terminal statuses left or reached twice',
+        sent: `${outcome.deployments} deployments`,
+        expected: 0,
+        observed: outcome.terminalLeft.length,
+      },
     );
     expect(outcome.outOfOrder).toEqual([]);
     expect(outcome.unapproved).toEqual([]);
     expect(outcome.executedTwice).toEqual([]);
+    expect(outcome.withoutEvidence).toEqual([]);
+    expect(outcome.terminalLeft).toEqual([]);
   });
 
   it('ends with every deployment terminal and every stack on its newest revision', (context) => {
@@ -107,9 +123,18 @@ describe(`under load (${size.name}): ${size.deliveries} deliveries from ${size.s
         expected: '(reported)',
         observed: latencySummary(outcome.send),
       },
+      {
+        suite: 'load',
+        check: 'where the time went',
+        sent: `${outcome.deployments} deployments`,
+        expected: '(reported)',
+        observed: phaseSummary(outcome),
+      },
     );
     expect(outcome.openDeployments).toEqual([]);
     expect(outcome.notConverged).toEqual([]);
+    // Approvals raced in on every channel.
+    expect([votes.slack, votes.comment, votes.cli].every((n) => n > 0)).toBe(true);
     expect(outcome.deadLetters).toBe(0);
   });
 });

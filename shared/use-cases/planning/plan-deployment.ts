@@ -1,5 +1,8 @@
 import type { ApprovalRequirement } from '../../domain/approval/approval.ts';
-import { changeSetFailureReason } from '../../domain/change-set/change-set-failure-reason.ts';
+import {
+  changeSetFailureReason,
+  isTransientChangeSetError,
+} from '../../domain/change-set/change-set-failure-reason.ts';
 import type { ChangeSetSummary } from '../../domain/change-set/change-set-summary.ts';
 import { summarizeChangeSet } from '../../domain/change-set/summarize-change-set.ts';
 import { ConfigurationProblem, hasConfigurationProblem } from '../../domain/config/configuration-error.ts';
@@ -222,9 +225,12 @@ export async function planDeployment(given: PlanDeps, request: PlanRequest): Pro
       tags: { [REPOSITORY_TAG]: request.repository },
     }));
   } catch (error) {
-    // A busy stack is retried (the caller keeps the request); anything else fails.
+    // A busy stack, a throttled or 5xx answer, or a stack created meanwhile is retried (the
+    // caller keeps the request); anything else fails.
     if (error instanceof StackBusyError) throw error;
-    return fail(changeSetFailureReason(error instanceof Error ? error.message : String(error)));
+    const message = error instanceof Error ? error.message : String(error);
+    if (isTransientChangeSetError(error)) throw new StackBusyError(request.stackKey, message);
+    return fail(changeSetFailureReason(message));
   }
 
   // Wait for CloudFormation to compute it, with backoff and a bound.

@@ -129,6 +129,8 @@ export interface E2eOptions {
   readonly visibilityTimeoutMs?: number;
   /** Messages per queue invocation (10 by default); see `HostOptions.batchSize`. */
   readonly batchSize?: number;
+  /** Invocations per queue at once (4 by default); see `HostOptions.queueConcurrency`. */
+  readonly queueConcurrency?: number;
   /** Receives before a failing message moves to the dead-letter list; 50 by default. */
   readonly maxReceiveCount?: number;
   /** Where the host's own messages go (retries, dead letters); dropped unless `E2E_HOST_LOG` is set. */
@@ -172,6 +174,7 @@ export async function startE2e(
       visibilityTimeoutMs: options.visibilityTimeoutMs ?? 10_000,
       maxReceiveCount: options.maxReceiveCount ?? 50,
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      ...(options.queueConcurrency ? { queueConcurrency: options.queueConcurrency } : {}),
       scheduleEveryMs: 0,
       logLevel: options.logLevel ?? (process.env.E2E_HOST_LOG ? 'ERROR' : 'CRITICAL'),
       print: () => undefined,

@@ -151,6 +151,7 @@ export async function hostileConfigurations(
         : `${response.status} ${answer.reason ?? ''}; deployments: ${deployments.list.map((d) => d.status).join(', ') || 'none'}; told: ${told}`,
     });
   }
+  outcomes.push(...(await trustAttempts(e2e, repo)));
   // A valid configuration whose parameter value carries a forged log line: planned as usual.
   const value = `ok\n${injected} parameter\r\n`;
   await repo.push({
@@ -168,5 +169,59 @@ export async function hostileConfigurations(
     (list) => list.length > 0 && list.every((d) => d.status !== 'PLANNING'),
     'the configuration with a forged log line to be planned',
   );
+  return outcomes;
+}
+
+/**
+ * Valid configurations that try to get more than the control-plane policy gives (ARCHITECTURE.md,
+ * "Trust"): a stack another repository deployed (`done`, of `acme/hostile`), and a first
+ * deployment whose own `converge.yaml` asks for no approval. Refused means: the first ends
+ * PLAN_FAILED with a reason, the second waits for the policy's approvers; neither executes.
+ */
+async function trustAttempts(e2e: E2e, repo: E2eRepository): Promise<ConfigurationOutcome[]> {
+  const attempts: [string, string, Record<string, string>][] = [
+    [
+      'trust: a stack of another repository',
+      'done',
+      {
+        'converge.yaml': yaml('done', ['    template: stacks/done.yaml']),
+        'stacks/done.yaml': template('taken over'),
+      },
+    ],
+    [
+      'trust: a first deployment that approves itself',
+      'cfg-self-approved',
+      {
+        'converge.yaml': yaml('cfg-self-approved', [
+          '    template: stacks/cfg-self-approved.yaml',
+          '    approval: { required: 0, autoApprove: always }',
+        ]),
+        'stacks/cfg-self-approved.yaml': template('self'),
+      },
+    ],
+  ];
+  const outcomes: ConfigurationOutcome[] = [];
+  for (const [name, stack, files] of attempts) {
+    await repo.push(files);
+    const mine = await e2e.waitFor(
+      async () => ({
+        list: (await e2e.deployments(stack)).filter((d) => d.repository === repo.name),
+        idle: e2e.host.idle(),
+      }),
+      (d) => d.idle && d.list.length > 0 && d.list.every((x) => x.status !== 'PLANNING'),
+      `the attempt "${name}" to be planned`,
+    );
+    const statuses = mine.list.map((d) => d.status);
+    const refused = mine.list.every(
+      (d) =>
+        (d.status === 'PLAN_FAILED' && (d.reason?.message ?? '').length > 0) ||
+        (stack !== 'done' && d.status === 'AWAITING_APPROVAL'),
+    );
+    outcomes.push({
+      name,
+      refused,
+      what: `${statuses.join(', ')}: ${mine.list.map((d) => d.reason?.message ?? '').join('; ')}`,
+    });
+  }
   return outcomes;
 }

@@ -38,6 +38,8 @@ export interface ReliabilityWorld {
   readonly dynamodb: DynamoDBClient;
   /** The host's own messages: retried and dead-lettered messages. */
   readonly hostLog: readonly string[];
+  /** When the world began to start (`Date.now()`), so the run can say how long its setup took. */
+  readonly startedAt: number;
   stop(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startReliabilityWorld(
   size: ReliabilitySize,
   options: { readonly maxReceiveCount?: number } = {},
 ): Promise<ReliabilityWorld> {
+  const startedAt = Date.now();
   const repositories = Array.from({ length: size.repositories }, (_, r) => `${prefix}-${r}`);
   const stacks = new Map<string, string>();
   for (const repository of repositories)
@@ -74,13 +77,12 @@ export async function startReliabilityWorld(
   ].join('\n');
   await writeFile(join(dir, 'policy.yaml'), policy);
   const hostLog: string[] = [];
-  // A batch of ten plans on a busy machine outlasts a short visibility timeout, and the host (unlike
-  // Lambda) does not stop it at its function timeout: its messages would be received again while it
-  // still runs (which left previews PLANNING after their pull request closed). One message per
-  // invocation, and a timeout no single plan outlasts.
+  // The host keeps a message hidden while its invocation runs (as Lambda's function timeout does),
+  // so the visibility timeout only spaces out retries: a busy stack's execution comes back in
+  // seconds, not a minute. One message per invocation, four at once (the host's default).
   const e2e = await startE2e(repositories, {
     policyFile: join(dir, 'policy.yaml'),
-    visibilityTimeoutMs: 60_000,
+    visibilityTimeoutMs: 3_000,
     batchSize: 1,
     ...(options.maxReceiveCount ? { maxReceiveCount: options.maxReceiveCount } : {}),
     log: (message) => hostLog.push(message),
@@ -95,6 +97,7 @@ export async function startReliabilityWorld(
     stacks,
     project,
     hostLog,
+    startedAt,
     dynamodb: new DynamoDBClient({ region: REGION, endpoint: e2e.host.cloudEndpoint, maxAttempts: 10 }),
     async stop() {
       await e2e.stop();
@@ -221,7 +224,7 @@ export async function settleEverything(
       }),
     );
   throw new Error(
-    `not settled after ${timeoutMs} ms: ${open.length} open (${open.slice(0, 20).join(', ')})\n${details.join('\n')}\nhost: ${world.hostLog.slice(-20).join('\n')}`,
+    `not settled after ${timeoutMs} ms: ${open.length} open (${open.slice(0, 20).join(', ')})\n${details.join('\n')}\nhost idle: ${world.e2e.host.idle()}; plan queue: ${world.e2e.host.queues.plan.describe().join('\n')}\nexecute queue: ${world.e2e.host.queues.execute.describe().join('\n')}\nhost: ${world.hostLog.slice(-20).join('\n')}`,
   );
 }
 

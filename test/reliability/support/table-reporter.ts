@@ -1,4 +1,4 @@
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestModule, TestSuite } from 'vitest/node';
 import type { ReportRow } from './report-row.ts';
 
 /**
@@ -7,6 +7,18 @@ import type { ReportRow } from './report-row.ts';
  * run. Used by `npm run test:reliability`; plain `npm test` keeps vitest's own summary.
  */
 export default class TableReporter implements Reporter {
+  readonly #out: { write(text: string): unknown };
+
+  /**
+   * `out` is where the table goes: standard output unless a test passes its own (vitest may pass
+   * reporter options here, which are not a stream).
+   */
+  constructor(out?: unknown) {
+    const given = out as { write?: unknown } | undefined;
+    this.#out =
+      typeof given?.write === 'function' ? (given as { write(text: string): unknown }) : process.stdout;
+  }
+
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
     const rows: ReportRow[] = [];
     let passed = 0;
@@ -27,14 +39,23 @@ export default class TableReporter implements Reporter {
           })),
         );
       }
+      // So does a failed hook of a describe block (its tests are skipped), once per block.
+      for (const suite of module.children.allSuites())
+        if (suite.errors().length > 0 && !hasFailedTest(suite)) failed += 1;
       if (failed === before && module.state() === 'failed') failed += 1;
     }
     failed += unhandledErrors.length;
     if (modules.length > 0 && failed === 0 && passed === 0) failed = 1;
-    const out = process.stdout;
+    const out = this.#out;
     out.write(`\n${formatTable(rows)}\n\n`);
     out.write(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}\n`);
   }
+}
+
+/** Whether a test of the block (or of a block inside it) failed. */
+function hasFailedTest(suite: TestSuite): boolean {
+  for (const test of suite.children.allTests()) if (test.result().state === 'failed') return true;
+  return false;
 }
 
 /** Rows as an aligned plain-text table. */

@@ -242,6 +242,8 @@ export interface VoteCounts {
   slack: number;
   comment: number;
   cli: number;
+  /** The longest a vote took to be answered, per channel (ms). */
+  slowestMs: { slack: number; comment: number; cli: number };
 }
 
 /**
@@ -251,7 +253,12 @@ export interface VoteCounts {
  * `cliBudget` times: each starts a process). Sometimes two channels vote on one deployment at once.
  */
 export function approver(world: ReliabilityWorld, random: () => number, cliBudget: number) {
-  const votes: VoteCounts = { slack: 0, comment: 0, cli: 0 };
+  const votes: VoteCounts = { slack: 0, comment: 0, cli: 0, slowestMs: { slack: 0, comment: 0, cli: 0 } };
+  const timed = async (channel: 'slack' | 'comment' | 'cli', vote: Promise<unknown>) => {
+    const at = Date.now();
+    await vote;
+    votes.slowestMs[channel] = Math.max(votes.slowestMs[channel], Date.now() - at);
+  };
   let pullRequests = 5000;
   let cliLeft = cliBudget;
   const slack = async (d: Deployment) => {
@@ -284,21 +291,33 @@ export function approver(world: ReliabilityWorld, random: () => number, cliBudge
   };
   const vote = (d: Deployment) => {
     const pick = random();
-    if (pick < 0.1 && cliLeft > 0) {
+    // The first vote of a run goes through the CLI, so every run has one; then a tenth of them.
+    if ((votes.cli === 0 || pick < 0.1) && cliLeft > 0) {
       cliLeft -= 1;
-      return cli(d);
+      return timed('cli', cli(d));
     }
-    return pick < 0.55 ? slack(d) : comment(d);
+    return pick < 0.55 ? timed('slack', slack(d)) : timed('comment', comment(d));
   };
+  // Votes run in the background, at most one round per deployment at a time, so a slow vote (a
+  // Slack click waits for its approval message) never holds back the votes on other deployments.
+  const pending = new Map<string, Promise<void>>();
   return {
     votes,
-    async approve(waiting: readonly Deployment[]) {
-      await Promise.all(
-        waiting.map(async (d) => {
-          // A quarter of the time a second person approves from another channel at the same moment.
-          await Promise.all(random() < 0.25 ? [vote(d), vote(d)] : [vote(d)]);
-        }),
-      );
+    approve(waiting: readonly Deployment[]): void {
+      for (const d of waiting) {
+        if (pending.has(d.id)) continue;
+        // A quarter of the time a second person approves from another channel at the same moment.
+        const voting = Promise.all(random() < 0.25 ? [vote(d), vote(d)] : [vote(d)])
+          .then(() => undefined)
+          // A vote that fails (a throttled read in the faults suite) is cast again next round.
+          .catch(() => undefined)
+          .finally(() => pending.delete(d.id));
+        pending.set(d.id, voting);
+      }
+    },
+    /** Waits for the votes still running. */
+    async drain(): Promise<void> {
+      await Promise.allSettled([...pending.values()]);
     },
   };
 }
