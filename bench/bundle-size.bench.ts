@@ -4,9 +4,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { BUNDLING } from '../infra/bundling.ts';
+import type { BenchSuite } from './bench-suite.ts';
 
 /**
- * Bundle budget: bundles each `functions/<name>/handler.ts` with esbuild exactly as the CDK
+ * Bundle budget: bundles each `functions/<name>/index.ts` (the Lambda entry) with esbuild exactly as the CDK
  * app does (`infra/bundling.ts`: ESM, node22, minified, external source map, AWS SDK v3 left
  * to the runtime), prints each bundle's bytes against the 1 MB budget, and times a cold
  * import of each bundle in a fresh Node process against a bare `node` start (the baseline).
@@ -30,7 +31,7 @@ function handlerNames(): string[] {
   const dir = join(ROOT, 'functions');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((name) => existsSync(join(dir, name, 'handler.ts')))
+    .filter((name) => existsSync(join(dir, name, 'index.ts')))
     .sort();
 }
 
@@ -39,7 +40,7 @@ function bundle(name: string): Bundle {
   mkdirSync(dirname(file), { recursive: true });
   const start = performance.now();
   buildSync({
-    entryPoints: [join(ROOT, 'functions', name, 'handler.ts')],
+    entryPoints: [join(ROOT, 'functions', name, 'index.ts')],
     outfile: file,
     bundle: true,
     platform: 'node',
@@ -82,25 +83,29 @@ function printSizes(bundles: readonly Bundle[]): void {
       `${b.name.padEnd(16)}${String(b.bytes).padStart(12)}${share.padStart(12)}${b.buildMs.toFixed(0).padStart(10)}${verdict}`,
     );
   }
-  if (bundles.length === 0) console.log('(no functions/*/handler.ts yet)');
+  if (bundles.length === 0) console.log('(no functions/*/index.ts yet)');
 }
 
-const bundles = handlerNames().map(bundle);
-printSizes(bundles);
+const names = handlerNames();
+const files = new Map(names.map((name) => [name, join(OUT, name, 'index.mjs')]));
 
 /** For `bench/run.ts`: cold imports, interleaved with a bare Node start as the baseline. */
-export const suite = {
+export const suite: BenchSuite = {
   name: 'cold import of each function bundle (fresh node process)',
   baseline: 'node (no import)',
   budgetMs: 3_000,
+  goals: Object.fromEntries(names.map((name) => [`import ${name}`, 5])),
+  // Bundled when the suite runs, not when the runner loads every suite.
+  setup: async () => printSizes(names.map(bundle)),
   cases: Object.fromEntries([
     ['node (no import)', () => coldImport()],
-    ...bundles.map((b) => [`import ${b.name}`, () => coldImport(b.file)] as const),
+    ...names.map((name) => [`import ${name}`, () => coldImport(files.get(name))] as const),
   ]) as Record<string, () => unknown>,
 };
 
 // Standalone: time the cold imports with a short interleaved loop of its own.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await suite.setup?.();
   const rounds = 7;
   const times = new Map<string, number[]>(Object.keys(suite.cases).map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {

@@ -9,14 +9,24 @@ import type { StackOverview } from '../shared/use-cases/queries/stack-overview.t
  */
 export function describeStackOverview(stacks: readonly StackOverview[], now: number): string[] {
   const rows = stacks.map((stack) => [
-    stack.stackName,
+    stack.suspended ? `${stack.stackName} (suspended)` : stack.stackName,
     stack.region,
     stack.applied ? short(stack.applied.revision) : '-',
     stack.latest ? `${stack.latest.status} ${ago(stack.latest.updatedAt, now)}` : '-',
     stack.drift ? driftWord(stack.drift.report.stackDriftStatus, stack.drift.report.resources.length) : '-',
-    stack.pending.length === 0 ? '-' : stack.pending.map((d) => `${d.status} ${d.id}`).join(', '),
+    stack.pending.length === 0
+      ? '-'
+      : stack.pending.map((d) => `${d.status} ${d.id}${waiting(stack, d.id)}`).join(', '),
   ]);
   return table(['STACK', 'REGION', 'APPLIED', 'LATEST', 'DRIFT', 'PENDING'], rows);
+}
+
+/** What a held deployment waits for, after its id in `converge status`. */
+function waiting(stack: StackOverview, id: string): string {
+  const held = stack.held?.find((h) => h.deploymentId === id);
+  if (!held) return '';
+  if (held.kind === 'suspended') return ' (waits: suspended)';
+  return held.mayRunAt ? ` (waits: may run at ${held.mayRunAt})` : ' (waits: outside its deploy windows)';
 }
 
 /** One line per deployment, for `converge deployments`. */
@@ -27,7 +37,12 @@ export function describeDeploymentLine(deployment: Deployment): string {
 }
 
 /** Everything about one deployment, for `converge show`. */
-export function describeDeploymentDetails({ deployment, approvals, audit }: DeploymentDetails): string[] {
+export function describeDeploymentDetails({
+  deployment,
+  approvals,
+  audit,
+  hold,
+}: DeploymentDetails): string[] {
   const lines = [
     `Deployment ${deployment.id} (${deployment.kind}) of ${deployment.stack.stackName} in ${deployment.stack.region}`,
     `  repository   ${deployment.repository} @ ${deployment.revision}${deployment.pullRequest ? ` (pull request #${deployment.pullRequest})` : ''}`,
@@ -65,6 +80,12 @@ export function describeDeploymentDetails({ deployment, approvals, audit }: Depl
       `  approval     ${rule.required} of ${rule.approvers.length > 0 ? rule.approvers.join(', ') : 'the control-plane approvers'}, auto-approve ${rule.autoApprove}${deployment.expiresAt ? `, until ${deployment.expiresAt}` : ''}`,
     );
   }
+  for (const layer of deployment.windows ?? [])
+    for (const window of layer.windows)
+      lines.push(
+        `  window       ${window.kind}${window.name ? ` "${window.name}"` : ''} ${window.cron} for ${window.durationSeconds / 60}m (${window.timeZone}), from ${layer.from}`,
+      );
+  if (hold?.held) lines.push(`  waiting      ${hold.message}`);
   for (const vote of approvals)
     lines.push(
       `  vote         ${vote.decision} by ${vote.approver} via ${vote.via} at ${vote.at}${vote.comment ? `: ${vote.comment}` : ''}`,

@@ -17,6 +17,7 @@ const program = new ConvergeCommand()
 (await import('./commands/dev.ts')).registerDevCommand(program);
 (await import('./commands/approve.ts')).registerApproveCommand(program);
 (await import('./commands/control.ts')).registerControlCommands(program);
+(await import('./commands/suspend.ts')).registerSuspendCommands(program);
 (await import('./commands/cloud.ts')).registerCloudCommand(program);
 (await import('./commands/drift.ts')).registerDriftCommand(program);
 (await import('./commands/status.ts')).registerStatusCommands(program);

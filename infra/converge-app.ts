@@ -5,6 +5,7 @@ import { readDeployedPolicy } from './deployed-policy.ts';
 import { parseInfraSettings } from './settings.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
+import { TargetAccountStack } from './target-account-stack.ts';
 
 /** The repository root: `functions/`, `package-lock.json`. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
@@ -12,7 +13,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url)).replac
 export interface ConvergeAppOptions {
   /** Passed to `new App()`: context, outdir. */
   readonly appProps?: AppProps;
-  /** Where `functions/<name>/handler.ts` live; tests point it at stubs. Default: the repository. */
+  /** Where `functions/<name>/index.ts` live; tests point it at stubs. Default: the repository. */
   readonly projectRoot?: string;
   /** Where a relative `converge:policyFile` is resolved from. Default: the working directory (where `cdk` runs). */
   readonly cwd?: string;
@@ -43,6 +44,21 @@ export function createConvergeApp(options: ConvergeAppOptions = {}) {
     projectRoot: options.projectRoot ?? PROJECT_ROOT,
     description: 'Converge: functions, triggers, schedules, dashboard and alarms',
   });
+  // One stack per target account, deployed there, once Converge's event bus is known.
+  const targets = settings.eventBusArn
+    ? policy.policy.accounts.map(
+        (account) =>
+          new TargetAccountStack(app, `${settings.stackPrefix}Target${account.id}`, {
+            env: { account: account.id, region: settings.eventBusArn!.split(':')[3]! },
+            account,
+            eventBusArn: settings.eventBusArn!,
+            stackPrefix: settings.stackPrefix,
+            cloudFormationRolePolicies: settings.cloudFormationRolePolicies,
+            driftReadActions: settings.driftReadActions,
+            description: `Converge target account ${account.id}: deploy role, CloudFormation service role, event forwarding`,
+          }),
+      )
+    : [];
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, settings, policy, stateful, stateless };
+  return { app, settings, policy, stateful, stateless, targets };
 }

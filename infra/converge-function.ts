@@ -12,7 +12,7 @@ import type { FunctionSpec } from './function-catalog.ts';
 
 export interface ConvergeFunctionProps {
   readonly spec: FunctionSpec;
-  /** The project root holding `functions/<name>/handler.ts` and `package-lock.json`. */
+  /** The project root holding `functions/<name>/index.ts` and `package-lock.json`. */
   readonly projectRoot: string;
   /** `CONVERGE_*` settings for the runtime config (`shared/runtime/config.ts`). */
   readonly environment: Readonly<Record<string, string>>;
@@ -56,7 +56,7 @@ export class ConvergeFunction extends Construct {
     this.role = role;
 
     this.function = new NodejsFunction(this, 'Function', {
-      entry: `${props.projectRoot}/functions/${spec.name}/handler.ts`,
+      entry: `${props.projectRoot}/functions/${spec.name}/index.ts`,
       handler: 'handler',
       projectRoot: props.projectRoot,
       depsLockFilePath: `${props.projectRoot}/package-lock.json`,

@@ -61,7 +61,7 @@ const TABLE_ITEM_ACTIONS = [
  * cases its handler runs (ExecuteChangeSet, DeleteStack and the like never reach a function
  * that does not call them).
  */
-const CLOUDFORMATION_ACTIONS: Partial<Record<FunctionSpec['name'], readonly string[]>> = {
+export const CLOUDFORMATION_ACTIONS: Partial<Record<FunctionSpec['name'], readonly string[]>> = {
   // A rejecting PR review deletes the deployment's change set (decide-approval).
   webhook: ['cloudformation:DeleteChangeSet'],
   // A rejection from Slack deletes the deployment's change set (decide-approval).
@@ -116,9 +116,12 @@ const CLOUDFORMATION_ACTIONS: Partial<Record<FunctionSpec['name'], readonly stri
 const SENDS_TO: Partial<Record<FunctionSpec['name'], readonly ('plan' | 'execute')[]>> = {
   // Plan and preview jobs; an approving PR review that reaches quorum queues execution.
   webhook: ['plan', 'execute'],
-  approve: ['execute'],
-  // Auto-approved deployments go straight to execution.
-  plan: ['execute'],
+  // A deployment that ends (rejected, failed, ...) queues the release of its dependents.
+  approve: ['execute', 'plan'],
+  // Auto-approved deployments go straight to execution; dependents waiting are resumed.
+  plan: ['execute', 'plan'],
+  // An execution that ends releases the dependents waiting for it.
+  'stack-events': ['plan'],
   // Re-checking a planned deployment may queue it again (decide-planned-deployment); a change
   // set that went stale under a newer stack state is planned again (execute-deployment).
   execute: ['execute', 'plan'],
@@ -180,6 +183,18 @@ export function grantFunctionPermissions(role: IRole, spec: FunctionSpec, target
 
   const cloudFormation = CLOUDFORMATION_ACTIONS[spec.name];
   if (cloudFormation) grantCloudFormation(role, spec, cloudFormation, targets);
+
+  // In a target account, the same calls go through the role the policy names there (and only it).
+  const targetRoles = targets.policy.accounts.map((account) => account.roleArn);
+  if (cloudFormation && targetRoles.length > 0) {
+    add(
+      new PolicyStatement({
+        sid: 'AssumeTargetAccountRoles',
+        actions: ['sts:AssumeRole'],
+        resources: targetRoles,
+      }),
+    );
+  }
 
   if (CREATES_CHANGE_SETS.has(spec.name)) {
     // Large templates go to S3 and CloudFormation fetches them with the caller's credentials.

@@ -41,6 +41,12 @@ export interface InfraSettings {
   /** Alarm notifications: an existing SNS topic, or an email address for a topic Converge creates. */
   readonly alarmTopicArn?: string;
   readonly alarmEmail?: string;
+  /**
+   * Converge's default event bus (`arn:aws:events:<region>:<account>:event-bus/default`): with it,
+   * the app also builds one target-account stack per account the policy lists, whose rule
+   * forwards CloudFormation events to this bus.
+   */
+  readonly eventBusArn?: string;
 }
 
 const list = z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()))]);
@@ -101,6 +107,13 @@ const SCHEMA = z
       .regex(/^arn:aws[a-z-]*:sns:/)
       .optional(),
     'converge:alarmEmail': z.email().optional(),
+    'converge:eventBusArn': z
+      .string()
+      .regex(/^arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/default$/, {
+        error:
+          "must be the ARN of Converge's default event bus, arn:aws:events:<region>:<account>:event-bus/default",
+      })
+      .optional(),
   })
   .strict();
 
@@ -152,5 +165,6 @@ export function parseInfraSettings(context: Readonly<Record<string, unknown>>): 
     driftReadPolicies: c['converge:driftReadPolicies'],
     alarmTopicArn: c['converge:alarmTopicArn'],
     alarmEmail: c['converge:alarmEmail'],
+    eventBusArn: c['converge:eventBusArn'],
   };
 }

@@ -1,7 +1,13 @@
-import { type CfnElement, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { Rule } from 'aws-cdk-lib/aws-events';
+import { Aws, type CfnElement, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnEventBusPolicy, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { ManagedPolicy, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import {
+  AccountPrincipal,
+  ManagedPolicy,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import {
@@ -153,6 +159,36 @@ export class StatelessStack extends Stack {
       },
       targets: [eventTarget(functions['drift-sweep'])],
     });
+
+    // Target accounts forward their CloudFormation events to this account's default bus, where
+    // the two rules above pick them up like this account's own.
+    for (const account of policy.policy.accounts) {
+      new CfnEventBusPolicy(this, `TargetAccountEvents${account.id}`, {
+        statementId: `converge-target-${account.id}`,
+        statement: {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:${Aws.PARTITION}:iam::${account.id}:root` },
+          Action: 'events:PutEvents',
+          Resource: `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:event-bus/default`,
+          Condition: { StringEquals: { 'events:source': 'aws.cloudformation' } },
+        },
+      });
+    }
+    // CloudFormation in a target account reads a large template from the artifact bucket with the
+    // deploy role's credentials: those roles may read the templates prefix, nothing else.
+    if (policy.policy.accounts.length > 0) {
+      stateful.bucket.addToResourcePolicy(
+        new PolicyStatement({
+          sid: 'TargetAccountTemplates',
+          principals: policy.policy.accounts.map((account) => new AccountPrincipal(account.id)),
+          actions: ['s3:GetObject'],
+          resources: [stateful.bucket.arnForObjects(`${TEMPLATE_PREFIX}*`)],
+          conditions: {
+            ArnEquals: { 'aws:PrincipalArn': policy.policy.accounts.map((account) => account.roleArn) },
+          },
+        }),
+      );
+    }
 
     scheduled(this, 'DriftSweepSchedule', functions['drift-sweep'], settings.driftSweepIntervalMinutes, {
       deadLetterQueue: eventsDeadLetterQueue,

@@ -1,7 +1,11 @@
 import { createServer, type Server } from 'node:http';
+import { accountOfAccessKey } from './cloud/account-keys.ts';
+import { CallTrail, recordCalls } from './cloud/call-trail.ts';
+import { LOCAL_ACCOUNT_ID } from './cloud/create-cloud-event.ts';
 import { createCloudRequestHandler } from './cloud/create-cloud-request-handler.ts';
 import { createEventBus, type EventSubscriber } from './cloud/event-bus.ts';
 import { createFaultInjector, type FaultConfig, type FaultInjector } from './cloud/fault-injector.ts';
+import { routeByAccount } from './cloud/route-by-account.ts';
 import type {
   JsonProtocolService,
   LocalService,
@@ -17,6 +21,7 @@ import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb/start-dynamod
 import { listenLoopback } from './net/listen-loopback.ts';
 import { createFetchTemplate, type FetchTemplate } from './s3/fetch-template.ts';
 import { createS3Store, type S3Store } from './s3/s3-store.ts';
+import { type LocalRole, LocalRoles } from './sts/local-roles.ts';
 import { StsService } from './sts/sts-service.ts';
 
 /** What emulated services get from the local cloud when they are created. */
@@ -46,6 +51,11 @@ export interface LocalCloudOptions {
   readonly services?: (deps: LocalServiceDeps) => readonly LocalService[];
   /** Where the cloud reports problems (failed deliveries, unexpected errors); defaults to stderr. */
   readonly log?: (message: string) => void;
+  /**
+   * Roles of emulated accounts that `sts:AssumeRole` may assume (more with `cloud.roles.add`).
+   * Requests signed with the credentials it issues act in the role's account.
+   */
+  readonly roles?: readonly LocalRole[];
 }
 
 /** A running local cloud. */
@@ -57,8 +67,20 @@ export interface LocalCloud {
   readonly faults: FaultInjector;
   readonly s3: S3Store;
   readonly fetchTemplate: FetchTemplate;
-  /** The emulated CloudFormation and Cloud Control: resource failures to inject, resources, `idle()`. */
+  /**
+   * The emulated CloudFormation and Cloud Control of the local account (`000000000000`, whatever
+   * credentials did not come from AssumeRole act in): resource failures to inject, resources, `idle()`.
+   */
   readonly cloudFormation: CloudFormationEmulator;
+  /** The emulated CloudFormation and Cloud Control of one account; each account has its own stacks. */
+  account(id: string): CloudFormationEmulator;
+  /** The roles AssumeRole may assume. */
+  readonly roles: LocalRoles;
+  /**
+   * Calls to CloudFormation, Cloud Control and CloudWatch, each with the account it acted in and
+   * who made it (for an assumed role, its session name), like CloudTrail.
+   */
+  readonly trail: CallTrail;
   /** DynamoDB Local's own endpoint and pid, when it runs. */
   readonly dynamodb: { readonly endpoint: string; readonly pid: number } | undefined;
   /** Stops the server (closing open connections), flushes event deliveries, stops DynamoDB Local. */
@@ -79,7 +101,16 @@ export class LocalCloudStartError extends Error {
   }
 }
 
-const KNOWN_OPTIONS = new Set(['port', 'faults', 'delays', 'dynamodb', 'eventTargets', 'services', 'log']);
+const KNOWN_OPTIONS = new Set([
+  'port',
+  'faults',
+  'delays',
+  'dynamodb',
+  'eventTargets',
+  'services',
+  'log',
+  'roles',
+]);
 
 /**
  * Starts the local cloud: every emulated service behind one loopback endpoint, so
@@ -98,15 +129,33 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const bus = createEventBus({ targets: options.eventTargets ?? [], log, faults });
   const s3 = createS3Store();
   const fetchTemplate = createFetchTemplate(s3);
-  const cloudFormation = createCloudFormationEmulator({
-    publish: bus.publish,
-    fetchTemplate,
-    ...(options.delays ? { delays: options.delays } : {}),
-  });
+  // One CloudFormation and Cloud Control per account, created when the account is first used.
+  const emulators = new Map<string, CloudFormationEmulator>();
+  const account = (id: string): CloudFormationEmulator => {
+    let emulator = emulators.get(id);
+    if (!emulator) {
+      emulator = createCloudFormationEmulator({
+        publish: bus.publish,
+        fetchTemplate,
+        account: id,
+        ...(options.delays ? { delays: options.delays } : {}),
+      });
+      emulators.set(id, emulator);
+    }
+    return emulator;
+  };
+  const cloudFormation = account(LOCAL_ACCOUNT_ID);
+  const roles = new LocalRoles(options.roles);
+  const sts = new StsService(roles);
+  // Calls to the per-account services are recorded with the session that made them (CloudTrail).
+  const trail = new CallTrail();
+  const traced = <S extends LocalService>(service: S) =>
+    recordCalls(service, trail, { identify: (key) => sts.identify(key), accountOf: accountOfAccessKey });
   const services = [
-    cloudFormation.cloudFormation,
-    cloudFormation.cloudControl,
-    new StsService(),
+    traced(routeByAccount(cloudFormation.cloudFormation, (id) => account(id).cloudFormation)),
+    traced(routeByAccount(cloudFormation.cloudControl, (id) => account(id).cloudControl)),
+    traced(routeByAccount(cloudFormation.cloudWatch, (id) => account(id).cloudWatch)),
+    sts,
     ...(options.services?.({ publish: bus.publish, fetchTemplate }) ?? []),
   ];
   const dynamodb = options.dynamodb === false ? undefined : await startDynamoDbLocal();
@@ -135,6 +184,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     s3,
     fetchTemplate,
     cloudFormation,
+    account,
+    roles,
+    trail,
     dynamodb: dynamodb ? { endpoint: dynamodb.endpoint, pid: dynamodb.pid } : undefined,
     stop() {
       stopping ??= stopAll(server, bus.flush, dynamodb);

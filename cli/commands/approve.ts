@@ -8,12 +8,16 @@ import {
   type DecideApprovalDeps,
   decideApproval,
 } from '../../shared/use-cases/approval/decide-approval.ts';
+import { ExitCode, failCommand } from '../command-error.ts';
 import { useDevEnvironment } from '../dev-state.ts';
 
 interface ApproveCommandOptions {
   readonly as?: string;
   readonly reject?: boolean;
   readonly changeSet?: string;
+  readonly overrideWindow?: boolean;
+  readonly reason?: string;
+  readonly json?: boolean;
 }
 
 /** One vote from the command line. */
@@ -110,7 +114,23 @@ export function registerApproveCommand(program: Command): Command {
     )
     .option('--reject', 'reject instead of approving')
     .option('--change-set <id>', 'the change set you reviewed (default: the deployment’s current one)')
-    .action(async function runApprove(deploymentId: string, options: ApproveCommandOptions) {
+    .option(
+      '--override-window',
+      'run an APPROVED deployment now, outside its deploy windows (approvers only; needs --reason)',
+    )
+    .option('--reason <text>', 'why the window is overridden, for the audit trail')
+    .option('--json', 'print JSON for scripts (with --override-window)')
+    .action(async function runApprove(this: Command, deploymentId: string, options: ApproveCommandOptions) {
+      if (options.overrideWindow) {
+        if (options.reject || options.changeSet)
+          failCommand(
+            this,
+            '--override-window takes no --reject or --change-set: it runs an approved deployment.',
+            ExitCode.USAGE,
+          );
+        const { runWindowOverride } = await import('./suspend.ts');
+        return runWindowOverride(this, deploymentId, options);
+      }
       // Against the converge dev running here unless CONVERGE_TABLE_NAME names one in AWS.
       useDevEnvironment();
       const { deps } = await import('../../shared/runtime/deps.ts');

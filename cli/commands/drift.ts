@@ -20,6 +20,7 @@ interface SweepOptions {
 interface ListOptions {
   readonly stack?: string;
   readonly region: string;
+  readonly account?: string;
   readonly limit: string;
   readonly json: boolean;
 }
@@ -96,6 +97,7 @@ export function registerDriftCommand(program: Command, io?: DriftCommandIo): Com
     .description('what drifted, when, and what was done about it (one stack), or the latest sweeps')
     .option('-s, --stack <name>', 'the stack whose drift records to show')
     .option('-r, --region <region>', "the stack's region", process.env.AWS_REGION ?? 'us-east-1')
+    .option('--account <id>', "the stack's account, when converge.yaml names one")
     .option('-n, --limit <n>', 'at most this many', '10')
     .option('--json', 'print records as JSON', false)
     .action(async function runList(options: ListOptions) {
@@ -114,7 +116,7 @@ export function registerDriftCommand(program: Command, io?: DriftCommandIo): Com
         return;
       }
       const records = await deps.drift.listDriftRecords(
-        stackKey({ stackName: options.stack, region: options.region }),
+        stackKey({ stackName: options.stack, region: options.region, account: options.account }),
         { limit },
       );
       if (options.json) return output(JSON.stringify(records, null, 2));

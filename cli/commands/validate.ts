@@ -160,6 +160,7 @@ export function describePolicy(policy: ControlPlanePolicy): string[] {
     `  adoption of existing stacks: ${policy.adoption.allowed ? 'allowed, with the approvers above' : 'off'}`,
     `  Slack votes: ${policy.slack.teamId ? `workspace ${policy.slack.teamId} only` : 'workspace not pinned (set slack.teamId)'}`,
     `  fork previews: ${policy.forks.previews ? `on, with ${policy.forks.previewRoleArn}` : 'off'}`,
+    `  target accounts: ${policy.accounts.length > 0 ? policy.accounts.map((account) => `${account.id} (as ${account.roleArn})`).join(', ') : "none: every stack lands in Converge's own account"}`,
   ];
 }
 

@@ -1,7 +1,5 @@
-import middy from '@middy/core';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { deps } from '../../shared/runtime/deps.ts';
-import { standardMiddleware } from '../../shared/runtime/middleware.ts';
+import { logger } from '../../shared/runtime/observability.ts';
 import {
   type ReceiveChatVoteDeps,
   receiveChatVote,
@@ -19,11 +17,13 @@ export function approveHandler(deps: ApproveHandlerDeps) {
   return async function handleSlackInteraction(
     event: LambdaFunctionURLEvent,
   ): Promise<LambdaFunctionURLResult> {
-    await receiveChatVote(deps, { headers: event.headers ?? {}, body: rawBody(event) });
+    const result = await receiveChatVote(deps, { headers: event.headers ?? {}, body: rawBody(event) });
+    if (result.outcome === 'refused' && result.voterNotTold) {
+      logger.warn('Vote refused; the voter could not be told why', {
+        code: result.code,
+        reason: result.voterNotTold,
+      });
+    }
     return { statusCode: 200, body: '' };
   };
 }
-
-export const handler = middy(approveHandler(deps())).use(
-  standardMiddleware({ functionName: 'approve', http: true }),
-);

@@ -1,8 +1,5 @@
-import middy from '@middy/core';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { toDriftDetectionStatus } from '../../shared/domain/stack/stack-statuses.ts';
-import { deps } from '../../shared/runtime/deps.ts';
-import { standardMiddleware } from '../../shared/runtime/middleware.ts';
 import { driftDetectionChanged } from '../../shared/use-cases/drift/drift-detection-changed.ts';
 import type { SettleDriftResult } from '../../shared/use-cases/drift/settle-drift-detection.ts';
 import {
@@ -73,7 +70,3 @@ export function driftSweepHandler(deps: SweepDriftDeps) {
     return { kind: 'sweep', ...result };
   };
 }
-
-export const handler = middy(driftSweepHandler(deps())).use(
-  standardMiddleware({ functionName: 'drift-sweep' }),
-);

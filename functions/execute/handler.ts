@@ -1,7 +1,4 @@
-import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { deps } from '../../shared/runtime/deps.ts';
-import { standardMiddleware } from '../../shared/runtime/middleware.ts';
 import { type ExecuteDeps, executeDeployment } from '../../shared/use-cases/execution/execute-deployment.ts';
 import { processJobs } from '../job-batch.ts';
 import { JobMessageInvalidError } from '../job-message.ts';
@@ -19,5 +16,3 @@ export function executeHandler(deps: ExecuteDeps) {
     });
   };
 }
-
-export const handler = middy(executeHandler(deps())).use(standardMiddleware({ functionName: 'execute' }));

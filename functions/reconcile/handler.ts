@@ -1,7 +1,4 @@
-import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
-import { deps } from '../../shared/runtime/deps.ts';
-import { standardMiddleware } from '../../shared/runtime/middleware.ts';
 import { logger } from '../../shared/runtime/observability.ts';
 import {
   type ReconcileDeps,
@@ -37,5 +34,3 @@ export function reconcileHandler(deps: ReconcileDeps & ConvergeOnGitDeps) {
     return result;
   };
 }
-
-export const handler = middy(reconcileHandler(deps())).use(standardMiddleware({ functionName: 'reconcile' }));

@@ -1,8 +1,5 @@
-import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { toStackStatus } from '../../shared/domain/stack/stack-statuses.ts';
-import { deps } from '../../shared/runtime/deps.ts';
-import { standardMiddleware } from '../../shared/runtime/middleware.ts';
 import type { CloseDeps } from '../../shared/use-cases/execution/close-execution.ts';
 import {
   closeOnStackEvent,
@@ -37,7 +34,3 @@ export function stackEventsHandler(deps: CloseDeps) {
     });
   };
 }
-
-export const handler = middy(stackEventsHandler(deps())).use(
-  standardMiddleware({ functionName: 'stack-events' }),
-);

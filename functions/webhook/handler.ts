@@ -1,8 +1,5 @@
-import middy from '@middy/core';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { RequestRejectedError } from '../../shared/ports/request-rejected-error.ts';
-import { deps } from '../../shared/runtime/deps.ts';
-import { standardMiddleware } from '../../shared/runtime/middleware.ts';
 import { type ReceiveWebhookDeps, receiveWebhook } from '../../shared/use-cases/webhook/receive-webhook.ts';
 import { json, rawBody } from '../http-body.ts';
 
@@ -30,7 +27,3 @@ export class WebhookMethodNotAllowedError extends RequestRejectedError {
     this.name = 'WebhookMethodNotAllowedError';
   }
 }
-
-export const handler = middy(webhookHandler(deps())).use(
-  standardMiddleware({ functionName: 'webhook', http: true }),
-);

@@ -4,6 +4,7 @@ import { handleS3Request } from '../s3/handle-s3-request.ts';
 import { s3Error } from '../s3/s3-response.ts';
 import type { S3Store } from '../s3/s3-store.ts';
 import { s3Target } from '../s3/s3-target.ts';
+import { accountOfAccessKey } from './account-keys.ts';
 import { parseCredentialScope } from './credential-scope.ts';
 import { decodeQueryRequest } from './decode-query-request.ts';
 import { type EncodedResponse, encodeQueryError, encodeQueryResponse } from './encode-query-response.ts';
@@ -99,9 +100,10 @@ export function createCloudRequestHandler(deps: CloudRequestHandlerDeps) {
 
   async function serveS3(
     incoming: IncomingMessage,
-    requestId: string,
+    context: RequestContext,
     connection: Connection,
   ): Promise<EncodedResponseLike | undefined> {
+    const { requestId } = context;
     const method = incoming.method ?? 'GET';
     const url = incoming.url ?? '/';
     const head = method === 'HEAD';
@@ -109,7 +111,8 @@ export function createCloudRequestHandler(deps: CloudRequestHandlerDeps) {
       const body = await readBody(incoming, limit);
       const fault = await injectFault('s3', s3Target(method, url).operation, 's3', connection);
       if (fault) return s3Error(fault, requestId, head);
-      return handleS3Request(deps.s3, { method, url, headers: incoming.headers, body }, requestId);
+      const account = accountOfAccessKey(context.accessKeyId);
+      return handleS3Request(deps.s3, { method, url, headers: incoming.headers, body, account }, requestId);
     } catch (error) {
       if (error instanceof RequestAbandoned) return undefined;
       return s3Error(asServiceError(error, deps.log), requestId, head);
@@ -168,7 +171,7 @@ export function createCloudRequestHandler(deps: CloudRequestHandlerDeps) {
           answer = await serveJson(route, await readBody(incoming, limit), context, connection);
           break;
         case 's3':
-          answer = await serveS3(incoming, requestId, connection);
+          answer = await serveS3(incoming, context, connection);
           break;
         case 'dynamodb':
           answer = await serveDynamoDb(route, incoming, outgoing, requestId);

@@ -19,9 +19,11 @@ import { describeStacks } from './operations/describe-stacks.ts';
 import { detectStackDriftOperation } from './operations/detect-stack-drift-operation.ts';
 import { executeChangeSet } from './operations/execute-change-set.ts';
 import { getTemplate } from './operations/get-template.ts';
+import { getTemplateSummary } from './operations/get-template-summary.ts';
 import { listChangeSets } from './operations/list-change-sets.ts';
 import { listStackResources } from './operations/list-stack-resources.ts';
 import { listStacks } from './operations/list-stacks.ts';
+import { updateTerminationProtection } from './operations/update-termination-protection.ts';
 import { validateTemplate } from './operations/validate-template.ts';
 
 type Operation = (
@@ -42,8 +44,10 @@ const OPERATIONS: Record<string, Operation> = {
   ListStackResources: listStackResources,
   DescribeStackResources: describeStackResources,
   GetTemplate: getTemplate,
+  GetTemplateSummary: getTemplateSummary,
   ValidateTemplate: validateTemplate,
   DeleteStack: deleteStack,
+  UpdateTerminationProtection: updateTerminationProtection,
   DetectStackDrift: detectStackDriftOperation,
   DescribeStackDriftDetectionStatus: describeStackDriftDetectionStatus,
   DescribeStackResourceDrifts: describeStackResourceDrifts,
@@ -75,6 +79,7 @@ export class CloudFormationService implements QueryProtocolService {
     IncludeNestedStacks: 'boolean',
     ImportExistingResources: 'boolean',
     DisableRollback: 'boolean',
+    EnableTerminationProtection: 'boolean',
     MaxResults: 'number',
   };
 

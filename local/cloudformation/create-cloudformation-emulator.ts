@@ -1,5 +1,7 @@
 import type { JsonProtocolService, PublishEvent, QueryProtocolService } from '../cloud/service.ts';
 import { CloudControlService } from '../cloudcontrol/cloud-control-service.ts';
+import { CloudWatchService } from '../cloudwatch/cloudwatch-service.ts';
+import type { AlarmStates } from './alarm-states.ts';
 import { CloudFormationService } from './cloudformation-service.ts';
 import { DEFAULT_DELAYS, type EmulatorDelays, EmulatorState } from './emulator-state.ts';
 import { ResourceFailures } from './resource-failures.ts';
@@ -21,6 +23,10 @@ export interface CloudFormationEmulatorOptions {
 export interface CloudFormationEmulator {
   readonly cloudFormation: QueryProtocolService;
   readonly cloudControl: JsonProtocolService;
+  /** CloudWatch's SetAlarmState and DescribeAlarms, for rollback triggers. */
+  readonly cloudWatch: QueryProtocolService;
+  /** Alarm states: one in ALARM rolls back an execution that names it as a rollback trigger. */
+  readonly alarms: AlarmStates;
   /** Inject resource failures (create, update, delete) to drive rollbacks. */
   readonly failures: ResourceFailures;
   /** The actual resources, shared by both services. */
@@ -69,6 +75,8 @@ export function createCloudFormationEmulator(
   return {
     cloudFormation: new CloudFormationService(state),
     cloudControl: new CloudControlService(state),
+    cloudWatch: new CloudWatchService(state.alarms, account),
+    alarms: state.alarms,
     failures,
     resources,
     idle: () => state.idle(),

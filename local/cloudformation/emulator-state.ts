@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsServiceError } from '../cloud/service.ts';
+import { AlarmStates } from './alarm-states.ts';
 import type { ResourceActionDeps } from './execute/resource-actions.ts';
 import type { ResourceFailures } from './resource-failures.ts';
 import type { ResourceRegistry } from './resource-registry.ts';
@@ -33,6 +34,8 @@ export class EmulatorState {
   readonly stacks = new Map<string, Stack>();
   readonly changeSets = new Map<string, ChangeSet>();
   readonly detections = new Map<string, DriftDetection>();
+  /** CloudWatch alarm states, watched by executions whose change set names rollback triggers. */
+  readonly alarms = new AlarmStates();
   private readonly running = new Set<Promise<unknown>>();
 
   constructor(
@@ -46,8 +49,9 @@ export class EmulatorState {
   ) {}
 
   /** Resource-action dependencies, paced by the configured delays. */
-  actionDeps(): ResourceActionDeps & { phasePause: () => Promise<void> } {
+  actionDeps(): ResourceActionDeps & { phasePause: () => Promise<void>; alarms: AlarmStates } {
     return {
+      alarms: this.alarms,
       registry: this.registry,
       failures: this.failures,
       events: this.events,

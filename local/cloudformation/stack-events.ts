@@ -19,23 +19,8 @@ export class StackEvents {
     const at = this.now();
     stack.status = status;
     stack.statusReason = reason;
-    stack.events.push({
-      StackId: stack.id,
-      EventId: randomUUID(),
-      StackName: stack.name,
-      LogicalResourceId: stack.name,
-      PhysicalResourceId: stack.id,
-      ResourceType: 'AWS::CloudFormation::Stack',
-      Timestamp: at,
-      ResourceStatus: status,
-      ...(reason ? { ResourceStatusReason: reason } : {}),
-      ...(token ? { ClientRequestToken: token } : {}),
-    });
-    this.emit(stack, at, 'CloudFormation Stack Status Change', {
-      'stack-id': stack.id,
-      'status-details': { status, 'status-reason': reason ?? '' },
-      ...(token ? { 'client-request-token': token } : {}),
-    });
+    const subject = { logicalId: stack.name, physicalId: stack.id, type: 'AWS::CloudFormation::Stack' };
+    this.record(stack, at, 'Stack', { ...subject, eventId: randomUUID() }, { status, reason, token });
   }
 
   /** Records a resource status (and sets it on the resource record when there is one). */
@@ -53,26 +38,13 @@ export class StackEvents {
       record.statusReason = reason;
       record.updatedAt = at;
     }
-    stack.events.push({
-      StackId: stack.id,
-      EventId: `${resource.logicalId}-${status}-${at.toISOString()}-${randomUUID().slice(0, 8)}`,
-      StackName: stack.name,
-      LogicalResourceId: resource.logicalId,
-      PhysicalResourceId: resource.physicalId ?? '',
-      ResourceType: resource.type,
-      Timestamp: at,
-      ResourceStatus: status,
-      ...(reason ? { ResourceStatusReason: reason } : {}),
-      ...(token ? { ClientRequestToken: token } : {}),
-    });
-    this.emit(stack, at, 'CloudFormation Resource Status Change', {
-      'stack-id': stack.id,
-      'logical-resource-id': resource.logicalId,
-      'physical-resource-id': resource.physicalId ?? '',
-      'resource-type': resource.type,
-      'status-details': { status, 'status-reason': reason ?? '' },
-      ...(token ? { 'client-request-token': token } : {}),
-    });
+    const eventId = `${resource.logicalId}-${status}-${at.toISOString()}-${randomUUID().slice(0, 8)}`;
+    const subject = {
+      logicalId: resource.logicalId,
+      physicalId: resource.physicalId ?? '',
+      type: resource.type,
+    };
+    this.record(stack, at, 'Resource', { ...subject, eventId }, { status, reason, token });
   }
 
   /** Publishes a "CloudFormation Drift Detection Status Change" event. */
@@ -80,6 +52,43 @@ export class StackEvents {
     this.emit(stack, this.now(), 'CloudFormation Drift Detection Status Change', {
       'stack-id': stack.id,
       ...detail,
+    });
+  }
+
+  /**
+   * Records one status change of the stack itself or of one of its resources: a stack event, and
+   * the EventBridge event CloudFormation sends for it (a resource's names the resource too).
+   */
+  private record(
+    stack: Stack,
+    at: Date,
+    kind: 'Stack' | 'Resource',
+    subject: { eventId: string; logicalId: string; physicalId: string; type: string },
+    { status, reason, token }: { status: string; reason: string | undefined; token: string | undefined },
+  ): void {
+    stack.events.push({
+      StackId: stack.id,
+      EventId: subject.eventId,
+      StackName: stack.name,
+      LogicalResourceId: subject.logicalId,
+      PhysicalResourceId: subject.physicalId,
+      ResourceType: subject.type,
+      Timestamp: at,
+      ResourceStatus: status,
+      ...(reason ? { ResourceStatusReason: reason } : {}),
+      ...(token ? { ClientRequestToken: token } : {}),
+    });
+    this.emit(stack, at, `CloudFormation ${kind} Status Change`, {
+      'stack-id': stack.id,
+      ...(kind === 'Stack'
+        ? {}
+        : {
+            'logical-resource-id': subject.logicalId,
+            'physical-resource-id': subject.physicalId,
+            'resource-type': subject.type,
+          }),
+      'status-details': { status, 'status-reason': reason ?? '' },
+      ...(token ? { 'client-request-token': token } : {}),
     });
   }
 

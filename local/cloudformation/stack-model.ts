@@ -63,6 +63,8 @@ export interface Stack {
   events: StackEvent[];
   drift: { status: string; lastCheck?: Date };
   lastChangeSetId?: string;
+  /** EnableTerminationProtection: DeleteStack is refused while it is set. */
+  terminationProtection?: boolean;
 }
 
 export interface ChangeSet {
@@ -79,6 +81,8 @@ export interface ChangeSet {
   readonly description?: string;
   readonly clientToken?: string;
   readonly deploymentMode?: 'REVERT_DRIFT';
+  /** RollbackConfiguration: alarm ARNs watched during the execution and the monitoring period. */
+  readonly rollbackConfiguration?: { readonly alarms: string[]; readonly monitoringMinutes: number };
   status: string;
   statusReason?: string;
   executionStatus: string;

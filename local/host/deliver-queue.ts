@@ -14,6 +14,7 @@ export interface QueueDeliveryOptions {
   readonly batchSize?: number;
   /** Invocations at once; FIFO still allows one batch per message group. */
   readonly concurrency?: number;
+  /** How often hidden messages are looked for again (a new message is delivered when it is sent). */
   readonly pollIntervalMs?: number;
   readonly log: (message: string) => void;
 }
@@ -63,6 +64,19 @@ export function deliverQueue(options: QueueDeliveryOptions): QueueDelivery {
 
   const invoke = async (messages: QueueMessage[]) => {
     const event: SQSEvent = { Records: messages.map((message) => sqsRecord(message, options)) };
+    // Lambda stops an invocation at its function timeout, well inside the visibility timeout (AWS
+    // asks for six times it), so a message never comes back while its invocation still runs. The
+    // host cannot stop a function in this process: it keeps the batch hidden while it runs instead,
+    // so the visibility timeout only spaces out the retries of failed messages.
+    const timeout = options.queue.visibilityTimeoutMs;
+    const hold = setInterval(
+      () => {
+        for (const message of messages)
+          if (message.receiptHandle) options.queue.changeVisibility(message.receiptHandle, timeout);
+      },
+      Math.max(10, Math.floor(timeout / 2)),
+    );
+    hold.unref();
     try {
       const response = await options.handler(event, options.context());
       const failures = Array.isArray(response?.batchItemFailures) ? response.batchItemFailures : [];
@@ -70,6 +84,8 @@ export function deliverQueue(options: QueueDeliveryOptions): QueueDelivery {
     } catch (error) {
       options.log(`${options.queue.name}: the batch failed and will be retried: ${(error as Error).message}`);
       settle(messages, new Set(messages.map((message) => message.messageId)));
+    } finally {
+      clearInterval(hold);
     }
   };
 
@@ -85,12 +101,15 @@ export function deliverQueue(options: QueueDeliveryOptions): QueueDelivery {
     }
   };
 
+  // A new message is taken at once (Lambda long-polls); the interval brings back retried ones.
+  const unsubscribe = options.queue.onSend(() => setImmediate(pump));
   const timer = setInterval(pump, options.pollIntervalMs ?? 25);
   timer.unref();
   return {
     idle: () => inFlight.size === 0 && options.queue.depth === 0,
     async stop() {
       stopped = true;
+      unsubscribe();
       clearInterval(timer);
       await Promise.allSettled([...inFlight]);
     },

@@ -51,11 +51,22 @@ export class FifoQueue {
   readonly #deadLetters: QueueMessage[] = [];
   readonly #sentGroups: string[] = [];
   readonly #seen = new Map<string, { messageId: string; sequenceNumber: string; at: number }>();
+  readonly #listeners = new Set<() => void>();
   #sequence = 0n;
 
   constructor(options: FifoQueueOptions) {
     this.#options = { dedupeWindowMs: DEDUPE_WINDOW_MS, now: Date.now, ...options };
     this.name = options.name;
+  }
+
+  /**
+   * Calls `listener` after each new message (not a deduplicated repeat), so a consumer can take it
+   * at once instead of at its next poll, as Lambda's long-polling event source mapping does.
+   * Returns the unsubscribe function.
+   */
+  onSend(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Enqueues a message; a repeated deduplication id within the window returns the first send's ids. */
@@ -91,6 +102,7 @@ export class FifoQueue {
       at: now,
     });
     this.#forgetOldDedupeIds(now);
+    for (const listener of this.#listeners) listener();
     return {
       messageId: message.messageId,
       sequenceNumber: message.sequenceNumber,
@@ -121,6 +133,22 @@ export class FifoQueue {
     return batch;
   }
 
+  /** How long a received message stays hidden, unless its visibility is changed. */
+  get visibilityTimeoutMs(): number {
+    return this.#options.visibilityTimeoutMs;
+  }
+
+  /**
+   * Hides a received message for `timeoutMs` from now (SQS ChangeMessageVisibility); a stale
+   * handle changes nothing. Returns whether the message was found.
+   */
+  changeVisibility(receiptHandle: string, timeoutMs: number): boolean {
+    const message = this.#messages.find((m) => m.receiptHandle === receiptHandle);
+    if (!message) return false;
+    message.visibleAt = this.#options.now() + timeoutMs;
+    return true;
+  }
+
   /** Deletes a received message (it was processed). */
   delete(receiptHandle: string): boolean {
     const index = this.#messages.findIndex((message) => message.receiptHandle === receiptHandle);
@@ -146,6 +174,15 @@ export class FifoQueue {
   /** Whether a message of a group `matches` accepts is waiting or in flight. */
   holds(matches: (groupId: string) => boolean): boolean {
     return this.#messages.some((message) => matches(message.groupId));
+  }
+
+  /** What the queue holds, for a test that waited too long to say why: group, receives, hidden, body. */
+  describe(): string[] {
+    const now = this.#options.now();
+    return this.#messages.map(
+      (m) =>
+        `${m.groupId} received ${m.receiveCount}x${m.visibleAt > now ? ' (in flight)' : ''}: ${m.body.slice(0, 160)}`,
+    );
   }
 
   /** Messages waiting or in flight. */

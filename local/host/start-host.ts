@@ -6,11 +6,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { EventBridgeEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createTable } from '../../shared/adapters/aws/create-table.ts';
+import type { Clock } from '../../shared/ports/clock.ts';
+import { runFunctionsOn } from '../../shared/runtime/runtime-clock.ts';
 import { CONVERGE_ON_GIT_TASK } from '../../shared/use-cases/git-poll/converge-on-git.ts';
 import type { CloudEvent } from '../cloud/service.ts';
 import type { EmulatorDelays } from '../cloudformation/emulator-state.ts';
 import { listenLoopback } from '../net/listen-loopback.ts';
 import { type LocalCloud, startLocalCloud } from '../start-local-cloud.ts';
+import type { LocalRole } from '../sts/local-roles.ts';
 import { consoleApis } from './console-apis.ts';
 import { deliverQueue, type LambdaHandler, type QueueDelivery } from './deliver-queue.ts';
 import { FifoQueue } from './fifo-queue.ts';
@@ -19,6 +22,7 @@ import { type HostSecrets, hostEnvironment } from './host-environment.ts';
 import { createHostServer, type FunctionUrlHandler, type PlainAnswer } from './host-server.ts';
 import { lambdaContext } from './lambda-context.ts';
 import { localPolicyText, writeLocalPolicy } from './local-policy.ts';
+import { policyRoles } from './policy-roles.ts';
 import { signedSlackClick } from './signed-slack-click.ts';
 import { SQS_TARGET_PREFIX, sqsEndpoint } from './sqs-endpoint.ts';
 
@@ -46,6 +50,11 @@ export interface HostOptions {
    * (branch main, any stack) with {@link HostOptions.localApprovers} as approvers.
    */
   readonly policyFile?: string;
+  /**
+   * The roles the local cloud lets Converge assume in its emulated accounts. By default, the role
+   * and external id of every account the policy lists, so each target account just works.
+   */
+  readonly roles?: readonly LocalRole[];
   /** Approvers of the generated policy; the host's own Slack click identity (`slack:U0LOCAL`) by default. */
   readonly localApprovers?: readonly string[];
   /** Slack Web API base URL (ending in `/`); the console stand-in when omitted. */
@@ -56,6 +65,18 @@ export interface HostOptions {
   readonly githubApiUrl?: string;
   readonly visibilityTimeoutMs?: number;
   readonly maxReceiveCount?: number;
+  /**
+   * Messages per queue invocation (SQS event source mapping batch size, 10 by default). The host
+   * does not stop an invocation at its function timeout as Lambda does, so a batch that outlives
+   * the visibility timeout would see its messages received again while it still runs: a host under
+   * load takes smaller batches.
+   */
+  readonly batchSize?: number;
+  /**
+   * Invocations per queue at once (4 by default). Lambda runs one per active message group of a
+   * FIFO queue; a host serving many stacks at once raises it.
+   */
+  readonly queueConcurrency?: number;
   /** How often the reconcile (and drift sweep) schedules fire; 0 turns them off. */
   readonly scheduleEveryMs?: number;
   /**
@@ -70,6 +91,11 @@ export interface HostOptions {
   readonly print?: (text: string) => void;
   /** Where problems go; stderr by default. */
   readonly log?: (message: string) => void;
+  /**
+   * The clock the functions run on (a `SettableClock`, so tests cross deploy windows); the
+   * system's by default. The functions run in this process, so it is set for all of them.
+   */
+  readonly clock?: Clock;
 }
 
 /** A running host. */
@@ -206,6 +232,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
       started.policy = generated;
       policyFile = generated.file;
     }
+    // The target accounts' roles, as the CDK target-account stack creates them in AWS.
+    for (const role of options.roles ?? policyRoles(policyFile)) cloud?.roles.add(role);
 
     // The functions' environment, then the functions themselves (they read it on first use).
     const environment = hostEnvironment({
@@ -238,6 +266,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       .send(new CreateBucketCommand({ Bucket: BUCKET }))
       .catch(ignoreExisting);
 
+    runFunctionsOn(options.clock);
     const functions = await loadFunctions();
     const webhook = invokeWith('webhook', functions.webhook, 30_000);
     functionUrls['/webhooks/github'] = {
@@ -262,6 +291,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
         queueArn: `arn:aws:sqs:${region}:${HOST_ACCOUNT_ID}:${queues[name].name}`,
         region,
         handler: functions[name],
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        ...(options.queueConcurrency ? { concurrency: options.queueConcurrency } : {}),
         context: () => lambdaContext(name, { region, timeoutMs: 900_000 }),
         log,
       }),
@@ -349,6 +380,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
           });
           await cloud?.stop();
           await started.policy?.remove();
+          if (options.clock) runFunctionsOn(undefined);
         })();
         return stopping;
       },
@@ -429,22 +461,29 @@ export async function startHost(options: HostOptions): Promise<Host> {
   }
 }
 
-/** The handler modules Lambda runs, imported after the environment is set. */
+/** The entry modules Lambda runs, imported after the environment is set. */
 async function loadFunctions() {
   const root = new URL('../../functions/', import.meta.url);
   const [webhook, approve, plan, execute, stackEvents, reconcile] = await Promise.all([
-    import('../../functions/webhook/handler.ts'),
-    import('../../functions/approve/handler.ts'),
-    import('../../functions/plan/handler.ts'),
-    import('../../functions/execute/handler.ts'),
-    import('../../functions/stack-events/handler.ts'),
-    import('../../functions/reconcile/handler.ts'),
+    import('../../functions/webhook/index.ts'),
+    import('../../functions/approve/index.ts'),
+    import('../../functions/plan/index.ts'),
+    import('../../functions/execute/index.ts'),
+    import('../../functions/stack-events/index.ts'),
+    import('../../functions/reconcile/index.ts'),
   ]);
   // The drift sweep joins when its function exists.
-  const driftSweepPath = fileURLToPath(new URL('drift-sweep/handler.ts', root));
-  const driftSweep = existsSync(driftSweepPath)
-    ? ((await import(driftSweepPath)) as { handler: EventHandler }).handler
+  const driftSweepPath = fileURLToPath(new URL('drift-sweep/index.ts', root));
+  const driftSweepEntry = existsSync(driftSweepPath)
+    ? ((await import(driftSweepPath)) as { handler: EventHandler & { load(): Promise<void> } }).handler
     : undefined;
+  // Lambda loads a handler on its first invocation; the host loads them all before it takes
+  // events, so the first job's load (slow on a busy machine) never outlasts a visibility timeout.
+  await Promise.all(
+    [webhook, approve, plan, execute, stackEvents, reconcile].map((entry) => entry.handler.load()),
+  );
+  await driftSweepEntry?.load();
+  const driftSweep: EventHandler | undefined = driftSweepEntry;
   return {
     webhook: webhook.handler as unknown as LambdaHandler<unknown, unknown>,
     approve: approve.handler as unknown as LambdaHandler<unknown, unknown>,

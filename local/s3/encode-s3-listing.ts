@@ -6,8 +6,10 @@ const S3_NAMESPACE = 'http://s3.amazonaws.com/doc/2006-03-01/';
 const OWNER = { ID: 'converge-local', DisplayName: 'converge-local' };
 
 /** The `ListAllMyBucketsResult` document of ListBuckets. */
-export function listBucketsXml(store: S3Store): string {
-  const buckets = store.listBuckets().map(({ name, created }) => ({ Name: name, CreationDate: created }));
+export function listBucketsXml(store: S3Store, owner?: string): string {
+  const buckets = store
+    .listBuckets(owner)
+    .map(({ name, created }) => ({ Name: name, CreationDate: created }));
   return `<ListAllMyBucketsResult xmlns="${S3_NAMESPACE}">${element('Owner', OWNER)}<Buckets>${buckets
     .map((bucket) => element('Bucket', bucket))
     .join('')}</Buckets></ListAllMyBucketsResult>`;

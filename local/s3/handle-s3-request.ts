@@ -13,6 +13,8 @@ export interface S3Request {
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
+  /** The account the request acts in (from its access key); the local account when omitted. */
+  readonly account?: string;
 }
 
 /**
@@ -25,15 +27,15 @@ export function handleS3Request(store: S3Store, request: S3Request, requestId: s
   try {
     switch (target.operation) {
       case 'ListBuckets':
-        return xmlResponse(requestId, listBucketsXml(store));
+        return xmlResponse(requestId, listBucketsXml(store, request.account));
       case 'CreateBucket':
-        store.createBucket(bucket!);
+        store.createBucket(bucket!, request.account);
         return emptyResponse(requestId, 200, { location: `/${bucket}` });
       case 'HeadBucket':
         if (!store.hasBucket(bucket!)) return emptyResponse(requestId, 404);
         return emptyResponse(requestId, 200);
       case 'DeleteBucket':
-        store.deleteBucket(bucket!);
+        store.deleteBucket(bucket!, request.account);
         return emptyResponse(requestId, 204);
       case 'ListObjectsV2':
         return xmlResponse(requestId, listObjectsV2Xml(store, bucket!, query));

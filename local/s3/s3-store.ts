@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LOCAL_ACCOUNT_ID } from '../cloud/create-cloud-event.ts';
 import { AwsServiceError } from '../cloud/service.ts';
 
 /** One stored object. */
@@ -29,10 +30,13 @@ export interface ListObjectsOutput {
 
 /** The local S3's storage: buckets of objects, in memory. */
 export interface S3Store {
-  createBucket(bucket: string): void;
+  /** Creates a bucket owned by `owner` (an account id; the local account when omitted). */
+  createBucket(bucket: string, owner?: string): void;
   hasBucket(bucket: string): boolean;
-  deleteBucket(bucket: string): void;
-  listBuckets(): ReadonlyArray<{ readonly name: string; readonly created: Date }>;
+  /** Deletes a bucket; only its owner may (the local account when omitted). */
+  deleteBucket(bucket: string, owner?: string): void;
+  /** The buckets `owner` owns (the local account's when omitted), as ListBuckets answers. */
+  listBuckets(owner?: string): ReadonlyArray<{ readonly name: string; readonly created: Date }>;
   putObject(
     bucket: string,
     key: string,
@@ -48,7 +52,10 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
  * Creates an in-memory S3 store with S3's error codes: `NoSuchBucket`, `NoSuchKey` (404),
- * `BucketAlreadyOwnedByYou`, `BucketNotEmpty` (409), `InvalidBucketName` (400).
+ * `BucketAlreadyOwnedByYou`, `BucketAlreadyExists`, `BucketNotEmpty` (409), `InvalidBucketName` (400).
+ * Bucket names are one namespace across accounts, as in AWS; each bucket has an owning account,
+ * which alone lists and deletes it. Objects are readable from any account (bucket policies are not
+ * emulated; in AWS, Converge's bucket policy lets its target accounts read templates).
  *
  * @example
  * const store = createS3Store();
@@ -56,7 +63,7 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
  * store.putObject('templates', 'stack.yaml', Buffer.from('Resources: {}'));
  */
 export function createS3Store(): S3Store {
-  const buckets = new Map<string, { created: Date; objects: Map<string, S3Object> }>();
+  const buckets = new Map<string, { created: Date; owner: string; objects: Map<string, S3Object> }>();
 
   function bucketOf(bucket: string) {
     const found = buckets.get(bucket);
@@ -67,32 +74,47 @@ export function createS3Store(): S3Store {
   }
 
   return {
-    createBucket(bucket) {
+    createBucket(bucket, owner = LOCAL_ACCOUNT_ID) {
       if (!BUCKET_NAME.test(bucket)) {
         throw new AwsServiceError(
           'InvalidBucketName',
           'The specified bucket is not valid: use 3 to 63 lowercase letters, digits, dots and hyphens.',
         );
       }
-      if (buckets.has(bucket)) {
+      const existing = buckets.get(bucket);
+      if (existing && existing.owner !== owner) {
+        throw new AwsServiceError(
+          'BucketAlreadyExists',
+          'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+          { statusCode: 409 },
+        );
+      }
+      if (existing) {
         throw new AwsServiceError(
           'BucketAlreadyOwnedByYou',
           'Your previous request to create the named bucket succeeded and you already own it.',
           { statusCode: 409 },
         );
       }
-      buckets.set(bucket, { created: new Date(), objects: new Map() });
+      buckets.set(bucket, { created: new Date(), owner, objects: new Map() });
     },
     hasBucket: (bucket) => buckets.has(bucket),
-    deleteBucket(bucket) {
-      if (bucketOf(bucket).objects.size > 0) {
+    deleteBucket(bucket, owner = LOCAL_ACCOUNT_ID) {
+      const found = bucketOf(bucket);
+      if (found.owner !== owner) {
+        throw new AwsServiceError('AccessDenied', 'Access Denied', { statusCode: 403 });
+      }
+      if (found.objects.size > 0) {
         throw new AwsServiceError('BucketNotEmpty', 'The bucket you tried to delete is not empty', {
           statusCode: 409,
         });
       }
       buckets.delete(bucket);
     },
-    listBuckets: () => [...buckets].map(([name, { created }]) => ({ name, created })),
+    listBuckets: (owner = LOCAL_ACCOUNT_ID) =>
+      [...buckets]
+        .filter(([, entry]) => entry.owner === owner)
+        .map(([name, { created }]) => ({ name, created })),
     putObject(bucket, key, body, options = {}) {
       const object: S3Object = {
         key,

@@ -27,6 +27,19 @@ export interface Notifier {
    * push is planned: every channel tells every problem (the commit's check, a chat message).
    */
   configurationInvalid(problems: ConfigurationProblems): Promise<NotificationOutcome>;
+  /** A stack left converge.yaml and Converge released it: no longer managed, left as it is. Told once. */
+  stackReleased?(release: StackReleaseNotice): Promise<NotificationOutcome>;
+}
+
+/** A stack Converge stopped managing because it left converge.yaml. */
+export interface StackReleaseNotice {
+  readonly repository: string;
+  /** The revision whose converge.yaml no longer names the stack. */
+  readonly revision: string;
+  readonly stackName: string;
+  readonly region: string;
+  /** What happened and what a person can do, in one line. */
+  readonly message: string;
 }
 
 /** A revision whose configuration cannot be used, with every problem found in it. */
@@ -103,6 +116,8 @@ export interface NotificationChannel {
   pullRequestClosed?(pullRequest: PullRequestRef): Promise<void>;
   /** Tells of a revision whose configuration cannot be used; a channel without it says nothing. */
   configurationInvalid?(problems: ConfigurationProblems): Promise<void>;
+  /** Tells that a stack was released; a channel without it says nothing. */
+  stackReleased?(release: StackReleaseNotice): Promise<void>;
 }
 
 /** One channel's refs: string fields only (e.g. `{ channel: 'C1', ts: '1700000000.000100' }`). */

@@ -20,8 +20,24 @@ export type Job =
       readonly authors?: readonly string[];
       /** A preview of a pull request from a fork: planned only when the policy allows, with the preview role. */
       readonly fork?: boolean;
+      /** Resumes this deployment (one AWAITING_DEPENDENCIES) instead of planning a new one. */
+      readonly deploymentId?: string;
     }
   | { readonly type: 'execute'; readonly deploymentId: string; readonly stackKey: string }
+  /** A deployment ended: its dependents at that revision are resumed, stopped or planned again. */
+  | { readonly type: 'dependency-closed'; readonly deploymentId: string; readonly stackKey: string }
+  | {
+      /** A stack left converge.yaml at `revision`: release it, or plan its deletion (`onRemove: delete`). */
+      readonly type: 'remove-stack';
+      readonly repository: string;
+      readonly revision: string;
+      readonly stackName: string;
+      readonly stackKey: string;
+      readonly requestedAt: number;
+      readonly deliveryId?: string;
+      readonly author?: string;
+      readonly authors?: readonly string[];
+    }
   | {
       readonly type: 'cleanup-preview';
       readonly repository: string;

@@ -23,6 +23,13 @@ export {
  * same adapter runs against AWS and against the local cloud (only the endpoint differs).
  */
 export interface Stacks {
+  /**
+   * The same stacks, acting in target accounts under a session named `session` (the STS
+   * `RoleSessionName`, which the account's CloudTrail shows for every call): the deployment id
+   * for a deployment's calls, `converge-drift-<sweep id>` for a drift sweep's. Calls in Converge's
+   * own account are unchanged by it.
+   */
+  actingAs(session: string): Stacks;
   /** The live stack, or `undefined` when it does not exist (or only REVIEW_IN_PROGRESS). */
   describeStack(stack: StackRef): Promise<LiveStack | undefined>;
   createChangeSet(request: CreateChangeSetRequest): Promise<{ changeSetId: string; stackId: string }>;
@@ -49,7 +56,9 @@ export interface Stacks {
    * Starts deleting the stack with this unique id (DeleteStack by id, so a newer stack under
    * the same name is never touched).
    */
-  deleteStack(stack: StackRef, stackId: string): Promise<void>;
+  deleteStack(stack: StackRef, stackId: string, clientRequestToken?: string): Promise<void>;
+  /** UpdateTerminationProtection: while on, CloudFormation refuses to delete the stack. */
+  setTerminationProtection(stack: StackRef, enabled: boolean): Promise<void>;
   /**
    * The status of the stack with this unique id, deleted stacks included (DescribeStacks by id
    * still answers DELETE_COMPLETE); `undefined` when CloudFormation no longer knows the id.
@@ -76,6 +85,12 @@ export interface LiveStack {
   readonly lastUpdatedAt?: string;
   /** The stack's drift status as of its last drift detection, when it had one. */
   readonly driftStatus?: StackDriftStatus;
+  /** EnableTerminationProtection: CloudFormation refuses to delete the stack while it is set. */
+  readonly terminationProtection?: boolean;
+  /** The stack's outputs by name (DescribeStacks `Outputs`): what `fromStack` parameters read. */
+  readonly outputs?: Readonly<Record<string, string>>;
+  /** The parameter values it was last deployed with (DescribeStacks `Parameters`). */
+  readonly parameters?: Readonly<Record<string, string>>;
 }
 
 /** A stack's status and CloudFormation's reason for it. */
@@ -101,6 +116,11 @@ export interface CreateChangeSetRequest {
   readonly deploymentMode?: 'REVERT_DRIFT';
   /** Use the stack's current template (drift revert without a new template). */
   readonly usePreviousTemplate?: boolean;
+  /** Rollback triggers (RollbackConfiguration): the execution rolls back while one of these alarms is in ALARM. */
+  readonly rollback?: {
+    readonly alarms: readonly string[];
+    readonly monitoringMinutes: number;
+  };
 }
 
 export interface ChangeSetState {
@@ -176,5 +196,22 @@ export class ChangeSetExecutionRefusedError extends Error {
   ) {
     super(message);
     this.name = 'ChangeSetExecutionRefusedError';
+  }
+}
+
+/**
+ * Converge may not act in the stack's target account: the control-plane policy lists no role for
+ * it, or the role refused to be assumed (its trust policy, or a wrong external id). Nothing was
+ * done in that account; planning again changes nothing until the policy or the role changes.
+ */
+export class TargetAccountRefusedError extends Error {
+  constructor(
+    readonly account: string,
+    detail: string,
+  ) {
+    super(
+      `Converge could not act in account ${account}: ${detail}. Check the account's entry in the control-plane policy (roleArn, externalId) and the role's trust policy in that account.`,
+    );
+    this.name = 'TargetAccountRefusedError';
   }
 }

@@ -2,6 +2,7 @@ import type { Approval } from '../domain/approval/approval.ts';
 import type { Deployment, NotificationRefs } from '../domain/deployment/deployment.ts';
 import { type DeploymentStatus, isDeploymentStatus } from '../domain/deployment/deployment-status.ts';
 import { isSortableId } from '../domain/ids.ts';
+import type { Suspension } from '../domain/window/execution-hold.ts';
 import type { AuditInput, DeploymentPatch, ListOptions, PushKey, RecordApprovalOptions } from './store.ts';
 import { StoreInputError } from './store-errors.ts';
 
@@ -160,8 +161,22 @@ export function checkRecordApprovalOptions(options: RecordApprovalOptions | unde
   return version;
 }
 
+/**
+ * Checks `Store.saveNotifications`'s input, as every adapter must before it reads anything.
+ * Returns the audit record's instant in canonical form.
+ */
+export function checkNotificationsInput(
+  id: string,
+  notifications: NotificationRefs,
+  audit: AuditInput,
+): string {
+  requireText('id', id);
+  checkNotifications(notifications);
+  return checkAudit(audit);
+}
+
 /** Notification refs: channel name → string fields, as `Deployment.notifications` holds them. */
-export function checkNotifications(notifications: NotificationRefs): void {
+function checkNotifications(notifications: NotificationRefs): void {
   if (!isPlainObject(notifications)) {
     throw new StoreInputError(
       `notifications must be an object of channel → refs (e.g. { slack: { channel: 'C1', ts: '1.2' } }), got ${shown(notifications)}.`,
@@ -241,4 +256,31 @@ export function pushKeyText(push: PushKey): string {
   requireText('push.before', push.before);
   requireText('push.after', push.after);
   return JSON.stringify([push.repository, push.ref, push.before, push.after]);
+}
+
+/**
+ * Checks `Store.setSuspension`'s input, as every adapter must before it writes.
+ * Returns the audit record's instant in canonical form.
+ */
+export function checkSuspensionInput(
+  stackKey: string,
+  suspension: Suspension | undefined,
+  audit: AuditInput,
+): string {
+  requireText('stackKey', stackKey);
+  checkSuspension(suspension);
+  return checkAudit(audit);
+}
+
+/** A suspension: who (an identity), when (an instant) and, optionally, why. */
+function checkSuspension(suspension: Suspension | undefined): void {
+  if (suspension === undefined) return;
+  if (typeof suspension !== 'object' || suspension === null) {
+    throw new StoreInputError(
+      `suspension must be an object with by and at, or undefined to resume, got ${shown(suspension)}.`,
+    );
+  }
+  requireText('suspension.by', suspension.by);
+  requireInstant('suspension.at', suspension.at);
+  if (suspension.reason !== undefined) requireText('suspension.reason', suspension.reason);
 }

@@ -2,6 +2,7 @@ import type { Approval } from '../domain/approval/approval.ts';
 import type { AuditAction } from '../domain/deployment/audit-action.ts';
 import type { Deployment, NotificationRefs } from '../domain/deployment/deployment.ts';
 import type { DeploymentStatus } from '../domain/deployment/deployment-status.ts';
+import type { Suspension } from '../domain/window/execution-hold.ts';
 
 export {
   DeploymentNotFoundError,
@@ -119,6 +120,12 @@ export interface Store {
    */
   recordApplied(stackKey: string, revision: string, deploymentId: string, at: string): Promise<boolean>;
   /**
+   * Marks the stack released: removed from converge.yaml, so Converge no longer manages it (the
+   * drift sweep skips it) until a later deployment of it is applied. A conditional write: returns
+   * true only for the call that released it, so the release is announced once.
+   */
+  releaseStack(stackKey: string, release: StackRelease): Promise<boolean>;
+  /**
    * Takes the stack lock for `leaseMs` from `now` if nobody holds it, its lease expired
    * (`expiresAt <= now`), or `owner` already holds it (which extends the lease).
    * Returns whether this owner holds it now.
@@ -126,6 +133,11 @@ export interface Store {
   acquireLock(stackKey: string, owner: string, now: number, leaseMs: number): Promise<boolean>;
   /** Releases the lock only if `owner` holds it. Returns whether it released it. */
   releaseLock(stackKey: string, owner: string): Promise<boolean>;
+  /**
+   * Suspends the stack (`converge suspend`: its executions and drift reverts wait) or, with
+   * `undefined`, resumes it, with its audit record in the same transaction. Returns the state after.
+   */
+  setSuspension(stackKey: string, suspension: Suspension | undefined, audit: AuditInput): Promise<StackState>;
 
   /**
    * Records a webhook delivery until `now + ttlMs`; `false` if it was seen and has not expired
@@ -195,8 +207,21 @@ export interface StackState {
   readonly owner?: string;
   /** When the owner claimed it. */
   readonly ownedAt?: string;
+  /** Set once the stack left converge.yaml (released, or deleted through approval); cleared by a later apply. */
+  readonly released?: StackRelease;
   /** The lock as stored; it is free when `expiresAt <= now`, even while still present. */
   readonly lock?: { readonly owner: string; readonly expiresAt: number };
+  /** Set while the stack is suspended (`converge suspend`): who suspended it, when and why. */
+  readonly suspended?: Suspension;
+}
+
+/** When and at which revision a stack stopped being managed. */
+export interface StackRelease {
+  /** The revision whose converge.yaml no longer has the stack. */
+  readonly revision: string;
+  readonly at: string;
+  /** `released`: left as it is; `deleted`: its deletion was approved and completed. */
+  readonly outcome: 'released' | 'deleted';
 }
 
 /** Who did what to which subject, and why. Every state change writes one. */

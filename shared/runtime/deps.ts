@@ -1,3 +1,4 @@
+import { AssumedRoleCredentials } from '../adapters/aws/assumed-role-credentials.ts';
 import { CloudFormationStacks } from '../adapters/aws/cloudformation-stacks.ts';
 import { DynamoDbDriftStore } from '../adapters/aws/dynamodb-drift-store.ts';
 import { DynamoDbStore } from '../adapters/aws/dynamodb-store.ts';
@@ -5,16 +6,11 @@ import { S3Artifacts } from '../adapters/aws/s3-artifacts.ts';
 import { SqsQueue } from '../adapters/aws/sqs-queue.ts';
 import { stsCallerIdentity } from '../adapters/aws/sts-caller-identity.ts';
 import { GitSource } from '../adapters/git/git-source.ts';
-import { createOctokit, type GithubClient } from '../adapters/github/create-octokit.ts';
-import { GithubCodeReview } from '../adapters/github/github-code-review.ts';
-import { GithubNotifier } from '../adapters/github/github-notifier.ts';
-import { GithubSource } from '../adapters/github/github-source.ts';
-import { verifyGithubWebhook } from '../adapters/github/verify-github-webhook.ts';
+import type { GithubClient } from '../adapters/github/create-octokit.ts';
+import type { GithubCodeReview } from '../adapters/github/github-code-review.ts';
+import type { GithubSource } from '../adapters/github/github-source.ts';
 import { CompositeNotifier } from '../adapters/notify/composite-notifier.ts';
-import { SlackDriftNotifier } from '../adapters/slack/slack-drift-notifier.ts';
-import { SlackNotifier } from '../adapters/slack/slack-notifier.ts';
 import { slackVoteReader } from '../adapters/slack/slack-vote-reader.ts';
-import { systemClock } from '../adapters/system/system-clock.ts';
 import { buildApproverAliases } from '../domain/approval/approver-aliases.ts';
 import type { ControlPlanePolicy } from '../domain/policy/control-plane-policy.ts';
 import type { WhoAmI } from '../ports/caller-identity.ts';
@@ -33,6 +29,7 @@ import { driftMetricsNotifier } from './drift-metrics-notifier.ts';
 import { githubAuth } from './github-auth.ts';
 import { metricsChannel } from './metrics-channel.ts';
 import { loadPolicy } from './policy.ts';
+import { runtimeClock } from './runtime-clock.ts';
 import { createSecrets, type Secrets } from './secrets.ts';
 
 /** Everything any Converge function needs; each handler takes the part it uses. */
@@ -63,12 +60,15 @@ let built: Deps | undefined;
 /**
  * The composition root: the only place that picks adapters. Built once per execution environment
  * and lazily, piece by piece, so importing a handler reads no configuration and a function builds
- * only the clients it uses. Every client's endpoint comes from configuration (the SDK's
+ * only the clients it uses. The GitHub and Slack adapters (Octokit, the Slack WebClient) are
+ * imported on first use and the AWS adapters load their SDK client on first call, so a cold start
+ * loads neither, and a function never loads the clients it does not use. Every client's endpoint comes from configuration (the SDK's
  * AWS_ENDPOINT_URL_* variables, the GitHub and Slack API URLs), so the same wiring runs on AWS and
  * against the local cloud.
  *
  * @example
- * export const handler = middy(planHandler(deps())).use(standardMiddleware({ functionName: 'plan' }));
+ * // In functions/plan/index.ts, once this module is loaded with the handler on the first invocation:
+ * return planHandler(deps());
  */
 export function deps(): Deps {
   built ??= composeDeps(config);
@@ -80,21 +80,26 @@ export function composeDeps(readConfig: () => Config): Deps {
   const settings = () => readConfig();
   const secrets = once((): Secrets => createSecrets(settings()));
   const octokit = once(async (): Promise<GithubClient> => {
+    const { createOctokit } = await import('../adapters/github/create-octokit.ts');
     return createOctokit({
       baseUrl: settings().github.apiUrl,
       auth: await githubAuth(settings(), secrets()),
     });
   });
   const policy = once(() => loadPolicy(settings().policyFile));
-  const githubSource = once(async () => new GithubSource({ octokit: await octokit() }));
+  const githubSource = once(async () => {
+    const { GithubSource } = await import('../adapters/github/github-source.ts');
+    return new GithubSource({ octokit: await octokit() });
+  });
   const slack = once(async () => {
+    const { SlackNotifier } = await import('../adapters/slack/slack-notifier.ts');
     const { slack: options } = settings();
     const token = await secrets().get(SecretName.SLACK_BOT_TOKEN);
     return new SlackNotifier({ channel: options.channel ?? '', token, slackApiUrl: options.apiUrl });
   });
 
   return lazyObject<Deps>({
-    clock: () => systemClock,
+    clock: () => runtimeClock,
     policy,
     store: () => new DynamoDbStore({ tableName: settings().tableName }),
     drift: () => new DynamoDbDriftStore({ tableName: settings().tableName }),
@@ -104,6 +109,7 @@ export function composeDeps(readConfig: () => Config): Deps {
           const { slack: options } = settings();
           if (!options.channel || !secrets().has(SecretName.SLACK_BOT_TOKEN)) return { failures: [] };
           const token = await secrets().get(SecretName.SLACK_BOT_TOKEN);
+          const { SlackDriftNotifier } = await import('../adapters/slack/slack-drift-notifier.ts');
           const slack = new SlackDriftNotifier({
             channel: options.channel,
             token,
@@ -114,7 +120,15 @@ export function composeDeps(readConfig: () => Config): Deps {
       }),
     queue: () =>
       new SqsQueue({ planQueueUrl: settings().planQueueUrl, executeQueueUrl: settings().executeQueueUrl }),
-    stacks: () => new CloudFormationStacks(),
+    stacks: () => {
+      // Target accounts come from the policy, read only when a stack names an account.
+      const assumed = once(() => new AssumedRoleCredentials({ targets: policy().accounts }));
+      return new CloudFormationStacks({
+        accounts: {
+          credentialsFor: (account, session) => assumed().credentialsFor(account, session),
+        },
+      });
+    },
     whoAmI: () => stsCallerIdentity(),
     artifacts: () =>
       new S3Artifacts({
@@ -128,7 +142,12 @@ export function composeDeps(readConfig: () => Config): Deps {
         ? new GitSource({ locations: settings().gitRepositories })
         : delegatingSource(githubSource),
     codeReview: () =>
-      delegatingCodeReview(once(async () => new GithubCodeReview({ octokit: await octokit() }))),
+      delegatingCodeReview(
+        once(async () => {
+          const { GithubCodeReview } = await import('../adapters/github/github-code-review.ts');
+          return new GithubCodeReview({ octokit: await octokit() });
+        }),
+      ),
     // One person across channels: the policy's people, for rules that name none of their own.
     aliases: () => {
       const built = buildApproverAliases(policy().people);
@@ -139,7 +158,10 @@ export function composeDeps(readConfig: () => Config): Deps {
         metricsChannel(),
         lazyChannel(
           'github',
-          once(async () => new GithubNotifier({ octokit: await octokit(), commitChecks: 'auto' })),
+          once(async () => {
+            const { GithubNotifier } = await import('../adapters/github/github-notifier.ts');
+            return new GithubNotifier({ octokit: await octokit(), commitChecks: 'auto' });
+          }),
         ),
       ];
       const { slack: options } = settings();
@@ -150,12 +172,17 @@ export function composeDeps(readConfig: () => Config): Deps {
     voterReplies: () => ({
       replyToVoter: async (target, text) => (await slack()).replyToVoter(target, text),
     }),
-    verify: () => async (request) =>
-      verifyGithubWebhook({ secrets: await secrets().get(SecretName.GITHUB_WEBHOOK_SECRET), ...request }),
+    verify: () => async (request) => {
+      const { verifyGithubWebhook } = await import('../adapters/github/verify-github-webhook.ts');
+      return verifyGithubWebhook({
+        secrets: await secrets().get(SecretName.GITHUB_WEBHOOK_SECRET),
+        ...request,
+      });
+    },
     readChatVote: () =>
       slackVoteReader({
         signingSecret: () => secrets().get(SecretName.SLACK_SIGNING_SECRET),
-        now: () => systemClock.now(),
+        now: () => runtimeClock.now(),
       }),
     settings: () => ({
       defaultRoleArn: settings().cloudFormationRoleArn,
@@ -217,5 +244,6 @@ function lazyChannel(name: string, make: () => Promise<NotificationChannel>): No
       (await make()).deploymentChanged(deployment, context, previous),
     pullRequestClosed: async (pullRequest) => (await make()).pullRequestClosed?.(pullRequest),
     configurationInvalid: async (problems) => (await make()).configurationInvalid?.(problems),
+    stackReleased: async (release) => (await make()).stackReleased?.(release),
   };
 }

@@ -3,13 +3,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { MiddlewareObj, Request } from '@middy/core';
+import { loadOnce } from '../adapters/aws/load-once.ts';
 import { httpErrorAnswer } from './errors.ts';
 import {
+  createTracer,
   logger as defaultLogger,
   metrics as defaultMetrics,
-  tracer as defaultTracer,
   emitMetric,
   MetricName,
 } from './observability.ts';
@@ -38,20 +38,46 @@ type Middleware = MiddlewareObj<any, any, Error>;
  * `{ error: code, message }` with the right status and never a stack trace.
  *
  * @example
- * export const handler = middy(webhookHandler(deps())).use(standardMiddleware({ functionName: 'webhook', http: true }));
+ * // What `lambdaEntry` does for every function; tests wrap a handler the same way.
+ * const handler = middy(webhookHandler(deps)).use(standardMiddleware({ functionName: 'webhook', http: true }));
  */
 export function standardMiddleware(options: StandardMiddlewareOptions): Middleware[] {
   const logger = options.logger ?? defaultLogger;
   const metrics = options.metrics ?? defaultMetrics;
-  const tracer = options.tracer ?? defaultTracer;
   const stack: Middleware[] = [
-    captureLambdaHandler(tracer) as Middleware,
+    tracing(options.tracer),
     injectLambdaContext(logger, { resetKeys: true }) as Middleware,
     logMetrics(metrics, { captureColdStartMetric: true }) as Middleware,
     errorAccounting(options.functionName, logger, metrics, options.http === true),
   ];
   if (options.http) stack.push(httpErrorMapper());
   return stack;
+}
+
+/** One tracer for every function of the process, made on the first invocation that traces. */
+const processTracer = loadOnce(createTracer);
+
+/**
+ * Powertools' `captureLambdaHandler`, loaded with its tracer on the first invocation instead of at
+ * import (see `createTracer`); every phase waits for it, so each invocation is traced as before.
+ */
+function tracing(given: Tracer | undefined): Middleware {
+  const capture = loadOnce(async () => {
+    const { captureLambdaHandler } = await import('@aws-lambda-powertools/tracer/middleware');
+    return captureLambdaHandler(given ?? (await processTracer())) as Middleware;
+  });
+  return {
+    name: 'tracing',
+    before: async function openSegment(request: Request) {
+      await (await capture()).before?.(request);
+    },
+    after: async function closeSegment(request: Request) {
+      await (await capture()).after?.(request);
+    },
+    onError: async function closeSegmentOnError(request: Request) {
+      await (await capture()).onError?.(request);
+    },
+  };
 }
 
 /**

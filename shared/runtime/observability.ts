@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
 import { redactingReplacer } from './redaction.ts';
 
 /** The one CloudWatch namespace all Converge metrics go to. */
@@ -101,10 +101,14 @@ export const logger: Logger = createLogger();
 export const metrics: Metrics = createMetrics();
 
 /**
- * The process-wide tracer (X-Ray). Wrap SDK clients in the composition root with
- * `tracer.captureAWSv3Client(client)`. Outside Lambda it is disabled and costs nothing.
+ * A Powertools tracer (X-Ray); outside Lambda it is disabled. Loaded when first asked for, not
+ * at import: with the X-Ray SDK under it, it is the heaviest module of a cold import, and nothing
+ * traces before the first invocation (`standardMiddleware` makes the process-wide one then).
  */
-export const tracer: Tracer = new Tracer({ serviceName: DEFAULT_SERVICE_NAME });
+export async function createTracer(): Promise<Tracer> {
+  const { Tracer } = await import('@aws-lambda-powertools/tracer');
+  return new Tracer({ serviceName: DEFAULT_SERVICE_NAME });
+}
 
 /** What a log line is about; each key is optional so a handler appends what it knows. */
 export interface DeploymentKeys {

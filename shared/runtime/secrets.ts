@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { Config } from './config.ts';
 import { registerSecretValue } from './redaction.ts';
 import type { SecretName } from './secret-name.ts';
@@ -67,6 +67,8 @@ export function createSecrets(
   const cache = new Map<SecretName, { value: Promise<string>; at: number }>();
 
   async function fetchSecret(name: SecretName, secretId: string): Promise<string> {
+    // Loaded on the first read from Secrets Manager, never at import: local values need no SDK.
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
     client ??= new SecretsManagerClient({ region: config.region });
     const output = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
     if (!output.SecretString) throw new SecretValueMissingError(name);

@@ -49,6 +49,7 @@ function countingStacks(inner: Stacks) {
     ]),
   ) as unknown as Stacks;
   const stacks: Stacks = Object.assign(delegated, {
+    actingAs: () => stacks,
     detectDrift: async (stack: StackRef) => {
       const id = await inner.detectDrift(stack);
       started.set(stack.stackName, (started.get(stack.stackName) ?? 0) + 1);

@@ -139,7 +139,8 @@ describe('drift sweeps on the local cloud, end to end', () => {
       status: 'AWAITING_APPROVAL',
       revision: REVISION,
     });
-    expect(world.queue.sent).toEqual([]);
+    // Nothing runs before a person approves (deployments closing elsewhere may queue their dependents' release).
+    expect(world.queue.sent.filter(({ job }) => job.type === 'execute')).toEqual([]);
     expect(
       (await world.liveProperties('AWS::SQS::Queue', await physicalId('orders-revert', 'Queue')))
         .VisibilityTimeout,

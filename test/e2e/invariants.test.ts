@@ -1,8 +1,10 @@
 import { CloudControlClient, GetResourceCommand } from '@aws-sdk/client-cloudcontrol';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedSlackClick } from '../../local/host/signed-slack-click.ts';
 import type { Deployment } from '../../shared/domain/deployment/deployment.ts';
 import {
+  APPROVER_SLACK_ID,
   convergeYaml,
   type E2e,
   quiet,
@@ -13,6 +15,7 @@ import {
   startE2e,
   template,
 } from './support/e2e-harness.ts';
+import { overlappingExecutions, stackExecutions } from './support/stack-executions.ts';
 
 /** The value of the stack's SSM parameter in the local cloud. */
 async function parameterValue(e2e: E2e, stackName: string): Promise<string | undefined> {
@@ -30,7 +33,15 @@ async function parameterValue(e2e: E2e, stackName: string): Promise<string | und
 describe.concurrent('the invariants of ARCHITECTURE.md, through the local host', () => {
   let e2e: E2e;
   beforeAll(async () => {
-    e2e = await startE2e(['binding', 'ordering', 'concurrent', 'duplicate', 'rejected', 'trusted']);
+    e2e = await startE2e([
+      'binding',
+      'ordering',
+      'concurrent',
+      'duplicate',
+      'rejected',
+      'trusted',
+      'unheard',
+    ]);
   }, 120_000);
   afterAll(async () => {
     await e2e?.stop();
@@ -64,6 +75,30 @@ describe.concurrent('the invariants of ARCHITECTURE.md, through the local host',
     expect((await e2e.store.getDeployment(b.id))?.status).toBe('AWAITING_APPROVAL');
   });
 
+  it('answers a refused click that names no channel (nowhere to tell the voter) like any refusal, and changes nothing', async () => {
+    const repo = e2e.repository('unheard');
+    await repo.push({ 'converge.yaml': convergeYaml(['unheard']), 'stacks/unheard.yaml': template('u1') });
+    const waiting = await settled(e2e, 'unheard', ['AWAITING_APPROVAL']);
+    // A click carrying neither a channel nor a response_url, for a change set that is not the deployment's.
+    const { headers, body } = signedSlackClick({
+      decision: 'approve',
+      deploymentId: waiting.id,
+      changeSetId: 'arn:aws:cloudformation:us-east-1:000000000000:changeSet/other/1',
+      userId: APPROVER_SLACK_ID,
+      signingSecret: SECRETS.slackSigningSecret,
+      timestamp: Math.floor(Date.now() / 1000),
+    });
+    const answer = await fetch(`${e2e.host.url}/slack/actions`, { method: 'POST', headers, body });
+    expect(answer.status).toBe(200);
+    await quiet(e2e, 'unheard');
+    expect((await e2e.store.getDeployment(waiting.id))?.status).toBe('AWAITING_APPROVAL');
+    expect(await e2e.store.listApprovals(waiting.id)).toEqual([]);
+    const refused = (await e2e.store.listAudit(`deployment#${waiting.id}`)).filter(
+      (entry) => entry.action === 'vote-refused',
+    );
+    expect(refused).toHaveLength(1);
+  });
+
   it('never executes an older revision after a newer one was planned', async () => {
     const repo = e2e.repository('ordering');
     await repo.push({ 'converge.yaml': convergeYaml(['ordered']), 'stacks/ordered.yaml': template('v1') });
@@ -90,44 +125,33 @@ describe.concurrent('the invariants of ARCHITECTURE.md, through the local host',
     const repo = e2e.repository('concurrent');
     await repo.push({ 'converge.yaml': convergeYaml(['busy']), 'stacks/busy.yaml': template('v1') });
     const first = await settled(e2e, 'busy', ['AWAITING_APPROVAL']);
-    let sampling = true;
-    let mostExecuting = 0;
-    const sampler = (async () => {
-      while (sampling) {
-        const executing = (await e2e.deployments('busy')).filter((d) => d.status === 'EXECUTING');
-        mostExecuting = Math.max(mostExecuting, executing.length);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    })();
 
-    let last: readonly Deployment[];
-    try {
-      // Approve the first while a second and a third revision arrive.
-      await Promise.all([e2e.click(first), repo.push({ 'stacks/busy.yaml': template('v2') })]);
-      await repo.push({ 'stacks/busy.yaml': template('v3') });
-      const approveEverything = async () => {
-        for (const d of await e2e.deployments('busy'))
-          if (d.status === 'AWAITING_APPROVAL') await e2e.click(d);
-      };
-      last = await e2e.waitFor(
-        async () => {
-          await approveEverything();
-          return e2e.deployments('busy');
-        },
-        (all) =>
-          all.length >= 3 &&
-          all.every((d) =>
-            ['SUCCEEDED', 'SUPERSEDED', 'FAILED', 'NO_CHANGES', 'PLAN_FAILED'].includes(d.status),
-          ),
-        'every revision of busy to finish',
-        60_000,
-      );
-    } finally {
-      sampling = false;
-      await sampler;
-    }
+    // Approve the first while a second and a third revision arrive.
+    await Promise.all([e2e.click(first), repo.push({ 'stacks/busy.yaml': template('v2') })]);
+    await repo.push({ 'stacks/busy.yaml': template('v3') });
+    const approveEverything = async () => {
+      for (const d of await e2e.deployments('busy')) if (d.status === 'AWAITING_APPROVAL') await e2e.click(d);
+    };
+    const last: readonly Deployment[] = await e2e.waitFor(
+      async () => {
+        await approveEverything();
+        return e2e.deployments('busy');
+      },
+      (all) =>
+        all.length >= 3 &&
+        all.every((d) =>
+          ['SUCCEEDED', 'SUPERSEDED', 'FAILED', 'NO_CHANGES', 'PLAN_FAILED'].includes(d.status),
+        ),
+      'every revision of busy to finish',
+      60_000,
+    );
 
-    expect(mostExecuting).toBeLessThanOrEqual(1);
+    // The stack's own events (CloudFormation's record, not a sample of the store): each
+    // execution's events end before the next one's begin.
+    const executions = await stackExecutions(e2e.host.cloudEndpoint, REGION, 'busy');
+    const succeeded = last.filter((d) => d.status === 'SUCCEEDED').map((d) => d.id);
+    expect(executions.map((e) => e.token)).toEqual(expect.arrayContaining(succeeded));
+    expect(overlappingExecutions(executions)).toEqual([]);
     const newest = [...last].sort((x, y) => x.createdAt.localeCompare(y.createdAt)).at(-1)!;
     expect(newest.status).toBe('SUCCEEDED');
     expect(await parameterValue(e2e, 'busy')).toBe('v3');

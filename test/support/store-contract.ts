@@ -800,6 +800,76 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
       });
     });
 
+    describe('stack suspension', () => {
+      it('is set with its audit record, kept beside the rest of the stack state, and removed on resume', async () => {
+        await store.acquireLock(STACK, 'a', T0, 1_000);
+        const suspension = { by: 'cli:alice', at: instant(1), reason: 'INC-42' };
+        const suspended = await store.setSuspension(
+          STACK,
+          suspension,
+          anAudit(`stack#${STACK}`, 1, 'suspended'),
+        );
+        expect(suspended).toMatchObject({ stackKey: STACK, suspended: suspension, lock: { owner: 'a' } });
+        expect((await store.getStackState(STACK))?.suspended).toEqual(suspension);
+        const resumed = await store.setSuspension(STACK, undefined, anAudit(`stack#${STACK}`, 2, 'resumed'));
+        expect(resumed.suspended).toBeUndefined();
+        expect((await store.getStackState(STACK))?.lock?.owner).toBe('a');
+        expect((await store.listAudit(`stack#${STACK}`)).map((r) => r.action)).toEqual([
+          'suspended',
+          'resumed',
+        ]);
+      });
+
+      it('refuses a suspension without who or when, writing nothing', async () => {
+        const bad = { by: '', at: instant(1) };
+        await expect(store.setSuspension(STACK, bad, anAudit(`stack#${STACK}`, 1))).rejects.toThrow(
+          /suspension.by/,
+        );
+        expect(await store.getStackState(STACK)).toBeUndefined();
+        expect(await store.listAudit(`stack#${STACK}`)).toEqual([]);
+      });
+    });
+
+    describe('stack release', () => {
+      const release = (outcome: 'released' | 'deleted', minute = 2) => ({
+        revision: 'rev-2',
+        at: instant(minute),
+        outcome,
+      });
+
+      it('releases a stack once: a repeat answers false and keeps the first record', async () => {
+        await store.recordApplied(STACK, 'rev-1', deploymentId(1), instant(1));
+        expect(await store.releaseStack(STACK, release('released'))).toBe(true);
+        expect(await store.releaseStack(STACK, release('released', 3))).toBe(false);
+        expect(await store.getStackState(STACK)).toMatchObject({
+          lastAppliedRevision: 'rev-1',
+          released: { revision: 'rev-2', at: instant(2), outcome: 'released' },
+        });
+      });
+
+      it('records a deletion of a released stack', async () => {
+        await store.releaseStack(STACK, release('released'));
+        expect(await store.releaseStack(STACK, release('deleted', 3))).toBe(true);
+        expect((await store.getStackState(STACK))?.released?.outcome).toBe('deleted');
+      });
+
+      it('manages the stack again once a later deployment of it is applied', async () => {
+        await store.recordApplied(STACK, 'rev-1', deploymentId(1), instant(1));
+        await store.releaseStack(STACK, release('released'));
+        expect(await store.recordApplied(STACK, 'rev-3', deploymentId(3), instant(3))).toBe(true);
+        const state = await store.getStackState(STACK);
+        expect(state?.released).toBeUndefined();
+        expect(state?.lastAppliedRevision).toBe('rev-3');
+      });
+
+      it('refuses a malformed instant and writes nothing', async () => {
+        await expect(
+          store.releaseStack(STACK, { revision: 'rev-2', at: 'yesterday', outcome: 'released' }),
+        ).rejects.toBeInstanceOf(StoreInputError);
+        expect(await store.getStackState(STACK)).toBeUndefined();
+      });
+    });
+
     describe('stack lock', () => {
       it('is taken when free', async () => {
         expect(await store.acquireLock(STACK, 'a', T0, 1_000)).toBe(true);

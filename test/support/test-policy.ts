@@ -12,6 +12,7 @@ export interface TestPolicyOptions {
   readonly forks?: ControlPlanePolicy['forks'];
   readonly people?: ControlPlanePolicy['people'];
   readonly stacks?: readonly string[];
+  readonly accounts?: ControlPlanePolicy['accounts'];
 }
 
 /**
@@ -57,5 +58,6 @@ export function testPolicy(
     adoption: { allowed: options.adoption ?? false },
     slack: {},
     forks: options.forks ?? { previews: false },
+    accounts: options.accounts ?? [],
   };
 }

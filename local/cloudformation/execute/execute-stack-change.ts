@@ -1,3 +1,4 @@
+import type { AlarmStates } from '../alarm-states.ts';
 import { stackResourceLookup } from '../plan/resource-lookup.ts';
 import { sameValue } from '../plan/same-value.ts';
 import { resourceTypeModel, supportsDriftDetection } from '../resource-types.ts';
@@ -31,7 +32,7 @@ interface Journal {
  * UPDATE_ROLLBACK_COMPLETE) for an update. Returns true when the change set applied.
  */
 export async function executeStackChange(
-  deps: ResourceActionDeps & { phasePause: () => Promise<void> },
+  deps: ResourceActionDeps & { phasePause: () => Promise<void>; alarms?: AlarmStates },
   stack: Stack,
   template: PreparedTemplate,
   changeSet: ChangeSet,
@@ -51,7 +52,14 @@ export async function executeStackChange(
   const journal: Journal = { created: [], updated: [], replaced: [] };
   const lookup = stackResourceLookup(stack, template.resources, new Set());
   let failure: ResourceActionFailure | undefined;
+  // Rollback triggers are watched throughout: an alarm in ALARM rolls the whole operation back.
+  const triggered = () => {
+    const alarm = deps.alarms?.firing(changeSet.rollbackConfiguration?.alarms ?? []);
+    return alarm && new ResourceActionFailure(alarm.arn, 'alarm', alarm.reason);
+  };
   for (const declaration of template.resources) {
+    failure = triggered();
+    if (failure) break;
     const properties = template.evaluateProperties(declaration, lookup);
     if (findUnresolved(properties))
       throw new Error(`unresolved reference while executing ${declaration.logicalId}`);
@@ -110,6 +118,8 @@ export async function executeStackChange(
     }
     journal.updated.push(before);
   }
+  // The monitoring period: the local cloud looks once after every resource is deployed, without waiting.
+  if (!failure) failure = triggered();
 
   if (failure) {
     if (creating) {
@@ -167,11 +177,15 @@ async function rollBack(
   token: string | undefined,
 ): Promise<void> {
   const verb = failure.operation === 'create' ? 'create' : 'update';
+  const alarm = failure.operation === 'alarm';
+  const because = alarm
+    ? `Rollback triggered by alarm ${failure.logicalId}${failure.reason ? `: ${failure.reason}` : ''}.`
+    : `The following resource(s) failed to ${verb}: [${failure.logicalId}]. `;
   if (creating) {
     deps.events.stackStatus(
       stack,
       'ROLLBACK_IN_PROGRESS',
-      `The following resource(s) failed to ${verb}: [${failure.logicalId}]. Rollback requested by user.`,
+      alarm ? because : `${because}Rollback requested by user.`,
       token,
     );
     await deps.phasePause();
@@ -182,12 +196,7 @@ async function rollBack(
     deps.events.stackStatus(stack, 'ROLLBACK_COMPLETE', undefined, token);
     return;
   }
-  deps.events.stackStatus(
-    stack,
-    'UPDATE_ROLLBACK_IN_PROGRESS',
-    `The following resource(s) failed to ${verb}: [${failure.logicalId}]. `,
-    token,
-  );
+  deps.events.stackStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', because, token);
   await deps.phasePause();
   // Put updated resources back to their previous properties, and point replaced ones back.
   for (const { record, expected, live } of journal.updated.reverse()) {

@@ -20,7 +20,8 @@ export interface ResourceActionDeps {
 export class ResourceActionFailure {
   constructor(
     readonly logicalId: string,
-    readonly operation: 'create' | 'update' | 'delete',
+    /** `alarm`: a rollback trigger fired; `logicalId` is then the alarm's ARN. */
+    readonly operation: 'create' | 'update' | 'delete' | 'alarm',
     readonly reason: string,
   ) {}
 }

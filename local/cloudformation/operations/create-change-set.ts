@@ -101,6 +101,7 @@ export async function createChangeSet(
       `ChangeSetType ${type} is not supported by Converge's local cloud; use CREATE or UPDATE.`,
     );
   }
+  const rollbackConfiguration = rollbackConfigurationOf(input.RollbackConfiguration);
   const revertDrift = input.DeploymentMode === 'REVERT_DRIFT';
   if (input.DeploymentMode !== undefined && !revertDrift) {
     throw validation(
@@ -200,6 +201,7 @@ export async function createChangeSet(
     description: typeof input.Description === 'string' ? input.Description : undefined,
     clientToken,
     deploymentMode: revertDrift ? 'REVERT_DRIFT' : undefined,
+    ...(rollbackConfiguration ? { rollbackConfiguration } : {}),
     status: 'CREATE_PENDING',
     executionStatus: 'UNAVAILABLE',
     changes: [],
@@ -224,6 +226,34 @@ export async function createChangeSet(
     changeSet.executionStatus = 'AVAILABLE';
   });
   return { Id: changeSet.id, StackId: stack.id };
+}
+
+/**
+ * RollbackConfiguration as CloudFormation validates it: at most 5 triggers, each a CloudWatch
+ * alarm ARN of Type AWS::CloudWatch::Alarm, and MonitoringTimeInMinutes from 0 to 180.
+ */
+function rollbackConfigurationOf(value: unknown): ChangeSet['rollbackConfiguration'] {
+  if (value === undefined) return undefined;
+  const config = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const triggers = list<Record<string, unknown>>(config.RollbackTriggers);
+  if (triggers.length > 5) throw validation('RollbackTriggers can name at most 5 alarms.');
+  const alarms = triggers.map((trigger) => {
+    if (trigger.Type !== 'AWS::CloudWatch::Alarm') {
+      throw validation(
+        `Rollback trigger type ${String(trigger.Type)} is not valid; use AWS::CloudWatch::Alarm.`,
+      );
+    }
+    const arn = String(trigger.Arn ?? '');
+    if (!/^arn:aws[a-z-]*:cloudwatch:[^:]+:\d{12}:alarm:.+$/.test(arn)) {
+      throw validation(`Rollback trigger ${arn} is not a CloudWatch alarm ARN.`);
+    }
+    return arn;
+  });
+  const minutes = config.MonitoringTimeInMinutes === undefined ? 0 : Number(config.MonitoringTimeInMinutes);
+  if (!Number.isInteger(minutes) || minutes < 0 || minutes > 180) {
+    throw validation('MonitoringTimeInMinutes must be a whole number from 0 to 180.');
+  }
+  return { alarms, monitoringMinutes: minutes };
 }
 
 function nothingElseChanged(stack: Stack, changeSet: ChangeSet, document: TemplateDocument): boolean {

@@ -14,6 +14,12 @@ export function deleteStack(state: EmulatorState, input: ServiceInput): ServiceO
       `Stack [${stack.name}] cannot be deleted while in status ${stack.status}`,
     );
   }
+  if (stack.terminationProtection) {
+    throw new AwsServiceError(
+      'ValidationError',
+      `Stack [${stack.name}] cannot be deleted while TerminationProtection is enabled`,
+    );
+  }
   const token = typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : undefined;
   for (const changeSet of [...state.changeSets.values()]) {
     if (changeSet.stackId === stack.id) state.changeSets.delete(changeSet.id);

@@ -24,7 +24,7 @@ function describeStack(stack: Stack): Record<string, unknown> {
     Outputs: stack.outputs,
     ...(stack.roleArn ? { RoleARN: stack.roleArn } : {}),
     Tags: stack.tags,
-    EnableTerminationProtection: false,
+    EnableTerminationProtection: stack.terminationProtection === true,
     DriftInformation: driftInformation(stack.drift, 'StackDriftStatus'),
   };
 }

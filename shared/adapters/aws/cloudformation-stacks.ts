@@ -1,23 +1,11 @@
-import {
-  AlreadyExistsException,
-  type Change,
-  ChangeSetNotFoundException,
+import type {
+  Change,
   CloudFormationClient,
-  CreateChangeSetCommand,
-  DeleteChangeSetCommand,
-  DeleteStackCommand,
-  DescribeChangeSetCommand,
-  type DescribeChangeSetCommandOutput,
-  DescribeStackDriftDetectionStatusCommand,
-  DescribeStackEventsCommand,
-  type DescribeStackEventsCommandOutput,
-  DescribeStackResourceDriftsCommand,
-  DescribeStacksCommand,
-  DetectStackDriftCommand,
-  ExecuteChangeSetCommand,
-  ListStackResourcesCommand,
-  type Stack,
-  type StackResourceDrift,
+  CreateChangeSetCommandInput,
+  DescribeChangeSetCommandOutput,
+  DescribeStackEventsCommandOutput,
+  Stack,
+  StackResourceDrift,
 } from '@aws-sdk/client-cloudformation';
 import type { CfnChange } from '../../domain/change-set/change.ts';
 import type { StackRef } from '../../domain/deployment/deployment.ts';
@@ -34,16 +22,43 @@ import {
   type StackResourceSummary,
   type StackStatusState,
   type Stacks,
+  TargetAccountRefusedError,
 } from '../../ports/stacks.ts';
+import type { AwsCredentialIdentity } from './assumed-role-credentials.ts';
+import { loadOnce } from './load-once.ts';
+
+const cloudFormation = loadOnce(() => import('@aws-sdk/client-cloudformation'));
+type CloudFormationSdk = Awaited<ReturnType<typeof cloudFormation>>;
 
 export interface CloudFormationStacksOptions {
   /** The client for a Region; by default one real client per Region, endpoint from the SDK's own configuration. */
-  readonly client?: (region: string) => CloudFormationClient;
+  readonly client?: (region: string, sdk: CloudFormationSdk) => CloudFormationClient;
   /** How many pages of stack events to read looking for failures (100 events each). */
   readonly maxEventPages?: number;
+  /**
+   * Credentials in each target account (see `AssumedRoleCredentials`). Without it a stack that
+   * names an account is refused; stacks without one use the client above.
+   */
+  readonly accounts?: {
+    credentialsFor(account: string, sessionName?: string): Promise<AwsCredentialIdentity>;
+  };
+  /** The client for a Region in a target account, signed with that account's credentials. */
+  readonly targetClient?: (
+    region: string,
+    credentials: AwsCredentialIdentity,
+    sdk: CloudFormationSdk,
+  ) => CloudFormationClient;
 }
 
 const defaults = { maxEventPages: 5 } as const;
+/** Target-account clients kept at most (one per account, Region and session); the oldest go first. */
+const MAX_TARGET_CLIENTS = 100;
+
+/** A client signed with one session's credentials, and the key they had when it was made. */
+interface TargetClient {
+  readonly accessKeyId: string;
+  readonly client: CloudFormationClient;
+}
 
 /**
  * The {@link Stacks} port on the AWS SDK's CloudFormation client. The same code runs against AWS
@@ -53,19 +68,79 @@ const defaults = { maxEventPages: 5 } as const;
  * const stacks = new CloudFormationStacks({ client: (region) => new CloudFormationClient({ region, endpoint }) });
  */
 export class CloudFormationStacks implements Stacks {
-  readonly #client: (region: string) => CloudFormationClient;
+  readonly #client: (region: string, sdk: CloudFormationSdk) => CloudFormationClient;
   readonly #maxEventPages: number;
+  readonly #accounts: CloudFormationStacksOptions['accounts'];
+  readonly #targetClient: (
+    region: string,
+    credentials: AwsCredentialIdentity,
+    sdk: CloudFormationSdk,
+  ) => CloudFormationClient;
+  readonly #targetClients: Map<string, TargetClient>;
+  /** The session name target-account calls are made under; the credentials' default when unset. */
+  readonly #session: string | undefined;
 
-  constructor(options: CloudFormationStacksOptions = {}) {
+  constructor(
+    options: CloudFormationStacksOptions = {},
+    shared: { session?: string; targetClients?: Map<string, TargetClient> } = {},
+  ) {
     const clients = new Map<string, CloudFormationClient>();
     this.#client =
       options.client ??
-      ((region) => {
-        const client = clients.get(region) ?? new CloudFormationClient({ region });
+      ((region, sdk) => {
+        const client = clients.get(region) ?? new sdk.CloudFormationClient({ region });
         clients.set(region, client);
         return client;
       });
+    this.#session = shared.session;
+    this.#targetClients = shared.targetClients ?? new Map();
     this.#maxEventPages = options.maxEventPages ?? defaults.maxEventPages;
+    this.#accounts = options.accounts;
+    this.#targetClient =
+      options.targetClient ??
+      ((region, credentials, sdk) => new sdk.CloudFormationClient({ region, credentials }));
+  }
+
+  /**
+   * These stacks acting under the session `session` in target accounts (the deployment id, or
+   * `converge-drift-<sweep id>`); stacks in Converge's own account are unaffected. Clients and
+   * cached credentials are shared with this instance.
+   */
+  actingAs(session: string): CloudFormationStacks {
+    return new CloudFormationStacks(
+      {
+        client: this.#client,
+        maxEventPages: this.#maxEventPages,
+        targetClient: this.#targetClient,
+        ...(this.#accounts ? { accounts: this.#accounts } : {}),
+      },
+      { session, targetClients: this.#targetClients },
+    );
+  }
+
+  /**
+   * The client for the stack's account and Region: Converge's own credentials for a stack without
+   * an account, the assumed role's in this session (cached until they near expiry) for one that names it.
+   */
+  async #clientFor(stack: StackRef): Promise<CloudFormationClient> {
+    // The SDK loads on the first call, not at import (see loadOnce).
+    const sdk = await cloudFormation();
+    if (stack.account === undefined) return this.#client(stack.region, sdk);
+    if (!this.#accounts)
+      throw new TargetAccountRefusedError(stack.account, 'no target accounts are configured');
+    const credentials = await this.#accounts.credentialsFor(stack.account, this.#session);
+    const key = `${stack.account}/${stack.region}/${this.#session ?? ''}`;
+    const kept = this.#targetClients.get(key);
+    if (kept?.accessKeyId === credentials.accessKeyId) return kept.client;
+    // New or renewed credentials make a new client; the one they replace is not used again.
+    const client = this.#targetClient(stack.region, credentials, sdk);
+    this.#targetClients.delete(key);
+    this.#targetClients.set(key, { accessKeyId: credentials.accessKeyId, client });
+    for (const oldest of this.#targetClients.keys()) {
+      if (this.#targetClients.size <= MAX_TARGET_CLIENTS) break;
+      this.#targetClients.delete(oldest);
+    }
+    return client;
   }
 
   async describeStack(stack: StackRef): Promise<LiveStack | undefined> {
@@ -81,11 +156,24 @@ export class CloudFormationStacks implements Stacks {
       ...(live.DriftInformation?.StackDriftStatus
         ? { driftStatus: statuses.toStackDriftStatus(live.DriftInformation.StackDriftStatus) }
         : {}),
+      ...(live.EnableTerminationProtection !== undefined
+        ? { terminationProtection: live.EnableTerminationProtection }
+        : {}),
+      outputs: Object.fromEntries(
+        (live.Outputs ?? []).flatMap((o) => (o.OutputKey ? [[o.OutputKey, o.OutputValue ?? '']] : [])),
+      ),
+      parameters: Object.fromEntries(
+        (live.Parameters ?? []).flatMap((p) =>
+          p.ParameterKey ? [[p.ParameterKey, p.ResolvedValue ?? p.ParameterValue ?? '']] : [],
+        ),
+      ),
     };
   }
 
   async createChangeSet(request: CreateChangeSetRequest): Promise<{ changeSetId: string; stackId: string }> {
-    const client = this.#client(request.stack.region);
+    const { AlreadyExistsException, CreateChangeSetCommand, DescribeChangeSetCommand } =
+      await cloudFormation();
+    const client = await this.#clientFor(request.stack);
     try {
       const created = await client.send(
         new CreateChangeSetCommand({
@@ -100,11 +188,22 @@ export class CloudFormationStacks implements Stacks {
             ParameterValue,
           })),
           Tags: Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value })),
-          Capabilities: [...request.capabilities] as CreateChangeSetCommand['input']['Capabilities'],
+          Capabilities: [...request.capabilities] as CreateChangeSetCommandInput['Capabilities'],
           RoleARN: request.roleArn,
           Description: request.description,
           ClientToken: request.clientToken,
           DeploymentMode: request.deploymentMode,
+          ...(request.rollback
+            ? {
+                RollbackConfiguration: {
+                  RollbackTriggers: request.rollback.alarms.map((Arn) => ({
+                    Arn,
+                    Type: 'AWS::CloudWatch::Alarm',
+                  })),
+                  MonitoringTimeInMinutes: request.rollback.monitoringMinutes,
+                },
+              }
+            : {}),
         }),
       );
       return {
@@ -128,7 +227,8 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async describeChangeSet(stack: StackRef, changeSetId: string): Promise<ChangeSetState> {
-    const client = this.#client(stack.region);
+    const { ChangeSetNotFoundException, DescribeChangeSetCommand } = await cloudFormation();
+    const client = await this.#clientFor(stack);
     const changes: CfnChange[] = [];
     let nextToken: string | undefined;
     let page: DescribeChangeSetCommandOutput;
@@ -159,8 +259,9 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async deleteChangeSet(stack: StackRef, changeSetId: string): Promise<void> {
+    const { ChangeSetNotFoundException, DeleteChangeSetCommand } = await cloudFormation();
     try {
-      await this.#client(stack.region).send(
+      await (await this.#clientFor(stack)).send(
         new DeleteChangeSetCommand({ StackName: stack.stackName, ChangeSetName: changeSetId }),
       );
     } catch (error) {
@@ -170,17 +271,33 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async deleteStackInReview(stack: StackRef): Promise<boolean> {
+    const { DeleteStackCommand } = await cloudFormation();
     const live = await this.#describe(stack);
     if (live?.StackStatus !== statuses.StackStatus.REVIEW_IN_PROGRESS || !live.StackId) return false;
     // Delete by the unique stack id, so a stack created meanwhile under the same name is never touched.
-    await this.#client(stack.region).send(new DeleteStackCommand({ StackName: live.StackId }));
+    await (await this.#clientFor(stack)).send(new DeleteStackCommand({ StackName: live.StackId }));
     return true;
   }
 
-  async deleteStack(stack: StackRef, stackId: string): Promise<void> {
+  async deleteStack(stack: StackRef, stackId: string, clientRequestToken?: string): Promise<void> {
+    const { DeleteStackCommand } = await cloudFormation();
     // By the unique id: a stack created meanwhile under the same name is never touched.
-    await this.#client(stack.region).send(
-      new DeleteStackCommand({ StackName: stackId, RoleARN: stack.roleArn }),
+    await (await this.#clientFor(stack)).send(
+      new DeleteStackCommand({
+        StackName: stackId,
+        RoleARN: stack.roleArn,
+        ...(clientRequestToken ? { ClientRequestToken: clientRequestToken } : {}),
+      }),
+    );
+  }
+
+  async setTerminationProtection(stack: StackRef, enabled: boolean): Promise<void> {
+    const { UpdateTerminationProtectionCommand } = await cloudFormation();
+    await (await this.#clientFor(stack)).send(
+      new UpdateTerminationProtectionCommand({
+        StackName: stack.stackName,
+        EnableTerminationProtection: enabled,
+      }),
     );
   }
 
@@ -191,8 +308,9 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void> {
+    const { ExecuteChangeSetCommand } = await cloudFormation();
     try {
-      await this.#client(stack.region).send(
+      await (await this.#clientFor(stack)).send(
         new ExecuteChangeSetCommand({
           StackName: stack.stackName,
           ChangeSetName: changeSetId,
@@ -200,6 +318,9 @@ export class CloudFormationStacks implements Stacks {
         }),
       );
     } catch (error) {
+      // Converge could not act in the target account at all: nothing started there.
+      if (error instanceof TargetAccountRefusedError)
+        throw new ChangeSetExecutionRefusedError(changeSetId, 'AccessDenied', error.message);
       // Only an answer that refuses is a refusal; a timeout, 5xx or lost connection leaves it open.
       if (isRefusal(error)) throw new ChangeSetExecutionRefusedError(changeSetId, error.name, error.message);
       throw error;
@@ -207,7 +328,8 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async operationStatus(stack: StackRef, clientRequestToken: string): Promise<StackStatusState | undefined> {
-    const client = this.#client(stack.region);
+    const { DescribeStackEventsCommand } = await cloudFormation();
+    const client = await this.#clientFor(stack);
     let nextToken: string | undefined;
     for (let page = 0; page < this.#maxEventPages; page += 1) {
       let events: DescribeStackEventsCommandOutput;
@@ -238,7 +360,8 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async failedResourceEvents(stack: StackRef, since: string): Promise<readonly ResourceFailure[]> {
-    const client = this.#client(stack.region);
+    const { DescribeStackEventsCommand } = await cloudFormation();
+    const client = await this.#clientFor(stack);
     const from = Date.parse(since);
     const failures: ResourceFailure[] = [];
     let nextToken: string | undefined;
@@ -265,14 +388,16 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async detectDrift(stack: StackRef): Promise<string> {
-    const started = await this.#client(stack.region).send(
+    const { DetectStackDriftCommand } = await cloudFormation();
+    const started = await (await this.#clientFor(stack)).send(
       new DetectStackDriftCommand({ StackName: stack.stackName }),
     );
     return started.StackDriftDetectionId ?? '';
   }
 
   async driftDetectionStatus(stack: StackRef, detectionId: string): Promise<DriftDetectionState> {
-    const status = await this.#client(stack.region).send(
+    const { DescribeStackDriftDetectionStatusCommand } = await cloudFormation();
+    const status = await (await this.#clientFor(stack)).send(
       new DescribeStackDriftDetectionStatusCommand({ StackDriftDetectionId: detectionId }),
     );
     return {
@@ -287,7 +412,8 @@ export class CloudFormationStacks implements Stacks {
 
   /** ListStackResources, every page: lets a drift report name the resources detection left out. */
   async listResources(stack: StackRef): Promise<readonly StackResourceSummary[]> {
-    const client = this.#client(stack.region);
+    const { ListStackResourcesCommand } = await cloudFormation();
+    const client = await this.#clientFor(stack);
     const resources: StackResourceSummary[] = [];
     let nextToken: string | undefined;
     do {
@@ -307,7 +433,8 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async resourceDrifts(stack: StackRef): Promise<readonly ResourceDrift[]> {
-    const client = this.#client(stack.region);
+    const { DescribeStackResourceDriftsCommand } = await cloudFormation();
+    const client = await this.#clientFor(stack);
     const drifts: ResourceDrift[] = [];
     let nextToken: string | undefined;
     do {
@@ -321,8 +448,9 @@ export class CloudFormationStacks implements Stacks {
   }
 
   async #describe(stack: StackRef): Promise<Stack | undefined> {
+    const { DescribeStacksCommand } = await cloudFormation();
     try {
-      const described = await this.#client(stack.region).send(
+      const described = await (await this.#clientFor(stack)).send(
         new DescribeStacksCommand({ StackName: stack.stackName }),
       );
       return described.Stacks?.[0];

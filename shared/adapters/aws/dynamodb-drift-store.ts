@@ -1,25 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  BatchWriteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DriftRecord, DriftSweep, SweepStack } from '../../domain/drift/drift-sweep.ts';
 import { SweepStackState } from '../../domain/drift/drift-sweep.ts';
 import { ClaimRefusal, type ClaimResult, type DriftStore } from '../../ports/drift-store.ts';
 import type { ListOptions } from '../../ports/store.ts';
 import { requireLimit, requireText } from '../../ports/store-input.ts';
-import { contentionPause, writeOutcome } from './dynamodb-write-outcome.ts';
-
-type Item = Record<string, unknown>;
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { lazyDocumentClient, libDynamoDb } from './dynamodb-document-client.ts';
+import type { Item } from './dynamodb-items.ts';
+import { DynamoDbTable, type TransactItem } from './dynamodb-table.ts';
+import { contentionPause } from './dynamodb-write-outcome.ts';
 
 /** Keys of the drift items in Converge's single table (docs/drift.md). */
 const Keys = {
@@ -53,15 +42,19 @@ export interface DynamoDbDriftStoreOptions {
  */
 export class DynamoDbDriftStore implements DriftStore {
   readonly #table: string;
-  readonly #client: DynamoDBDocumentClient;
+  readonly #client: () => Promise<DynamoDBDocumentClient>;
+  /** Reads, conditional writes and transactions, done as the deployment store does them. */
+  readonly #items: DynamoDbTable;
 
   constructor(options: DynamoDbDriftStoreOptions) {
     this.#table = requireText('tableName', options.tableName);
-    const client = options.client ?? new DynamoDBClient({});
-    this.#client =
-      client instanceof DynamoDBDocumentClient
-        ? client
-        : DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.#client = lazyDocumentClient(options.client);
+    this.#items = new DynamoDbTable({
+      client: this.#client,
+      tableName: this.#table,
+      pageSize: undefined,
+      maxAttempts: MAX_ATTEMPTS,
+    });
   }
 
   async createSweep(sweep: DriftSweep, stacks: readonly SweepStack[]): Promise<boolean> {
@@ -73,29 +66,24 @@ export class DynamoDbDriftStore implements DriftStore {
       ...Keys.stack(sweep.id, s.stackKey),
       type: 'drift-sweep-stack',
     }));
+    const { BatchWriteCommand } = await libDynamoDb();
     for (let i = 0; i < items.length; i += BATCH) {
       let requests = items.slice(i, i + BATCH).map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 1; requests.length > 0; attempt++) {
-        const out = await this.#client.send(
+        const out = await (await this.#client()).send(
           new BatchWriteCommand({ RequestItems: { [this.#table]: requests } }),
         );
         requests = (out.UnprocessedItems?.[this.#table] ?? []) as typeof requests;
         if (requests.length > 0) await contentionPause(Math.min(attempt, 6));
       }
     }
-    try {
-      await this.#client.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: { ...plain(sweep), ...Keys.sweep(sweep.id), type: 'drift-sweep' },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (writeOutcome(error).kind === 'condition') return false;
-      throw error;
-    }
+    return this.#items.putIf(
+      {
+        Item: { ...plain(sweep), ...Keys.sweep(sweep.id), type: 'drift-sweep' },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+      `drift-sweep#${sweep.id}`,
+    );
   }
 
   async getSweep(sweepId: string): Promise<DriftSweep | undefined> {
@@ -116,12 +104,15 @@ export class DynamoDbDriftStore implements DriftStore {
   }
 
   async closeSweep(sweepId: string, at: string): Promise<boolean> {
-    return this.#updateIf({
-      Key: Keys.sweep(requireText('sweepId', sweepId)),
-      UpdateExpression: 'SET finishedAt = :at',
-      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(finishedAt)',
-      ExpressionAttributeValues: { ':at': at },
-    });
+    return this.#items.updateIf(
+      {
+        Key: Keys.sweep(requireText('sweepId', sweepId)),
+        UpdateExpression: 'SET finishedAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(finishedAt)',
+        ExpressionAttributeValues: { ':at': at },
+      },
+      `drift-sweep#${sweepId}`,
+    );
   }
 
   async listSweepStacks(sweepId: string, state?: SweepStack['state']): Promise<readonly SweepStack[]> {
@@ -157,41 +148,47 @@ export class DynamoDbDriftStore implements DriftStore {
 
     // A claim whose invocation died before DetectStackDrift answered: take it over, slot and all.
     if (current.state === SweepStackState.DETECTING) {
-      const retaken = await this.#updateIf({
-        Key: Keys.stack(sweepId, stackKey),
-        UpdateExpression: 'SET claimedBy = :owner, claimExpiresAt = :expires',
-        ConditionExpression:
-          '#state = :detecting AND attribute_not_exists(detectionId) AND claimExpiresAt <= :now',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':owner': owner,
-          ':expires': claimExpiresAt,
-          ':detecting': SweepStackState.DETECTING,
-          ':now': now,
+      const retaken = await this.#items.updateIf(
+        {
+          Key: Keys.stack(sweepId, stackKey),
+          UpdateExpression: 'SET claimedBy = :owner, claimExpiresAt = :expires',
+          ConditionExpression:
+            '#state = :detecting AND attribute_not_exists(detectionId) AND claimExpiresAt <= :now',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':owner': owner,
+            ':expires': claimExpiresAt,
+            ':detecting': SweepStackState.DETECTING,
+            ':now': now,
+          },
         },
-      });
+        stackSubject(sweepId, stackKey),
+      );
       return retaken ? { claimed: true } : { claimed: false, why: ClaimRefusal.TAKEN };
     }
 
     // pending → detecting, and a slot of the sweep, in one transaction.
-    const failed = await this.#transact([
-      {
-        Update: {
-          TableName: this.#table,
-          Key: Keys.stack(sweepId, stackKey),
-          UpdateExpression: 'SET #state = :detecting, claimedBy = :owner, claimExpiresAt = :expires',
-          ConditionExpression: '#state = :pending',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':detecting': SweepStackState.DETECTING,
-            ':pending': SweepStackState.PENDING,
-            ':owner': owner,
-            ':expires': claimExpiresAt,
+    const failed = await this.#transact(
+      [
+        {
+          Update: {
+            TableName: this.#table,
+            Key: Keys.stack(sweepId, stackKey),
+            UpdateExpression: 'SET #state = :detecting, claimedBy = :owner, claimExpiresAt = :expires',
+            ConditionExpression: '#state = :pending',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':detecting': SweepStackState.DETECTING,
+              ':pending': SweepStackState.PENDING,
+              ':owner': owner,
+              ':expires': claimExpiresAt,
+            },
           },
         },
-      },
-      this.#inFlight(sweepId, +1),
-    ]);
+        this.#inFlight(sweepId, +1),
+      ],
+      stackSubject(sweepId, stackKey),
+    );
     if (failed === undefined) return { claimed: true };
     return { claimed: false, why: failed.includes(0) ? ClaimRefusal.TAKEN : ClaimRefusal.FULL };
   }
@@ -204,52 +201,58 @@ export class DynamoDbDriftStore implements DriftStore {
     at: string,
   ): Promise<boolean> {
     requireText('detectionId', detectionId);
-    const failed = await this.#transact([
-      {
-        Update: {
-          TableName: this.#table,
-          Key: Keys.stack(sweepId, stackKey),
-          UpdateExpression: 'SET detectionId = :id, startedAt = :at',
-          ConditionExpression:
-            '#state = :detecting AND claimedBy = :owner AND attribute_not_exists(detectionId)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':id': detectionId,
-            ':at': at,
-            ':detecting': SweepStackState.DETECTING,
-            ':owner': owner,
+    const failed = await this.#transact(
+      [
+        {
+          Update: {
+            TableName: this.#table,
+            Key: Keys.stack(sweepId, stackKey),
+            UpdateExpression: 'SET detectionId = :id, startedAt = :at',
+            ConditionExpression:
+              '#state = :detecting AND claimedBy = :owner AND attribute_not_exists(detectionId)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':id': detectionId,
+              ':at': at,
+              ':detecting': SweepStackState.DETECTING,
+              ':owner': owner,
+            },
           },
         },
-      },
-      {
-        Put: {
-          TableName: this.#table,
-          Item: { ...Keys.detection(detectionId), type: 'drift-detection', sweepId, stackKey },
+        {
+          Put: {
+            TableName: this.#table,
+            Item: { ...Keys.detection(detectionId), type: 'drift-detection', sweepId, stackKey },
+          },
         },
-      },
-    ]);
+      ],
+      stackSubject(sweepId, stackKey),
+    );
     return failed === undefined;
   }
 
   async releaseStack(sweepId: string, stackKey: string, owner: string): Promise<boolean> {
-    const failed = await this.#transact([
-      {
-        Update: {
-          TableName: this.#table,
-          Key: Keys.stack(sweepId, stackKey),
-          UpdateExpression: 'SET #state = :pending REMOVE claimedBy, claimExpiresAt',
-          ConditionExpression:
-            '#state = :detecting AND claimedBy = :owner AND attribute_not_exists(detectionId)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':pending': SweepStackState.PENDING,
-            ':detecting': SweepStackState.DETECTING,
-            ':owner': owner,
+    const failed = await this.#transact(
+      [
+        {
+          Update: {
+            TableName: this.#table,
+            Key: Keys.stack(sweepId, stackKey),
+            UpdateExpression: 'SET #state = :pending REMOVE claimedBy, claimExpiresAt',
+            ConditionExpression:
+              '#state = :detecting AND claimedBy = :owner AND attribute_not_exists(detectionId)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':pending': SweepStackState.PENDING,
+              ':detecting': SweepStackState.DETECTING,
+              ':owner': owner,
+            },
           },
         },
-      },
-      this.#inFlight(sweepId, -1),
-    ]);
+        this.#inFlight(sweepId, -1),
+      ],
+      stackSubject(sweepId, stackKey),
+    );
     return failed === undefined;
   }
 
@@ -279,7 +282,7 @@ export class DynamoDbDriftStore implements DriftStore {
       },
     };
     const items = from.state === SweepStackState.DETECTING ? [update, this.#inFlight(sweepId, -1)] : [update];
-    return (await this.#transact(items)) === undefined;
+    return (await this.#transact(items, stackSubject(sweepId, stackKey))) === undefined;
   }
 
   async findDetection(detectionId: string): Promise<{ sweepId: string; stackKey: string } | undefined> {
@@ -289,7 +292,8 @@ export class DynamoDbDriftStore implements DriftStore {
 
   async saveDriftRecord(record: DriftRecord): Promise<void> {
     requireText('record.stackKey', record.stackKey);
-    await this.#client.send(
+    const { PutCommand } = await libDynamoDb();
+    await (await this.#client()).send(
       new PutCommand({
         TableName: this.#table,
         Item: { ...plain(record), ...Keys.record(record), type: 'drift-record' },
@@ -323,54 +327,30 @@ export class DynamoDbDriftStore implements DriftStore {
   }
 
   /** Runs a transaction; undefined when written, else the indexes of the items whose condition failed. */
-  async #transact(items: TransactItem[]): Promise<readonly number[] | undefined> {
+  async #transact(items: TransactItem[], subject: string): Promise<readonly number[] | undefined> {
+    let failed: readonly number[] | undefined;
+    const onCondition = (failedItems: readonly number[]) => {
+      failed = failedItems;
+    };
     for (let attempt = 1; ; attempt++) {
-      try {
-        await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
-        return undefined;
-      } catch (error) {
-        const outcome = writeOutcome(error);
-        if (outcome.kind === 'condition') return outcome.failedItems;
-        if (outcome.kind === 'other' || attempt >= MAX_ATTEMPTS) throw error;
-        await contentionPause(attempt);
-      }
-    }
-  }
-
-  async #updateIf(input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
-    try {
-      await this.#client.send(new UpdateCommand({ ...input, TableName: this.#table }));
-      return true;
-    } catch (error) {
-      if (writeOutcome(error).kind === 'condition') return false;
-      throw error;
+      if (await this.#items.transactOnce(items, attempt, subject, onCondition)) return undefined;
+      if (failed) return failed;
     }
   }
 
   async #get(key: { pk: string; sk: string }): Promise<Item | undefined> {
-    const { Item: item } = await this.#client.send(
-      new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }),
-    );
+    const item = await this.#items.get(key);
     return item ? withoutKeys(item) : undefined;
   }
 
   async #query(input: Omit<QueryCommandInput, 'TableName'>, limit?: number): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#client.send(
-        new QueryCommand({
-          ...input,
-          TableName: this.#table,
-          ExclusiveStartKey: start,
-          ...(limit !== undefined && !input.FilterExpression ? { Limit: limit - items.length } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []).map(withoutKeys));
-      start = page.LastEvaluatedKey;
-    } while (start && (limit === undefined || items.length < limit));
-    return items.slice(0, limit);
+    return (await this.#items.query(input, limit)).map(withoutKeys);
   }
+}
+
+/** What a contended write of one sweep stack names. */
+function stackSubject(sweepId: string, stackKey: string): string {
+  return `drift-sweep#${sweepId}/${stackKey}`;
 }
 
 function withoutKeys(item: Item): Item {

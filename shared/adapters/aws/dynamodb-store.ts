@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient, PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Approval } from '../../domain/approval/approval.ts';
 import type { Deployment, NotificationRefs } from '../../domain/deployment/deployment.ts';
 import type { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { sortableIds } from '../../domain/ids.ts';
 import { TableIndex } from '../../domain/table/table-schema.ts';
+import type { Suspension } from '../../domain/window/execution-hold.ts';
 import { checkVoteInput, votedDeployment } from '../../ports/check-vote.ts';
 import type {
   AuditInput,
@@ -14,6 +15,7 @@ import type {
   ListOptions,
   PushKey,
   RecordApprovalOptions,
+  StackRelease,
   StackState,
   Store,
 } from '../../ports/store.ts';
@@ -29,7 +31,8 @@ import {
   applyPatch,
   checkAudit,
   checkDeployment,
-  checkNotifications,
+  checkNotificationsInput,
+  checkSuspensionInput,
   checkTransitionInput,
   pushKeyText,
   requireDuration,
@@ -40,6 +43,7 @@ import {
   requireStatus,
   requireText,
 } from '../../ports/store-input.ts';
+import { lazyDocumentClient } from './dynamodb-document-client.ts';
 import {
   APPROVAL_PREFIX,
   auditPartition,
@@ -101,7 +105,7 @@ export class DynamoDbStore implements Store {
     }
     this.#table = new DynamoDbTable({
       tableName: requireText('tableName', options.tableName),
-      client: documentClient(options.client ?? new DynamoDBClient({})),
+      client: lazyDocumentClient(options.client),
       pageSize: options.pageSize === undefined ? undefined : requireCount('pageSize', options.pageSize),
       maxAttempts: requireCount('maxAttempts', options.maxAttempts ?? defaults.maxAttempts),
     });
@@ -208,9 +212,7 @@ export class DynamoDbStore implements Store {
     notifications: NotificationRefs,
     audit: AuditInput,
   ): Promise<Deployment> {
-    requireText('id', id);
-    checkNotifications(notifications);
-    const auditAt = checkAudit(audit);
+    const auditAt = checkNotificationsInput(id, notifications, audit);
     // An update of the refs alone (a transition's Put would need a read first), not conditional
     // on the status; the version moves so that writes based on an earlier read re-read.
     const saved: TransactItem = {
@@ -277,6 +279,36 @@ export class DynamoDbStore implements Store {
     );
   }
 
+  async setSuspension(
+    stackKey: string,
+    suspension: Suspension | undefined,
+    audit: AuditInput,
+  ): Promise<StackState> {
+    const auditAt = checkSuspensionInput(stackKey, suspension, audit);
+    const written: TransactItem = {
+      Update: {
+        TableName: this.#table.name,
+        Key: ItemKey.stack(stackKey),
+        UpdateExpression: suspension
+          ? `${SET_STACK}, suspended = :suspended`
+          : `${SET_STACK} REMOVE suspended`,
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ...stackValues(stackKey),
+          ...(suspension ? { ':suspended': JSON.parse(JSON.stringify(suspension)) } : {}),
+        },
+      },
+    };
+    await this.#table.transact(
+      [written, { Put: this.#auditPut(audit, auditAt) }],
+      `stack#${stackKey}`,
+      () => {
+        throw new StoreInputError(`stack ${stackKey} could not be written; retry.`);
+      },
+    );
+    return (await this.getStackState(stackKey)) ?? { stackKey };
+  }
+
   async claimStack(stackKey: string, repository: string, at: string): Promise<string> {
     requireText('stackKey', stackKey);
     requireText('repository', repository);
@@ -296,6 +328,26 @@ export class DynamoDbStore implements Store {
     if (!owner)
       throw new Error(`The owner of stack ${stackKey} could not be read after a refused claim; retry.`);
     return owner;
+  }
+
+  async releaseStack(stackKey: string, release: StackRelease): Promise<boolean> {
+    requireText('stackKey', stackKey);
+    requireText('revision', release.revision);
+    requireInstant('at', release.at);
+    return this.#table.updateIf(
+      {
+        Key: ItemKey.stack(stackKey),
+        UpdateExpression: `${SET_STACK}, released = :release`,
+        ConditionExpression: 'attribute_not_exists(released) OR released.#outcome <> :outcome',
+        ExpressionAttributeNames: { '#type': 'type', '#outcome': 'outcome' },
+        ExpressionAttributeValues: {
+          ...stackValues(stackKey),
+          ':release': { revision: release.revision, at: release.at, outcome: release.outcome },
+          ':outcome': release.outcome,
+        },
+      },
+      `stack#${stackKey}`,
+    );
   }
 
   async recordApplied(
@@ -352,19 +404,8 @@ export class DynamoDbStore implements Store {
 
   async recordDelivery(deliveryId: string, now: number, ttlMs: number): Promise<boolean> {
     requireText('deliveryId', deliveryId);
-    requireEpochMs('now', now);
-    requireDuration('ttlMs', ttlMs);
-    const expiresAt = now + ttlMs;
-    const item = { ...ItemKey.delivery(deliveryId), type: 'delivery', deliveryId, expiresAt };
-    return this.#table.putIf(
-      {
-        Item: { ...item, ttl: Math.ceil(expiresAt / 1000) },
-        // An entry still stored but past its expiry counts as absent: TTL deletion is lazy.
-        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
-        ExpressionAttributeValues: { ':now': now },
-      },
-      `delivery#${deliveryId}`,
-    );
+    const item = { ...ItemKey.delivery(deliveryId), type: 'delivery', deliveryId };
+    return this.#recordOnce(item, now, ttlMs, `delivery#${deliveryId}`);
   }
 
   async releaseDelivery(deliveryId: string): Promise<void> {
@@ -374,23 +415,34 @@ export class DynamoDbStore implements Store {
 
   async recordPush(push: PushKey, now: number, ttlMs: number): Promise<boolean> {
     const key = pushKeyText(push);
-    requireEpochMs('now', now);
-    requireDuration('ttlMs', ttlMs);
-    const expiresAt = now + ttlMs;
-    const item = { ...ItemKey.push(key), type: 'push', ...push, expiresAt };
-    return this.#table.putIf(
-      {
-        Item: { ...item, ttl: Math.ceil(expiresAt / 1000) },
-        // As deliveries: a push still stored but past its expiry counts as absent.
-        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
-        ExpressionAttributeValues: { ':now': now },
-      },
-      `push#${key}`,
-    );
+    return this.#recordOnce({ ...ItemKey.push(key), type: 'push', ...push }, now, ttlMs, `push#${key}`);
   }
 
   async releasePush(push: PushKey): Promise<void> {
     await this.#table.delete(ItemKey.push(pushKeyText(push)));
+  }
+
+  /**
+   * Puts a once-only marker (a delivery, a push) that holds until `now + ttlMs`; false while one
+   * is held. A marker still stored but past its expiry counts as absent: TTL deletion is lazy.
+   */
+  async #recordOnce(
+    item: Record<string, unknown>,
+    now: number,
+    ttlMs: number,
+    subject: string,
+  ): Promise<boolean> {
+    requireEpochMs('now', now);
+    requireDuration('ttlMs', ttlMs);
+    const expiresAt = now + ttlMs;
+    return this.#table.putIf(
+      {
+        Item: { ...item, expiresAt, ttl: Math.ceil(expiresAt / 1000) },
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+        ExpressionAttributeValues: { ':now': now },
+      },
+      subject,
+    );
   }
 
   async appendAudit(audit: AuditInput): Promise<void> {
@@ -479,7 +531,8 @@ export class DynamoDbStore implements Store {
     return this.#table.updateIf(
       {
         Key: ItemKey.stack(stackKey),
-        UpdateExpression: `${SET_STACK}, ${field}Revision = :revision, ${field}DeploymentId = :id, ${field}At = :at`,
+        // An applied deployment means the stack is managed again.
+        UpdateExpression: `${SET_STACK}, ${field}Revision = :revision, ${field}DeploymentId = :id, ${field}At = :at${field === 'lastApplied' ? ' REMOVE released' : ''}`,
         ConditionExpression: condition,
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: {
@@ -493,11 +546,6 @@ export class DynamoDbStore implements Store {
       `stack#${stackKey}`,
     );
   }
-}
-
-function documentClient(client: DynamoDBDocumentClient | DynamoDBClient): DynamoDBDocumentClient {
-  if (client instanceof DynamoDBDocumentClient) return client;
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 function requireCount(field: string, value: unknown): number {

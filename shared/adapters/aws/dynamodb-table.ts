@@ -1,19 +1,13 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  type PutCommandInput,
-  QueryCommand,
-  type QueryCommandInput,
-  ScanCommand,
-  type ScanCommandInput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-  type UpdateCommandInput,
+import type {
+  DynamoDBDocumentClient,
+  PutCommandInput,
+  QueryCommandInput,
+  ScanCommandInput,
+  TransactWriteCommandInput,
+  UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { StoreConflict, StoreConflictError } from '../../ports/store-errors.ts';
+import { libDynamoDb } from './dynamodb-document-client.ts';
 import type { Item, Key } from './dynamodb-items.ts';
 import { contentionPause, writeOutcome } from './dynamodb-write-outcome.ts';
 
@@ -22,7 +16,8 @@ export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems'
 
 /** Settings of {@link DynamoDbTable}. */
 export interface DynamoDbTableSettings {
-  readonly client: DynamoDBDocumentClient;
+  /** The DocumentClient, made on first use (see `lazyDocumentClient`). */
+  readonly client: () => Promise<DynamoDBDocumentClient>;
   readonly tableName: string;
   /** Items per Query page; DynamoDB's own 1 MB pages when undefined. */
   readonly pageSize: number | undefined;
@@ -37,7 +32,7 @@ export interface DynamoDbTableSettings {
  */
 export class DynamoDbTable {
   readonly name: string;
-  readonly #client: DynamoDBDocumentClient;
+  readonly #client: () => Promise<DynamoDBDocumentClient>;
   readonly #pageSize: number | undefined;
   readonly #maxAttempts: number;
 
@@ -50,7 +45,8 @@ export class DynamoDbTable {
 
   /** A strongly consistent read of one item. */
   async get(key: Key): Promise<Item | undefined> {
-    const { Item: item } = await this.#client.send(
+    const { GetCommand } = await libDynamoDb();
+    const { Item: item } = await (await this.#client()).send(
       new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }),
     );
     return item;
@@ -58,16 +54,18 @@ export class DynamoDbTable {
 
   /** Deletes one item; deleting an item that is not there succeeds. */
   async delete(key: Key): Promise<void> {
-    await this.#client.send(new DeleteCommand({ TableName: this.name, Key: key }));
+    const { DeleteCommand } = await libDynamoDb();
+    await (await this.#client()).send(new DeleteCommand({ TableName: this.name, Key: key }));
   }
 
   /** Every page of a query, up to `limit` items. */
   async query(input: Omit<QueryCommandInput, 'TableName'>, limit?: number): Promise<Item[]> {
+    const { QueryCommand } = await libDynamoDb();
     const items: Item[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const remaining = limit === undefined ? undefined : limit - items.length;
-      const page = await this.#client.send(
+      const page = await (await this.#client()).send(
         new QueryCommand({
           ...input,
           TableName: this.name,
@@ -83,10 +81,11 @@ export class DynamoDbTable {
 
   /** Every page of a consistent scan (for rare whole-table reads such as the drift sweep's stack list). */
   async scan(input: Omit<ScanCommandInput, 'TableName'>): Promise<Item[]> {
+    const { ScanCommand } = await libDynamoDb();
     const items: Item[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.#client.send(
+      const page = await (await this.#client()).send(
         new ScanCommand({
           ...input,
           TableName: this.name,
@@ -103,15 +102,17 @@ export class DynamoDbTable {
 
   /** A put that returns false, writing nothing, when its condition is false. */
   async putIf(input: Omit<PutCommandInput, 'TableName'>, subject: string): Promise<boolean> {
+    const { PutCommand } = await libDynamoDb();
     return this.#retrying(subject, async () => {
-      await this.#client.send(new PutCommand({ ...input, TableName: this.name }));
+      await (await this.#client()).send(new PutCommand({ ...input, TableName: this.name }));
     });
   }
 
   /** An update that returns false, writing nothing, when its condition is false. */
   async updateIf(input: Omit<UpdateCommandInput, 'TableName'>, subject: string): Promise<boolean> {
+    const { UpdateCommand } = await libDynamoDb();
     return this.#retrying(subject, async () => {
-      await this.#client.send(new UpdateCommand({ ...input, TableName: this.name }));
+      await (await this.#client()).send(new UpdateCommand({ ...input, TableName: this.name }));
     });
   }
 
@@ -127,8 +128,9 @@ export class DynamoDbTable {
     subject: string,
     onCondition?: (failedItems: readonly number[]) => void,
   ): Promise<boolean> {
+    const { TransactWriteCommand } = await libDynamoDb();
     try {
-      await this.#client.send(new TransactWriteCommand({ TransactItems: items }));
+      await (await this.#client()).send(new TransactWriteCommand({ TransactItems: items }));
       return true;
     } catch (error) {
       const outcome = writeOutcome(error);

@@ -1,5 +1,8 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Artifacts } from '../../ports/artifacts.ts';
+import { loadOnce } from './load-once.ts';
+
+const s3 = loadOnce(() => import('@aws-sdk/client-s3'));
 
 export interface S3ArtifactsOptions {
   readonly bucket: string;
@@ -21,18 +24,22 @@ export interface S3ArtifactsOptions {
  * const url = await artifacts.putTemplate('network/01KD.template', body);
  */
 export class S3Artifacts implements Artifacts {
-  readonly #client: S3Client;
+  readonly #client: () => Promise<S3Client>;
   readonly #options: S3ArtifactsOptions;
 
   constructor(options: S3ArtifactsOptions) {
     this.#options = options;
-    this.#client = options.client ?? new S3Client({ region: options.region });
+    // Made (and the SDK loaded) on the first upload; most plans upload nothing.
+    this.#client = loadOnce(
+      async () => options.client ?? new (await s3()).S3Client({ region: options.region }),
+    );
   }
 
   async putTemplate(key: string, body: string): Promise<string> {
     const { bucket, prefix = '', region } = this.#options;
     const fullKey = `${prefix}${key}`;
-    await this.#client.send(
+    const { PutObjectCommand } = await s3();
+    await (await this.#client()).send(
       new PutObjectCommand({
         Bucket: bucket,
         Key: fullKey,

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Job, Queue } from '../../ports/queue.ts';
+import { loadOnce } from './load-once.ts';
+
+const sqs = loadOnce(() => import('@aws-sdk/client-sqs'));
 
 export interface SqsQueueOptions {
   /** FIFO queue for plan and cleanup-preview jobs. */
@@ -23,16 +26,17 @@ const MAX_ID_LENGTH = 128;
  * await queue.send(job, { group: job.stackKey, dedupeId });
  */
 export class SqsQueue implements Queue {
-  readonly #client: SQSClient;
+  readonly #client: () => Promise<SQSClient>;
   readonly #options: SqsQueueOptions;
 
   constructor(options: SqsQueueOptions) {
     this.#options = options;
-    this.#client = options.client ?? new SQSClient({});
+    this.#client = loadOnce(async () => options.client ?? new (await sqs()).SQSClient({}));
   }
 
   async send(job: Job, options: { group: string; dedupeId: string }): Promise<void> {
-    await this.#client.send(
+    const { SendMessageCommand } = await sqs();
+    await (await this.#client()).send(
       new SendMessageCommand({
         QueueUrl: job.type === 'execute' ? this.#options.executeQueueUrl : this.#options.planQueueUrl,
         MessageBody: JSON.stringify(job),

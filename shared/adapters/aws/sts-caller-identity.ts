@@ -1,5 +1,8 @@
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { CallerIdentity, WhoAmI } from '../../ports/caller-identity.ts';
+import { loadOnce } from './load-once.ts';
+
+const sts = loadOnce(() => import('@aws-sdk/client-sts'));
 
 /**
  * {@link WhoAmI} over `sts:GetCallerIdentity`, which needs no permission and cannot be denied:
@@ -9,9 +12,11 @@ import type { CallerIdentity, WhoAmI } from '../../ports/caller-identity.ts';
  * @example
  * const caller = await stsCallerIdentity()(); // { account: '123456789012', arn: 'arn:aws:iam::123456789012:user/alice' }
  */
-export function stsCallerIdentity(client: STSClient = new STSClient({})): WhoAmI {
+export function stsCallerIdentity(given?: STSClient): WhoAmI {
+  const client = loadOnce(async () => given ?? new (await sts()).STSClient({}));
   return async function whoAmI(): Promise<CallerIdentity> {
-    const answer = await client.send(new GetCallerIdentityCommand({}));
+    const { GetCallerIdentityCommand } = await sts();
+    const answer = await (await client()).send(new GetCallerIdentityCommand({}));
     if (!answer.Account || !answer.Arn) {
       throw new Error('sts:GetCallerIdentity answered without an account or ARN; check the AWS credentials.');
     }

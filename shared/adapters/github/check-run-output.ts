@@ -26,6 +26,10 @@ export function checkRunOutput(
       `**History rewritten**: ${deployment.revision.slice(0, 7)} does not descend from ${deployment.historyRewritten.from.slice(0, 7)}; a person must approve it.`,
     );
   }
+  if (deployment.waitingFor && deployment.waitingFor.length > 0) {
+    const names = deployment.waitingFor.map((name) => `\`${escapeMarkdown(name)}\``).join(', ');
+    lines.push('', `**Deploys after** ${names} at ${deployment.revision.slice(0, 7)}`);
+  }
   if (deployment.reason) {
     lines.push('', `**${deployment.reason.code}**: ${escapeMarkdown(deployment.reason.message)}`);
   }

@@ -29,6 +29,7 @@ export function checkName(deployment: Pick<Deployment, 'stack'>): string {
 
 const CHECK: Readonly<Record<DeploymentStatus, CheckRunState>> = {
   PLANNING: { status: 'in_progress', title: 'Planning: creating the change set' },
+  AWAITING_DEPENDENCIES: { status: 'queued', title: 'Waiting for its dependencies to deploy' },
   AWAITING_APPROVAL: { status: 'in_progress', title: 'Awaiting approval' },
   APPROVED: { status: 'in_progress', title: 'Approved: waiting to execute' },
   EXECUTING: { status: 'in_progress', title: 'Executing the change set' },

@@ -3,6 +3,7 @@ import { validateRevision } from '../git/validate-source-input.ts';
 import type { GithubClient } from './create-octokit.ts';
 import { parseGithubRepository } from './github-repository.ts';
 import { isHttpStatus } from './is-http-status.ts';
+import { listPages } from './list-pages.ts';
 
 export interface GithubCodeReviewOptions {
   /** From `createOctokit`. */
@@ -61,19 +62,13 @@ export class GithubCodeReview implements CodeReview {
 
   async commitAuthors(repository: string, pullRequest: number): Promise<readonly string[]> {
     const { owner, repo } = parseGithubRepository(repository);
+    const commits = await listPages(
+      (paging) => this.#octokit.rest.pulls.listCommits({ owner, repo, pull_number: pullRequest, ...paging }),
+      MAX_COMMIT_PAGES,
+    );
+    // `author` is the account GitHub links to the commit's author e-mail (verified by GitHub).
     const logins = new Set<string>();
-    for (let page = 1; page <= MAX_COMMIT_PAGES; page++) {
-      const { data } = await this.#octokit.rest.pulls.listCommits({
-        owner,
-        repo,
-        pull_number: pullRequest,
-        per_page: 100,
-        page,
-      });
-      // `author` is the account GitHub links to the commit's author e-mail (verified by GitHub).
-      for (const commit of data) if (commit.author?.login) logins.add(commit.author.login);
-      if (data.length < 100) break;
-    }
+    for (const commit of commits) if (commit.author?.login) logins.add(commit.author.login);
     return [...logins];
   }
 

@@ -13,6 +13,7 @@ import { buildConfigurationCheck } from './configuration-check.ts';
 import type { GithubClient } from './create-octokit.ts';
 import { parseGithubRepository } from './github-repository.ts';
 import { isHttpStatus } from './is-http-status.ts';
+import { listPages } from './list-pages.ts';
 
 /** Pull requests with more than 3,000 comments are not searched further. */
 const MAX_COMMENT_PAGES = 30;
@@ -177,19 +178,15 @@ export class GithubNotifier implements NotificationChannel {
 
   /** Converge's preview comments on a pull request (one stack's, when `stackKey` is given), oldest first. */
   async #previewComments(owner: string, repo: string, issueNumber: number, stackKey: string | undefined) {
-    const comments: { id: number; body?: string }[] = [];
-    for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
-      const { data } = await this.#octokit.rest.issues.listComments({
-        owner,
-        repo,
-        issue_number: issueNumber,
-        per_page: 100,
-        page,
-      });
-      for (const comment of data)
-        comments.push({ id: Number(comment.id), ...(comment.body ? { body: comment.body } : {}) });
-      if (data.length < 100) break;
-    }
+    const listed = await listPages(
+      (paging) =>
+        this.#octokit.rest.issues.listComments({ owner, repo, issue_number: issueNumber, ...paging }),
+      MAX_COMMENT_PAGES,
+    );
+    const comments: { id: number; body?: string }[] = listed.map((comment) => ({
+      id: Number(comment.id),
+      ...(comment.body ? { body: comment.body } : {}),
+    }));
     return comments.filter(
       (comment) =>
         comment.body?.startsWith(PREVIEW_MARKER) &&

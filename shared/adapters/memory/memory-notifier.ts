@@ -5,6 +5,7 @@ import type {
   NotificationOutcome,
   Notifier,
   PullRequestRef,
+  StackReleaseNotice,
 } from '../../ports/notifier.ts';
 
 /**
@@ -16,6 +17,8 @@ export class MemoryNotifier implements Notifier {
   readonly closedPullRequests: PullRequestRef[] = [];
   /** Revisions whose configuration could not be used, as notified. */
   readonly configurationProblems: ConfigurationProblems[] = [];
+  /** Stacks released, as notified. */
+  readonly released: StackReleaseNotice[] = [];
   /** When set, every notification reports this channel failure instead of succeeding. */
   failWith?: string;
 
@@ -50,6 +53,11 @@ export class MemoryNotifier implements Notifier {
       };
     }
     this.configurationProblems.push(structuredClone(problems));
+    return { refs: {}, changed: false, failures: [] };
+  }
+
+  async stackReleased(release: StackReleaseNotice): Promise<NotificationOutcome> {
+    this.released.push({ ...release });
     return { refs: {}, changed: false, failures: [] };
   }
 

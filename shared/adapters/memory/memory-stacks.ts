@@ -42,9 +42,15 @@ interface FakeChangeSet {
 
 interface FakeStack {
   readonly stackId: string;
+  /** EnableTerminationProtection. */
+  terminationProtection?: boolean;
+  /** The region it was created in; stacks added with `existing` answer in any region. */
+  readonly region?: string;
   status: StackStatus;
   statusReason?: string;
   tags: Record<string, string>;
+  outputs: Record<string, string>;
+  parameters: Record<string, string>;
   readonly changeSets: Map<string, FakeChangeSet>;
   failures: ResourceFailure[];
   /** The change set running now, if any: {@link MemoryStacks.finish} ends it. */
@@ -90,6 +96,13 @@ export class MemoryStacks implements Stacks {
   private readonly scripts = new Map<string, ChangeSetOutcome[]>();
   private readonly interruptions: ExecuteInterruption[] = [];
   private sequence = 0;
+  /** The sessions asked for with {@link actingAs}, in order: one account, so the same stacks act in each. */
+  readonly sessions: string[] = [];
+
+  actingAs(session: string): MemoryStacks {
+    this.sessions.push(session);
+    return this;
+  }
 
   /** The next change sets of `stackName` turn out like `outcomes`, in order; then the default (one safe modification). */
   script(stackName: string, ...outcomes: ChangeSetOutcome[]): this {
@@ -104,6 +117,12 @@ export class MemoryStacks implements Stacks {
     tags: Readonly<Record<string, string>> = {},
   ): this {
     this.stacks.set(stackName, { ...this.newStack(stackName, status), tags: { ...tags } });
+    return this;
+  }
+
+  /** Gives the stack these outputs (DescribeStacks `Outputs`). */
+  withOutputs(stackName: string, outputs: Readonly<Record<string, string>>): this {
+    this.require(stackName).outputs = { ...outputs };
     return this;
   }
 
@@ -157,7 +176,7 @@ export class MemoryStacks implements Stacks {
   }
 
   async describeStack(stack: StackRef): Promise<LiveStack | undefined> {
-    const live = this.stacks.get(stack.stackName);
+    const live = this.live(stack);
     if (!live || live.status === StackStatus.REVIEW_IN_PROGRESS) return undefined;
     return {
       stackId: live.stackId,
@@ -165,7 +184,19 @@ export class MemoryStacks implements Stacks {
       status: live.status,
       statusReason: live.statusReason,
       tags: live.tags,
+      ...(live.terminationProtection !== undefined
+        ? { terminationProtection: live.terminationProtection }
+        : {}),
+      outputs: { ...live.outputs },
+      parameters: { ...live.parameters },
     };
+  }
+
+  /** Sets the stack's termination protection, as UpdateTerminationProtection does. */
+  async setTerminationProtection(stack: StackRef, enabled: boolean): Promise<void> {
+    const live = this.live(stack);
+    if (!live) throw new Error(`Stack [${stack.stackName}] does not exist`);
+    live.terminationProtection = enabled;
   }
 
   async createChangeSet(request: CreateChangeSetRequest): Promise<{ changeSetId: string; stackId: string }> {
@@ -173,10 +204,17 @@ export class MemoryStacks implements Stacks {
     const queued = this.scripts.get(name) ?? [];
     const outcome = queued.shift() ?? { kind: 'changes', changes: [DEFAULT_CHANGE] };
     if (outcome.kind === 'rejected') throw new Error(outcome.message);
-    let stack = this.stacks.get(name);
+    let stack = this.live(request.stack);
     if (!stack) {
       if (request.changeSetType !== 'CREATE') throw new Error(`Stack [${name}] does not exist`);
-      stack = this.newStack(name, StackStatus.REVIEW_IN_PROGRESS);
+      if (this.stacks.has(name))
+        throw new Error(
+          `MemoryStacks holds one stack named ${name}; it is in another region than ${request.stack.region}`,
+        );
+      stack = {
+        ...this.newStack(name, StackStatus.REVIEW_IN_PROGRESS, request.stack.region),
+        region: request.stack.region,
+      };
       this.stacks.set(name, stack);
     }
     const existing = [...stack.changeSets.values()].find((cs) => cs.name === request.changeSetName);
@@ -233,7 +271,7 @@ export class MemoryStacks implements Stacks {
 
   /** Deletes by id or by name, as CloudFormation does; records the id. */
   async deleteChangeSet(stack: StackRef, changeSetIdOrName: string): Promise<void> {
-    const live = this.stacks.get(stack.stackName);
+    const live = this.live(stack);
     const found = [...(live?.changeSets.values() ?? [])].find(
       (cs) => cs.id === changeSetIdOrName || cs.name === changeSetIdOrName,
     );
@@ -241,7 +279,7 @@ export class MemoryStacks implements Stacks {
   }
 
   async deleteStackInReview(stack: StackRef): Promise<boolean> {
-    const live = this.stacks.get(stack.stackName);
+    const live = this.live(stack);
     if (live?.status !== StackStatus.REVIEW_IN_PROGRESS) return false;
     this.stacks.delete(stack.stackName);
     return true;
@@ -249,7 +287,7 @@ export class MemoryStacks implements Stacks {
 
   /** Deletes at once (DELETE_COMPLETE), or DELETE_FAILED when {@link failDelete} said so. */
   async deleteStack(stack: StackRef, stackId: string): Promise<void> {
-    const live = this.stacks.get(stack.stackName);
+    const live = this.live(stack);
     if (!live || live.stackId !== stackId) return;
     if (this.failingDeletes.has(stack.stackName)) {
       live.status = StackStatus.DELETE_FAILED;
@@ -262,7 +300,7 @@ export class MemoryStacks implements Stacks {
   }
 
   async stackStatus(stack: StackRef, stackId: string): Promise<StackStatusState | undefined> {
-    const live = this.stacks.get(stack.stackName);
+    const live = this.live(stack);
     if (live?.stackId === stackId) return { status: live.status, statusReason: live.statusReason };
     return this.gone.get(stackId);
   }
@@ -271,7 +309,8 @@ export class MemoryStacks implements Stacks {
   async executeChangeSet(stack: StackRef, changeSetId: string, clientRequestToken: string): Promise<void> {
     const interruption = this.interruptions.shift();
     if (interruption === 'lost-before') throw connectionLost();
-    const live = this.require(stack.stackName);
+    const live = this.live(stack);
+    if (!live) throw new Error(`Stack [${stack.stackName}] does not exist`);
     const changeSet = this.requireChangeSet(stack, changeSetId);
     if (changeSet.executionToken !== clientRequestToken) {
       if (changeSet.executionStatus !== ExecutionStatus.AVAILABLE) {
@@ -293,17 +332,18 @@ export class MemoryStacks implements Stacks {
       live.operations.set(clientRequestToken, { status: live.status, statusReason: 'User Initiated' });
       // As in CloudFormation, the change set's tags become the stack's.
       if (changeSet.request.tags) live.tags = { ...changeSet.request.tags };
+      live.parameters = { ...changeSet.request.parameters };
       this.executed.push({ stackName: stack.stackName, changeSetId, clientRequestToken });
     }
     if (interruption === 'lost-after') throw connectionLost();
   }
 
   async operationStatus(stack: StackRef, clientRequestToken: string): Promise<StackStatusState | undefined> {
-    return this.stacks.get(stack.stackName)?.operations.get(clientRequestToken);
+    return this.live(stack)?.operations.get(clientRequestToken);
   }
 
   async failedResourceEvents(stack: StackRef): Promise<readonly ResourceFailure[]> {
-    return this.stacks.get(stack.stackName)?.failures ?? [];
+    return this.live(stack)?.failures ?? [];
   }
 
   async detectDrift(stack: StackRef): Promise<string> {
@@ -327,12 +367,20 @@ export class MemoryStacks implements Stacks {
     return [];
   }
 
-  private newStack(stackName: string, status: StackStatus): FakeStack {
+  /** The stack a reference names: same name, and the same region unless it answers in any. */
+  private live(ref: StackRef): FakeStack | undefined {
+    const stack = this.stacks.get(ref.stackName);
+    return stack && (stack.region === undefined || stack.region === ref.region) ? stack : undefined;
+  }
+
+  private newStack(stackName: string, status: StackStatus, region = 'eu-west-1'): FakeStack {
     this.sequence += 1;
     return {
-      stackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${stackName}/${this.sequence}`,
+      stackId: `arn:aws:cloudformation:${region}:123456789012:stack/${stackName}/${this.sequence}`,
       status,
       tags: {},
+      outputs: {},
+      parameters: {},
       changeSets: new Map(),
       failures: [],
       operations: new Map(),
@@ -346,7 +394,7 @@ export class MemoryStacks implements Stacks {
   }
 
   private requireChangeSet(stack: StackRef, changeSetId: string): FakeChangeSet {
-    const changeSet = this.stacks.get(stack.stackName)?.changeSets.get(changeSetId);
+    const changeSet = this.live(stack)?.changeSets.get(changeSetId);
     if (!changeSet) throw new ChangeSetNotFoundError(stack.stackName, changeSetId);
     return changeSet;
   }

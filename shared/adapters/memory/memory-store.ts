@@ -3,6 +3,7 @@ import type { Approval } from '../../domain/approval/approval.ts';
 import type { Deployment, NotificationRefs } from '../../domain/deployment/deployment.ts';
 import type { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { sortableIds } from '../../domain/ids.ts';
+import type { Suspension } from '../../domain/window/execution-hold.ts';
 import { checkVoteInput, votedDeployment } from '../../ports/check-vote.ts';
 import type {
   AuditInput,
@@ -11,6 +12,7 @@ import type {
   ListOptions,
   PushKey,
   RecordApprovalOptions,
+  StackRelease,
   StackState,
   Store,
 } from '../../ports/store.ts';
@@ -25,7 +27,8 @@ import {
   applyPatch,
   checkAudit,
   checkDeployment,
-  checkNotifications,
+  checkNotificationsInput,
+  checkSuspensionInput,
   checkTransitionInput,
   deploymentOrder,
   pushKeyText,
@@ -154,9 +157,7 @@ export class MemoryStore implements Store {
     notifications: NotificationRefs,
     audit: AuditInput,
   ): Promise<Deployment> {
-    requireText('id', id);
-    checkNotifications(notifications);
-    const auditAt = checkAudit(audit);
+    const auditAt = checkNotificationsInput(id, notifications, audit);
     const current = this.#deployments.get(id);
     if (!current) throw new DeploymentNotFoundError(id);
     const saved = { ...current, notifications: copy(notifications), version: current.version + 1 };
@@ -190,6 +191,19 @@ export class MemoryStore implements Store {
     return this.#recordRevision('Attempted', stackKey, revision, deploymentId, at, mayWrite(last));
   }
 
+  async setSuspension(
+    stackKey: string,
+    suspension: Suspension | undefined,
+    audit: AuditInput,
+  ): Promise<StackState> {
+    const auditAt = checkSuspensionInput(stackKey, suspension, audit);
+    const { suspended: _was, ...state } = this.#stacks.get(stackKey) ?? { stackKey };
+    const next: StackState = suspension ? { ...state, suspended: copy(suspension) } : state;
+    this.#stacks.set(stackKey, next);
+    this.#writeAudit(audit, auditAt);
+    return copy(next);
+  }
+
   async claimStack(stackKey: string, repository: string, at: string): Promise<string> {
     requireText('stackKey', stackKey);
     requireText('repository', repository);
@@ -198,6 +212,16 @@ export class MemoryStore implements Store {
     if (state.owner !== undefined) return state.owner;
     this.#stacks.set(stackKey, { ...state, owner: repository, ownedAt: at });
     return repository;
+  }
+
+  async releaseStack(stackKey: string, release: StackRelease): Promise<boolean> {
+    requireText('stackKey', stackKey);
+    requireText('revision', release.revision);
+    requireInstant('at', release.at);
+    const state = this.#stacks.get(stackKey) ?? { stackKey };
+    if (state.released?.outcome === release.outcome) return false;
+    this.#stacks.set(stackKey, { ...state, released: { ...release } });
+    return true;
   }
 
   async recordApplied(
@@ -210,7 +234,13 @@ export class MemoryStore implements Store {
     const last = state?.lastAppliedDeploymentId;
     const mayWrite =
       last === undefined || last <= deploymentId || state?.lastAttemptedDeploymentId === deploymentId;
-    return this.#recordRevision('Applied', stackKey, revision, deploymentId, at, mayWrite);
+    const written = this.#recordRevision('Applied', stackKey, revision, deploymentId, at, mayWrite);
+    // An applied deployment means the stack is managed again.
+    if (written) {
+      const { released: _released, ...managed } = this.#stacks.get(stackKey)!;
+      this.#stacks.set(stackKey, managed);
+    }
+    return written;
   }
 
   /** Records the attempted or applied revision when `mayWrite` (the caller's condition on what is stored). */
@@ -261,12 +291,7 @@ export class MemoryStore implements Store {
 
   async recordDelivery(deliveryId: string, now: number, ttlMs: number): Promise<boolean> {
     requireText('deliveryId', deliveryId);
-    requireEpochMs('now', now);
-    requireDuration('ttlMs', ttlMs);
-    const expiresAt = this.#deliveries.get(deliveryId);
-    if (expiresAt !== undefined && expiresAt > now) return false;
-    this.#deliveries.set(deliveryId, now + ttlMs);
-    return true;
+    return this.#recordOnce(this.#deliveries, deliveryId, now, ttlMs);
   }
 
   async releaseDelivery(deliveryId: string): Promise<void> {
@@ -275,17 +300,21 @@ export class MemoryStore implements Store {
   }
 
   async recordPush(push: PushKey, now: number, ttlMs: number): Promise<boolean> {
-    const key = pushKeyText(push);
-    requireEpochMs('now', now);
-    requireDuration('ttlMs', ttlMs);
-    const expiresAt = this.#pushes.get(key);
-    if (expiresAt !== undefined && expiresAt > now) return false;
-    this.#pushes.set(key, now + ttlMs);
-    return true;
+    return this.#recordOnce(this.#pushes, pushKeyText(push), now, ttlMs);
   }
 
   async releasePush(push: PushKey): Promise<void> {
     this.#pushes.delete(pushKeyText(push));
+  }
+
+  /** Holds `key` in `held` until `now + ttlMs`; false while it is held (an expired one counts as absent). */
+  #recordOnce(held: Map<string, number>, key: string, now: number, ttlMs: number): boolean {
+    requireEpochMs('now', now);
+    requireDuration('ttlMs', ttlMs);
+    const expiresAt = held.get(key);
+    if (expiresAt !== undefined && expiresAt > now) return false;
+    held.set(key, now + ttlMs);
+    return true;
   }
 
   async appendAudit(audit: AuditInput): Promise<void> {

@@ -8,6 +8,7 @@ import type {
   NotificationOutcome,
   Notifier,
   PullRequestRef,
+  StackReleaseNotice,
 } from '../../ports/notifier.ts';
 
 /**
@@ -57,19 +58,22 @@ export class CompositeNotifier implements Notifier {
   }
 
   async pullRequestClosed(pullRequest: PullRequestRef): Promise<NotificationOutcome> {
-    const settled = await Promise.allSettled(
-      this.#channels.map(async (channel) => channel.pullRequestClosed?.(pullRequest)),
-    );
-    const failures = settled.flatMap((result, index) =>
-      result.status === 'rejected' ? [toFailure(this.#channels[index]!.name, result.reason)] : [],
-    );
-    return { refs: {}, changed: false, failures };
+    return this.#tellEach((channel) => channel.pullRequestClosed?.(pullRequest));
   }
 
   async configurationInvalid(problems: ConfigurationProblems): Promise<NotificationOutcome> {
-    const settled = await Promise.allSettled(
-      this.#channels.map(async (channel) => channel.configurationInvalid?.(problems)),
-    );
+    return this.#tellEach((channel) => channel.configurationInvalid?.(problems));
+  }
+
+  async stackReleased(release: StackReleaseNotice): Promise<NotificationOutcome> {
+    return this.#tellEach((channel) => channel.stackReleased?.(release));
+  }
+
+  /** Sends a notice that keeps no message refs to every channel at once; a channel that throws is a failure. */
+  async #tellEach(
+    send: (channel: NotificationChannel) => Promise<unknown> | undefined,
+  ): Promise<NotificationOutcome> {
+    const settled = await Promise.allSettled(this.#channels.map(async (channel) => send(channel)));
     const failures = settled.flatMap((result, index) =>
       result.status === 'rejected' ? [toFailure(this.#channels[index]!.name, result.reason)] : [],
     );

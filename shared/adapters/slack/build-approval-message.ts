@@ -22,6 +22,7 @@ export interface ApprovalMessageOptions {
 
 const STATUS_LINE: Readonly<Record<DeploymentStatus, string>> = {
   PLANNING: ':hourglass_flowing_sand: Planning',
+  AWAITING_DEPENDENCIES: ':link: Waiting for its dependencies to deploy',
   NO_CHANGES: ':white_check_mark: No changes: the stack already matches',
   PLAN_FAILED: ':x: Plan failed',
   AWAITING_APPROVAL: ':raised_hand: Awaiting approval',
@@ -38,6 +39,7 @@ const KIND_LABEL: Readonly<Record<DeploymentKind, string>> = {
   deploy: 'Deploy',
   preview: 'Preview',
   'revert-drift': 'Drift revert',
+  delete: 'Stack deletion',
 };
 
 /** Slack's limits: section text 3,000 characters, header 150, at most 50 blocks. */
@@ -87,6 +89,11 @@ export function buildApprovalMessage(
         `:warning: *History rewritten*: ${shortSha} does not descend from ${escapeMrkdwn(from)}, the revision this stack had. Check the force push before approving.`,
       ),
     });
+  }
+  // The dependency chain: which stacks deploy first at this revision.
+  if (deployment.waitingFor && deployment.waitingFor.length > 0) {
+    const names = deployment.waitingFor.map((name) => `*${escapeMrkdwn(name)}*`).join(', ');
+    blocks.push({ type: 'section', text: mrkdwn(`:link: Deploys after ${names} at ${shortSha}`) });
   }
   const subject = context.commitMessage?.split('\n')[0]?.trim();
   if (subject) blocks.push({ type: 'section', text: mrkdwn(`> ${escapeMrkdwn(truncate(subject, 300))}`) });

@@ -5,11 +5,13 @@ import type {
   ConfigurationProblems,
   NotificationChannel,
   NotificationContext,
+  StackReleaseNotice,
   VoterReplies,
   VoterReplyTarget,
 } from '../../ports/notifier.ts';
 import { buildApprovalMessage } from './build-approval-message.ts';
 import { buildConfigurationMessage } from './build-configuration-message.ts';
+import { escapeMrkdwn } from './slack-blocks.ts';
 import { type SlackChannelOptions, slackChannelClient } from './slack-channel-client.ts';
 import { SlackConfigInvalidError } from './slack-request-errors.ts';
 
@@ -26,7 +28,7 @@ export interface SlackNotifierOptions extends SlackChannelOptions {
 }
 
 const DEFAULTS = {
-  kinds: [DeploymentKind.DEPLOY, DeploymentKind.REVERT_DRIFT],
+  kinds: [DeploymentKind.DEPLOY, DeploymentKind.REVERT_DRIFT, DeploymentKind.DELETE],
   responseUrlPrefixes: ['https://hooks.slack.com/'],
 } as const;
 
@@ -129,6 +131,17 @@ export class SlackNotifier implements NotificationChannel, VoterReplies {
       channel: this.#options.channel,
       text: message.text,
       blocks: message.blocks as never,
+      unfurl_links: false,
+    });
+  }
+
+  /** Posts, once, that a stack left converge.yaml and Converge no longer manages it. */
+  async stackReleased(release: StackReleaseNotice): Promise<void> {
+    const text = `${release.stackName} (${release.region}) is no longer managed by Converge: ${release.message}`;
+    await this.#client.chat.postMessage({
+      channel: this.#options.channel,
+      text,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(text) } }] as never,
       unfurl_links: false,
     });
   }

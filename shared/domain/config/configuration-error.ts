@@ -31,7 +31,7 @@ export type ConfigurationProblem = (typeof ConfigurationProblem)[keyof typeof Co
  * @example
  * try { parseConfiguration(text, { file: 'converge.yaml' }); }
  * catch (error) { if (error instanceof ConfigurationError) console.error(error.message); }
- * // converge.yaml:12:7 stacks[2].template: file not found in repository at 3f2c...
+ * // converge.yaml:12:7 stacks[2].template: file not found; check the path and that the file is committed
  */
 export class ConfigurationError extends Error {
   readonly issues: readonly ConfigurationIssue[];

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { repositoryPathProblem } from '../paths/repository-path.ts';
+import { WINDOW_KEYS, windowList } from '../window/window-schema.ts';
 import { parseDuration } from './parse-duration.ts';
-import { Capability } from './stack-config.ts';
+import { Capability, type OutputReference } from './stack-config.ts';
 
 /**
  * The zod schema of `converge.yaml`, as written (before defaults are merged).
@@ -13,6 +14,7 @@ const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const APPROVER =
   /^(slack:[UW][A-Z0-9]{2,}|github:[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})|cli:[\w.@-]{1,64}|aws:arn:aws(?:-[a-z]+)*:(?:iam|sts)::\d{12}:[\w+=,.@/-]{1,600})$/;
+const ALARM_ARN = /^arn:aws[a-z-]*:cloudwatch:[a-z]{2,4}(-[a-z]+)+-\d+:\d{12}:alarm:[^\s]{1,255}$/;
 const PERSON = /^[A-Za-z0-9][\w.-]{0,63}$/;
 const PARAMETER_KEY = /^[A-Za-z0-9]{1,255}$/;
 const MAX_TTL_SECONDS = 30 * 86_400;
@@ -84,6 +86,11 @@ const capabilities = z.array(
 
 const region = z.string().regex(REGION, { error: 'must be an AWS Region code such as "eu-west-1"' });
 
+/** A target account id; the control-plane policy must list it. */
+const account = z
+  .string({ error: 'must be a 12-digit AWS account id in quotes, such as "123456789012"' })
+  .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id in quotes, such as "123456789012"' });
+
 const roleArn = z.string().regex(ROLE_ARN, {
   error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/converge-deploy"',
 });
@@ -133,25 +140,85 @@ const drift = z.strictObject(
   { error: 'must be a map (mode, ignore)' },
 );
 
+/** CloudFormation's RollbackConfiguration: at most 5 alarms, monitored 0 to 180 minutes after the update. */
+const rollback = z.strictObject(
+  {
+    alarms: z
+      .array(
+        z.string().regex(ALARM_ARN, {
+          error:
+            'must be a CloudWatch alarm ARN such as "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:api-errors"',
+        }),
+        { error: 'must be a list of CloudWatch alarm ARNs' },
+      )
+      .max(5, { error: 'CloudFormation monitors at most 5 alarms per stack' }),
+    monitoringMinutes: z
+      .number({ error: 'must be a whole number of minutes from 0 to 180' })
+      .int({ error: 'must be a whole number of minutes from 0 to 180' })
+      .min(0, { error: 'must be a whole number of minutes from 0 to 180' })
+      .max(180, { error: 'must be a whole number of minutes from 0 to 180' })
+      .optional(),
+  },
+  { error: 'must be a map (alarms, monitoringMinutes)' },
+);
+
 const defaults = z.strictObject(
   {
     region,
+    account,
     branch: z.string().min(1, { error: 'must be a branch name' }),
     approval: approval.partial(),
     drift: drift.partial(),
     tags,
     capabilities,
     roleArn,
+    windows: windowList,
   },
   { error: 'must be a map of defaults' },
 );
+
+/**
+ * A parameter whose value is another stack's output (`{ fromStack: network-prod, output: VpcId }`),
+ * read from that stack's applied outputs when this stack is planned. It makes the stack depend on
+ * `fromStack`, as `dependsOn` does.
+ */
+const outputReference = z.strictObject(
+  {
+    fromStack: z.string({ error: 'fromStack must name a stack in this file' }).regex(STACK_NAME, {
+      error: (issue) => `fromStack ${JSON.stringify(issue.input)} is not a stack name: ${STACK_NAME_RULE}`,
+    }),
+    output: z
+      .string({ error: 'output must name an output of that stack' })
+      .regex(PARAMETER_KEY, { error: 'output must be an output name: letters and digits only' }),
+  },
+  {
+    error: 'a parameter taken from another stack is a map { fromStack: <stack name>, output: <output name> }',
+  },
+);
+
+/** What is wrong with a `{ fromStack, output }` map, in words; `undefined` when nothing is. */
+function outputReferenceProblem(value: unknown): string | undefined {
+  // An unknown key first: it is usually the misspelling of the key reported missing.
+  const issues = outputReference.safeParse(value).error?.issues ?? [];
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+  if (!issue) return undefined;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key "${issue.keys[0]}"; a parameter taken from another stack has only fromStack and output`;
+  if (issue.code === 'invalid_type' && issue.path.length > 0)
+    return `missing ${String(issue.path[0])}; write { fromStack: <stack name>, output: <output name> }`;
+  return issue.message;
+}
+
+function isMapValue(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
 
 /**
  * A parameter file's path or an inline map. The map's names and values are checked after the
  * union picked it, so a bad name or a null value gets its own message, not the union's.
  */
 const parameters = z
-  .union([repositoryPath, z.record(z.string(), z.custom<string>())], {
+  .union([repositoryPath, z.record(z.string(), z.custom<string | OutputReference>())], {
     error: 'must be a path to a parameter file, or a map of parameter names to values',
   })
   .check((ctx) => {
@@ -159,7 +226,9 @@ const parameters = z
     for (const [name, value] of Object.entries(ctx.value)) {
       const problem = !PARAMETER_KEY.test(name)
         ? `"${name}" is not a parameter name; use letters and digits only`
-        : scalarValue.safeParse(value).error?.issues[0]?.message;
+        : isMapValue(value)
+          ? outputReferenceProblem(value)
+          : scalarValue.safeParse(value).error?.issues[0]?.message;
       if (problem !== undefined)
         ctx.issues.push({ code: 'custom', input: value, path: [name], message: problem });
     }
@@ -175,11 +244,16 @@ const stack = z.strictObject(
     tags: tags.optional(),
     capabilities: capabilities.optional(),
     region: region.optional(),
+    account: account.optional(),
     roleArn: roleArn.optional(),
     watch: z.array(glob, { error: 'must be a list of globs' }).optional(),
     dependsOn: z.array(z.string(), { error: 'must be a list of stack names' }).optional(),
     approval: approval.partial().optional(),
     drift: drift.partial().optional(),
+    windows: windowList.optional(),
+    onRemove: z.enum(['release', 'delete'], { error: 'must be release or delete' }).optional(),
+    terminationProtection: z.boolean({ error: 'must be true or false' }).optional(),
+    rollback: rollback.optional(),
   },
   { error: 'each stack must be a map' },
 );
@@ -224,4 +298,7 @@ export const KNOWN_KEYS = {
   stack: Object.keys(stack.shape),
   approval: Object.keys(approval.shape),
   drift: Object.keys(drift.shape),
+  window: WINDOW_KEYS,
+  rollback: Object.keys(rollback.shape),
+  fromStack: Object.keys(outputReference.shape),
 } as const;

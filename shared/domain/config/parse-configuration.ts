@@ -4,12 +4,13 @@ import { buildApproverAliases } from '../approval/approver-aliases.ts';
 import type { DriftPolicy } from '../drift/drift-policy.ts';
 import { parseRepositoryPath } from '../paths/repository-path.ts';
 import { findDependencyCycle } from '../stack/dependency-cycle.ts';
+import { toDeployWindow } from '../window/window-schema.ts';
 import { ConfigurationError, type ConfigurationIssue, type DocumentPath } from './configuration-error.ts';
 import { type ConfigurationDocument, configurationSchema, KNOWN_KEYS } from './configuration-schema.ts';
 import { nearestKey } from './nearest-key.ts';
 import { parseDuration } from './parse-duration.ts';
 import { parseSourceDocument, type SourceDocument } from './source-document.ts';
-import type { Configuration, StackConfig } from './stack-config.ts';
+import type { Configuration, OutputReference, StackConfig } from './stack-config.ts';
 
 /** What applies when neither the stack nor `defaults` says otherwise. */
 export const BUILT_IN_DEFAULTS = {
@@ -39,7 +40,7 @@ export function parseConfiguration(text: string, options: { file: string }): Con
 
 /** {@link parseConfiguration}, also returning the document to locate later issues in. */
 export function parseConfigurationDocument(text: string, { file }: { file: string }): ParsedConfiguration {
-  const document = parseSourceDocument(text, file, { asWritten: isParameterOrTagMap });
+  const document = parseSourceDocument(text, file, { asWritten: isReadAsWritten });
   if (document.issues.length > 0) throw new ConfigurationError(document.issues);
   const result = configurationSchema.safeParse(document.value ?? {});
   if (!result.success) throw new ConfigurationError(schemaIssues(result.error.issues, document));
@@ -89,6 +90,8 @@ function knownKeysAt(path: DocumentPath): readonly string[] {
   if (typeof last === 'number' && path.at(-2) === 'stacks') return KNOWN_KEYS.stack;
   if (last === 'approval') return KNOWN_KEYS.approval;
   if (last === 'drift') return KNOWN_KEYS.drift;
+  if (typeof last === 'number' && path.at(-2) === 'windows') return KNOWN_KEYS.window;
+  if (last === 'rollback') return KNOWN_KEYS.rollback;
   return [];
 }
 
@@ -129,9 +132,33 @@ function crossStackIssues(doc: ConfigurationDocument, document: SourceDocument):
         ),
       );
     }
+    // CloudFormation runs a stack only with a service role of the stack's own account.
+    const account = stack.account ?? doc.defaults?.account;
+    const roleArn = stack.roleArn ?? doc.defaults?.roleArn;
+    const roleAccount = roleArn?.split(':')[4];
+    if (account !== undefined && roleAccount !== undefined && roleAccount !== account) {
+      issues.push(
+        document.issue(
+          ['stacks', index, stack.roleArn !== undefined ? 'roleArn' : 'account'],
+          `stack "${name}" is in account ${account} but its roleArn is a role of account ${roleAccount}; name a service role in ${account}`,
+        ),
+      );
+    }
   }
   const names = [...firstIndex.keys()];
   for (const [index, stack] of doc.stacks.entries()) {
+    for (const [parameter, from] of Object.entries(outputReferences(stack))) {
+      const at: DocumentPath = ['stacks', index, 'parameters', parameter, 'fromStack'];
+      if (from.fromStack === stack.name) {
+        issues.push(
+          document.issue(at, `stack "${from.fromStack}" cannot take a parameter from its own outputs`),
+        );
+      } else if (!firstIndex.has(from.fromStack)) {
+        const hint = nearestKey(from.fromStack, names);
+        const advice = hint ? `did you mean "${hint}"?` : 'name a stack defined in this file';
+        issues.push(document.issue(at, `no stack named "${from.fromStack}"; ${advice}`));
+      }
+    }
     for (const [depIndex, dep] of (stack.dependsOn ?? []).entries()) {
       const at: DocumentPath = ['stacks', index, 'dependsOn', depIndex];
       if (dep === stack.name) {
@@ -150,7 +177,7 @@ function crossStackIssues(doc: ConfigurationDocument, document: SourceDocument):
   const cycle = findDependencyCycle(
     doc.stacks.map((s) => ({
       name: s.name as string,
-      dependsOn: (s.dependsOn ?? []).filter((dep) => dep !== s.name),
+      dependsOn: dependenciesOf(s).filter((dep) => dep !== s.name),
     })),
   );
   if (cycle) {
@@ -158,7 +185,7 @@ function crossStackIssues(doc: ConfigurationDocument, document: SourceDocument):
     issues.push(
       document.issue(
         ['stacks', index, 'dependsOn'],
-        `dependency cycle ${cycle.join(' → ')}; remove one of these dependsOn entries`,
+        `dependency cycle ${cycle.join(' → ')}; remove one of these dependsOn entries (or fromStack parameters)`,
       ),
     );
   }
@@ -172,17 +199,24 @@ function resolve(doc: ConfigurationDocument, file: string): Configuration {
     const approval = { ...BUILT_IN_DEFAULTS.approval, ...defaults.approval, ...stack.approval };
     const drift = { ...BUILT_IN_DEFAULTS.drift, ...defaults.drift, ...stack.drift };
     const parameters = stack.parameters;
+    const fromStacks = outputReferences(stack);
     return {
       name: stack.name as string,
       template: parseRepositoryPath(stack.template as string),
       parameterFile: typeof parameters === 'string' ? parseRepositoryPath(parameters) : undefined,
-      parameters: typeof parameters === 'object' ? { ...parameters } : {},
+      parameters: Object.fromEntries(
+        Object.entries(typeof parameters === 'object' ? parameters : {}).filter(
+          (entry): entry is [string, string] => typeof entry[1] === 'string',
+        ),
+      ),
+      outputParameters: fromStacks,
       tags: { ...defaults.tags, ...stack.tags },
       capabilities: [...(stack.capabilities ?? defaults.capabilities ?? [])],
       region: (stack.region ?? defaults.region)!,
+      account: stack.account ?? defaults.account,
       roleArn: stack.roleArn ?? defaults.roleArn,
       watch: [...(stack.watch ?? [])],
-      dependsOn: [...(stack.dependsOn ?? [])],
+      dependsOn: dependenciesOf(stack),
       approval: {
         required: approval.required,
         approvers: approval.approvers as readonly ApproverIdentity[],
@@ -191,13 +225,56 @@ function resolve(doc: ConfigurationDocument, file: string): Configuration {
         ttlSeconds: parseDuration(approval.ttl)!,
       } satisfies ApprovalRequirement,
       drift: { mode: drift.mode, ignore: [...drift.ignore] } satisfies DriftPolicy,
+      // A stack's windows add to the defaults' ones, so a repository-wide freeze is never dropped.
+      windows: [...(defaults.windows ?? []), ...(stack.windows ?? [])].map(toDeployWindow),
+      ...(stack.onRemove ? { onRemove: stack.onRemove } : {}),
+      ...(stack.terminationProtection !== undefined
+        ? { terminationProtection: stack.terminationProtection }
+        : {}),
+      ...(stack.rollback
+        ? {
+            rollback: {
+              alarms: [...stack.rollback.alarms],
+              monitoringMinutes: stack.rollback.monitoringMinutes ?? 0,
+            },
+          }
+        : {}),
     };
   });
   const branch = defaults.branch ?? BUILT_IN_DEFAULTS.branch;
   return { version: 1, file, branch, stacks, ...(doc.people ? { people: doc.people } : {}) };
 }
 
-/** Parameter and tag values are text to CloudFormation, so they are read as written. */
+/**
+ * Parameter and tag values are text to CloudFormation, and an account id is twelve digits that
+ * may start with 0: they are read as written.
+ */
+function isReadAsWritten(path: DocumentPath): boolean {
+  const last = path.at(-1);
+  const isAccount =
+    last === 'account' &&
+    ((path.length === 2 && path[0] === 'defaults') || (path.length === 3 && path[0] === 'stacks'));
+  return isAccount || isParameterOrTagMap(path);
+}
+
+/** The inline parameters taken from other stacks' outputs. */
+function outputReferences(stack: ConfigurationDocument['stacks'][number]): Record<string, OutputReference> {
+  const parameters = stack.parameters;
+  if (typeof parameters !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(parameters).filter(
+      (entry): entry is [string, OutputReference] => typeof entry[1] === 'object' && entry[1] !== null,
+    ),
+  );
+}
+
+/** `dependsOn` and every `fromStack`, each once, in the order written. */
+function dependenciesOf(stack: ConfigurationDocument['stacks'][number]): string[] {
+  const fromStacks = Object.values(outputReferences(stack)).map((ref) => ref.fromStack);
+  return [...new Set([...(stack.dependsOn ?? []), ...fromStacks])];
+}
+
+/** A parameter or tag map (`defaults.tags`, `stacks[i].parameters`, `stacks[i].tags`). */
 function isParameterOrTagMap(path: DocumentPath): boolean {
   if (path.length === 2) return path[0] === 'defaults' && path[1] === 'tags';
   return (

@@ -53,6 +53,22 @@ export const AuditAction = {
   PREVIEW_CLEANED_UP: 'preview-cleaned-up',
   /** The Git poll planned a stack whose branch head differs from what is applied. */
   GIT_POLL_PLANNED: 'git-poll-planned',
+  /** An approved execution waits: its stack is suspended or outside its deploy windows. */
+  HELD: 'held',
+  /** An approver let a deployment run outside its deploy windows, with a reason. */
+  WINDOW_OVERRIDDEN: 'window-overridden',
+  /** A stack was suspended: executions and drift reverts hold until it is resumed. */
+  SUSPENDED: 'suspended',
+  /** A suspended stack was resumed. */
+  RESUMED: 'resumed',
+  /** A stack left converge.yaml and is no longer managed (`onRemove: release`). */
+  RELEASED: 'released',
+  /** A deployment succeeded but termination protection could not be turned on. */
+  TERMINATION_PROTECTION_FAILED: 'termination-protection-failed',
+  /** A deployment waits in AWAITING_DEPENDENCIES for its dependencies' deployments at the same revision. */
+  DEPENDENCIES_PENDING: 'dependencies-pending',
+  /** Every dependency it waited for was deployed: planning resumes. */
+  DEPENDENCIES_MET: 'dependencies-met',
   /** Drift sweep: the stack was left alone this sweep. */
   DRIFT_SKIP: 'drift-skip',
   /** Drift sweep: nothing drifted. */

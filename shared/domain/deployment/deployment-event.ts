@@ -18,6 +18,10 @@ export const DeploymentEventType = {
   EXPIRED: 'EXPIRED',
   /** A newer revision of the same stack was planned. */
   SUPERSEDED: 'SUPERSEDED',
+  /** A dependency's deployment at the same revision has not finished: planning waits for it. */
+  DEPENDENCIES_PENDING: 'DEPENDENCIES_PENDING',
+  /** Every dependency succeeded (or had nothing to change): planning goes on. */
+  DEPENDENCIES_MET: 'DEPENDENCIES_MET',
   /** ExecuteChangeSet was accepted by CloudFormation. */
   EXECUTION_STARTED: 'EXECUTION_STARTED',
   /** The stack reached UPDATE_COMPLETE / CREATE_COMPLETE / IMPORT_COMPLETE. */
@@ -55,6 +59,8 @@ export type DeploymentEvent =
       /** Why, when it says more than "a newer revision" (a stale revision, say). */
       readonly reason?: Reason;
     }
+  | { readonly type: 'DEPENDENCIES_PENDING'; readonly waitingFor: readonly string[] }
+  | { readonly type: 'DEPENDENCIES_MET' }
   | { readonly type: 'EXECUTION_STARTED' }
   | { readonly type: 'EXECUTION_SUCCEEDED' }
   | { readonly type: 'EXECUTION_FAILED'; readonly reason: Reason };

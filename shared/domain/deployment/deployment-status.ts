@@ -4,6 +4,8 @@
  */
 export const DeploymentStatus = {
   PLANNING: 'PLANNING',
+  /** Planned after the stack's dependencies (`dependsOn`, `fromStack`) finish at the same revision. */
+  AWAITING_DEPENDENCIES: 'AWAITING_DEPENDENCIES',
   NO_CHANGES: 'NO_CHANGES',
   PLAN_FAILED: 'PLAN_FAILED',
   AWAITING_APPROVAL: 'AWAITING_APPROVAL',
@@ -29,6 +31,7 @@ const TERMINAL: ReadonlySet<DeploymentStatus> = new Set([
 
 const SUPERSEDABLE: ReadonlySet<DeploymentStatus> = new Set([
   DeploymentStatus.PLANNING,
+  DeploymentStatus.AWAITING_DEPENDENCIES,
   DeploymentStatus.AWAITING_APPROVAL,
   DeploymentStatus.APPROVED,
 ]);

@@ -1,13 +1,19 @@
 import type { ApprovalRequirement } from '../approval/approval.ts';
 import type { ChangeSetSummary } from '../change-set/change-set-summary.ts';
+import type { WindowLayer } from '../window/deploy-window.ts';
 import type { DeploymentStatus } from './deployment-status.ts';
 import type { ReasonCode } from './reason-code.ts';
 
-/** What a deployment does: roll a revision out, preview a pull request, or revert drift. */
+/**
+ * What a deployment does: roll a revision out, preview a pull request, revert drift, or delete a
+ * stack removed from converge.yaml with `onRemove: delete` (its "change set" is the stack itself:
+ * every resource removed, executed with DeleteStack).
+ */
 export const DeploymentKind = {
   DEPLOY: 'deploy',
   PREVIEW: 'preview',
   REVERT_DRIFT: 'revert-drift',
+  DELETE: 'delete',
 } as const;
 export type DeploymentKind = (typeof DeploymentKind)[keyof typeof DeploymentKind];
 
@@ -18,6 +24,11 @@ export type DeploymentKind = (typeof DeploymentKind)[keyof typeof DeploymentKind
 export interface StackRef {
   readonly stackName: string;
   readonly region: string;
+  /**
+   * The AWS account the stack lives in, as converge.yaml names it; absent for Converge's own
+   * account (where every stack without `account:` lands, under the key `default/...`).
+   */
+  readonly account?: string;
   /** Role CloudFormation or Converge assumes for this stack (cross-account targets). */
   readonly roleArn?: string;
 }
@@ -74,6 +85,21 @@ export interface Deployment {
    * message about it says so.
    */
   readonly historyRewritten?: { readonly from: string };
+  /**
+   * The deploy windows its execution keeps, from trusted sources when it was planned (the
+   * control-plane policy, the stack's last applied converge.yaml): approved outside them, it waits.
+   */
+  readonly windows?: readonly WindowLayer[];
+  /**
+   * The termination protection the stack gets once it succeeds: on or off as `terminationProtection`
+   * at its revision says, off when the key was removed after Converge had turned it on; absent, left as is.
+   */
+  readonly terminationProtection?: boolean;
+  /**
+   * The stacks (names) whose deployments at the same revision this one waits for before it is
+   * planned (AWAITING_DEPENDENCIES); kept afterwards so messages show the chain.
+   */
+  readonly waitingFor?: readonly string[];
   /** After this instant (ISO 8601) an unapproved deployment is EXPIRED. */
   readonly expiresAt?: string;
   /**

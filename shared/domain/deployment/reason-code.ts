@@ -60,6 +60,8 @@ export const ReasonCode = {
   PULL_REQUEST_CLOSED: 'PullRequestClosed',
   /** The control-plane policy does not let the repository manage the stack (its globs, or a protected stack). */
   STACK_NOT_PERMITTED: 'StackNotPermitted',
+  /** The stack names an account the control-plane policy does not list under `accounts`. */
+  ACCOUNT_NOT_PERMITTED: 'AccountNotPermitted',
   /** Another repository owns the stack: the first whose deployment of it was planned. */
   STACK_OWNED_ELSEWHERE: 'StackOwnedElsewhere',
   /** The stack exists but Converge never deployed it, and the policy does not allow adopting it. */
@@ -68,6 +70,12 @@ export const ReasonCode = {
   TRUSTED_RULE_UNREADABLE: 'TrustedRuleUnreadable',
   /** A pull request from a fork, and the policy does not preview forks (or names no preview role). */
   FORK_NOT_ALLOWED: 'ForkNotAllowed',
+  /** A deletion of a stack with termination protection (in CloudFormation or in converge.yaml): refused. */
+  STACK_PROTECTED: 'StackProtected',
+  /** A dependency's deployment at the same revision failed, was rejected or never ran: this one stops. */
+  DEPENDENCY_FAILED: 'DependencyFailed',
+  /** A `fromStack` parameter names an output the dependency's live stack does not have. */
+  OUTPUT_NOT_FOUND: 'OutputNotFound',
 } as const;
 export type ReasonCode = (typeof ReasonCode)[keyof typeof ReasonCode];
 

@@ -66,6 +66,12 @@ export const requiresExecutableChangeSet: TransitionGuard = (deployment) => {
   return deployment.changeSet?.id ? undefined : 'The deployment has no change set to execute.';
 };
 
+/** A deployment waits only for named dependencies, so messages can say which. */
+export const requiresWaitingFor: TransitionGuard = (_deployment, event) =>
+  event.type === 'DEPENDENCIES_PENDING' && event.waitingFor.length > 0
+    ? undefined
+    : 'DEPENDENCIES_PENDING needs the dependencies the deployment waits for.';
+
 function isCompleteReason(reason: Reason | undefined): boolean {
   return Boolean(reason && reason.code.trim() !== '' && reason.message.trim() !== '');
 }

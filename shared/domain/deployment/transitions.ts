@@ -9,6 +9,7 @@ import {
   requiresNotExpired,
   requiresOpenApprovalWindow,
   requiresReason,
+  requiresWaitingFor,
   type TransitionGuard,
 } from './transition-guards.ts';
 
@@ -80,6 +81,23 @@ export const TRANSITIONS: readonly Transition[] = [
   { from: S.APPROVED, event: 'REJECTED', to: S.REJECTED },
   { from: S.EXECUTING, event: 'EXECUTION_SUCCEEDED', to: S.SUCCEEDED },
   { from: S.EXECUTING, event: 'EXECUTION_FAILED', to: S.FAILED, when: 'a reason', guard: requiresReason },
+  // Dependencies: a stack is planned only after its dependencies' deployments at the same revision.
+  {
+    from: S.PLANNING,
+    event: 'DEPENDENCIES_PENDING',
+    to: S.AWAITING_DEPENDENCIES,
+    when: 'the dependencies waited for',
+    guard: requiresWaitingFor,
+  },
+  { from: S.AWAITING_DEPENDENCIES, event: 'DEPENDENCIES_MET', to: S.PLANNING },
+  {
+    from: S.AWAITING_DEPENDENCIES,
+    event: 'PLAN_FAILED',
+    to: S.PLAN_FAILED,
+    when: 'a reason',
+    guard: requiresReason,
+  },
+  { from: S.AWAITING_DEPENDENCIES, event: 'SUPERSEDED', to: S.SUPERSEDED },
 ];
 
 /** Why {@link nextStatus} refused an event. */
@@ -100,6 +118,7 @@ export interface DeploymentStatusPatch {
   readonly reason?: Reason;
   readonly changeSet?: ChangeSetRef;
   readonly expiresAt?: string;
+  readonly waitingFor?: readonly string[];
 }
 
 /** The outcome of {@link nextStatus}: a patch to write conditionally on `from`, or a refusal. */
@@ -189,6 +208,8 @@ function fieldsOf(event: DeploymentEvent): Omit<DeploymentStatusPatch, 'status' 
       };
     case 'SUPERSEDED':
       return { reason: event.reason ?? supersededReason(event.by) };
+    case 'DEPENDENCIES_PENDING':
+      return { waitingFor: event.waitingFor };
     default:
       return {};
   }

@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import type { ApprovalRequirement, ApproverIdentity } from '../approval/approval.ts';
 import { parseApproverIdentity } from '../approval/parse-approver-identity.ts';
+import type { DeployWindow } from '../window/deploy-window.ts';
 
 /**
  * The control-plane policy: what Converge serves and who approves what no trusted repository
@@ -46,6 +47,28 @@ export interface ControlPlanePolicy {
     /** The role fork previews are planned with: it may create change sets, never execute them. */
     readonly previewRoleArn?: string;
   };
+  /** Deploy windows every stack's executions keep; a repository's windows only add to them. */
+  readonly windows?: readonly DeployWindow[];
+  /**
+   * The accounts Converge may deploy to besides its own, each with the role it assumes there.
+   * A stack that names any other account is refused.
+   */
+  readonly accounts: readonly TargetAccount[];
+}
+
+/** An account Converge deploys to: the role it assumes there, with the external id that role demands. */
+export interface TargetAccount {
+  /** 12-digit AWS account id. */
+  readonly id: string;
+  /** The role in that account Converge assumes (its trust policy names Converge's functions). */
+  readonly roleArn: string;
+  /** STS `ExternalId`; the role's trust policy requires it (`sts:ExternalId` condition). */
+  readonly externalId: string;
+  /**
+   * The CloudFormation service role in that account that stacks there run with, unless their
+   * converge.yaml names one (`roleArn`); without either, CloudFormation acts with the assumed role.
+   */
+  readonly serviceRoleArn?: string;
 }
 
 /** One served repository: the branches that deploy and the stacks it may manage. */
@@ -111,6 +134,28 @@ export function stackPermission(
     };
   }
   return { allowed: true };
+}
+
+/** The policy's entry for a target account, or `undefined` when the policy does not list it. */
+export function targetAccount(policy: ControlPlanePolicy, account: string): TargetAccount | undefined {
+  return policy.accounts.find((entry) => entry.id === account);
+}
+
+/**
+ * Whether Converge may deploy to `account`: a stack without one lands in Converge's own account;
+ * one that names an account needs it in the policy's `accounts`.
+ */
+export function accountPermission(
+  policy: ControlPlanePolicy,
+  stackName: string,
+  account: string | undefined,
+): { readonly allowed: true } | { readonly allowed: false; readonly reason: string } {
+  if (account === undefined || targetAccount(policy, account)) return { allowed: true };
+  const listed = policy.accounts.map((entry) => entry.id);
+  return {
+    allowed: false,
+    reason: `${stackName} targets account ${account}, which the control-plane policy (${policy.file}) does not list under accounts (${listed.length > 0 ? `it lists ${listed.join(', ')}` : 'it lists none'}); Converge never deploys there. Add the account and its role to the policy, or remove "account" from the stack.`,
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import {
 import { schemaIssues } from '../config/parse-configuration.ts';
 import { parseDuration } from '../config/parse-duration.ts';
 import { parseSourceDocument, type SourceDocument } from '../config/source-document.ts';
+import { toDeployWindow } from '../window/window-schema.ts';
 import type { ControlPlanePolicy } from './control-plane-policy.ts';
 import { POLICY_KEYS, type PolicyDocument, policySchema } from './policy-schema.ts';
 
@@ -42,6 +43,8 @@ function knownKeysAt(path: DocumentPath): readonly string[] {
   const last = path.at(-1);
   if (path.length === 0) return POLICY_KEYS.root;
   if (path.length === 2 && path[0] === 'repositories') return POLICY_KEYS.repository;
+  if (path.length === 2 && path[0] === 'windows') return POLICY_KEYS.window;
+  if (path.length === 2 && path[0] === 'accounts') return POLICY_KEYS.account;
   if (path.length === 1 && typeof last === 'string' && last in POLICY_KEYS)
     return POLICY_KEYS[last as keyof typeof POLICY_KEYS];
   return [];
@@ -76,6 +79,19 @@ function crossFieldIssues(doc: PolicyDocument, document: SourceDocument): Config
       ),
     );
   }
+  for (const [id, entry] of Object.entries(doc.accounts ?? {})) {
+    for (const key of ['roleArn', 'serviceRoleArn'] as const) {
+      const roleAccount = entry[key]?.split(':')[4];
+      if (roleAccount !== undefined && roleAccount !== id) {
+        issues.push(
+          document.issue(
+            ['accounts', id, key],
+            `the role is in account ${roleAccount}, not ${id}; name a role in ${id}`,
+          ),
+        );
+      }
+    }
+  }
   return issues;
 }
 
@@ -108,5 +124,12 @@ function resolve(doc: PolicyDocument, file: string): ControlPlanePolicy {
       previews: doc.forks?.previews ?? POLICY_DEFAULTS.forks.previews,
       ...(doc.forks?.previewRoleArn ? { previewRoleArn: doc.forks.previewRoleArn } : {}),
     },
+    windows: (doc.windows ?? []).map(toDeployWindow),
+    accounts: Object.entries(doc.accounts ?? {}).map(([id, entry]) => ({
+      id,
+      roleArn: entry.roleArn,
+      externalId: entry.externalId,
+      ...(entry.serviceRoleArn ? { serviceRoleArn: entry.serviceRoleArn } : {}),
+    })),
   };
 }

@@ -4,7 +4,8 @@ import { stricterRequirement } from './control-plane-policy.ts';
 
 /**
  * What a revision's configuration changes, for one stack, in what governs trust: the stack's
- * approval rule, drift policy, service role and capabilities, the `people:` who count once, and
+ * approval rule, drift policy, deploy windows, service role and capabilities, `onRemove`, termination
+ * protection turned off, the `people:` who count once, and
  * which stacks exist. Each entry is a line for people ("approval of app: required 1 → 0").
  * An empty list means the revision changes none of it: it is not a policy change.
  *
@@ -55,8 +56,22 @@ function stackChanges(before: StackConfig, after: StackConfig): string[] {
   if (canonical(d.ignore) !== canonical(after.drift.ignore)) {
     changes.push(`drift of ${before.name}: ignore ${list(d.ignore)} → ${list(after.drift.ignore)}`);
   }
+  if ((before.onRemove ?? 'release') !== (after.onRemove ?? 'release')) {
+    changes.push(
+      `onRemove of ${before.name}: ${before.onRemove ?? 'release'} → ${after.onRemove ?? 'release'}`,
+    );
+  }
+  // Turning termination protection off weakens what guards the stack from deletion; turning it on does not.
+  if (before.terminationProtection === true && after.terminationProtection !== true) {
+    changes.push(
+      `terminationProtection of ${before.name}: true → ${String(after.terminationProtection ?? 'removed')}`,
+    );
+  }
   if (before.roleArn !== after.roleArn) {
     changes.push(`role of ${before.name}: ${before.roleArn ?? 'default'} → ${after.roleArn ?? 'default'}`);
+  }
+  if (canonical(before.windows ?? []) !== canonical(after.windows ?? [])) {
+    changes.push(`windows of ${before.name} changed`);
   }
   if (canonical(before.capabilities) !== canonical(after.capabilities)) {
     changes.push(

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { parseApproverIdentity } from '../approval/parse-approver-identity.ts';
 import { approvalWindow } from '../config/configuration-schema.ts';
+import { WINDOW_KEYS, windowList } from '../window/window-schema.ts';
 
 /**
  * The zod schema of the control-plane policy file, as written. Every map is strict: an unknown
@@ -11,6 +12,9 @@ const REPOSITORY = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
 const PERSON = /^[A-Za-z0-9][\w.-]{0,63}$/;
 const TEAM_ID = /^T[A-Z0-9]{2,}$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+/** STS `ExternalId`: 2 to 1224 characters of `[\w+=,.@:\/-]` (AWS STS API Reference, AssumeRole). */
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 const identity = z.string({ error: 'must be an identity such as "github:alice"' }).check((ctx) => {
   const parsed = parseApproverIdentity(ctx.value);
@@ -75,6 +79,25 @@ const forks = z.strictObject(
   { error: 'must be a map (previews, previewRoleArn)' },
 );
 
+/** A target account: the role Converge assumes there, and the external id that role demands. */
+const account = z.strictObject(
+  {
+    roleArn: z.string().regex(ROLE_ARN, {
+      error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/converge-deploy"',
+    }),
+    externalId: z.string().regex(EXTERNAL_ID, {
+      error: 'must be 2 to 1224 characters of letters, digits and +=,.@:/-',
+    }),
+    serviceRoleArn: z
+      .string()
+      .regex(ROLE_ARN, {
+        error: 'must be an IAM role ARN such as "arn:aws:iam::123456789012:role/converge-cloudformation"',
+      })
+      .optional(),
+  },
+  { error: 'must be a map (roleArn, externalId, serviceRoleArn)' },
+);
+
 /** The control-plane policy as written. */
 export const policySchema = z.strictObject(
   {
@@ -114,6 +137,16 @@ export const policySchema = z.strictObject(
     adoption: adoption.partial().optional(),
     slack: slack.partial().optional(),
     forks: forks.partial().optional(),
+    windows: windowList.optional(),
+    accounts: z
+      .record(
+        z.string().regex(ACCOUNT_ID, { error: 'accounts are 12-digit AWS account ids (quote them)' }),
+        account,
+        {
+          error: 'must be a map of 12-digit account ids to { roleArn, externalId, serviceRoleArn }',
+        },
+      )
+      .optional(),
   },
   { error: 'the policy must be a map with version, repositories and approvers' },
 );
@@ -129,4 +162,6 @@ export const POLICY_KEYS = {
   adoption: Object.keys(adoption.shape),
   slack: Object.keys(slack.shape),
   forks: Object.keys(forks.shape),
+  window: WINDOW_KEYS,
+  account: Object.keys(account.shape),
 } as const;

@@ -56,6 +56,11 @@ export async function cancelDeployment(deps: CancelDeps, input: CancelInput): Pr
         'StillPlanning',
         `Deployment ${deployment.id} is PLANNING: its change set is still being created. Run converge cancel ${deployment.id} again once it awaits approval (converge why ${deployment.stack.stackName}).`,
       );
+    case DeploymentStatus.AWAITING_DEPENDENCIES:
+      return refusal(
+        'AwaitingDependencies',
+        `Deployment ${deployment.id} waits for ${(deployment.waitingFor ?? []).join(', ')} to deploy first and has no change set yet. Cancel the dependency's deployment (it stops this one too), or run converge cancel ${deployment.id} again once it awaits approval.`,
+      );
     case DeploymentStatus.EXECUTING:
       return refusal(
         'Executing',

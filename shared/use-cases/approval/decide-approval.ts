@@ -13,7 +13,7 @@ import type { Queue } from '../../ports/queue.ts';
 import type { Stacks } from '../../ports/stacks.ts';
 import type { Store } from '../../ports/store.ts';
 import { StoreConflict, StoreConflictError } from '../../ports/store-errors.ts';
-import { patchFor } from '../deployment/move-deployment.ts';
+import { patchFor, releaseDependentsOf } from '../deployment/move-deployment.ts';
 import { notify } from '../deployment/notify.ts';
 import { deleteChangeSetOf } from '../planning/delete-change-set-of.ts';
 
@@ -114,8 +114,10 @@ export async function decideApproval(
     );
   }
 
-  // Tell people what the vote did.
-  const updated = await notify(deps, (await store.getDeployment(deployment.id))!, {
+  // Tell people what the vote did; a rejected deploy also stops the stacks waiting for it.
+  const decided = (await store.getDeployment(deployment.id))!;
+  if (vote.outcome === 'rejected') await releaseDependentsOf(deps, decided);
+  const updated = await notify(deps, decided, {
     event: `${input.decision === 'approve' ? 'approval' : 'rejection'} by ${vote.vote.approver} (${vote.approvals} of ${vote.required})`,
   });
   return { outcome: vote.outcome, deployment: updated };

@@ -31,7 +31,7 @@ export function controlRefusal(
   deps: ControlDeps,
   deployment: Deployment,
   who: ApproverIdentity,
-  action: 'retry' | 'cancel',
+  action: 'retry' | 'cancel' | 'override the windows of' | 'suspend' | 'resume',
 ): ControlRefusal | undefined {
   const named = deployment.approval?.approvers ?? [];
   const allowed = named.length > 0 ? named : deps.policy.approvers;

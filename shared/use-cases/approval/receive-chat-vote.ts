@@ -15,14 +15,21 @@ export interface ReceiveChatVoteDeps extends DecideApprovalDeps {
   readonly policy: ControlPlanePolicy;
 }
 
-/** What became of a click: not a vote, or the vote's result (a refusal was explained to the voter). */
-export type ChatVoteResult = { readonly outcome: 'ignored' } | ApprovalDecisionResult;
+/**
+ * What became of a click: not a vote, or the vote's result. A refusal is explained to the voter;
+ * `voterNotTold` says why that failed (no channel or response URL to answer in, Slack unreachable).
+ */
+export type ChatVoteResult =
+  | { readonly outcome: 'ignored' }
+  | Exclude<ApprovalDecisionResult, { readonly outcome: 'refused' }>
+  | (Extract<ApprovalDecisionResult, { readonly outcome: 'refused' }> & { readonly voterNotTold?: string });
 
 /**
  * An Approve or Reject click in chat becomes a vote. The request is verified first (a refused
  * request throws and writes nothing); a click from any workspace but the policy's is refused,
  * since a Slack user id means a person only inside its workspace. A vote that does not count is
- * explained to the voter privately.
+ * explained to the voter privately, when Slack gave a way to (a refusal that cannot be explained
+ * is still only a refusal: the caller answers it like any other).
  *
  * @throws RequestRejectedError for a request that did not come from Slack.
  */
@@ -44,8 +51,15 @@ export async function receiveChatVote(
       decision: vote.decision,
       via: 'slack',
     }));
-  if (result.outcome === 'refused') await deps.voterReplies.replyToVoter(vote.replyTo, result.message);
-  return result;
+  if (result.outcome !== 'refused') return result;
+
+  // Tell the voter why it does not count. The refusal stands either way: failing to say so
+  // changes nothing, so Slack gets the same answer as for any other refusal.
+  const voterNotTold = await deps.voterReplies.replyToVoter(vote.replyTo, result.message).then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error.message : String(error)),
+  );
+  return voterNotTold === undefined ? result : { ...result, voterNotTold };
 }
 
 async function refuseForeignWorkspace(

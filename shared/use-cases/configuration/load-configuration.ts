@@ -1,25 +1,13 @@
-import {
-  ConfigurationError,
-  type ConfigurationIssue,
-  ConfigurationProblem,
-} from '../../domain/config/configuration-error.ts';
-import { parseConfigurationDocument } from '../../domain/config/parse-configuration.ts';
-import {
-  type GitSyncStackOptions,
-  parseGitSyncDeploymentFile,
-} from '../../domain/config/parse-git-sync-deployment-file.ts';
-import { parseParameterFile } from '../../domain/config/parse-parameter-file.ts';
-import { parseSourceDocument, type SourceDocument } from '../../domain/config/source-document.ts';
-import type { Configuration, StackConfig } from '../../domain/config/stack-config.ts';
-import { withParameterFile } from '../../domain/config/with-parameter-file.ts';
-import { parseRepositoryPath } from '../../domain/paths/repository-path.ts';
+import { ConfigurationError } from '../../domain/config/configuration-error.ts';
+import type { GitSyncStackOptions } from '../../domain/config/parse-git-sync-deployment-file.ts';
+import type { Configuration } from '../../domain/config/stack-config.ts';
 import type { Source } from '../../ports/source.ts';
+import { readConfiguration } from './read-configuration.ts';
 
-/** The configuration file Converge reads when none is named. */
-export const DEFAULT_CONFIGURATION_FILE = 'converge.yaml';
+export { DEFAULT_CONFIGURATION_FILE } from './read-configuration.ts';
 
 export interface LoadConfigurationDeps {
-  readonly source: Source;
+  readonly source: Pick<Source, 'readFile'>;
 }
 
 export interface LoadConfigurationInput {
@@ -32,108 +20,29 @@ export interface LoadConfigurationInput {
   readonly gitSync?: Omit<GitSyncStackOptions, 'file'>;
 }
 
-const NOT_FOUND = 'file not found in repository at';
-
 /**
- * Reads and validates the configuration at one revision: parses `converge.yaml` (or a Git sync
- * deployment file), reads each stack's parameter file into `parameters` (a CodePipeline
- * template-configuration file's tags go under the stack's own), and checks every template
- * exists at that revision. Every problem is collected into one error.
+ * Reads and validates the configuration at one revision, as a plan needs it: parses
+ * `converge.yaml` (or a Git sync deployment file), reads each stack's parameter file into
+ * `parameters` (a CodePipeline template-configuration file's tags go under the stack's own), and
+ * checks every template exists at that revision. Schema problems stop it before other files are
+ * read; otherwise every problem is collected into one error. The reading is `readConfiguration`'s,
+ * as for `validateRepository`, so a file has the same problems on both paths.
  *
  * @throws ConfigurationError listing each problem as `file:line:column path: message`.
  * @example
  * const config = await loadConfiguration({ source }, { repository: 'acme/infra', revision: sha });
  */
 export async function loadConfiguration(
-  { source }: LoadConfigurationDeps,
-  { repository, revision, file = DEFAULT_CONFIGURATION_FILE, gitSync }: LoadConfigurationInput,
+  deps: LoadConfigurationDeps,
+  { repository, revision, file, gitSync }: LoadConfigurationInput,
 ): Promise<Configuration> {
-  const configurationFile = parseRepositoryPath(file);
-  const read = async (path: string) => {
-    const bytes = await source.readFile(repository, revision, path);
-    return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
-  };
-
-  // Read the configuration file itself; without it there is nothing to check.
-  const text = await read(configurationFile);
-  if (text === undefined) {
-    throw new ConfigurationError([
-      {
-        file: configurationFile,
-        line: 1,
-        column: 1,
-        path: [],
-        message: `${NOT_FOUND} ${revision}; add it at the repository root or name the right file`,
-        problem: ConfigurationProblem.FILE_NOT_FOUND,
-      },
-    ]);
-  }
-
-  // Parse and validate it; this throws with every schema problem at once.
-  const { configuration, document } = gitSync
-    ? {
-        configuration: parseGitSyncDeploymentFile(text, { ...gitSync, file: configurationFile }),
-        document: parseSourceDocument(text, configurationFile),
-      }
-    : parseConfigurationDocument(text, { file: configurationFile });
-
-  // Check each stack's files at this revision, in parallel, collecting every problem.
-  const issues: ConfigurationIssue[] = [];
-  const context = { read, revision, document, gitSync: gitSync !== undefined, issues };
-  const stacks = await Promise.all(
-    configuration.stacks.map((stack, index) => resolveStackFiles(stack, index, context)),
-  );
-  if (issues.length > 0) throw new ConfigurationError(issues);
-  return { ...configuration, stacks };
-}
-
-interface StackFileContext {
-  readonly read: (path: string) => Promise<string | undefined>;
-  readonly revision: string;
-  readonly document: SourceDocument;
-  readonly gitSync: boolean;
-  readonly issues: ConfigurationIssue[];
-}
-
-async function resolveStackFiles(
-  stack: StackConfig,
-  index: number,
-  context: StackFileContext,
-): Promise<StackConfig> {
-  const { read, revision, document, issues } = context;
-  const templateAt = context.gitSync ? ['template-file-path'] : ['stacks', index, 'template'];
-  const [template, parameterText] = await Promise.all([
-    read(stack.template),
-    stack.parameterFile === undefined ? undefined : read(stack.parameterFile),
-  ]);
-  if (template === undefined) {
-    issues.push(
-      notFound(
-        document.issue(templateAt, `${NOT_FOUND} ${revision}; check the path and that the file is committed`),
-      ),
-    );
-  }
-  if (stack.parameterFile === undefined) return stack;
-  if (parameterText === undefined) {
-    issues.push(
-      notFound(
-        document.issue(
-          ['stacks', index, 'parameters'],
-          `${NOT_FOUND} ${revision}; check the path and that the file is committed`,
-        ),
-      ),
-    );
-    return stack;
-  }
-  try {
-    return withParameterFile(stack, parseParameterFile(parameterText, { file: stack.parameterFile }));
-  } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    issues.push(...error.issues);
-    return stack;
-  }
-}
-
-function notFound(issue: ConfigurationIssue): ConfigurationIssue {
-  return { ...issue, problem: ConfigurationProblem.FILE_NOT_FOUND };
+  const { issues, configuration } = await readConfiguration(deps, {
+    repository,
+    revision,
+    ...(file === undefined ? {} : { file }),
+    ...(gitSync === undefined ? {} : { gitSync }),
+    scope: 'configuration',
+  });
+  if (issues.length > 0 || !configuration) throw new ConfigurationError(issues);
+  return configuration;
 }

@@ -18,7 +18,8 @@ export async function deploymentInFlight(
   options: { readonly except?: string } = {},
 ): Promise<boolean> {
   const state = await store.getStackState(stackKey);
-  if (state?.lock && state.lock.expiresAt > clock.now()) return true;
+  // The lock of `except` itself (the revert of this very detection, now executing) is no other deployment.
+  if (state?.lock && state.lock.expiresAt > clock.now() && state.lock.owner !== options.except) return true;
   const recent = await store.listDeployments(stackKey, { limit: RECENT });
   return recent.some(
     (d) => d.id !== options.except && d.kind !== DeploymentKind.PREVIEW && !isTerminal(d.status),

@@ -5,6 +5,7 @@ import { iso } from '../../domain/time.ts';
 import type { ConfigurationCache } from '../configuration/trusted-stack-config.ts';
 import { deploymentInFlight } from '../deployment/deployment-in-flight.ts';
 import { isThrottling, retryThrottled, ThrottledTooLongError } from '../deployment/retry-throttled.ts';
+import { actingAs, driftSession } from '../deployment/stack-session.ts';
 import { followDriftDetection } from './follow-drift-detection.ts';
 import type { SettleDriftDeps } from './settle-drift-detection.ts';
 import type { SweepSettings } from './sweep-settings.ts';
@@ -24,8 +25,10 @@ export async function checkStackDrift(
     configurations: ConfigurationCache;
   },
 ): Promise<StackOutcome> {
-  const { drift, stacks, clock, store } = deps;
+  const { drift, clock, store } = deps;
   const { sweep, target, owner, settings } = context;
+  // Target accounts see the sweep's calls under a session named after the sweep.
+  const stacks = actingAs(deps.stacks, driftSession(sweep.id));
   const skip = (reason: string) =>
     drift.settleStack(
       sweep.id,

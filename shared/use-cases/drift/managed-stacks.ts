@@ -11,7 +11,7 @@ export interface ManagedStack {
 }
 
 /**
- * The stacks Converge has applied at least once: the store's stack states with a last applied
+ * The stacks Converge has applied at least once and not released: the store's stack states with a last applied
  * deployment, which names the repository, the stack's region and role, and the revision whose
  * configuration is trusted. `stackNames` narrows the list (`converge drift sweep --stack`); a
  * name that matches nothing is refused, so a typo does not pass as "no drift".
@@ -23,7 +23,8 @@ export async function managedStacks(
   stackNames?: readonly string[],
 ): Promise<readonly ManagedStack[]> {
   const states = (await store.listStackStates()).filter(
-    (s) => s.lastAppliedDeploymentId && s.lastAppliedRevision,
+    // A released stack (removed from converge.yaml) is no longer managed.
+    (s) => s.lastAppliedDeploymentId && s.lastAppliedRevision && !s.released,
   );
   const stacks: ManagedStack[] = [];
   for (const state of states) {

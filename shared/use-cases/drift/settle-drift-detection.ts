@@ -12,6 +12,7 @@ import { TrustedRuleUnreadableError } from '../configuration/trusted-rule-unread
 import { type ConfigurationCache, trustedStackConfig } from '../configuration/trusted-stack-config.ts';
 import { deploymentInFlight } from '../deployment/deployment-in-flight.ts';
 import { retryThrottled, type ThrottleBackoff } from '../deployment/retry-throttled.ts';
+import { actingAs, driftSession } from '../deployment/stack-session.ts';
 import {
   driftRevertId,
   type PlanDriftRevertDeps,
@@ -52,7 +53,8 @@ export async function settleDriftDetection(
     readonly configurations?: ConfigurationCache;
   },
 ): Promise<SettleDriftResult> {
-  const { drift, stacks, clock } = deps;
+  const { drift, clock } = deps;
+  const stacks = actingAs(deps.stacks, driftSession(input.sweepId));
   const retry = <T>(what: string, call: () => Promise<T>) =>
     retryThrottled(deps, what, call, deps.settings.throttle);
 
@@ -101,9 +103,23 @@ export async function settleDriftDetection(
     recordedAt: iso(clock),
   };
 
+  // Two invocations may finish one detection (its event and the sweep's poll). Only while the
+  // stack is still detecting is the record this invocation's to write: one that read the stack
+  // before the other settled it must not overwrite the decision that settled it (a `skip`
+  // written over an `auto-revert` whose revert already runs).
+  const stillDetecting = async () => {
+    const now = await drift.getSweepStack(input.sweepId, input.stackKey);
+    return now?.state === SweepStackState.DETECTING && now.detectionId === detectionId;
+  };
+  const finishedElsewhere = {
+    outcome: 'ignored',
+    reason: `${input.stackKey} was finished by another invocation`,
+  } as const;
+
   // Record it, and plan the revert through the approval gate. Before settling: a busy stack
   // (or an unreadable trusted rule, for a while) throws a retryable error, and the detection stays open so the next poll (or a retried event)
   // plans again, resuming the same deployment (its id derives from the detection).
+  if (!(await stillDetecting())) return finishedElsewhere;
   await drift.saveDriftRecord(record);
   if (decision.action === DriftAction.PROPOSE_REVERT && !(stackConfig instanceof Error)) {
     let planned: PlannedRevert;
@@ -127,6 +143,7 @@ export async function settleDriftDetection(
       why: planned.decision.why,
       deploymentId: planned.deployment.id,
     };
+    if (!(await stillDetecting())) return finishedElsewhere;
     await drift.saveDriftRecord(record);
   }
 
@@ -142,8 +159,7 @@ export async function settleDriftDetection(
       finishedAt: iso(clock),
     },
   );
-  if (!settled)
-    return { outcome: 'ignored', reason: `${target.stackKey} was finished by another invocation` };
+  if (!settled) return finishedElsewhere;
 
   if (record.action !== DriftAction.NONE && record.action !== DriftAction.SKIP) {
     const told = await deps.driftNotifier.driftFound(record);

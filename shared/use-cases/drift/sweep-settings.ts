@@ -13,9 +13,14 @@ export interface SweepSettings {
   readonly claimLeaseMs: number;
 }
 
+/**
+ * Polls of a running detection start at 250 ms and double: a small stack's detection is often done
+ * that soon, and with only `maxConcurrency` slots a fixed first wait of seconds bounded the whole
+ * sweep (five slots, two seconds each: 2.5 stacks a second, whatever the rate limit allows).
+ */
 export const DEFAULT_SWEEP_SETTINGS: SweepSettings = {
   maxConcurrency: 5,
-  pollFirstDelayMs: 2_000,
+  pollFirstDelayMs: 250,
   pollMaxDelayMs: 15_000,
   safetyMarginMs: 30_000,
   claimLeaseMs: 15 * 60_000,

@@ -1,5 +1,5 @@
 import { AuditAction } from '../../domain/deployment/audit-action.ts';
-import type { Deployment, Reason } from '../../domain/deployment/deployment.ts';
+import { type Deployment, DeploymentKind, type Reason } from '../../domain/deployment/deployment.ts';
 import { isTerminal } from '../../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
 import { iso } from '../../domain/time.ts';
@@ -9,6 +9,7 @@ import type { Stacks } from '../../ports/stacks.ts';
 import type { Store } from '../../ports/store.ts';
 import { moveDeployment } from '../deployment/move-deployment.ts';
 import { notify } from '../deployment/notify.ts';
+import { inSession } from '../deployment/stack-session.ts';
 
 export interface CloseDeps {
   readonly store: Store;
@@ -37,16 +38,27 @@ export interface ExecutionOutcome {
  * it first.
  */
 export async function closeExecution(
-  deps: CloseDeps,
+  given: CloseDeps,
   deployment: Deployment,
   outcome: ExecutionOutcome,
   actor: string,
 ): Promise<Deployment | undefined> {
+  const deps = inSession(given, deployment.id);
   const { store, stacks, clock } = deps;
   let closed: Deployment | undefined;
   if (outcome.succeeded) {
-    // Success: the revision is applied (true, whoever records it), then SUCCEEDED.
-    await store.recordApplied(deployment.stackKey, deployment.revision, deployment.id, iso(clock));
+    // Success: the revision is applied (true, whoever records it), then SUCCEEDED. A deletion
+    // applies no revision: the stack is recorded deleted, so nothing manages it any more.
+    if (deployment.kind === DeploymentKind.DELETE) {
+      await store.releaseStack(deployment.stackKey, {
+        revision: deployment.revision,
+        at: iso(clock),
+        outcome: 'deleted',
+      });
+    } else {
+      await store.recordApplied(deployment.stackKey, deployment.revision, deployment.id, iso(clock));
+      await protect(deps, deployment);
+    }
     closed = await moveDeployment(
       deps,
       deployment,
@@ -78,4 +90,24 @@ export async function closeExecution(
   return notify(deps, closed, {
     event: `${closed.status.toLowerCase()}: ${outcome.reason?.message ?? outcome.stackStatus ?? 'stack deleted'}`,
   });
+}
+
+/**
+ * Sets termination protection as the deployment says (on or off; see
+ * `terminationProtectionToApply`) once it succeeded, so the stack exists whether it was just
+ * created or updated. A deployment that says nothing leaves it as it is. A failure is recorded in
+ * the audit trail; the deployment still succeeded.
+ */
+async function protect(deps: CloseDeps, deployment: Deployment): Promise<void> {
+  const enabled = deployment.terminationProtection;
+  if (enabled === undefined) return;
+  await deps.stacks.setTerminationProtection(deployment.stack, enabled).catch((error: unknown) =>
+    deps.store.appendAudit({
+      subject: `deployment#${deployment.id}`,
+      action: AuditAction.TERMINATION_PROTECTION_FAILED,
+      actor: 'system:execute',
+      reason: `Termination protection could not be turned ${enabled ? 'on' : 'off'}: ${error instanceof Error ? error.message : String(error)}. Turn it ${enabled ? 'on' : 'off'} in CloudFormation, or deploy again.`,
+      at: iso(deps.clock),
+    }),
+  );
 }

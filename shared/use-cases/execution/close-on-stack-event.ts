@@ -1,4 +1,4 @@
-import type { Deployment } from '../../domain/deployment/deployment.ts';
+import { type Deployment, DeploymentKind } from '../../domain/deployment/deployment.ts';
 import { DeploymentStatus, isTerminal } from '../../domain/deployment/deployment-status.ts';
 import { operationOutcome } from '../../domain/stack/stack-statuses.ts';
 import type { StackStatus } from '../../ports/stacks.ts';
@@ -38,12 +38,18 @@ export async function closeOnStackEvent(
   if (!outcome) return { outcome: 'ignored', reason: `${event.status} is not terminal` };
 
   // Match the event to its deployment by token, and only on the same stack.
-  const { stackName, region } = parseStackId(event.stackId);
+  const { stackName, region, account } = parseStackId(event.stackId);
   if (!event.clientRequestToken) {
     return { outcome: 'ignored', reason: `${event.status} of ${stackName} carries no ClientRequestToken` };
   }
   const deployment = await store.getDeployment(event.clientRequestToken);
-  if (!deployment || deployment.stack.stackName !== stackName || deployment.stack.region !== region) {
+  // A stack in a target account is only closed by its own account's events (forwarded to Converge's bus).
+  if (
+    !deployment ||
+    deployment.stack.stackName !== stackName ||
+    deployment.stack.region !== region ||
+    (deployment.stack.account !== undefined && deployment.stack.account !== account)
+  ) {
     return {
       outcome: 'ignored',
       reason: `no deployment of ${stackName} has token ${event.clientRequestToken}`,
@@ -59,7 +65,15 @@ export async function closeOnStackEvent(
   const closed = await closeExecution(
     deps,
     deployment,
-    { succeeded: outcome === 'succeeded', stackStatus: event.status, statusReason: event.statusReason },
+    {
+      // A deletion succeeds on DELETE_COMPLETE, which ends any other operation as a failure.
+      succeeded:
+        deployment.kind === DeploymentKind.DELETE
+          ? event.status === 'DELETE_COMPLETE'
+          : outcome === 'succeeded',
+      stackStatus: event.status,
+      statusReason: event.statusReason,
+    },
     'system:stack-events',
   );
   return closed
@@ -67,10 +81,10 @@ export async function closeOnStackEvent(
     : { outcome: 'ignored', reason: 'already finished' };
 }
 
-/** Stack name and region from a stack ARN (or a bare stack name, region unknown). */
-export function parseStackId(stackId: string): { stackName: string; region: string } {
+/** Stack name, region and account from a stack ARN (or a bare stack name, region and account unknown). */
+export function parseStackId(stackId: string): { stackName: string; region: string; account: string } {
   const parts = stackId.split(':');
-  if (parts.length < 6) return { stackName: stackId, region: '' };
+  if (parts.length < 6) return { stackName: stackId, region: '', account: '' };
   const [, name = ''] = (parts[5] ?? '').split('/');
-  return { stackName: name, region: parts[3] ?? '' };
+  return { stackName: name, region: parts[3] ?? '', account: parts[4] ?? '' };
 }

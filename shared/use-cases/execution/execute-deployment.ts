@@ -1,9 +1,12 @@
 import { AuditAction } from '../../domain/deployment/audit-action.ts';
-import type { Deployment, Reason } from '../../domain/deployment/deployment.ts';
+import { subjectOf } from '../../domain/deployment/audit-subject.ts';
+import { type Deployment, DeploymentKind, type Reason } from '../../domain/deployment/deployment.ts';
 import { dedupeId } from '../../domain/deployment/deployment-names.ts';
 import { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
 import { isInProgress, isUpdatable } from '../../domain/stack/stack-statuses.ts';
+import { iso } from '../../domain/time.ts';
+import type { ExecutionHold } from '../../domain/window/execution-hold.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Notifier } from '../../ports/notifier.ts';
 import type { Queue } from '../../ports/queue.ts';
@@ -11,9 +14,11 @@ import { ExecutionStatus, type Stacks } from '../../ports/stacks.ts';
 import type { Store } from '../../ports/store.ts';
 import { moveDeployment } from '../deployment/move-deployment.ts';
 import { notify } from '../deployment/notify.ts';
+import { inSession } from '../deployment/stack-session.ts';
 import { AUTO_APPROVER } from '../planning/decide-planned-deployment.ts';
 import { StackBusyError } from '../planning/stack-busy-error.ts';
 import { supersede } from '../planning/supersede.ts';
+import { executionHoldOf } from './execution-hold-of.ts';
 import { replanJob } from './replan-job.ts';
 import { startExecution } from './start-execution.ts';
 
@@ -32,7 +37,9 @@ export interface ExecuteDeps {
 
 export type ExecuteResult =
   | { readonly outcome: 'executing' | 'failed' | 'superseded'; readonly deployment: Deployment }
-  | { readonly outcome: 'skipped'; readonly reason: string };
+  | { readonly outcome: 'skipped'; readonly reason: string }
+  /** Suspended, or outside its deploy windows: it stays APPROVED and waits (reconcile or resume releases it). */
+  | { readonly outcome: 'held'; readonly hold: Extract<ExecutionHold, { held: true }> };
 
 const ACTOR = 'system:execute';
 
@@ -42,9 +49,11 @@ const ACTOR = 'system:execute';
  * later) while another execution holds the stack or the stack is mid-operation.
  */
 export async function executeDeployment(
-  deps: ExecuteDeps,
+  given: ExecuteDeps,
   input: { deploymentId: string },
 ): Promise<ExecuteResult> {
+  // Target accounts see the execution under a session named after the deployment.
+  const deps = inSession(given, input.deploymentId);
   const { store, stacks, clock } = deps;
 
   // Only an APPROVED deployment executes; duplicates of the job find it EXECUTING or done.
@@ -65,6 +74,10 @@ export async function executeDeployment(
     if (deployment.status !== DeploymentStatus.APPROVED) {
       return { outcome: 'skipped', reason: `deployment is ${deployment.status}` };
     }
+
+    // Suspended, or outside its deploy windows: it stays APPROVED, says so, and waits.
+    const hold = await executionHoldOf(deps, deployment, clock.now());
+    if (hold.held) return holdExecution(deps, deployment, hold);
 
     // An approval must name this exact deployment and change set, enough of them for the rule.
     if (!(await hasApproval(store, deployment))) {
@@ -90,28 +103,34 @@ export async function executeDeployment(
         : { outcome: 'skipped', reason: 'deployment moved on' };
     }
 
-    // The change set must still be AVAILABLE.
-    const changeSet = deployment.changeSet!;
-    const current = await stacks.describeChangeSet(deployment.stack, changeSet.id).catch(() => undefined);
-    if (current?.executionStatus !== ExecutionStatus.AVAILABLE) {
-      // It went stale under a newer stack state: fail it and plan this (newest) revision again.
-      const failed = await fail(deps, deployment, {
-        code: ReasonCode.CHANGE_SET_OBSOLETE,
-        message: `Change set ${changeSet.name} is ${current?.executionStatus ?? 'gone'}; Converge plans ${deployment.revision.slice(0, 12)} again.`,
-      });
-      if (failed.outcome === 'failed') await planAgain(deps, deployment);
-      return failed;
-    }
+    // A deletion checks its stack; any other deployment its change set.
+    if (deployment.kind === DeploymentKind.DELETE) {
+      const refused = await deletionRefusal(stacks, deployment);
+      if (refused) return fail(deps, deployment, refused);
+    } else {
+      // The change set must still be AVAILABLE.
+      const changeSet = deployment.changeSet!;
+      const current = await stacks.describeChangeSet(deployment.stack, changeSet.id).catch(() => undefined);
+      if (current?.executionStatus !== ExecutionStatus.AVAILABLE) {
+        // It went stale under a newer stack state: fail it and plan this (newest) revision again.
+        const failed = await fail(deps, deployment, {
+          code: ReasonCode.CHANGE_SET_OBSOLETE,
+          message: `Change set ${changeSet.name} is ${current?.executionStatus ?? 'gone'}; Converge plans ${deployment.revision.slice(0, 12)} again.`,
+        });
+        if (failed.outcome === 'failed') await planAgain(deps, deployment);
+        return failed;
+      }
 
-    // The stack must be stable: mid-operation means retry later; a broken stack fails.
-    const live = await stacks.describeStack(deployment.stack);
-    if (live && isInProgress(live.status))
-      throw new StackBusyError(deployment.stackKey, `stack is ${live.status}`);
-    if (live && !isUpdatable(live.status)) {
-      return fail(deps, deployment, {
-        code: ReasonCode.STACK_NOT_UPDATABLE,
-        message: `${deployment.stack.stackName} is ${live.status}; repair the stack before deploying.`,
-      });
+      // The stack must be stable: mid-operation means retry later; a broken stack fails.
+      const live = await stacks.describeStack(deployment.stack);
+      if (live && isInProgress(live.status))
+        throw new StackBusyError(deployment.stackKey, `stack is ${live.status}`);
+      if (live && !isUpdatable(live.status)) {
+        return fail(deps, deployment, {
+          code: ReasonCode.STACK_NOT_UPDATABLE,
+          message: `${deployment.stack.stackName} is ${live.status}; repair the stack before deploying.`,
+        });
+      }
     }
 
     // Mark EXECUTING first, so stack events always find it, then execute with the deployment id as token.
@@ -164,7 +183,54 @@ async function hasApproval(store: Store, deployment: Deployment): Promise<boolea
       )
       .map((a) => a.approver),
   );
-  return approvers.has(AUTO_APPROVER) || approvers.size >= Math.max(1, deployment.approval?.required ?? 1);
+  // A deletion counts people only: the policy never approves one.
+  const auto = approvers.has(AUTO_APPROVER) && deployment.kind !== DeploymentKind.DELETE;
+  approvers.delete(AUTO_APPROVER);
+  return auto || approvers.size >= Math.max(1, deployment.approval?.required ?? 1);
+}
+
+/**
+ * Why an approved deletion must not run: the stack approved for deletion (its unique id) is no
+ * longer the live one, or it is protected. Mid-operation means retry later.
+ */
+async function deletionRefusal(stacks: Stacks, deployment: Deployment): Promise<Reason | undefined> {
+  const live = await stacks.describeStack(deployment.stack);
+  if (live && isInProgress(live.status))
+    throw new StackBusyError(deployment.stackKey, `stack is ${live.status}`);
+  if (!live || live.stackId !== deployment.changeSet?.id) {
+    return {
+      code: ReasonCode.STACK_DISAPPEARED,
+      message: `${deployment.stack.stackName} is no longer the stack approved for deletion (${deployment.changeSet?.id}); nothing was deleted.`,
+    };
+  }
+  if (live.terminationProtection) {
+    return {
+      code: ReasonCode.STACK_PROTECTED,
+      message: `${deployment.stack.stackName} has termination protection in CloudFormation, so Converge will not delete it; turn the protection off first.`,
+    };
+  }
+  return undefined;
+}
+
+/** Records why the execution waits (audit and notification); the caller releases the lock. */
+async function holdExecution(
+  deps: ExecuteDeps,
+  deployment: Deployment,
+  hold: Extract<ExecutionHold, { held: true }>,
+): Promise<ExecuteResult> {
+  await deps.store.appendAudit({
+    subject: subjectOf(deployment.id),
+    action: AuditAction.HELD,
+    actor: ACTOR,
+    reason: hold.message,
+    at: iso(deps.clock),
+    data: {
+      hold: hold.kind,
+      ...(hold.kind === 'window' && hold.mayRunAt ? { mayRunAt: hold.mayRunAt } : {}),
+    },
+  });
+  await notify(deps, deployment, { event: `Waiting: ${hold.message}` });
+  return { outcome: 'held', hold };
 }
 
 /** Ends the deployment FAILED before anything ran (or when ExecuteChangeSet was refused); the caller releases the lock. */

@@ -1,4 +1,4 @@
-import type { Deployment } from '../../domain/deployment/deployment.ts';
+import { type Deployment, DeploymentKind } from '../../domain/deployment/deployment.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
 import { isInProgress, operationOutcome } from '../../domain/stack/stack-statuses.ts';
 import { ChangeSetNotFoundError, ExecutionStatus, type Stacks } from '../../ports/stacks.ts';
@@ -35,6 +35,7 @@ export async function executionEvidence(stacks: Stacks, deployment: Deployment):
       message: 'The deployment has no change set.',
     };
   }
+  if (deployment.kind === DeploymentKind.DELETE) return deletionEvidence(stacks, deployment);
   try {
     // The operation's own events: all of them carry the token Converge passed (the deployment id).
     const operation = await stacks.operationStatus(deployment.stack, deployment.id);
@@ -68,6 +69,29 @@ export async function executionEvidence(stacks: Stacks, deployment: Deployment):
         ? `Change set ${changeSet.name} is ${executionStatus} and never ran: the stack changed by other means; push again to plan anew.`
         : `Change set ${changeSet.name} no longer exists and no stack event carries this deployment's token; it never ran.`,
     };
+  } catch (error) {
+    return { kind: 'unknown', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * A deletion's evidence: the events of the stack (by its unique id, which still answers once it
+ * is deleted) carrying the deployment's token, else that stack's own status: DELETE_COMPLETE
+ * means the stack approved for deletion is gone.
+ */
+async function deletionEvidence(stacks: Stacks, deployment: Deployment): Promise<ExecutionEvidence> {
+  const stackId = deployment.changeSet!.id;
+  try {
+    const byToken = await stacks.operationStatus({ ...deployment.stack, stackName: stackId }, deployment.id);
+    if (!byToken && !stacks.stackStatus) return { kind: 'notStarted' };
+    // No event with the token: the stack's own status; an id CloudFormation forgot was deleted long ago.
+    const operation = byToken ?? (await stacks.stackStatus!(deployment.stack, stackId));
+    if (!operation || operation.status === 'DELETE_COMPLETE')
+      return { kind: 'ran', succeeded: true, stackStatus: 'DELETE_COMPLETE' };
+    if (operation.status === 'DELETE_FAILED')
+      return { kind: 'ran', succeeded: false, ...toStatus(operation) };
+    if (operation.status === 'DELETE_IN_PROGRESS') return { kind: 'running' };
+    return { kind: 'notStarted' };
   } catch (error) {
     return { kind: 'unknown', message: error instanceof Error ? error.message : String(error) };
   }

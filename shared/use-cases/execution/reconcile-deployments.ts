@@ -7,6 +7,8 @@ import type { Queue } from '../../ports/queue.ts';
 import { moveDeployment } from '../deployment/move-deployment.ts';
 import { notify } from '../deployment/notify.ts';
 import { deleteChangeSetOf } from '../planning/delete-change-set-of.ts';
+import { executionHoldOf, wasHeld } from './execution-hold-of.ts';
+import { replanJob } from './replan-job.ts';
 import { type SettleDeps, settleExecution } from './settle-execution.ts';
 
 export interface ReconcileDeps extends SettleDeps {
@@ -24,6 +26,8 @@ export interface ReconcileOptions {
    * EXECUTING never reached ExecuteChangeSet (its function died): it is executed now.
    */
   readonly executionGraceMs?: number;
+  /** A deployment AWAITING_DEPENDENCIES this long is checked again (its release may have been lost). */
+  readonly dependenciesRecheckMs?: number;
 }
 
 export interface ReconcileResult {
@@ -35,14 +39,19 @@ export interface ReconcileResult {
   readonly expired: number;
   /** PLANNING deployments whose plan never finished, ended PLAN_FAILED. */
   readonly abandoned: number;
-  /** APPROVED deployments whose execute job was queued again. */
+  /** APPROVED deployments whose execute job was queued again (lost, or released from a hold). */
   readonly requeued: number;
+  /** APPROVED deployments still held: their stack is suspended, or they are outside their deploy windows. */
+  readonly held: number;
+  /** AWAITING_DEPENDENCIES deployments whose plan job was queued again to check their dependencies. */
+  readonly rechecked: number;
 }
 
 const defaults = {
   planningStaleMs: 60 * 60_000,
   approvedStaleMs: 15 * 60_000,
   executionGraceMs: 5 * 60_000,
+  dependenciesRecheckMs: 5 * 60_000,
 } as const;
 
 /**
@@ -60,7 +69,7 @@ export async function reconcileDeployments(
   const actor = 'system:reconcile';
   const list = { limit: options.limit };
   const olderThan = (updatedAt: string, ms: number) => Date.parse(updatedAt) + ms <= clock.now();
-  const result = { closed: 0, resumed: 0, expired: 0, abandoned: 0, requeued: 0 };
+  const result = { closed: 0, resumed: 0, expired: 0, abandoned: 0, requeued: 0, held: 0, rechecked: 0 };
 
   // Settle EXECUTING deployments on their own change set's evidence, never the stack's status.
   const graceMs = options.executionGraceMs ?? deps.settings.executionGraceMs ?? defaults.executionGraceMs;
@@ -104,9 +113,15 @@ export async function reconcileDeployments(
     result.abandoned += 1;
   }
 
-  // Queue again executions whose job was lost; executing is idempotent and locked, so a repeat is harmless.
+  // Queue again executions whose job was lost, or whose hold ended (a window opened, the stack was
+  // resumed); one still held waits. Executing is idempotent and locked, so a repeat is harmless.
   for (const deployment of await store.listDeploymentsByStatus(DeploymentStatus.APPROVED, list)) {
-    if (!olderThan(deployment.updatedAt, options.approvedStaleMs ?? defaults.approvedStaleMs)) continue;
+    if ((await executionHoldOf(deps, deployment, clock.now())).held) {
+      result.held += 1;
+      continue;
+    }
+    const stale = olderThan(deployment.updatedAt, options.approvedStaleMs ?? defaults.approvedStaleMs);
+    if (!stale && !(await wasHeld(deps, deployment))) continue;
     // While another execution holds the stack, its own retried job is enough; don't pile up more.
     const lock = (await store.getStackState(deployment.stackKey))?.lock;
     if (lock && lock.expiresAt > clock.now()) continue;
@@ -115,6 +130,21 @@ export async function reconcileDeployments(
       { group: deployment.stackKey, dedupeId: dedupeId('execute', deployment.id, 'reconcile', clock.now()) },
     );
     result.requeued += 1;
+  }
+
+  // Check again deployments waiting for their dependencies, in case a release was lost.
+  const recheckMs = options.dependenciesRecheckMs ?? defaults.dependenciesRecheckMs;
+  for (const deployment of await store.listDeploymentsByStatus(
+    DeploymentStatus.AWAITING_DEPENDENCIES,
+    list,
+  )) {
+    if (!olderThan(deployment.updatedAt, recheckMs)) continue;
+    const job = replanJob(deployment, { requestedAt: clock.now(), deliveryId: `resume:${deployment.id}` });
+    await queue.send(
+      { ...job, deploymentId: deployment.id },
+      { group: deployment.stackKey, dedupeId: dedupeId('resume', deployment.id, 'reconcile', clock.now()) },
+    );
+    result.rechecked += 1;
   }
   return result;
 }

@@ -1,6 +1,7 @@
 import type { Deployment, Reason } from '../../domain/deployment/deployment.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
 import { isInProgress, isUpdatable } from '../../domain/stack/stack-statuses.ts';
+import { inSession } from '../deployment/stack-session.ts';
 import { type CloseDeps, closeExecution } from './close-execution.ts';
 import { executionEvidence } from './execution-evidence.ts';
 import { startExecution } from './start-execution.ts';
@@ -35,10 +36,11 @@ export type SettleOutcome =
  * status alone never closes it.
  */
 export async function settleExecution(
-  deps: SettleDeps,
+  given: SettleDeps,
   deployment: Deployment,
   options: { readonly graceMs: number; readonly actor: string },
 ): Promise<SettleOutcome> {
+  const deps = inSession(given, deployment.id);
   const { store, stacks, clock } = deps;
   const fail = async (reason: Reason): Promise<SettleOutcome> => {
     await closeExecution(

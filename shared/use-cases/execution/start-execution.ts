@@ -1,4 +1,4 @@
-import type { Deployment, Reason } from '../../domain/deployment/deployment.ts';
+import { type Deployment, DeploymentKind, type Reason } from '../../domain/deployment/deployment.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
 import { ChangeSetExecutionRefusedError, type Stacks } from '../../ports/stacks.ts';
 import { executionEvidence } from './execution-evidence.ts';
@@ -23,6 +23,7 @@ const ATTEMPTS = 3;
  * call again with the same token.
  */
 export async function startExecution(stacks: Stacks, deployment: Deployment): Promise<StartOutcome> {
+  if (deployment.kind === DeploymentKind.DELETE) return startDeletion(stacks, deployment);
   const changeSet = deployment.changeSet!;
   let problem = '';
   for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
@@ -46,4 +47,37 @@ export async function startExecution(stacks: Stacks, deployment: Deployment): Pr
     }
   }
   return { kind: 'unresolved', message: problem };
+}
+
+/**
+ * A deletion's "change set" is the stack itself (its unique id): DeleteStack by that id with the
+ * deployment id as ClientRequestToken, resolved like an execution when the answer is no answer.
+ * CloudFormation's ValidationError (termination protection, say) is a refusal.
+ */
+async function startDeletion(stacks: Stacks, deployment: Deployment): Promise<StartOutcome> {
+  if (!stacks.deleteStack) {
+    return {
+      kind: 'refused',
+      reason: { code: ReasonCode.EXECUTION_FAILED, message: 'This Converge cannot delete stacks.' },
+    };
+  }
+  try {
+    await stacks.deleteStack(deployment.stack, deployment.changeSet!.id, deployment.id);
+    return { kind: 'started' };
+  } catch (error) {
+    const problem = error instanceof Error ? error.message : String(error);
+    const evidence = await executionEvidence(stacks, deployment);
+    if (evidence.kind === 'ran' || evidence.kind === 'running') return { kind: 'started' };
+    if (error instanceof Error && error.name === 'ValidationError') {
+      const protectedStack = /TerminationProtection/.test(problem);
+      return {
+        kind: 'refused',
+        reason: {
+          code: protectedStack ? ReasonCode.STACK_PROTECTED : ReasonCode.EXECUTION_FAILED,
+          message: problem,
+        },
+      };
+    }
+    return { kind: 'unresolved', message: problem };
+  }
 }

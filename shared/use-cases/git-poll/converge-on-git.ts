@@ -12,6 +12,7 @@ import type { Source } from '../../ports/source.ts';
 import type { Store } from '../../ports/store.ts';
 
 import { loadConfiguration } from '../configuration/load-configuration.ts';
+import { removedStacks, sendRemovedStackJobs } from '../webhook/removed-stack-jobs.ts';
 import { pushAuthors } from '../webhook/webhook-authors.ts';
 import { sendStackJobs, stacksToPlan } from '../webhook/webhook-plan-jobs.ts';
 import { decideStack, GitPollDecision } from './git-poll-decision.ts';
@@ -142,7 +143,7 @@ async function pollBranch(
   };
   const decisions: StackPollDecision[] = [];
   for (const stack of configuration.stacks) {
-    const key = stackKey({ stackName: stack.name, region: stack.region });
+    const key = stackKey({ stackName: stack.name, region: stack.region, account: stack.account });
     const { decision, reason } = await decideStack(deps, { repository, head, stack, key, inputsChanged });
     decisions.push({
       repository,
@@ -192,6 +193,23 @@ async function pollBranch(
       authors,
     }),
   );
+
+  // Stacks converge.yaml at the head no longer names are released or deleted, as after a push
+  // (a young head is left to its webhook, which does the same).
+  const removed = await removedStacks(deps, repository, configuration);
+  if (
+    removed.length > 0 &&
+    !(minCommitAgeMs > 0 && (await youngHead(deps, repository, head, minCommitAgeMs)))
+  ) {
+    await sendRemovedStackJobs(deps, {
+      repository,
+      revision: head,
+      configuration,
+      changedPaths: [configuration.file],
+      deliveryId,
+      requestedAt,
+    });
+  }
 
   // Record why each stack was planned: the same head is planned once, so this stays short.
   for (const decision of decisions) {

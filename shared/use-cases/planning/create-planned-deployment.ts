@@ -3,6 +3,7 @@ import { AuditAction } from '../../domain/deployment/audit-action.ts';
 import type { Deployment, StackRef } from '../../domain/deployment/deployment.ts';
 import { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { iso } from '../../domain/time.ts';
+import type { WindowLayer } from '../../domain/window/deploy-window.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Source } from '../../ports/source.ts';
 import type { Store } from '../../ports/store.ts';
@@ -36,7 +37,13 @@ export async function createPlannedDeployment(
   { store, clock, source }: { store: Store; clock: Clock; source: Source },
   request: PlannedDeploymentInput,
   stack: StackRef,
-  trusted: { approval: ApprovalRequirement; from: string; flags: readonly string[] },
+  trusted: {
+    approval: ApprovalRequirement;
+    from: string;
+    flags: readonly string[];
+    windows?: readonly WindowLayer[];
+    terminationProtection?: boolean;
+  },
 ): Promise<Deployment> {
   const at = iso(clock);
   const commit = await source.commit(request.repository, request.revision).catch(() => undefined);
@@ -53,6 +60,10 @@ export async function createPlannedDeployment(
     pullRequest: request.pullRequest,
     status: DeploymentStatus.PLANNING,
     approval: trusted.approval,
+    ...(trusted.windows?.length ? { windows: trusted.windows } : {}),
+    ...(trusted.terminationProtection !== undefined
+      ? { terminationProtection: trusted.terminationProtection }
+      : {}),
     createdAt: at,
     updatedAt: at,
     version: 1,

@@ -74,6 +74,7 @@ export async function createStackChangeSet(
         : `Converge ${mode} of ${repository}@${revision.slice(0, 12)}`,
       clientToken: deploymentId,
       ...(revert ? { deploymentMode: 'REVERT_DRIFT' as const } : {}),
+      ...(stackConfig.rollback ? { rollback: stackConfig.rollback } : {}),
     })
     .catch((error: unknown) => {
       // The stack started an operation between the look and the call.

@@ -98,6 +98,9 @@ function gateDecision(
   deployment: Deployment,
   changeSet: ChangeSetRef,
 ): { autoApprove: boolean; why: string } {
+  if (deployment.kind === DeploymentKind.DELETE) {
+    return { autoApprove: false, why: 'Deleting a stack always waits for a person.' };
+  }
   if (deployment.historyRewritten) {
     return {
       autoApprove: false,

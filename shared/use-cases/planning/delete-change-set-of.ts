@@ -1,10 +1,12 @@
 import type { Deployment } from '../../domain/deployment/deployment.ts';
 import { changeSetName } from '../../domain/deployment/deployment-names.ts';
 import type { Stacks } from '../../ports/stacks.ts';
+import { actingAs } from '../deployment/stack-session.ts';
 
 /**
  * Deletes a deployment's change set. Its name is derived from the deployment, so this also
  * finds change sets whose id was never stored (previews, or a plan interrupted while waiting).
+ * Acts under the deployment's own session.
  */
 export async function deleteChangeSetOf(stacks: Stacks, deployment: Deployment): Promise<void> {
   const id =
@@ -14,5 +16,5 @@ export async function deleteChangeSetOf(stacks: Stacks, deployment: Deployment):
       deploymentId: deployment.id,
       pullRequest: deployment.pullRequest,
     });
-  await stacks.deleteChangeSet(deployment.stack, id);
+  await actingAs(stacks, deployment.id).deleteChangeSet(deployment.stack, id);
 }

@@ -1,5 +1,8 @@
 import type { ApprovalRequirement } from '../../domain/approval/approval.ts';
-import { changeSetFailureReason } from '../../domain/change-set/change-set-failure-reason.ts';
+import {
+  changeSetFailureReason,
+  isTransientChangeSetError,
+} from '../../domain/change-set/change-set-failure-reason.ts';
 import type { ChangeSetSummary } from '../../domain/change-set/change-set-summary.ts';
 import { summarizeChangeSet } from '../../domain/change-set/summarize-change-set.ts';
 import { ConfigurationProblem, hasConfigurationProblem } from '../../domain/config/configuration-error.ts';
@@ -12,9 +15,9 @@ import {
   type StackRef,
 } from '../../domain/deployment/deployment.ts';
 import { changeSetName } from '../../domain/deployment/deployment-names.ts';
-import { DeploymentStatus } from '../../domain/deployment/deployment-status.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
-import type { ControlPlanePolicy } from '../../domain/policy/control-plane-policy.ts';
+import { type ControlPlanePolicy, targetAccount } from '../../domain/policy/control-plane-policy.ts';
+import { terminationProtectionToApply } from '../../domain/stack/termination-protection.ts';
 import { iso } from '../../domain/time.ts';
 import type { Artifacts } from '../../ports/artifacts.ts';
 import type { Clock } from '../../ports/clock.ts';
@@ -24,6 +27,8 @@ import type { Source } from '../../ports/source.ts';
 import { ChangeSetStatus, type Stacks } from '../../ports/stacks.ts';
 import type { Store } from '../../ports/store.ts';
 import { loadConfiguration } from '../configuration/load-configuration.ts';
+import { inSession } from '../deployment/stack-session.ts';
+import { awaitDependencies, isResumable } from './await-dependencies.ts';
 import { claimRevision } from './claim-revision.ts';
 import { clearFailedCreate } from './clear-failed-create.ts';
 import { closePlanning } from './close-planning.ts';
@@ -52,6 +57,8 @@ export interface PlanDeps {
     readonly changeSetWait?: ChangeSetWait;
     /** How long to wait for a rolled-back stack to be deleted before it is created again. */
     readonly stackDeleteWait?: ChangeSetWait;
+    /** How long a dependency that has no deployment at the revision and was never applied is waited for. */
+    readonly dependencyWaitMs?: number;
   };
 }
 
@@ -78,13 +85,15 @@ export interface PlanRequest extends PlannedDeploymentInput {
  * @example
  * const deployment = await planDeployment(deps, { id, mode: 'deploy', repository, revision, stackName, stackKey, actor: 'system:plan' });
  */
-export async function planDeployment(deps: PlanDeps, request: PlanRequest): Promise<Deployment> {
-  const { store, stacks } = deps;
+export async function planDeployment(given: PlanDeps, request: PlanRequest): Promise<Deployment> {
   const { id, mode } = request;
+  // Everything done in target accounts for this deployment acts under a session named after it.
+  const deps = inSession(given, id);
+  const { store, stacks } = deps;
 
-  // A retry resumes its own deployment; a finished one is left as it is.
+  // A retry resumes its own deployment (also one waiting for its dependencies); a finished one is left as it is.
   const existing = await store.getDeployment(id);
-  if (existing && existing.status !== DeploymentStatus.PLANNING) return existing;
+  if (existing && !isResumable(existing.status)) return existing;
 
   // Read the configuration at the revision being planned.
   const configuration = await loadConfiguration(deps, request).catch((error: unknown) =>
@@ -107,11 +116,22 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
   const approval = mode === DeploymentKind.REVERT_DRIFT ? humanApproval(trust.approval) : trust.approval;
   const gateDeps = trust.flags.length > 0 ? { ...deps, notifier: flagged(deps.notifier, trust.flags) } : deps;
 
-  // Record the deployment (PLANNING) unless a retry already did.
-  const deployment =
+  // Record the deployment (PLANNING) unless a retry already did; a deploy leaves termination
+  // protection as its converge.yaml says (or off, when Converge had turned it on and the key went).
+  const protection =
+    mode === DeploymentKind.DEPLOY
+      ? terminationProtectionToApply(stackConfig?.terminationProtection, trust.appliedTerminationProtection)
+      : undefined;
+  let deployment =
     existing ??
-    (await createPlannedDeployment(deps, request, stack, { approval, from: trust.from, flags: trust.flags }));
-  if (deployment.status !== DeploymentStatus.PLANNING) return deployment;
+    (await createPlannedDeployment(deps, request, stack, {
+      approval,
+      from: trust.from,
+      flags: trust.flags,
+      ...(trust.windows ? { windows: trust.windows } : {}),
+      ...(protection !== undefined ? { terminationProtection: protection } : {}),
+    }));
+  if (!isResumable(deployment.status)) return deployment;
   const end = (event: Parameters<typeof closePlanning>[2], reason?: Reason) =>
     closePlanning(gateDeps, deployment, event, request.actor, reason);
   const fail = (reason: Reason) => end({ type: 'PLAN_FAILED', reason }, reason);
@@ -149,6 +169,18 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
       message: `${request.stackName} is not in converge.yaml at ${request.revision.slice(0, 12)}.`,
     });
   }
+
+  // Dependencies first: wait for their deployments at this revision, stop if one failed, and
+  // read the `fromStack` parameters from their outputs.
+  const gate = await awaitDependencies(gateDeps, deployment, { configuration, stackConfig }, request.actor);
+  deployment = gate.deployment;
+  if (gate.kind === 'blocked') return fail(gate.reason);
+  if (gate.kind === 'waiting') return deployment;
+  planned = {
+    ...deployment,
+    ...(planned.historyRewritten ? { historyRewritten: planned.historyRewritten } : {}),
+  };
+  const configured = { ...stackConfig, parameters: { ...stackConfig.parameters, ...gate.parameters } };
 
   // A stack whose first creation rolled back can only be deleted: a deployment deletes it
   // (it holds no resources) and creates it again; statuses that need a person end here.
@@ -189,13 +221,16 @@ export async function planDeployment(deps: PlanDeps, request: PlanRequest): Prom
       deploymentId: id,
       changeSetName: name,
       stack,
-      stackConfig,
+      stackConfig: configured,
       tags: { [REPOSITORY_TAG]: request.repository },
     }));
   } catch (error) {
-    // A busy stack is retried (the caller keeps the request); anything else fails.
+    // A busy stack, a throttled or 5xx answer, or a stack created meanwhile is retried (the
+    // caller keeps the request); anything else fails.
     if (error instanceof StackBusyError) throw error;
-    return fail(changeSetFailureReason(error instanceof Error ? error.message : String(error)));
+    const message = error instanceof Error ? error.message : String(error);
+    if (isTransientChangeSetError(error)) throw new StackBusyError(request.stackKey, message);
+    return fail(changeSetFailureReason(message));
   }
 
   // Wait for CloudFormation to compute it, with backoff and a bound.
@@ -240,23 +275,30 @@ function stackRef(deps: PlanDeps, request: PlanRequest, configuration: Configura
       : configuration.stacks.find((s) => s.name === request.stackName);
   if (!stackConfig) {
     // `<account>/<region>/<name>` back to a stack reference, for deployments whose configuration did not read.
-    const [, region = 'unknown'] = request.stackKey.split('/');
-    return { stackName: request.stackName, region };
+    const [account = 'default', region = 'unknown'] = request.stackKey.split('/');
+    return { stackName: request.stackName, region, ...(account !== 'default' ? { account } : {}) };
   }
   // A fork is planned with the preview role, which may create change sets and never execute them.
-  const roleArn = request.fork
-    ? deps.policy.forks.previewRoleArn
-    : (stackConfig.roleArn ?? deps.settings.defaultRoleArn);
-  return { stackName: stackConfig.name, region: stackConfig.region, ...(roleArn ? { roleArn } : {}) };
+  // A stack in a target account defaults to that account's service role, never to Converge's own.
+  const defaultRoleArn = stackConfig.account
+    ? targetAccount(deps.policy, stackConfig.account)?.serviceRoleArn
+    : deps.settings.defaultRoleArn;
+  const roleArn = request.fork ? deps.policy.forks.previewRoleArn : (stackConfig.roleArn ?? defaultRoleArn);
+  return {
+    stackName: stackConfig.name,
+    region: stackConfig.region,
+    ...(stackConfig.account ? { account: stackConfig.account } : {}),
+    ...(roleArn ? { roleArn } : {}),
+  };
 }
 
-/** A drift revert waits for a person unless the drift policy itself lets it through (`autoApproveIf`). */
-function humanApproval(trusted: ApprovalRequirement): ApprovalRequirement {
+/** A drift revert waits for a person unless the drift policy itself lets it through (`autoApproveIf`); a deletion always does. */
+export function humanApproval(trusted: ApprovalRequirement): ApprovalRequirement {
   return { ...trusted, required: Math.max(1, trusted.required), autoApprove: 'never' };
 }
 
-/** Every message about a flagged deployment (adoption, policy change) says so first. */
-function flagged(notifier: Notifier, flags: readonly string[]): Notifier {
+/** Every message about a flagged deployment (adoption, policy change, deletion) says so first. */
+export function flagged(notifier: Notifier, flags: readonly string[]): Notifier {
   const prefix = flags.join(' | ');
   return {
     deploymentChanged: (deployment, context) =>

@@ -29,7 +29,7 @@ export function planJobDeploymentId(job: PlanJob): string {
  */
 export async function planStack(deps: PlanDeps, job: PlanJob): Promise<Deployment> {
   return planDeployment(deps, {
-    id: planJobDeploymentId(job),
+    id: job.deploymentId ?? planJobDeploymentId(job),
     mode: job.kind,
     repository: job.repository,
     revision: job.revision,

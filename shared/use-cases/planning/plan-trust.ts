@@ -3,15 +3,17 @@ import type { Configuration } from '../../domain/config/stack-config.ts';
 import { DeploymentKind, type Reason, type StackRef } from '../../domain/deployment/deployment.ts';
 import { ReasonCode } from '../../domain/deployment/reason-code.ts';
 import {
+  accountPermission,
   type ControlPlanePolicy,
   controlPlaneRequirement,
   stackPermission,
 } from '../../domain/policy/control-plane-policy.ts';
 import { ManagedStackTag } from '../../domain/stack/managed-stack-tags.ts';
 import { iso } from '../../domain/time.ts';
+import type { DeployWindow, WindowLayer } from '../../domain/window/deploy-window.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Source } from '../../ports/source.ts';
-import type { Stacks } from '../../ports/stacks.ts';
+import { type Stacks, TargetAccountRefusedError } from '../../ports/stacks.ts';
 import type { StackState, Store } from '../../ports/store.ts';
 import { TrustedRuleUnreadableError } from '../configuration/trusted-rule-unreadable-error.ts';
 import { trustedApproval } from './trusted-approval.ts';
@@ -52,6 +54,10 @@ export interface PlanTrust {
   /** Lines every message about the deployment starts with (`adoption`, `policy change: ...`). */
   readonly flags: readonly string[];
   readonly refusal?: Reason;
+  /** The deploy windows the deployment's execution keeps: the policy's, then the trusted converge.yaml's. */
+  readonly windows?: readonly WindowLayer[];
+  /** The stack's `terminationProtection` in the trusted (last applied) converge.yaml, when it states one. */
+  readonly appliedTerminationProtection?: boolean;
 }
 
 /**
@@ -91,6 +97,17 @@ export async function planTrust(deps: PlanTrustDeps, input: PlanTrustInput): Pro
   const permission = stackPermission(policy, repository, stackName);
   if (!permission.allowed) return refuse(ReasonCode.STACK_NOT_PERMITTED, permission.reason);
 
+  // Converge deploys only to its own account and the accounts the policy lists.
+  const account = accountPermission(policy, stackName, input.stack.account);
+  if (!account.allowed) return refuse(ReasonCode.ACCOUNT_NOT_PERMITTED, account.reason);
+  // The preview role that keeps a fork's change set from running lives in Converge's own account.
+  if (input.fork && input.stack.account !== undefined) {
+    return refuse(
+      ReasonCode.FORK_NOT_ALLOWED,
+      `Pull requests from forks are not planned for ${stackName}: it lives in account ${input.stack.account}, and fork previews run only in Converge's own account, under the preview role.`,
+    );
+  }
+
   // A stack belongs to the repository that first planned it.
   const owner = state?.owner ?? (await appliedBy(deps, state));
   if (owner && owner !== repository) {
@@ -101,7 +118,14 @@ export async function planTrust(deps: PlanTrustDeps, input: PlanTrustInput): Pro
   }
 
   // A stack that exists but that Converge never deployed is adopted only if the policy allows it.
-  const live = await deps.stacks.describeStack(input.stack);
+  // (In a target account this is the first call there: a role that refuses Converge ends the plan.)
+  let live: Awaited<ReturnType<Stacks['describeStack']>>;
+  try {
+    live = await deps.stacks.describeStack(input.stack);
+  } catch (error) {
+    if (error instanceof TargetAccountRefusedError) return refuse(ReasonCode.ACCESS_DENIED, error.message);
+    throw error;
+  }
   // Converge's own stacks carry its tag, or this repository claimed them when it first planned them
   // (a creation still running may not show its tags yet).
   const adoption =
@@ -144,8 +168,11 @@ export async function planTrust(deps: PlanTrustDeps, input: PlanTrustInput): Pro
     }
   }
 
+  // The windows executions keep: the policy's always, the trusted converge.yaml's on top.
+  const windows = windowLayers(policy, adoption ? undefined : rule);
   if (adoption) {
     return {
+      windows,
       approval: controlPlane,
       from: 'control-plane policy (adoption)',
       flags: [
@@ -154,7 +181,27 @@ export async function planTrust(deps: PlanTrustDeps, input: PlanTrustInput): Pro
     };
   }
   const flags = rule.policyChanges.length > 0 ? [`policy change: ${rule.policyChanges.join('; ')}`] : [];
-  return { approval: rule.approval, from: rule.from, flags };
+  return {
+    approval: rule.approval,
+    from: rule.from,
+    flags,
+    windows,
+    ...(rule.terminationProtection !== undefined
+      ? { appliedTerminationProtection: rule.terminationProtection }
+      : {}),
+  };
+}
+
+/** The non-empty window layers: the policy's, and the trusted rule's (a repository only adds to them). */
+function windowLayers(
+  policy: ControlPlanePolicy,
+  rule: { readonly from: string; readonly windows?: readonly DeployWindow[] } | undefined,
+): readonly WindowLayer[] {
+  const layers: WindowLayer[] = [];
+  if (policy.windows?.length) layers.push({ from: 'control-plane policy', windows: policy.windows });
+  if (rule?.windows?.length)
+    layers.push({ from: rule.from.replace(/ \(policy change\)$/, ''), windows: rule.windows });
+  return layers;
 }
 
 /** The repository of the deployment that last applied the stack, for stacks applied before owners were recorded. */

@@ -6,6 +6,7 @@ import {
   holdToPolicy,
 } from '../../domain/policy/control-plane-policy.ts';
 import { policyChangeRequirement, policyChanges } from '../../domain/policy/policy-changes.ts';
+import type { DeployWindow } from '../../domain/window/deploy-window.ts';
 import type { Source } from '../../ports/source.ts';
 import type { StackState } from '../../ports/store.ts';
 import { loadConfiguration } from '../configuration/load-configuration.ts';
@@ -17,6 +18,10 @@ export interface TrustedRule {
   readonly from: string;
   /** What the revision changes in trusted configuration; any entry makes it a policy change. */
   readonly policyChanges: readonly string[];
+  /** The stack's deploy windows in the trusted converge.yaml, when one was read. */
+  readonly windows?: readonly DeployWindow[];
+  /** The stack's `terminationProtection` in the trusted converge.yaml, when it states one. */
+  readonly terminationProtection?: boolean;
 }
 
 /**
@@ -78,13 +83,28 @@ export async function trustedApproval(
   const held = withoutEmptyPeople(holdToPolicy(policy, rule));
   const changes = input.next ? policyChanges(configuration, input.next, input.stackName) : [];
   if (changes.length === 0) {
-    return { approval: held, from: `converge.yaml at ${trusted.slice(0, 12)}`, policyChanges: [] };
+    return {
+      approval: held,
+      from: `converge.yaml at ${trusted.slice(0, 12)}`,
+      policyChanges: [],
+      windows: stack.windows,
+      ...protectionOf(stack),
+    };
   }
   return {
     approval: policyChangeRequirement(held, policy.approval.floor),
     from: `converge.yaml at ${trusted.slice(0, 12)} (policy change)`,
     policyChanges: changes,
+    windows: stack.windows,
+    ...protectionOf(stack),
   };
+}
+
+/** The stack's trusted `terminationProtection`, when its converge.yaml states one. */
+function protectionOf(stack: { readonly terminationProtection?: boolean }) {
+  return stack.terminationProtection !== undefined
+    ? { terminationProtection: stack.terminationProtection }
+    : {};
 }
 
 /** A rule naming no people carries none, so that a deployment shows no empty `people`. */

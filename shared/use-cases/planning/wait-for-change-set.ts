@@ -12,9 +12,12 @@ export interface ChangeSetWait {
 /**
  * Four minutes: inside the plan function's five-minute timeout, so the deployment ends with a
  * named reason instead of the function being cut off (a cut-off job is retried and resumes).
+ * The first poll comes after 50 ms: a small change set is often ready that soon, and a fixed
+ * second here was most of a small deployment's time. Doubling from there costs about four more
+ * DescribeChangeSet calls than starting at a second, all in the first second and a half.
  */
 export const DEFAULT_CHANGE_SET_WAIT: ChangeSetWait = {
-  firstDelayMs: 1_000,
+  firstDelayMs: 50,
   maxDelayMs: 10_000,
   timeoutMs: 240_000,
 };

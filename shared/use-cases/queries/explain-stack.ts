@@ -31,11 +31,39 @@ export type StackWait =
       readonly message: string;
     }
   | {
+      readonly kind: 'suspended';
+      readonly by: string;
+      readonly since: string;
+      readonly reason?: string;
+      readonly message: string;
+    }
+  | {
+      readonly kind: 'held';
+      readonly deploymentId: string;
+      readonly hold: 'suspended' | 'window';
+      readonly mayRunAt?: string;
+      readonly message: string;
+    }
+  | {
+      /** Planned only after these stacks' deployments at the same revision end. */
+      readonly kind: 'dependencies';
+      readonly deploymentId: string;
+      readonly dependencies: readonly DependencyWait[];
+      readonly message: string;
+    }
+  | {
       readonly kind: 'failed';
       readonly deploymentId: string;
       readonly status: DeploymentStatus;
       readonly message: string;
     };
+
+/** One dependency a deployment waits for, and where its deployment at the revision stands. */
+export interface DependencyWait {
+  readonly stackName: string;
+  readonly deploymentId?: string;
+  readonly status?: DeploymentStatus;
+}
 
 export interface StackExplanation {
   readonly stack: StackOverview;
@@ -78,7 +106,19 @@ async function waitsOf(
   stack: StackOverview,
 ): Promise<StackWait[]> {
   const waits: StackWait[] = [];
+  // A suspended stack says so first: nothing of it executes until it is resumed.
+  if (stack.suspended) {
+    const { by, at, reason } = stack.suspended;
+    waits.push({
+      kind: 'suspended',
+      by,
+      since: at,
+      ...(reason ? { reason } : {}),
+      message: `${stack.stackName} is suspended by ${by} since ${at}${reason ? ` (${reason})` : ''}: its deploys and drift reverts wait until converge resume ${stack.stackName}.`,
+    });
+  }
   for (const deployment of stack.pending) waits.push(await pendingWait(deps, stack, deployment));
+  if (stack.suspended && waits.length > 1) return waits;
   if (waits.length > 0) return waits;
 
   // Nothing in flight: say where the stack stands, and why the latest attempt stopped if it failed.
@@ -136,6 +176,16 @@ async function pendingWait(
       };
     }
     case DeploymentStatus.APPROVED: {
+      const held = stack.held?.find((h) => h.deploymentId === id);
+      if (held) {
+        return {
+          kind: 'held',
+          deploymentId: id,
+          hold: held.kind,
+          ...(held.mayRunAt ? { mayRunAt: held.mayRunAt } : {}),
+          message: `Deployment ${id} of ${short(deployment.revision)} is approved and waits: ${held.message}`,
+        };
+      }
       const lock = stack.lock;
       if (lock && lock.owner !== id && lock.expiresAt > clock.now()) {
         return {
@@ -153,6 +203,24 @@ async function pendingWait(
         message: `Deployment ${id} of ${short(deployment.revision)} is approved and queued for execution since ${deployment.updatedAt}.`,
       };
     }
+    case DeploymentStatus.AWAITING_DEPENDENCIES: {
+      const dependencies = await Promise.all(
+        (deployment.waitingFor ?? []).map((name) => dependencyWait({ store, clock }, name, deployment)),
+      );
+      const listed = dependencies
+        .map((d) =>
+          d.deploymentId
+            ? `${d.stackName} (deployment ${d.deploymentId}, ${d.status})`
+            : `${d.stackName} (not planned yet)`,
+        )
+        .join(', ');
+      return {
+        kind: 'dependencies',
+        deploymentId: id,
+        dependencies,
+        message: `Deployment ${id} of ${short(deployment.revision)} waits for its dependencies to deploy ${short(deployment.revision)} first: ${listed}. \`converge why <stack>\` on each says what it waits on.`,
+      };
+    }
     case DeploymentStatus.EXECUTING:
       return {
         kind: 'executing',
@@ -168,6 +236,21 @@ async function pendingWait(
         message: `Deployment ${id} of ${short(deployment.revision)} is ${deployment.kind === 'preview' ? 'a pull request preview' : 'being planned'} since ${deployment.createdAt}.`,
       };
   }
+}
+
+/** The dependency's deploy at the same revision and repository, if Converge has one. */
+async function dependencyWait(
+  deps: { store: Store; clock: { now(): number } },
+  stackName: string,
+  of: Deployment,
+): Promise<DependencyWait> {
+  for (const stack of await stackOverview(deps, { stackName })) {
+    const found = (await deps.store.listDeployments(stack.stackKey, { limit: 25 })).find(
+      (d) => d.kind === 'deploy' && d.revision === of.revision && d.repository === of.repository,
+    );
+    if (found) return { stackName, deploymentId: found.id, status: found.status };
+  }
+  return { stackName };
 }
 
 function isStopped(status: DeploymentStatus): boolean {

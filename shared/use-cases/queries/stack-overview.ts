@@ -1,8 +1,10 @@
 import type { Deployment } from '../../domain/deployment/deployment.ts';
-import { isTerminal } from '../../domain/deployment/deployment-status.ts';
+import { DeploymentStatus, isTerminal } from '../../domain/deployment/deployment-status.ts';
 import type { DriftRecord } from '../../domain/drift/drift-sweep.ts';
+import type { Suspension } from '../../domain/window/execution-hold.ts';
 import type { DriftStore } from '../../ports/drift-store.ts';
 import type { StackState, Store } from '../../ports/store.ts';
+import { executionHoldOf } from '../execution/execution-hold-of.ts';
 
 /** One managed stack as an operator sees it: what is applied, what is in flight, what drifted. */
 export interface StackOverview {
@@ -19,6 +21,19 @@ export interface StackOverview {
   readonly drift?: DriftRecord;
   /** The stack lock as stored, when it is held now. */
   readonly lock?: StackState['lock'];
+  /** Set while the stack is suspended (`converge suspend`). */
+  readonly suspended?: Suspension;
+  /** Approved deployments that wait (suspended, or outside their deploy windows), and until when. */
+  readonly held?: readonly HeldDeployment[];
+}
+
+/** An approved deployment whose execution waits, and why. */
+export interface HeldDeployment {
+  readonly deploymentId: string;
+  readonly kind: 'suspended' | 'window';
+  readonly message: string;
+  /** When its windows next allow it (ISO 8601). */
+  readonly mayRunAt?: string;
 }
 
 /**
@@ -47,6 +62,17 @@ async function overviewOf(
   const [latest] = deployments;
   const [drift] = (await deps.drift?.listDriftRecords(state.stackKey, { limit: 1 })) ?? [];
   const lockHeld = state.lock && state.lock.expiresAt > deps.clock.now();
+  const held: HeldDeployment[] = [];
+  for (const deployment of deployments.filter((d) => d.status === DeploymentStatus.APPROVED)) {
+    const hold = await executionHoldOf(deps, deployment, deps.clock.now());
+    if (hold.held)
+      held.push({
+        deploymentId: deployment.id,
+        kind: hold.kind,
+        message: hold.message,
+        ...(hold.kind === 'window' && hold.mayRunAt ? { mayRunAt: hold.mayRunAt } : {}),
+      });
+  }
   return {
     stackKey: state.stackKey,
     stackName: latest?.stack.stackName ?? stackNameOf(state.stackKey),
@@ -65,6 +91,8 @@ async function overviewOf(
     pending: deployments.filter((deployment) => !isTerminal(deployment.status)),
     ...(drift ? { drift } : {}),
     ...(lockHeld ? { lock: state.lock } : {}),
+    ...(state.suspended ? { suspended: state.suspended } : {}),
+    ...(held.length > 0 ? { held } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import type { Job } from '../../ports/queue.ts';
 import type { PullRequestPayload, PushPayload } from '../../ports/webhook.ts';
 import { DEFAULT_CONFIGURATION_FILE, loadConfiguration } from '../configuration/load-configuration.ts';
 import { validateRepository } from '../configuration/validate-repository.ts';
+import { sendRemovedStackJobs } from './removed-stack-jobs.ts';
 import { pullRequestAuthors, pushAuthors } from './webhook-authors.ts';
 import {
   type DeliveryContext,
@@ -74,8 +75,19 @@ async function pushPlanJobs(
   if (!configuration) {
     return refuseConfiguration(deps, { repository, revision: payload.after, ref: payload.ref, issues });
   }
-  const stacks = stacksToPlan(configuration, await pushChangedPaths(deps, repository, payload));
-  if (stacks.length === 0) return { outcome: 'accepted', jobs: 0, votes: 0 };
+  const changedPaths = await pushChangedPaths(deps, repository, payload);
+  const stacks = stacksToPlan(configuration, changedPaths);
+
+  // Stacks the pushed converge.yaml no longer names are released or deleted (remove-stack jobs).
+  const removed = await sendRemovedStackJobs(deps, {
+    repository,
+    revision: payload.after,
+    configuration,
+    changedPaths,
+    deliveryId: context.delivery,
+    requestedAt: context.requestedAt,
+  });
+  if (stacks.length === 0) return { outcome: 'accepted', jobs: removed, votes: 0 };
 
   // Queue one deploy plan per stack, attributed to whoever the push brings in.
   const authors = await pushAuthors(deps, repository, payload);
@@ -96,7 +108,7 @@ async function pushPlanJobs(
       authors,
     }),
   );
-  return { outcome: 'accepted', jobs, votes: 0 };
+  return { outcome: 'accepted', jobs: jobs + removed, votes: 0 };
 }
 
 /**

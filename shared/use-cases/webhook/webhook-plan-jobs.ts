@@ -64,7 +64,7 @@ export async function sendStackJobs(
   job: (stack: StackConfig, key: string) => Job,
 ): Promise<number> {
   for (const stack of stacks) {
-    const key = stackKey({ stackName: stack.name, region: stack.region });
+    const key = stackKey({ stackName: stack.name, region: stack.region, account: stack.account });
     await queue.send(job(stack, key), { group: key, dedupeId: dedupeId(deliveryId, key) });
   }
   return stacks.length;

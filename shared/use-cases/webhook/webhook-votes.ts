@@ -66,6 +66,18 @@ export async function slashCommand(
   return ignored('not a Converge command');
 }
 
+/** Refuses a pull request command: replies on the pull request (`lead`, then why) and ignores the delivery. */
+function refuser(
+  deps: ReceiveWebhookDeps,
+  payload: IssueCommentPayload,
+  lead: string,
+): (reason: string) => Promise<WebhookResult> {
+  return async function refuse(reason) {
+    await deps.codeReview.reply(payload.repository.full_name, payload.issue.number, `${lead} ${reason}`);
+    return ignored(reason);
+  };
+}
+
 async function approveCommand(
   deps: ReceiveWebhookDeps,
   payload: IssueCommentPayload,
@@ -73,14 +85,7 @@ async function approveCommand(
 ): Promise<WebhookResult> {
   const repository = payload.repository.full_name;
   const pullRequest = payload.issue.number;
-  const refuse = async (reason: string) => {
-    await deps.codeReview.reply(
-      repository,
-      pullRequest,
-      `Converge: your vote on ${stackName} did not count. ${reason}`,
-    );
-    return ignored(reason);
-  };
+  const refuse = refuser(deps, payload, `Converge: your vote on ${stackName} did not count.`);
 
   // Bind the vote to the revision this pull request's merge produced.
   const revision = await mergedRevision(deps, repository, pullRequest);
@@ -115,10 +120,7 @@ async function planCommand(
   const repository = payload.repository.full_name;
   const pullRequest = payload.issue.number;
   const login = payload.comment.user?.login ?? '';
-  const refuse = async (reason: string) => {
-    await deps.codeReview.reply(repository, pullRequest, `Converge: no plan. ${reason}`);
-    return ignored(reason);
-  };
+  const refuse = refuser(deps, payload, 'Converge: no plan.');
 
   // Only people who may push to the repository may spend a plan.
   const permission = login ? await deps.codeReview.permission(repository, login) : 'none';

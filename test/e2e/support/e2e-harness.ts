@@ -1,9 +1,12 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import type { EmulatorDelays } from '../../../local/cloudformation/emulator-state.ts';
 import { signedSlackClick } from '../../../local/host/signed-slack-click.ts';
 import { type Host, startHost } from '../../../local/host/start-host.ts';
+import type { LocalRole } from '../../../local/sts/local-roles.ts';
 import { DynamoDbStore } from '../../../shared/adapters/aws/dynamodb-store.ts';
 import type { Deployment } from '../../../shared/domain/deployment/deployment.ts';
 import { stackKey } from '../../../shared/domain/deployment/deployment.ts';
+import type { Clock } from '../../../shared/ports/clock.ts';
 import { createGitRepo, type GitRepo } from '../../support/git-repo.ts';
 import { recordedExample } from '../../support/github-delivery.ts';
 import { type RecordingServer, startRecordingServer } from '../../support/recording-server.ts';
@@ -95,7 +98,8 @@ export interface E2e {
       teamId?: string;
     },
   ): Promise<Response>;
-  deployments(stackName: string): Promise<readonly Deployment[]>;
+  /** The deployments of a stack in Converge's own account, or in `account` when given. */
+  deployments(stackName: string, account?: string): Promise<readonly Deployment[]>;
   /** Waits until `read` returns a value `until` accepts. */
   waitFor<T>(
     read: () => Promise<T>,
@@ -115,6 +119,28 @@ export interface E2eOptions {
    * `acme/<name>` repository (branch main, any stack) with `slack:U0APPROVER` as approver.
    */
   readonly policyFile?: string;
+  /** The functions' log level (Powertools); CRITICAL unless `E2E_HOST_LOG` is set. */
+  readonly logLevel?: string;
+  /**
+   * The queues' visibility timeout; 10 s by default. It must outlast the longest batch an
+   * invocation runs (AWS: six times the function timeout), or a message comes back while its
+   * first invocation still runs: tests that load the host raise it.
+   */
+  readonly visibilityTimeoutMs?: number;
+  /** Messages per queue invocation (10 by default); see `HostOptions.batchSize`. */
+  readonly batchSize?: number;
+  /** Invocations per queue at once (4 by default); see `HostOptions.queueConcurrency`. */
+  readonly queueConcurrency?: number;
+  /** Receives before a failing message moves to the dead-letter list; 50 by default. */
+  readonly maxReceiveCount?: number;
+  /** Where the host's own messages go (retries, dead letters); dropped unless `E2E_HOST_LOG` is set. */
+  readonly log?: (message: string) => void;
+  /** The clock the host's functions run on (and Slack clicks are signed with); the system's by default. */
+  readonly clock?: Clock;
+  /** The roles the local cloud lets Converge assume; by default those the policy's accounts name. */
+  readonly roles?: readonly LocalRole[];
+  /** Emulator delays of the local cloud; a few milliseconds per change-set step and resource by default. */
+  readonly delays?: Partial<EmulatorDelays>;
 }
 
 /**
@@ -134,8 +160,10 @@ export async function startE2e(
       port: 0,
       region: REGION,
       repositories: Object.fromEntries([...repos].map(([name, repo]) => [name, repo.dir])),
-      delays: { changeSet: 5, resource: 5 },
+      delays: options.delays ?? { changeSet: 5, resource: 5 },
+      ...(options.clock ? { clock: options.clock } : {}),
       secrets: SECRETS,
+      ...(options.roles ? { roles: options.roles } : {}),
       ...(options.policyFile
         ? { policyFile: options.policyFile }
         : { localApprovers: [`slack:${APPROVER_SLACK_ID}`] }),
@@ -143,12 +171,14 @@ export async function startE2e(
       githubApiUrl: recorder.url,
       // Longer than any one invocation (AWS uses six times the function timeout), short enough
       // that a retried execution (stack busy) comes back quickly.
-      visibilityTimeoutMs: 10_000,
-      maxReceiveCount: 50,
+      visibilityTimeoutMs: options.visibilityTimeoutMs ?? 10_000,
+      maxReceiveCount: options.maxReceiveCount ?? 50,
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      ...(options.queueConcurrency ? { queueConcurrency: options.queueConcurrency } : {}),
       scheduleEveryMs: 0,
-      logLevel: process.env.E2E_HOST_LOG ? 'ERROR' : 'CRITICAL',
+      logLevel: options.logLevel ?? (process.env.E2E_HOST_LOG ? 'ERROR' : 'CRITICAL'),
       print: () => undefined,
-      log: process.env.E2E_HOST_LOG ? (m) => console.error(m) : () => undefined,
+      log: options.log ?? (process.env.E2E_HOST_LOG ? (m) => console.error(m) : () => undefined),
     });
   } catch (error) {
     await recorder.stop();
@@ -156,6 +186,7 @@ export async function startE2e(
     throw error;
   }
   const store = new DynamoDbStore({ tableName: host.tableName });
+  const clock = options.clock;
   const heads = new Map<string, string>();
 
   const deliver: E2e['deliver'] = (event, payload, options = {}) => {
@@ -219,11 +250,12 @@ export async function startE2e(
         ...(options.teamId ? { teamId: options.teamId } : {}),
         ...(slack?.channel && slack.ts ? { message: { channel: slack.channel, ts: slack.ts } } : {}),
         signingSecret: SECRETS.slackSigningSecret,
-        timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),
+        timestamp: options.timestamp ?? Math.floor((clock?.now() ?? Date.now()) / 1000),
       });
       return fetch(`${host.url}/slack/actions`, { method: 'POST', headers, body });
     },
-    deployments: (stackName) => store.listDeployments(stackKey({ stackName, region: REGION })),
+    deployments: (stackName, account) =>
+      store.listDeployments(stackKey({ stackName, region: REGION, account })),
     waitFor,
     async stop() {
       await host.stop();
@@ -288,19 +320,23 @@ export function reaches(e2e: E2e, id: string, statuses: readonly string[]): Prom
 }
 
 /**
- * Waits until neither queue holds a message for the stack: whatever the last request started
- * has been processed (other tests' stacks may still be busy).
+ * Waits until whatever the test's requests started for the stack has been processed: no message
+ * of its group waits or runs in either queue. Every handler queues its work before it answers,
+ * and the test calls this once its requests were answered, so the work is queued or done by then:
+ * an empty queue here means done, not "not queued yet" (no sleep needed or used). The check must
+ * hold again after a turn of the event loop, so a message moving from the plan queue to the
+ * execute queue at that moment is seen.
  */
 export async function quiet(e2e: E2e, stackName: string): Promise<void> {
   const mine = (group: string) => group.endsWith(`/${stackName}`);
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  await e2e.waitFor(
-    async () => ({
-      plan: e2e.host.queues.plan.holds(mine),
-      execute: e2e.host.queues.execute.holds(mine),
-      sent: [...e2e.host.queues.plan.sentGroups, ...e2e.host.queues.execute.sentGroups].filter(mine),
-    }),
-    (held) => !held.plan && !held.execute,
-    `the queues to hold nothing for ${stackName}`,
-  );
+  const state = () => ({
+    plan: e2e.host.queues.plan.holds(mine),
+    execute: e2e.host.queues.execute.holds(mine),
+  });
+  const done = (held: ReturnType<typeof state>) => !held.plan && !held.execute;
+  for (let rounds = 0; rounds < 2; ) {
+    await e2e.waitFor(async () => state(), done, `the queues to hold nothing for ${stackName}`);
+    await new Promise((resolve) => setImmediate(resolve));
+    rounds = done(state()) ? rounds + 1 : 0;
+  }
 }

@@ -63,6 +63,16 @@ describe('CloudFormationStacks', () => {
     });
   });
 
+  it('reads the stack outputs and the parameters it was deployed with (resolved values first)', async () => {
+    answers.DescribeStacks = () => ({
+      result: `<Stacks><member><StackId>${STACK_ID}</StackId><StackName>network-prod</StackName><StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2026-03-01T09:00:00Z</CreationTime><Outputs><member><OutputKey>VpcId</OutputKey><OutputValue>vpc-0abc</OutputValue></member></Outputs><Parameters><member><ParameterKey>Cidr</ParameterKey><ParameterValue>10.0.0.0/16</ParameterValue></member><member><ParameterKey>Ami</ParameterKey><ParameterValue>/aws/ami</ParameterValue><ResolvedValue>ami-123</ResolvedValue></member></Parameters></member></Stacks>`,
+    });
+    expect(await stacks.describeStack(STACK)).toMatchObject({
+      outputs: { VpcId: 'vpc-0abc' },
+      parameters: { Cidr: '10.0.0.0/16', Ami: 'ami-123' },
+    });
+  });
+
   it('reports a stack that does not exist as undefined', async () => {
     answers.DescribeStacks = () => ({
       error: { code: 'ValidationError', message: 'Stack with id network-prod does not exist' },

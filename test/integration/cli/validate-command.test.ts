@@ -56,6 +56,7 @@ slack: { teamId: T0ACME }
         '  approval: at least 2, autoApprove at most safe, requests expire after 12h',
         '  Slack votes: workspace T0ACME only',
         '  fork previews: off',
+        "  target accounts: none: every stack lands in Converge's own account",
       ]),
     );
   }, 60_000);

@@ -116,6 +116,49 @@ describe('the host’s SQS endpoint and queue delivery', () => {
     expect(failedOnce).toBe(true);
   });
 
+  it('never hands a message out again while its invocation still runs, however long past the visibility timeout', async () => {
+    const queue = queueNamed('slow.fifo', 50);
+    const received: string[] = [];
+    let release: () => void = () => undefined;
+    const running = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const delivery = deliverQueue({
+      queue,
+      queueArn: `arn:aws:sqs:us-east-1:${ACCOUNT}:slow.fifo`,
+      region: 'us-east-1',
+      context: () => lambdaContext('plan', { region: 'us-east-1', timeoutMs: 10_000 }),
+      log: () => undefined,
+      pollIntervalMs: 5,
+      handler: async (event: SQSEvent): Promise<SQSBatchResponse> => {
+        received.push(...event.Records.map((record) => record.messageId));
+        await running;
+        return { batchItemFailures: [] };
+      },
+    });
+    await send('slow.fifo', 'slow', 'stack-a', 'slow-1');
+    await waitFor(
+      () => received.length,
+      (n) => n === 1,
+      { what: 'the first invocation', timeoutMs: 5_000 },
+    );
+    // Ten visibility timeouts pass while the invocation runs: the queue must still hold it back.
+    const deadline = Date.now() + 500;
+    await waitFor(
+      () => Date.now(),
+      (now) => now >= deadline || received.length > 1,
+      { what: 'ten visibility timeouts', timeoutMs: 5_000 },
+    );
+    release();
+    await waitFor(
+      () => delivery.idle(),
+      (idle) => idle,
+      { what: 'the delivery to go idle', timeoutMs: 5_000 },
+    );
+    await delivery.stop();
+    expect(received).toHaveLength(1);
+  });
+
   it('moves a message that keeps failing to the dead-letter list after maxReceiveCount', async () => {
     const queue = queueNamed('poison.fifo', 20, 2);
     let attempts = 0;

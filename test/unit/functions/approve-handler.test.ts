@@ -19,7 +19,7 @@ const SIGNING_SECRET = 'slack-signing-secret';
 /** The recorded click's workspace is the policy's. */
 const POLICY = testPolicy([REPOSITORY], { extra: ['slack: { teamId: T3MDE }'] });
 
-function setup(policy: ControlPlanePolicy = POLICY) {
+function setup(policy: ControlPlanePolicy = POLICY, options: { replyFails?: boolean } = {}) {
   const p = pipeline();
   const replies: { target: VoterReplyTarget; text: string }[] = [];
   // As deployed: behind the standard middleware, which answers refused requests.
@@ -28,7 +28,13 @@ function setup(policy: ControlPlanePolicy = POLICY) {
       ...p.deps,
       policy,
       readChatVote: slackVoteReader({ signingSecret: async () => SIGNING_SECRET, now: () => p.clock.now() }),
-      voterReplies: { replyToVoter: async (target, text) => void replies.push({ target, text }) },
+      voterReplies: {
+        replyToVoter: async (target, text) => {
+          if (options.replyFails)
+            throw new Error('cannot answer the voter: no allowed response_url and no channel');
+          replies.push({ target, text });
+        },
+      },
     }),
   ).use(
     standardMiddleware({
@@ -88,6 +94,18 @@ describe('approve handler', () => {
     expect(s.replies).toEqual([
       { target: expect.objectContaining({ userId: 'U0CA5' }), text: expect.any(String) },
     ]);
+  });
+
+  it('answers 200 to a refused vote it cannot explain to the voter, and changes nothing but the refusal audit', async () => {
+    const s = setup(POLICY, { replyFails: true });
+    const deployment = await awaitingApproval(s);
+    const before = await s.store.getDeployment(deployment.id);
+    expect(
+      await s.click(button(deployment.id, 'arn:aws:cloudformation:eu-west-1:1:changeSet/old/1')),
+    ).toMatchObject({ statusCode: 200 });
+    expect(await s.store.getDeployment(deployment.id)).toEqual(before);
+    expect(await s.store.listApprovals(deployment.id)).toEqual([]);
+    expect(s.queue.jobs('execute')).toEqual([]);
   });
 
   it('answers 401 to a bad signature and counts nothing', async () => {

@@ -67,9 +67,11 @@ describe('reconcile handler', () => {
     ).toEqual({
       closed: 0,
       resumed: 0,
+      rechecked: 0,
       expired: 1,
       abandoned: 0,
       requeued: 0,
+      held: 0,
     });
     expect((await p.store.getDeployment(deployment.id))?.status).toBe(DeploymentStatus.EXPIRED);
   });

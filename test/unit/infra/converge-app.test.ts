@@ -506,11 +506,11 @@ describe('least privilege', () => {
 
   it.each([
     ['webhook', ['Execute', 'Plan']],
-    ['approve', ['Execute']],
-    ['plan', ['Execute']],
+    ['approve', ['Execute', 'Plan']],
+    ['plan', ['Execute', 'Plan']],
     ['drift-sweep', ['Execute']],
     ['execute', ['Execute', 'Plan']],
-    ['stack-events', []],
+    ['stack-events', ['Plan']],
     ['reconcile', ['Execute', 'Plan']],
   ] as [FunctionName, string[]][])('lets %s send jobs only to %j', (name, queues) => {
     const send = statementsOf(name).filter((s) => asList(s.Action).includes('sqs:SendMessage'));

@@ -278,4 +278,35 @@ describe('convergeOnGit', () => {
     ]);
     expect(result.stacks.map((d) => d.decision)).toEqual([GitPollDecision.PLANNED]);
   });
+
+  it('queues a remove-stack job for an owned, applied stack that converge.yaml at the head no longer names', async () => {
+    const p = polled(REV2);
+    p.commit(REV1);
+    await applied(p, REV1);
+    await p.store.claimStack(KEY, REPOSITORY, new Date(p.clock.now()).toISOString());
+    p.commit(REV2, { 'converge.yaml': 'version: 1\ndefaults:\n  region: eu-west-1\nstacks: []\n' });
+    await convergeOnGit(p.deps);
+    expect(p.queue.sent).toEqual([
+      expect.objectContaining({
+        group: KEY,
+        job: expect.objectContaining({
+          type: 'remove-stack',
+          repository: REPOSITORY,
+          revision: REV2,
+          stackKey: KEY,
+        }),
+      }),
+    ]);
+
+    // Once released, later polls queue nothing more for it.
+    await p.store.releaseStack(KEY, {
+      revision: REV2,
+      at: new Date(p.clock.now()).toISOString(),
+      outcome: 'released',
+    });
+    const before = p.queue.sent.length;
+    p.clock.advance(600_000);
+    await convergeOnGit(p.deps);
+    expect(p.queue.sent).toHaveLength(before);
+  });
 });

@@ -175,7 +175,8 @@ describe('decideApproval', () => {
       via: 'github',
     });
     expect(result).toMatchObject({ outcome: 'refused' });
-    expect(p.queue.sent).toEqual([]);
+    // Nothing executes; the rejection only released the stacks that depend on it.
+    expect(p.queue.sent.map((s) => s.job.type)).toEqual(['dependency-closed']);
   });
 
   it('refuses a vote for a deployment that does not exist', async () => {

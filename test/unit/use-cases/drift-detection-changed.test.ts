@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { driftDetectionChanged } from '../../../shared/use-cases/drift/drift-detection-changed.ts';
+import { settleDriftDetection } from '../../../shared/use-cases/drift/settle-drift-detection.ts';
 import { sweepDrift } from '../../../shared/use-cases/drift/sweep-drift.ts';
 import { deadlineIn, driftWorld, keyOf, QUEUE_DRIFT } from './drift-fixture.ts';
 
@@ -91,5 +92,54 @@ describe('driftDetectionChanged', () => {
     expect(next.sweepId).not.toBe(sweep.sweepId);
     expect(next.created).toBe(true);
     expect((await world.drift.getSweep(sweep.sweepId))?.finishedAt).toBeDefined();
+  });
+});
+
+describe('two invocations finishing one detection', () => {
+  it('a late one never overwrites the decision of the one that settled it, even while its revert runs', async () => {
+    const world = await driftWorld({ 'app-000': '{ mode: revert-auto }' });
+    world.stacks.drifts.set('app-000', [QUEUE_DRIFT]);
+    world.stacks.pollsToComplete = 3;
+    const sweep = await sweepDrift(world.deps, {
+      requestedBy: 'system:schedule',
+      owner: 'inv-1',
+      remainingMs: deadlineIn(world.clock, 2_500),
+    });
+    // The late invocation (the sweep's own poll) read the stack while it was still detecting.
+    const seen = (await world.drift.getSweepStack(sweep.sweepId, keyOf('app-000')))!;
+    world.stacks.pollsToComplete = 0;
+    const first = await driftDetectionChanged(world.deps, {
+      stackId: STACK_ID,
+      detectionId: seen.detectionId!,
+      detectionStatus: 'DETECTION_COMPLETE',
+    });
+    expect(first).toMatchObject({ outcome: 'settled', record: { action: 'auto-revert' } });
+    const revertId = first.outcome === 'settled' ? first.record.deploymentId! : '';
+    // The revert is executing: it holds the stack lock.
+    expect(await world.deps.store.acquireLock(keyOf('app-000'), revertId, world.clock.now(), 600_000)).toBe(
+      true,
+    );
+
+    const told = world.driftNotifier.sent.length;
+    let stale = true;
+    const drift = new Proxy(world.drift, {
+      get(target, property) {
+        if (property === 'getSweepStack' && stale) {
+          stale = false;
+          return async () => seen;
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const late = await settleDriftDetection(
+      { ...world.deps, drift },
+      { sweepId: sweep.sweepId, stackKey: keyOf('app-000') },
+    );
+
+    expect(late.outcome).not.toBe('settled');
+    const [record] = await world.drift.listDriftRecords(keyOf('app-000'), { limit: 1 });
+    expect(record).toMatchObject({ action: 'auto-revert', deploymentId: revertId });
+    expect(world.driftNotifier.sent).toHaveLength(told);
   });
 });

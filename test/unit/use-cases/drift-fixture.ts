@@ -57,6 +57,10 @@ interface FakeDetection {
 export class DriftStacks implements Stacks {
   /** Change sets and executions: the pipeline's fake. */
   readonly cfn = new MemoryStacks();
+
+  actingAs(): DriftStacks {
+    return this;
+  }
   readonly drifts = new Map<string, ResourceDrift[]>();
   readonly resources = new Map<string, StackResourceSummary[]>();
   readonly detections = new Map<string, FakeDetection>();
@@ -135,6 +139,9 @@ export class DriftStacks implements Stacks {
   }
   deleteStackInReview(stack: StackRef) {
     return this.cfn.deleteStackInReview(stack);
+  }
+  setTerminationProtection(stack: StackRef, enabled: boolean) {
+    return this.cfn.setTerminationProtection(stack, enabled);
   }
   deleteStack(stack: StackRef, stackId: string) {
     return this.cfn.deleteStack(stack, stackId);

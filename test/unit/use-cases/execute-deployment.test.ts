@@ -35,6 +35,15 @@ describe('executeDeployment', () => {
     expect((await p.store.getStackState(KEY))?.lock?.owner).toBe(deployment.id);
   });
 
+  it('acts on the stack under a session named after the deployment (the RoleSessionName in a target account)', async () => {
+    const p = pipeline();
+    const deployment = await approved(p);
+    p.stacks.sessions.length = 0;
+    await executeDeployment(p.deps, { deploymentId: deployment.id });
+    expect(p.stacks.sessions).not.toHaveLength(0);
+    expect(new Set(p.stacks.sessions)).toEqual(new Set([deployment.id]));
+  });
+
   it('never executes an APPROVED deployment without an approval naming it and its change set', async () => {
     const p = pipeline();
     const deployment = await awaitingApproval(p);
@@ -186,7 +195,10 @@ describe('executeDeployment', () => {
     p.queue.drain();
     await p.stacks.deleteChangeSet(deployment.stack, deployment.changeSet!.id);
     await executeDeployment(p.deps, { deploymentId: deployment.id });
-    const jobs = p.queue.drain();
+    const all = p.queue.drain();
+    // The failed deployment also releases its dependents (if any) at that revision.
+    expect(all.filter((j) => j.job.type === 'dependency-closed')).toHaveLength(1);
+    const jobs = all.filter((j) => j.job.type === 'plan');
     expect(jobs).toHaveLength(1);
     expect(jobs[0]?.job).toMatchObject({
       type: 'plan',
@@ -215,7 +227,7 @@ describe('executeDeployment', () => {
     p.queue.drain();
     await p.stacks.deleteChangeSet(deployment.stack, deployment.changeSet!.id);
     await executeDeployment(p.deps, { deploymentId: deployment.id });
-    const [replanned] = p.queue.drain();
+    const [replanned] = p.queue.drain().filter((j) => j.job.type === 'plan');
     expect(replanned?.job).toMatchObject({ type: 'plan', authors: ['github:carol', 'github:dave'] });
   });
 

@@ -79,7 +79,7 @@ describe('loadConfiguration', () => {
 
   it('reports a missing converge.yaml', async () => {
     expect(await problemsWith({})).toEqual([
-      `converge.yaml:1:1 (document): file not found in repository at ${SHA}; add it at the repository root or name the right file`,
+      `converge.yaml:1:1 (document): file not found; add it at the repository root or name the right file`,
     ]);
   });
 
@@ -87,8 +87,8 @@ describe('loadConfiguration', () => {
     const { 'stacks/app.yaml': _t, 'stacks/network.prod.json': _p, ...files } = completeRepository;
     files['stacks/app.prod.json'] = '{ "Parameters": { "Image-Tag": "x" } }';
     expect(await problemsWith(files)).toEqual([
-      `converge.yaml:8:17 stacks[0].parameters: file not found in repository at ${SHA}; check the path and that the file is committed`,
-      `converge.yaml:12:15 stacks[1].template: file not found in repository at ${SHA}; check the path and that the file is committed`,
+      `converge.yaml:8:17 stacks[0].parameters: file not found; check the path and that the file is committed`,
+      `converge.yaml:12:15 stacks[1].template: file not found; check the path and that the file is committed`,
       'stacks/app.prod.json:1:19 Parameters.Image-Tag: "Image-Tag" is not a parameter name; use letters and digits only',
     ]);
   });
@@ -100,7 +100,7 @@ describe('loadConfiguration', () => {
       gitSync: { stackName: 'app', region: 'eu-west-1' },
     });
     expect(problems).toEqual([
-      `deployments/app.yaml:1:21 template-file-path: file not found in repository at ${SHA}; check the path and that the file is committed`,
+      `deployments/app.yaml:1:21 template-file-path: file not found; check the path and that the file is committed`,
     ]);
   });
 

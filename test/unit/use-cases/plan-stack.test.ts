@@ -216,6 +216,31 @@ describe('planStack', () => {
     expect(deployment.reason?.message).toContain('CAPABILITY_NAMED_IAM');
   });
 
+  it.each([
+    'Stack [app] already exists and cannot be created again with the changeSet [converge-x].',
+    'Rate exceeded',
+  ])('retries, still PLANNING, when CreateChangeSet fails for a reason that passes: %s', async (message) => {
+    const p = pipeline();
+    p.commit(REV1);
+    const refusal = Object.assign(new Error(message), {
+      name: message.startsWith('Rate') ? 'Throttling' : 'ValidationError',
+    });
+    const real = p.stacks.createChangeSet.bind(p.stacks);
+    let calls = 0;
+    p.stacks.createChangeSet = async (request) => {
+      calls += 1;
+      if (calls === 1) throw refusal;
+      return real(request);
+    };
+    await expect(planStack(p.deps, p.planJob(REV1))).rejects.toBeInstanceOf(StackBusyError);
+    const [planning] = await p.store.listDeployments(KEY);
+    expect(planning?.status).toBe(DeploymentStatus.PLANNING);
+
+    const retried = await planStack(p.deps, p.planJob(REV1));
+    expect(retried.id).toBe(planning?.id);
+    expect(retried.status).not.toBe(DeploymentStatus.PLAN_FAILED);
+  });
+
   it('waits for a stack that is mid-update: a retryable StackBusyError, still PLANNING, no change set', async () => {
     const p = pipeline();
     p.commit(REV1);
@@ -249,7 +274,7 @@ describe('planStack', () => {
     p.commit(REV1);
     p.stacks.script(STACK, { kind: 'changes', changes: [], pollsUntilReady: 4 });
     await planStack(p.deps, p.planJob(REV1));
-    expect(p.clock.sleeps).toEqual([1_000, 2_000, 4_000, 8_000]);
+    expect(p.clock.sleeps).toEqual([50, 100, 200, 400]);
   });
 
   it('stops waiting at the bound and ends PLAN_FAILED', async () => {

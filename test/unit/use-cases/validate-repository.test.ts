@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatConfigurationIssue } from '../../../shared/domain/config/configuration-error.ts';
+import {
+  ConfigurationError,
+  ConfigurationProblem,
+  formatConfigurationIssue,
+} from '../../../shared/domain/config/configuration-error.ts';
 import { SourceSymlinkError } from '../../../shared/ports/source.ts';
+import { loadConfiguration } from '../../../shared/use-cases/configuration/load-configuration.ts';
 import { validateRepository } from '../../../shared/use-cases/configuration/validate-repository.ts';
 import { MemorySource } from '../../support/memory-source.ts';
 
@@ -112,5 +117,104 @@ describe('validateRepository', () => {
     const problems = await problemsWith({ 'converge.yaml': 'version: 1\nstacks: [\n' });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^converge\.yaml:\d+:\d+ /);
+  });
+});
+
+/** A source over `files` where the paths in `links` are symbolic links. */
+function sourceOf(files: Record<string, string>, links: readonly string[] = []): MemorySource {
+  const source = new MemorySource({ [SHA]: files });
+  const readFile = source.readFile.bind(source);
+  source.readFile = async (repository, revision, path) => {
+    if (links.includes(path)) throw new SourceSymlinkError(path);
+    return readFile(repository, revision, path);
+  };
+  return source;
+}
+
+/** The problems `loadConfiguration` throws for the same source. */
+async function loadProblems(source: MemorySource) {
+  const error = await loadConfiguration({ source }, { repository: REPOSITORY, revision: SHA }).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(ConfigurationError);
+  return (error as ConfigurationError).issues;
+}
+
+const without = (...paths: string[]) =>
+  Object.fromEntries(Object.entries(completeRepository).filter(([path]) => !paths.includes(path)));
+
+describe('loadConfiguration and validateRepository read a repository one way', () => {
+  it.each([
+    ['a missing converge.yaml', without('converge.yaml'), []],
+    ['a missing template', without('stacks/app.yaml'), []],
+    ['a missing parameter file', without('stacks/network.prod.json'), []],
+    [
+      'an invalid parameter file',
+      { ...completeRepository, 'stacks/app.prod.json': '{ "Parameters": { "Image-Tag": "x" } }' },
+      [],
+    ],
+    [
+      'a parameter file two stacks share, invalid',
+      {
+        ...completeRepository,
+        'converge.yaml': fixture('converge.yaml').replace('stacks/network.prod.json', 'stacks/app.prod.json'),
+        'stacks/app.prod.json': '{ "Parameters": { "Image-Tag": "x" } }',
+      },
+      [],
+    ],
+    ['a template that is a symbolic link', completeRepository, ['stacks/app.yaml']],
+    ['a converge.yaml that is a symbolic link', completeRepository, ['converge.yaml']],
+  ])('reports %s with the same located problems on both paths', async (_case, files, links) => {
+    const validated = await validateRepository(
+      { source: sourceOf(files, links) },
+      { repository: REPOSITORY, revision: SHA },
+    );
+    const loaded = await loadProblems(sourceOf(files, links));
+    expect(validated.issues.length).toBeGreaterThan(0);
+    expect(validated.configuration).toBeUndefined();
+    expect(loaded.map(formatConfigurationIssue)).toEqual(validated.issues.map(formatConfigurationIssue));
+    expect(loaded.map((issue) => issue.problem)).toEqual(validated.issues.map((issue) => issue.problem));
+  });
+
+  it('marks a missing file FILE_NOT_FOUND on both paths, so a plan names it TemplateNotFound', async () => {
+    const files = without('stacks/app.yaml');
+    const validated = await validateRepository(
+      { source: sourceOf(files) },
+      { repository: REPOSITORY, revision: SHA },
+    );
+    const loaded = await loadProblems(sourceOf(files));
+    for (const issues of [validated.issues, loaded]) {
+      expect(issues.map((issue) => issue.problem)).toEqual([ConfigurationProblem.FILE_NOT_FOUND]);
+    }
+  });
+
+  it('gives the same configuration on both paths when nothing is wrong', async () => {
+    const validated = await validateRepository(
+      { source: sourceOf(completeRepository) },
+      { repository: REPOSITORY, revision: SHA },
+    );
+    const loaded = await loadConfiguration(
+      { source: sourceOf(completeRepository) },
+      { repository: REPOSITORY, revision: SHA },
+    );
+    expect(validated.issues).toEqual([]);
+    expect(loaded).toEqual(validated.configuration);
+  });
+
+  it('leaves template syntax to the plan: loading accepts a template validation refuses', async () => {
+    const files = { ...completeRepository, 'stacks/queue.yaml': 'Resources:\n  Q:\n    Type: !Reff x\n' };
+    const validated = await validateRepository(
+      { source: sourceOf(files) },
+      { repository: REPOSITORY, revision: SHA },
+    );
+    expect(validated.issues.map(formatConfigurationIssue)).toEqual([
+      'stacks/queue.yaml:3:11 (document): unknown tag !Reff; use a CloudFormation function such as !Ref, !Sub or !GetAtt',
+    ]);
+    const loaded = await loadConfiguration(
+      { source: sourceOf(files) },
+      { repository: REPOSITORY, revision: SHA },
+    );
+    expect(loaded.stacks.map((stack) => stack.name)).toEqual(['network-prod', 'app-prod', 'queue-prod']);
   });
 });

@@ -52,4 +52,11 @@ describe('checkRunOutput', () => {
     expect(summary.length).toBeLessThanOrEqual(CHECK_SUMMARY_MAX);
     expect(summary.endsWith('…(truncated)')).toBe(true);
   });
+
+  it('names the stacks a deployment waits for, queued', () => {
+    const waiting = deploymentFixture({ status: 'AWAITING_DEPENDENCIES', waitingFor: ['network-prod'] });
+    const output = checkRunOutput(waiting, { event: 'waiting for network-prod to deploy first' });
+    expect(output.title).toBe('Waiting for its dependencies to deploy');
+    expect(output.summary).toContain('**Deploys after** `network-prod` at 6113728');
+  });
 });

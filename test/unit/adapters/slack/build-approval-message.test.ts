@@ -222,4 +222,16 @@ describe('buildApprovalMessage', () => {
       'network-prod @ 6113728: Awaiting approval',
     );
   });
+
+  it('shows which stacks deploy first, without buttons, while a deployment waits for them', () => {
+    const waiting = deploymentFixture({
+      status: DeploymentStatus.AWAITING_DEPENDENCIES,
+      waitingFor: ['network-prod', 'dns-prod'],
+      changeSet: undefined,
+    });
+    const message = buildApprovalMessage(waiting, { event: 'waiting' });
+    expect(visibleText(message.blocks)).toContain('Deploys after *network-prod*, *dns-prod* at 6113728');
+    expect(actions(message.blocks)).toBeUndefined();
+    expect(message.text).toBe('network-prod @ 6113728: Waiting for its dependencies to deploy');
+  });
 });

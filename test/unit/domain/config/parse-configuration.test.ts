@@ -398,7 +398,9 @@ stacks:
   - { name: c, template: c.yaml, dependsOn: [a] }
 `;
     const [issue] = issuesOf(text);
-    expect(issue?.message).toBe('dependency cycle a → b → c → a; remove one of these dependsOn entries');
+    expect(issue?.message).toBe(
+      'dependency cycle a → b → c → a; remove one of these dependsOn entries (or fromStack parameters)',
+    );
     expect(issue?.path).toEqual(['stacks', 0, 'dependsOn']);
     expect(issue?.line).toBe(4);
   });

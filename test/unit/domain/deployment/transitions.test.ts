@@ -59,6 +59,8 @@ const events: Record<DeploymentEventType, DeploymentEvent> = {
     type: 'SUPERSEDED',
     by: { deploymentId: 'd-2', revision: '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d' },
   },
+  DEPENDENCIES_PENDING: { type: 'DEPENDENCIES_PENDING', waitingFor: ['network-prod'] },
+  DEPENDENCIES_MET: { type: 'DEPENDENCIES_MET' },
   EXECUTION_STARTED: { type: 'EXECUTION_STARTED' },
   EXECUTION_SUCCEEDED: { type: 'EXECUTION_SUCCEEDED' },
   EXECUTION_FAILED: { type: 'EXECUTION_FAILED', reason: failure },

@@ -60,6 +60,19 @@ describe('FifoQueue', () => {
     expect(again?.receiveCount).toBe(2);
   });
 
+  it('keeps a received message hidden for as long as its visibility is changed to, as ChangeMessageVisibility does', () => {
+    const { queue, clock } = queueAt();
+    queue.send({ body: 'job', groupId: 'g', dedupeId: '1' });
+    const [message] = queue.receive(1);
+    clock.now += 900;
+    expect(queue.changeVisibility(message!.receiptHandle!, 1_000)).toBe(true);
+    clock.now += 900;
+    expect(queue.receive(1)).toEqual([]);
+    clock.now += 100;
+    expect(queue.receive(1)[0]?.receiveCount).toBe(2);
+    expect(queue.changeVisibility('stale-handle', 1_000)).toBe(false);
+  });
+
   it('moves a message to the dead-letter list after maxReceiveCount failed receives', () => {
     const { queue, clock } = queueAt();
     queue.send({ body: 'poison', groupId: 'g', dedupeId: '1' });
