@@ -54,18 +54,24 @@ export function standardMiddleware(options: StandardMiddlewareOptions): Middlewa
   return stack;
 }
 
-/** One tracer for every function of the process, made on the first invocation that traces. */
-const processTracer = loadOnce(createTracer);
+/** Powertools' `captureLambdaHandler` for `tracer`, its module loaded on first use. */
+async function captureWith(tracer: Tracer): Promise<Middleware> {
+  const { captureLambdaHandler } = await import('@aws-lambda-powertools/tracer/middleware');
+  return captureLambdaHandler(tracer) as Middleware;
+}
+
+/**
+ * The capture of the process's one tracer, made on the first invocation that traces and shared by
+ * every handler the process wraps (a handler wrapped again pays nothing more).
+ */
+const processCapture = loadOnce(async () => captureWith(await createTracer()));
 
 /**
  * Powertools' `captureLambdaHandler`, loaded with its tracer on the first invocation instead of at
  * import (see `createTracer`); every phase waits for it, so each invocation is traced as before.
  */
 function tracing(given: Tracer | undefined): Middleware {
-  const capture = loadOnce(async () => {
-    const { captureLambdaHandler } = await import('@aws-lambda-powertools/tracer/middleware');
-    return captureLambdaHandler(given ?? (await processTracer())) as Middleware;
-  });
+  const capture = given ? loadOnce(() => captureWith(given)) : processCapture;
   return {
     name: 'tracing',
     before: async function openSegment(request: Request) {
