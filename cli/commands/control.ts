@@ -1,20 +1,14 @@
 import type { Command } from 'commander';
-import { DeploymentNotFoundError } from '../../shared/ports/store-errors.ts';
-import type { CancelDeps, CancelResult } from '../../shared/use-cases/approval/cancel-deployment.ts';
-import type { RetryDeps, RetryResult } from '../../shared/use-cases/approval/retry-deployment.ts';
-import { ExitCode, failCommand } from '../command-error.ts';
-import { useDevEnvironment } from '../dev-state.ts';
-import type { CliVoteDeps } from './approve.ts';
-import { CliVoteRefusedError, voterIdentity } from './approve.ts';
+import type { CancelResult } from '../../shared/use-cases/approval/cancel-deployment.ts';
+import type { RetryResult } from '../../shared/use-cases/approval/retry-deployment.ts';
+import { voterIdentity } from './approve.ts';
+import { runAgainstConverge } from './run-against-converge.ts';
 
 interface ControlOptions {
   readonly as?: string;
   readonly json?: boolean;
   readonly reason?: string;
 }
-
-/** What retry and cancel need: the gate's ports, the control-plane policy, and the caller. */
-type ControlCommandDeps = RetryDeps & CancelDeps & Pick<CliVoteDeps, 'whoAmI'>;
 
 /**
  * Registers `converge retry <id>` and `converge cancel <id> [--reason TEXT]`: they act as the
@@ -42,7 +36,7 @@ export function registerControlCommands(program: Command): void {
       .command('retry')
       .description('plan a FAILED, PLAN_FAILED or EXPIRED deployment again; the new one waits for approval'),
   ).action(async function runRetry(this: Command, id: string, options: ControlOptions) {
-    await run(this, options, async (deps) => {
+    await runAgainstConverge(this, options, async (deps) => {
       const { retryDeployment } = await import('../../shared/use-cases/approval/retry-deployment.ts');
       const requestedBy = await voterIdentity(deps, options);
       const result = await retryDeployment(deps, { deploymentId: id, requestedBy });
@@ -56,7 +50,7 @@ export function registerControlCommands(program: Command): void {
       .description('stop a deployment before it executes: a reject vote while it awaits approval')
       .option('--reason <text>', 'why, for the audit trail and the notification'),
   ).action(async function runCancel(this: Command, id: string, options: ControlOptions) {
-    await run(this, options, async (deps) => {
+    await runAgainstConverge(this, options, async (deps) => {
       const { cancelDeployment } = await import('../../shared/use-cases/approval/cancel-deployment.ts');
       const requestedBy = await voterIdentity(deps, options);
       const result = await cancelDeployment(deps, {
@@ -68,37 +62,6 @@ export function registerControlCommands(program: Command): void {
       return [result, result.outcome === 'cancelled' ? cancelled(result) : ''];
     });
   });
-}
-
-/** Runs one command against the Converge found here, mapping each way out to its exit code. */
-async function run(
-  command: Command,
-  options: ControlOptions,
-  act: (deps: ControlCommandDeps) => Promise<[RetryResult | CancelResult, string]>,
-): Promise<void> {
-  // Against the converge dev running here unless CONVERGE_TABLE_NAME names one in AWS.
-  const dev = useDevEnvironment();
-  if (!dev && !process.env.CONVERGE_TABLE_NAME) {
-    failCommand(
-      command,
-      'No running `converge dev` found (.converge/dev.json in this folder or above) and CONVERGE_TABLE_NAME is not set: start `npm start`, or set the functions’ CONVERGE_* settings for Converge in AWS.',
-      ExitCode.UNREACHABLE,
-    );
-  }
-  let outcome: [RetryResult | CancelResult, string];
-  try {
-    const { deps } = await import('../../shared/runtime/deps.ts');
-    outcome = await act(deps());
-  } catch (error) {
-    if (error instanceof DeploymentNotFoundError) failCommand(command, error.message, ExitCode.NOT_FOUND);
-    if (error instanceof CliVoteRefusedError) failCommand(command, error.message, ExitCode.FAILED);
-    const message = error instanceof Error ? error.message : String(error);
-    failCommand(command, `could not reach Converge: ${message}`, ExitCode.UNREACHABLE);
-  }
-  const [result, line] = outcome;
-  if (options.json) console.log(JSON.stringify(result, null, 2));
-  if (result.outcome === 'refused') failCommand(command, `refused: ${result.message}`, ExitCode.FAILED);
-  if (!options.json) console.log(line);
 }
 
 function retried(result: Extract<RetryResult, { outcome: 'queued' }>): string {

@@ -1,23 +1,15 @@
 import type { Command } from 'commander';
-import { DeploymentNotFoundError } from '../../shared/ports/store-errors.ts';
-import type {
-  OverrideWindowDeps,
-  OverrideWindowResult,
-} from '../../shared/use-cases/approval/override-window.ts';
-import type { SuspendDeps, SuspendResult } from '../../shared/use-cases/approval/suspend-stack.ts';
-import { StackNotFoundError } from '../../shared/use-cases/queries/explain-stack.ts';
+import type { OverrideWindowResult } from '../../shared/use-cases/approval/override-window.ts';
+import type { SuspendResult } from '../../shared/use-cases/approval/suspend-stack.ts';
 import { ExitCode, failCommand } from '../command-error.ts';
-import { useDevEnvironment } from '../dev-state.ts';
-import type { CliVoteDeps } from './approve.ts';
-import { CliVoteRefusedError, voterIdentity } from './approve.ts';
+import { voterIdentity } from './approve.ts';
+import { runAgainstConverge } from './run-against-converge.ts';
 
 interface SuspendOptions {
   readonly as?: string;
   readonly json?: boolean;
   readonly reason?: string;
 }
-
-type HoldCommandDeps = SuspendDeps & OverrideWindowDeps & Pick<CliVoteDeps, 'whoAmI'>;
 
 /**
  * Registers `converge suspend <stack> [--reason TEXT]` and `converge resume <stack>`: an approver
@@ -45,7 +37,7 @@ export function registerSuspendCommands(program: Command): void {
   stackCommand('suspend', 'hold the stack’s deploys and drift reverts (an incident) until converge resume')
     .option('--reason <text>', 'why, for the audit trail and converge status')
     .action(async function runSuspend(this: Command, stackName: string, options: SuspendOptions) {
-      await run(this, options, async (deps) => {
+      await runAgainstConverge(this, options, async (deps) => {
         const { setStackSuspended } = await import('../../shared/use-cases/approval/suspend-stack.ts');
         const requestedBy = await voterIdentity(deps, options);
         const input = { stackName, requestedBy, ...(options.reason ? { reason: options.reason } : {}) };
@@ -57,7 +49,7 @@ export function registerSuspendCommands(program: Command): void {
     'resume',
     'release a suspended stack: what waited executes (inside its deploy windows)',
   ).action(async function runResume(this: Command, stackName: string, options: SuspendOptions) {
-    await run(this, options, async (deps) => {
+    await runAgainstConverge(this, options, async (deps) => {
       const { setStackSuspended } = await import('../../shared/use-cases/approval/suspend-stack.ts');
       const requestedBy = await voterIdentity(deps, options);
       return said(await setStackSuspended(deps, { stackName, requestedBy }, false), stackName);
@@ -77,7 +69,7 @@ export async function runWindowOverride(
       '--override-window needs --reason "...": the override is audited with it.',
       ExitCode.USAGE,
     );
-  await run(command, options, async (deps) => {
+  await runAgainstConverge(command, options, async (deps) => {
     const { overrideWindow } = await import('../../shared/use-cases/approval/override-window.ts');
     const requestedBy = await voterIdentity(deps, options);
     const result: OverrideWindowResult = await overrideWindow(deps, {
@@ -109,35 +101,4 @@ function said(result: SuspendResult, stackName: string): [SuspendResult, string]
     result,
     already ? `${stackName} was not suspended; nothing changed.` : `${stackName}: resumed.${released}`,
   ];
-}
-
-/** Runs one command against the Converge found here, mapping each way out to its exit code. */
-async function run<R extends { readonly outcome: string; readonly message?: string }>(
-  command: Command,
-  options: SuspendOptions,
-  act: (deps: HoldCommandDeps) => Promise<[R, string]>,
-): Promise<void> {
-  const dev = useDevEnvironment();
-  if (!dev && !process.env.CONVERGE_TABLE_NAME) {
-    failCommand(
-      command,
-      'No running `converge dev` found (.converge/dev.json in this folder or above) and CONVERGE_TABLE_NAME is not set: start `npm start`, or set the functions’ CONVERGE_* settings for Converge in AWS.',
-      ExitCode.UNREACHABLE,
-    );
-  }
-  let outcome: [R, string];
-  try {
-    const { deps } = await import('../../shared/runtime/deps.ts');
-    outcome = await act(deps());
-  } catch (error) {
-    if (error instanceof DeploymentNotFoundError || error instanceof StackNotFoundError)
-      failCommand(command, error.message, ExitCode.NOT_FOUND);
-    if (error instanceof CliVoteRefusedError) failCommand(command, error.message, ExitCode.FAILED);
-    const message = error instanceof Error ? error.message : String(error);
-    failCommand(command, `could not reach Converge: ${message}`, ExitCode.UNREACHABLE);
-  }
-  const [result, line] = outcome;
-  if (options.json) console.log(JSON.stringify(result, null, 2));
-  if (result.outcome === 'refused') failCommand(command, `refused: ${result.message}`, ExitCode.FAILED);
-  if (!options.json) console.log(line);
 }
