@@ -100,6 +100,28 @@ describe('dependencies gate', () => {
     expect(c.appChangeSets().map((r) => r.parameters)).toEqual([{ Replicas: '3', VpcId: 'vpc-0abc' }]);
   });
 
+  it('plans the dependent once when the release and its plan job are both delivered twice', async () => {
+    const c = chain();
+    c.commit(REV1);
+    const network = await c.plan(NETWORK, REV1);
+    const app = await c.plan(APP, REV1);
+    await c.deploy(network, { VpcId: 'vpc-0abc' });
+
+    // The queue redelivers the dependency-closed job, and each release's plan job twice.
+    const closed = c.queue.drain().filter((j) => j.job.type === 'dependency-closed');
+    expect(closed).toHaveLength(1);
+    const job = closed[0]!.job as Extract<Job, { type: 'dependency-closed' }>;
+    await Promise.all([releaseDependents(c.deps, job), releaseDependents(c.deps, job)]);
+    const plans = c.queue.drain().filter((j) => j.job.type === 'plan');
+    for (const { job: plan } of [...plans, ...plans])
+      await planStack(c.deps, plan as Extract<Job, { type: 'plan' }>);
+
+    expect(c.appChangeSets()).toHaveLength(1);
+    expect((await c.store.getDeployment(app.id))?.status).toBe('AWAITING_APPROVAL');
+    const appDeployments = await c.store.listDeployments(APP_KEY);
+    expect(appDeployments.map((d) => d.id)).toEqual([app.id]);
+  });
+
   it('stops the dependent with the reason when the dependency is rejected', async () => {
     const c = chain();
     c.commit(REV1);
